@@ -1,0 +1,14 @@
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { registerOrchestration } from '../lib/orchestrations';
+
+export const CITIES = ['Seattle', 'Tokyo', 'London'] as const;
+
+export const helloOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+    const greetings: string[] = [];
+    for (const city of CITIES) {
+        greetings.push(yield context.df.callActivity('hello', city));
+    }
+    return greetings;
+};
+
+registerOrchestration('hello_orchestrator', helloOrchestrator);
