@@ -1,0 +1,38 @@
+import { breaking, compliantStack } from './fixtures';
+import type { StubResource } from './harness';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface BreakingCase {
+    policy: string;
+    /** The resource the violation must name. */
+    resource: string;
+    /** A word of the fix the message must give. */
+    fix: string;
+    stack: () => StubResource[];
+}
+
+const edit = (name: string, change: (props: Props) => void) => () => breaking(compliantStack(), name, change);
+const settings = (props: Props) => props.siteConfig.appSettings as { name: string; value: string }[];
+
+/** One stack per policy that breaks exactly that invariant. A new policy needs a new entry here. */
+export const breakingCases: BreakingCase[] = [
+    { policy: 'storage-shared-key-access-disabled', resource: 'storage', fix: 'allowSharedKeyAccess: false', stack: edit('storage', (p) => { delete p.allowSharedKeyAccess; }) },
+    { policy: 'storage-min-tls-1-2', resource: 'storage', fix: "minimumTlsVersion: 'TLS1_2'", stack: edit('storage', (p) => { p.minimumTlsVersion = 'TLS1_0'; }) },
+    { policy: 'storage-https-only', resource: 'storage', fix: 'supportsHttpsTrafficOnly: true', stack: edit('storage', (p) => { p.supportsHttpsTrafficOnly = false; }) },
+    { policy: 'storage-no-public-blob-access', resource: 'storage', fix: 'allowBlobPublicAccess: false', stack: edit('storage', (p) => { p.allowBlobPublicAccess = true; }) },
+    { policy: 'blob-container-private', resource: 'deployments', fix: "'None'", stack: edit('deployments', (p) => { p.publicAccess = 'Blob'; }) },
+    { policy: 'function-app-https-only', resource: 'app', fix: 'httpsOnly: true', stack: edit('app', (p) => { p.httpsOnly = false; }) },
+    { policy: 'function-app-min-tls-1-2', resource: 'app', fix: "minTlsVersion: '1.2'", stack: edit('app', (p) => { p.siteConfig.minTlsVersion = '1.0'; }) },
+    { policy: 'function-app-managed-identity', resource: 'app', fix: "type: 'UserAssigned'", stack: edit('app', (p) => { delete p.identity; }) },
+    { policy: 'flex-consumption-plan', resource: 'plan', fix: "name: 'FC1'", stack: edit('plan', (p) => { p.sku = { name: 'Y1', tier: 'Dynamic' }; }) },
+    {
+        policy: 'no-credentials-in-inputs', resource: 'app', fix: 'managed identity',
+        stack: edit('app', (p) => { settings(p).push({ name: 'EXTRA_STORAGE', value: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc123==;EndpointSuffix=core.windows.net' }); }),
+    },
+    { policy: 'basic-publishing-credentials-disabled', resource: 'app', fix: 'allow: false', stack: edit('app-scm', (p) => { p.allow = true; }) },
+    {
+        policy: 'function-app-identity-based-storage', resource: 'app', fix: 'AzureWebJobsStorage__credential=managedidentity',
+        stack: edit('app', (p) => { p.siteConfig.appSettings = settings(p).filter((s) => s.name !== 'AzureWebJobsStorage__credential'); }),
+    },
+];
