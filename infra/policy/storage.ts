@@ -26,8 +26,8 @@ export const storagePolicies: ResourceValidationPolicy[] = [
         name: 'storage-https-only',
         description: 'Storage accounts refuse plain http.',
         check: (props, fail) => {
-            if (props.supportsHttpsTrafficOnly !== true) {
-                fail(`supportsHttpsTrafficOnly is ${String(props.supportsHttpsTrafficOnly)}`, 'set supportsHttpsTrafficOnly: true');
+            if (props.enableHttpsTrafficOnly !== true) {
+                fail(`enableHttpsTrafficOnly is ${String(props.enableHttpsTrafficOnly)}`, 'set enableHttpsTrafficOnly: true (ARM: supportsHttpsTrafficOnly)');
             }
         },
     }),

@@ -49,7 +49,7 @@ it('reports a violation for a storage account that allows shared keys', async ()
     request.setType('azure-native:storage:StorageAccount');
     request.setName('storage');
     request.setUrn('urn:pulumi:dev::durable-hello::azure-native:storage:StorageAccount::storage');
-    request.setProperties(Struct.fromJavaScript({ allowSharedKeyAccess: true, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true }));
+    request.setProperties(Struct.fromJavaScript({ allowSharedKeyAccess: true, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', enableHttpsTrafficOnly: true }));
     request.setOptions(new analyzerPb.AnalyzerResourceOptions());
     const response = await call<any>('analyze', request);
     const messages = response.getDiagnosticsList().map((d: any) => `${d.getPolicyname()}: ${d.getMessage()}`);

@@ -19,7 +19,7 @@ const settings = (props: Props) => props.siteConfig.appSettings as { name: strin
 export const breakingCases: BreakingCase[] = [
     { policy: 'storage-shared-key-access-disabled', resource: 'storage', fix: 'allowSharedKeyAccess: false', stack: edit('storage', (p) => { delete p.allowSharedKeyAccess; }) },
     { policy: 'storage-min-tls-1-2', resource: 'storage', fix: "minimumTlsVersion: 'TLS1_2'", stack: edit('storage', (p) => { p.minimumTlsVersion = 'TLS1_0'; }) },
-    { policy: 'storage-https-only', resource: 'storage', fix: 'supportsHttpsTrafficOnly: true', stack: edit('storage', (p) => { p.supportsHttpsTrafficOnly = false; }) },
+    { policy: 'storage-https-only', resource: 'storage', fix: 'enableHttpsTrafficOnly: true', stack: edit('storage', (p) => { p.enableHttpsTrafficOnly = false; }) },
     { policy: 'storage-no-public-blob-access', resource: 'storage', fix: 'allowBlobPublicAccess: false', stack: edit('storage', (p) => { p.allowBlobPublicAccess = true; }) },
     { policy: 'blob-container-private', resource: 'deployments', fix: "'None'", stack: edit('deployments', (p) => { p.publicAccess = 'Blob'; }) },
     { policy: 'function-app-https-only', resource: 'app', fix: 'httpsOnly: true', stack: edit('app', (p) => { p.httpsOnly = false; }) },

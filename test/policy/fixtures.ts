@@ -7,7 +7,7 @@ export function compliantStack(): StubResource[] {
     return [
         {
             type: 'azure-native:storage:StorageAccount', name: 'storage',
-            props: { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true, kind: 'StorageV2' },
+            props: { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', enableHttpsTrafficOnly: true, kind: 'StorageV2' },
         },
         { type: 'azure-native:storage:BlobContainer', name: 'deployments', props: { containerName: 'app-package', publicAccess: 'None' } },
         { type: plan, name: 'plan', props: { kind: 'functionapp', reserved: true, sku: { name: 'FC1', tier: 'FlexConsumption' } } },
