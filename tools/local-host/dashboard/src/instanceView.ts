@@ -9,7 +9,8 @@ const ACTIVE = new Set(['Pending', 'Running', 'Suspended']);
 const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
 
 const jsonBlock = (title: string, value: unknown, cls = ''): Child =>
-    value === undefined || value === null ? null : h('section', { class: `panel ${cls}` }, h('h3', {}, title), h('pre', {}, formatJson(value)));
+    h('section', { class: `panel ${cls}` }, h('h3', {}, title),
+        value === undefined || value === null ? h('p', { class: 'muted' }, 'none') : h('pre', {}, formatJson(value)));
 
 /** One instance: its data, the actions the API offers and its history as a timeline. */
 export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void): View {
@@ -17,6 +18,7 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     let current: api.InstanceStatus | undefined;
     const summary = h('div', { class: 'summary' });
     const content = h('div');
+    const timeline = h('div');
     const message = h('p', { class: 'message', role: 'status' });
     const reason = h('input', { type: 'text', placeholder: 'Reason (optional)', 'aria-label': 'Reason' });
     const eventName = h('input', { type: 'text', placeholder: 'Event name', 'aria-label': 'Event name', required: true });
@@ -92,10 +94,19 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     async function refresh(): Promise<void> {
         const instance = await api.getInstance(instanceId);
         const json = JSON.stringify(instance ?? null);
-        if (json === lastJson) return;
-        lastJson = json;
-        current = instance;
-        render();
+        if (json !== lastJson) {
+            lastJson = json;
+            current = instance;
+            render();
+        } else if (current && ACTIVE.has(current.runtimeStatus)) {
+            renderTimeline(); // running rows grow with the clock
+        }
+    }
+
+    function renderTimeline(): void {
+        // Keep the history entries the user expanded open across live updates.
+        const openKeys = new Set([...timeline.querySelectorAll<HTMLElement>('details[open]')].map((d) => d.dataset.key ?? ''));
+        replaceChildren(timeline, timelineView(current?.historyEvents ?? [], Date.now(), openKeys));
     }
 
     function render(): void {
@@ -105,8 +116,6 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
             replaceChildren(content, h('p', {}, 'It was never started, or it was purged. ', h('a', { href: '#/' }, 'Back to the list')));
             return;
         }
-        // Keep the history entries the user expanded open across live updates.
-        const openKeys = new Set([...content.querySelectorAll<HTMLElement>('details[open]')].map((d) => d.dataset.key ?? ''));
         const failed = current.runtimeStatus === 'Failed';
         const failure = current.historyEvents?.find((e) => e.FailureDetails !== undefined)?.FailureDetails;
         replaceChildren(summary,
@@ -122,8 +131,9 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
                 jsonBlock('Input', current.input),
                 failed ? null : jsonBlock('Output', current.output),
                 jsonBlock('Custom status', current.customStatus)),
-            timelineView(current.historyEvents ?? [], Date.now(), openKeys),
+            timeline,
         );
+        renderTimeline();
     }
 
     replaceChildren(root,

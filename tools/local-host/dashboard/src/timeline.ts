@@ -16,6 +16,8 @@ export interface TimelineRow {
     start: number;
     end?: number;
     state: RowState;
+    /** Timers: when the timer is due. */
+    fireAt?: string;
     /** Result, input, reason or failure details, whichever the event carries. */
     detail?: unknown;
 }
@@ -66,7 +68,7 @@ export function buildTimeline(history: HistoryEvent[]): TimelineRow[] {
             Object.assign(row, { eventType: type, end: at, state: completion.state, detail: detailOf(event) });
             row.name = String(event.FunctionName ?? event.Name ?? row.name);
         } else if (type === 'TimerCreated') {
-            const row: TimelineRow = { kind: 'timer', eventType: type, name: `until ${event.FireAt ?? '?'}`, start: at, state: 'running' };
+            const row: TimelineRow = { kind: 'timer', eventType: type, name: 'timer', fireAt: String(event.FireAt ?? ''), start: at, state: 'running' };
             timersByFireAt.set(String(event.FireAt), row);
             rows.push(row);
         } else if (type === 'TimerFired' && timersByFireAt.has(String(event.FireAt))) {

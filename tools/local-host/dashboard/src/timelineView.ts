@@ -32,13 +32,17 @@ export function timelineView(history: HistoryEvent[], now: number, openKeys: Rea
         const left = ((row.start - span.start) / total) * 100;
         const width = hasDuration ? Math.max(0.6, ((end - row.start) / total) * 100) : 0.6;
         const key = `${index}:${row.eventType}`;
-        const detail = row.detail === undefined ? null : h('details', { 'data-key': key, open: openKeys.has(key) },
-            h('summary', {}, preview(row.detail)), h('pre', {}, formatJson(row.detail)));
+        const full = formatJson(row.detail);
+        const short = preview(row.detail);
+        const detail = row.detail === undefined ? null : full === short ? h('code', {}, short)
+            : h('details', { 'data-key': key, open: openKeys.has(key) }, h('summary', {}, short), h('pre', {}, full));
         list.appendChild(h('li', { class: `tl-row k-${row.kind} st-${row.state}`, 'data-event-type': row.eventType, 'data-name': row.name },
             h('span', { class: 'tl-time', title: new Date(row.start).toISOString() }, formatTime(new Date(row.start).toISOString())),
             h('span', { class: 'tl-offset muted' }, `+${formatDuration(row.start - span.start)}`),
             h('span', { class: 'tl-kind' }, KIND_LABEL[row.kind]),
-            h('span', { class: 'tl-name' }, h('strong', {}, row.name || row.eventType), row.name ? h('span', { class: 'muted' }, ` ${row.eventType}`) : null),
+            h('span', { class: 'tl-name' },
+                h('strong', {}, row.fireAt ? `until ${formatTime(row.fireAt)}` : row.name || row.eventType),
+                row.name ? h('span', { class: 'muted' }, ` ${row.eventType}`) : null),
             h('span', { class: 'tl-track' }, bar(left, Math.min(width, 100 - left))),
             h('span', { class: 'tl-duration' }, hasDuration ? (row.state === 'running' ? `${formatDuration(end - row.start)}…` : formatDuration(end - row.start)) : ''),
             h('span', { class: 'tl-detail' }, detail),
