@@ -61,8 +61,18 @@ interface KuduLogEntry {
     details_url?: string | null;
 }
 
-export class DeploymentError extends Error {
-    override name = 'DeploymentError';
+// A factory, not `class extends Error`: Pulumi's function serialization (dynamic providers)
+// rewrites derived class constructors as `Error.call(this)`, which loses the message.
+const DEPLOYMENT_ERROR = 'DeploymentError';
+
+export function deploymentError(message: string): Error {
+    const error = new Error(message);
+    error.name = DEPLOYMENT_ERROR;
+    return error;
+}
+
+export function isDeploymentError(err: unknown): boolean {
+    return err instanceof Error && err.name === DEPLOYMENT_ERROR;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 2_000, maxDelayMs: 60_000 };
@@ -84,11 +94,11 @@ export function checkScmBaseUrl(raw: string): URL {
     try {
         url = new URL(raw);
     } catch {
-        throw new DeploymentError(`SCM base URL '${raw}' is not a URL; expected https://<app>.scm.azurewebsites.net.`);
+        throw deploymentError(`SCM base URL '${raw}' is not a URL; expected https://<app>.scm.azurewebsites.net.`);
     }
     const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new DeploymentError(`SCM base URL '${raw}' must use https: the request carries a bearer token.`);
+        throw deploymentError(`SCM base URL '${raw}' must use https: the request carries a bearer token.`);
     }
     return new URL(url.origin);
 }
@@ -116,17 +126,17 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         try {
             token = await options.getToken();
         } catch (err) {
-            throw new DeploymentError(
+            throw deploymentError(
                 `Could not get an Entra ID token for ${ARM_SCOPE}: ${describeError(err)}. ` +
                     'Locally run `az login`; in GitHub Actions sign in with azure/login (OIDC) first.',
             );
         }
-        if (!token) throw new DeploymentError(`The credential returned an empty token for ${ARM_SCOPE}.`);
+        if (!token) throw deploymentError(`The credential returned an empty token for ${ARM_SCOPE}.`);
         return `Bearer ${token}`;
     }
 
-    function rejectedToken(url: string, status: number, body: string): DeploymentError {
-        return new DeploymentError(
+    function rejectedToken(url: string, status: number, body: string): Error {
+        return deploymentError(
             `The SCM site rejected the Entra ID token (HTTP ${status}) at ${url}. The token must be for ${ARM_SCOPE} ` +
                 `and come from the app's tenant; check \`az account show\` (or the OIDC login) and sign in again. ${body}`.trim(),
         );
@@ -162,16 +172,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 const body = await bodyText(response);
                 if (response.status === 401) throw rejectedToken(url, 401, body);
                 if (!isRetryableStatus(response.status)) {
-                    throw new DeploymentError(`One Deploy POST ${url} failed with HTTP ${response.status}: ${body}`);
+                    throw deploymentError(`One Deploy POST ${url} failed with HTTP ${response.status}: ${body}`);
                 }
                 failure = `HTTP ${response.status}${response.status === 403 ? ' (role assignment not propagated yet?)' : ''} ${body}`.trim();
                 retryAfter = response.headers.get('retry-after');
             } catch (err) {
-                if (err instanceof DeploymentError) throw err;
+                if (isDeploymentError(err)) throw err;
                 failure = `network error: ${describeError(err)}`;
             }
             if (attempt >= retry.maxAttempts) {
-                throw new DeploymentError(
+                throw deploymentError(
                     `One Deploy POST ${url} still failing after ${attempt} attempts, last: ${failure}. ` +
                         'A lasting 403 means the deploying identity lacks a role on the app (e.g. Website Contributor).',
                 );
@@ -211,7 +221,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
             }
             return lines.join('\n');
         } catch (err) {
-            if (err instanceof DeploymentError) throw err;
+            if (isDeploymentError(err)) throw err;
             return `(deployment log unavailable: ${describeError(err)})`;
         }
     }
@@ -226,7 +236,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                     last = `status ${body.status}${body.status_text ? ` '${body.status_text}'` : ''}`;
                     if (body.status === KUDU_STATUS.success) return body;
                     if (body.status === KUDU_STATUS.failed || body.complete === true) {
-                        throw new DeploymentError(
+                        throw deploymentError(
                             `Deployment ${body.id ?? ''} failed (Kudu ${last}), polled ${pollUrl}.\nDeployment log:\n${await deploymentLog(body)}`,
                         );
                     }
@@ -234,11 +244,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                     last = `HTTP ${status} ${text.slice(0, 200)}`.trim();
                 }
             } catch (err) {
-                if (err instanceof DeploymentError) throw err;
+                if (isDeploymentError(err)) throw err;
                 last = `network error: ${describeError(err)}`;
             }
             if (options.now() + pollIntervalMs > deadline) {
-                throw new DeploymentError(
+                throw deploymentError(
                     `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for the deployment to finish; polled ${pollUrl}, last answer: ${last}.`,
                 );
             }

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { checkInputs, diffDeployment, oneDeployProvider, type DeploymentInputs } from '../../infra/deployment/provider';
+
+const requireFromString = require('require-from-string') as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const deployed: DeploymentInputs & { deploymentId: string } = {
+    appName: 'func-hello',
+    scmHost: 'func-hello.scm.azurewebsites.net',
+    packagePath: '/home/dev/repo/dist/app.zip',
+    packageSha256: sha('v1'),
+    deploymentId: 'abc',
+};
+
+describe('the deployment resource diff', () => {
+    it('has no changes when the sha256 is the same, even from another checkout path', () => {
+        expect(diffDeployment(deployed, { ...deployed, packagePath: '/runner/work/repo/dist/app.zip' })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it('updates in place when the sha256 changes', () => {
+        expect(diffDeployment(deployed, { ...deployed, packageSha256: sha('v2') })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it('replaces when the target app changes', () => {
+        expect(diffDeployment(deployed, { ...deployed, appName: 'func-other', scmHost: 'func-other.scm.azurewebsites.net' }).replaces).toEqual(['appName', 'scmHost']);
+    });
+
+    it('rejects a sha256 that is not a hex digest', () => {
+        expect(checkInputs({ ...deployed, packageSha256: 'latest' })).toEqual([expect.objectContaining({ property: 'packageSha256' })]);
+        expect(checkInputs(deployed)).toEqual([]);
+    });
+});
+
+describe('the provider as Pulumi runs it (serialized, then loaded from its text)', () => {
+    let provider: pulumi.dynamic.ResourceProvider;
+    let tmp: string;
+    const savedEnv = process.env.AZURE_TOKEN_CREDENTIALS;
+
+    beforeAll(async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => oneDeployProvider, { allowSecrets: true });
+        provider = requireFromString(serialized.text).handler();
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-test-'));
+        fs.writeFileSync(path.join(tmp, 'app.zip'), 'zip bytes');
+        // Only the environment credential (no variables set here): fails at once instead of probing IMDS or az.
+        process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
+    }, 20_000);
+    afterAll(() => {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        if (savedEnv === undefined) delete process.env.AZURE_TOKEN_CREDENTIALS;
+        else process.env.AZURE_TOKEN_CREDENTIALS = savedEnv;
+    });
+
+    it('diffs on the sha256 only', async () => {
+        await expect(provider.diff!('id', deployed, { ...deployed, packagePath: '/elsewhere.zip' })).resolves.toMatchObject({ changes: false });
+        await expect(provider.diff!('id', deployed, { ...deployed, packageSha256: sha('v2') })).resolves.toMatchObject({ changes: true });
+    });
+
+    it('refuses a zip whose bytes are not the planned package', async () => {
+        const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip') };
+        await expect(provider.create!(inputs)).rejects.toThrow(/has sha256 [0-9a-f]{64}, not the planned/);
+    });
+
+    it('gets its token from @azure/identity and says how to sign in when there is none', async () => {
+        const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
+        await expect(provider.create!(inputs)).rejects.toThrow(/Could not get an Entra ID token for https:\/\/management\.azure\.com\/\.default: .*EnvironmentCredential.*az login/s);
+    });
+
+    it('deletes nothing: the app going away removes its code', async () => {
+        await expect(provider.delete!('onedeploy-func-hello', deployed)).resolves.toBeUndefined();
+    });
+});
