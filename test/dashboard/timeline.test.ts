@@ -33,7 +33,7 @@ describe('dashboard timeline', () => {
         const rows = buildTimeline([
             { EventType: 'ExecutionStarted', Name: 'waiter', Timestamp: at(0) },
             { EventType: 'TaskScheduled', EventId: 0, Name: 'a', Timestamp: at(1) },
-            { EventType: 'TaskScheduled', EventId: 1, Name: 'b', Timestamp: at(1) },
+            { EventType: 4, EventId: 1, Name: 'b', Timestamp: at(1) },
             { EventType: 'TaskFailed', TaskScheduledId: 1, Timestamp: at(2), Reason: 'nope' },
             { EventType: 'TaskCompleted', TaskScheduledId: 0, Timestamp: at(4), Result: '1' },
             { EventType: 'ExecutionTerminated', Timestamp: at(5), Input: 'stop' },

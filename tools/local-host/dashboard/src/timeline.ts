@@ -39,13 +39,20 @@ function detailOf(event: HistoryEvent): unknown {
     return undefined;
 }
 
+// DurableTask.Core's numbering, for histories that carry `EventType` as a number.
+const EVENT_TYPES = ['ExecutionStarted', 'ExecutionCompleted', 'ExecutionFailed', 'ExecutionTerminated', 'TaskScheduled', 'TaskCompleted',
+    'TaskFailed', 'SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted', 'SubOrchestrationInstanceFailed', 'TimerCreated',
+    'TimerFired', 'OrchestratorStarted', 'OrchestratorCompleted', 'EventSent', 'EventRaised', 'ContinueAsNew', 'GenericEvent', 'HistoryState',
+    'ExecutionSuspended', 'ExecutionResumed'];
+const typeName = (type: unknown): string => (typeof type === 'number' ? EVENT_TYPES[type] ?? String(type) : String(type));
+
 export function buildTimeline(history: HistoryEvent[]): TimelineRow[] {
     const rows: TimelineRow[] = [];
     // Raw (unfolded) histories pair completions to their scheduled event by id.
     const scheduledById = new Map<number, TimelineRow>();
     const timersByFireAt = new Map<string, TimelineRow>();
     for (const event of history) {
-        const type = event.EventType;
+        const type = typeName(event.EventType);
         if (SKIPPED.has(type)) continue;
         const at = time(event.Timestamp);
         const completion = COMPLETIONS[type];

@@ -3,7 +3,8 @@ export const RUNTIME_STATUSES = ['Pending', 'Running', 'Completed', 'Failed', 'T
 export type RuntimeStatus = (typeof RUNTIME_STATUSES)[number];
 
 export interface HistoryEvent {
-    EventType: string;
+    /** A name as the extension answers (`TaskCompleted`), or DurableTask.Core's number. */
+    EventType: string | number;
     Timestamp: string;
     FunctionName?: string;
     Name?: string;
