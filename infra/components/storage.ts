@@ -1,0 +1,59 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as storage from '@pulumi/azure-native/storage';
+import { componentType, type Placement } from './placement';
+
+export const DEPLOYMENT_CONTAINER = 'app-package';
+
+export type StorageArgs = Placement;
+
+/**
+ * The app's storage account, keyless: Entra ID only (no shared key, so no account key or SAS works),
+ * no anonymous blob access, TLS 1.2, https only. Holds the host's state, Durable's queues and tables and,
+ * in a private container, the deployment package Flex Consumption runs from.
+ */
+export class AppStorage extends pulumi.ComponentResource {
+    readonly accountName: pulumi.Output<string>;
+    readonly accountId: pulumi.Output<string>;
+    /** `https://<account>.blob.core.windows.net/app-package`: the Flex deployment source. */
+    readonly deploymentContainerUrl: pulumi.Output<string>;
+    readonly deploymentContainerName: pulumi.Output<string>;
+
+    constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(componentType('Storage'), name, {}, opts);
+        const account = new storage.StorageAccount(
+            'sthello',
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                tags: args.tags,
+                kind: storage.Kind.StorageV2,
+                sku: { name: storage.SkuName.Standard_LRS },
+                accessTier: storage.AccessTier.Hot,
+                allowSharedKeyAccess: false,
+                defaultToOAuthAuthentication: true,
+                allowBlobPublicAccess: false,
+                allowCrossTenantReplication: false,
+                minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
+                enableHttpsTrafficOnly: true,
+                publicNetworkAccess: storage.PublicNetworkAccess.Enabled,
+                networkRuleSet: { defaultAction: storage.DefaultAction.Allow, bypass: storage.Bypass.AzureServices },
+            },
+            { parent: this },
+        );
+        const container = new storage.BlobContainer(
+            'deployment',
+            {
+                resourceGroupName: args.resourceGroupName,
+                accountName: account.name,
+                containerName: DEPLOYMENT_CONTAINER,
+                publicAccess: storage.PublicAccess.None,
+            },
+            { parent: this },
+        );
+        this.accountName = account.name;
+        this.accountId = account.id;
+        this.deploymentContainerName = container.name;
+        this.deploymentContainerUrl = pulumi.interpolate`${account.primaryEndpoints.blob}${container.name}`;
+        this.registerOutputs({ accountName: this.accountName, deploymentContainerUrl: this.deploymentContainerUrl });
+    }
+}

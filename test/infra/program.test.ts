@@ -1,0 +1,155 @@
+import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
+import { appSettingsOf, grantsOf, resourceCounts, secretBearingStrings } from './assertions';
+
+let run: ProgramRun;
+let importMs: number;
+
+beforeAll(async () => {
+    const started = Date.now();
+    run = await runProgram({ location: 'swedencentral' });
+    importMs = Date.now() - started;
+});
+
+const storageAccount = () => run.one('azure-native:storage:StorageAccount');
+const identity = () => run.one('azure-native:managedidentity:UserAssignedIdentity');
+const site = () => run.one('azure-native:web:WebApp');
+
+describe('the default stack (Azure Storage backend, public network)', () => {
+    it('imports fast under mocks (subpath imports)', () => {
+        expect(importMs).toBeLessThan(5000);
+    });
+
+    it('provisions exactly the resources the app needs, every one managed by the stack', () => {
+        expect(resourceCounts(run)).toEqual({
+            'azure-native:resources:ResourceGroup': 1,
+            'azure-native:storage:StorageAccount': 1,
+            'azure-native:storage:BlobContainer': 1,
+            'azure-native:managedidentity:UserAssignedIdentity': 1,
+            'azure-native:authorization:RoleAssignment': 4,
+            'azure-native:operationalinsights:Workspace': 1,
+            'azure-native:applicationinsights:Component': 1,
+            'azure-native:web:AppServicePlan': 1,
+            'azure-native:web:WebApp': 1,
+            'azure-native:web:WebAppFtpAllowed': 1,
+            'azure-native:web:WebAppScmAllowed': 1,
+        });
+    });
+
+    it('puts everything in the configured region, in the stack resource group, tagged', () => {
+        const rg = run.one('azure-native:resources:ResourceGroup');
+        expect(rg.inputs).toMatchObject({ location: 'swedencentral', tags: { app: 'durable-hello', stack: 'dev' } });
+        for (const r of run.custom.filter((c) => c !== rg && c.inputs.location !== undefined)) {
+            expect([r.type, r.inputs.resourceGroupName, r.inputs.location, r.inputs.tags]).toEqual([r.type, rg.state.name, 'swedencentral', rg.inputs.tags]);
+        }
+    });
+
+    it('hardens the storage account: Entra ID only, no public blobs, TLS 1.2, https only', () => {
+        expect(storageAccount().inputs).toMatchObject({
+            kind: 'StorageV2',
+            allowSharedKeyAccess: false,
+            allowBlobPublicAccess: false,
+            minimumTlsVersion: 'TLS1_2',
+            enableHttpsTrafficOnly: true,
+            defaultToOAuthAuthentication: true,
+        });
+        expect(run.one('azure-native:storage:BlobContainer').inputs).toEqual({
+            resourceGroupName: storageAccount().inputs.resourceGroupName,
+            accountName: storageAccount().state.name,
+            containerName: 'app-package',
+            publicAccess: 'None',
+        });
+    });
+
+    it('grants the identity exactly the Durable storage roles on the account and metrics publishing on App Insights', () => {
+        const principal = { principalId: identity().state.principalId, principalType: 'ServicePrincipal' };
+        const appInsights = run.one('azure-native:applicationinsights:Component');
+        expect(grantsOf(run)).toEqual(
+            expect.arrayContaining([
+                { role: 'Storage Blob Data Owner', scope: storageAccount().id, ...principal },
+                { role: 'Storage Queue Data Contributor', scope: storageAccount().id, ...principal },
+                { role: 'Storage Table Data Contributor', scope: storageAccount().id, ...principal },
+                { role: 'Monitoring Metrics Publisher', scope: appInsights.id, ...principal },
+            ]),
+        );
+        expect(grantsOf(run)).toHaveLength(4);
+    });
+
+    it('sends telemetry to workspace-based Application Insights with local auth disabled', () => {
+        const workspace = run.one('azure-native:operationalinsights:Workspace');
+        expect(run.one('azure-native:applicationinsights:Component').inputs).toMatchObject({
+            applicationType: 'web',
+            workspaceResourceId: workspace.id,
+            disableLocalAuth: true,
+        });
+    });
+
+    it('runs on a Flex Consumption (FC1) plan', () => {
+        expect(run.one('azure-native:web:AppServicePlan').inputs).toMatchObject({ sku: { name: 'FC1', tier: 'FlexConsumption' }, reserved: true });
+        expect(site().inputs.serverFarmId).toBe(run.one('azure-native:web:AppServicePlan').id);
+    });
+
+    it('configures the function app for Flex: Node 22, identity-based deployment container, scale', () => {
+        const uami = identity().id;
+        expect(site().inputs).toMatchObject({
+            kind: 'functionapp,linux',
+            httpsOnly: true,
+            identity: { type: 'UserAssigned', userAssignedIdentities: [uami] },
+            functionAppConfig: {
+                runtime: { name: 'node', version: '22' },
+                scaleAndConcurrency: { maximumInstanceCount: 100, instanceMemoryMB: 2048 },
+                deployment: {
+                    storage: {
+                        type: 'blobContainer',
+                        value: `https://${storageAccount().state.name}.blob.core.windows.net/app-package`,
+                        authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: uami },
+                    },
+                },
+            },
+            siteConfig: { minTlsVersion: '1.2', scmMinTlsVersion: '1.2' },
+        });
+        expect(site().inputs.siteConfig.linuxFxVersion).toBeUndefined();
+        expect(site().inputs.virtualNetworkSubnetId).toBeUndefined();
+    });
+
+    it('turns off basic-auth publishing (FTP and SCM) on the site', () => {
+        for (const type of ['azure-native:web:WebAppFtpAllowed', 'azure-native:web:WebAppScmAllowed']) {
+            expect(run.one(type).inputs).toEqual({ resourceGroupName: site().inputs.resourceGroupName, name: site().state.name, allow: false });
+        }
+    });
+
+    it('sets identity-based app settings, the worker indexing flag and the AAD App Insights connection', () => {
+        const clientId = identity().state.clientId;
+        const settings = appSettingsOf(run);
+        expect(settings).toEqual({
+            AzureWebJobsStorage__accountName: storageAccount().state.name,
+            AzureWebJobsStorage__credential: 'managedidentity',
+            AzureWebJobsStorage__clientId: clientId,
+            AzureWebJobsFeatureFlags: 'EnableWorkerIndexing',
+            APPLICATIONINSIGHTS_CONNECTION_STRING: run.one('azure-native:applicationinsights:Component').state.connectionString,
+            APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
+            HTTP_START_AUTH_LEVEL: 'function',
+        });
+        for (const deprecatedOnFlex of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'AzureWebJobsStorage']) {
+            expect(settings).not.toHaveProperty(deprecatedOnFlex);
+        }
+    });
+
+    it('has no account key, SAS or secret-bearing connection string anywhere in its inputs', () => {
+        expect(secretBearingStrings(run)).toEqual([]);
+        expect(run.calls.map((c) => c.token)).not.toContain('azure-native:storage:listStorageAccountKeys');
+    });
+
+    it('exports the names, the host name and the starter URL with the function key, as a secret', () => {
+        const host = `${site().state.name}.azurewebsites.net`;
+        expect(run.outputs).toEqual({
+            resourceGroupName: run.one('azure-native:resources:ResourceGroup').state.name,
+            functionAppName: site().state.name,
+            defaultHostName: host,
+            appInsightsName: run.one('azure-native:applicationinsights:Component').state.name,
+            starterUrl: `https://${host}/api/orchestrators/hello_orchestrator?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`,
+        });
+        expect([...run.secretOutputs]).toEqual(['starterUrl']);
+        const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppHostKeys');
+        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName });
+    });
+});

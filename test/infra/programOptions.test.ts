@@ -1,0 +1,40 @@
+import { runProgram, type ProgramRun } from '../support/pulumiMocks';
+import { appSettingsOf } from './assertions';
+
+let run: ProgramRun;
+
+beforeAll(async () => {
+    run = await runProgram({
+        location: 'northeurope',
+        starterAuthLevel: 'anonymous',
+        maximumInstanceCount: '40',
+        instanceMemoryMB: '4096',
+        nodeVersion: '20',
+        tags: { owner: 'team-a' },
+    });
+});
+
+describe('a stack that sets every config key', () => {
+    it('passes scale, memory and runtime to functionAppConfig', () => {
+        expect(run.one('azure-native:web:WebApp').inputs.functionAppConfig).toMatchObject({
+            runtime: { name: 'node', version: '20' },
+            scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 4096 },
+        });
+    });
+
+    it('tags every taggable resource with the defaults plus the configured tags', () => {
+        const tagged = run.custom.filter((r) => r.inputs.location !== undefined);
+        expect(tagged.length).toBeGreaterThan(5);
+        for (const r of tagged) {
+            expect([r.type, r.inputs.location, r.inputs.tags]).toEqual([r.type, 'northeurope', { app: 'durable-hello', stack: 'dev', owner: 'team-a' }]);
+        }
+    });
+
+    it('makes the starter anonymous: app setting, and a URL without a key that is still a secret', () => {
+        expect(appSettingsOf(run).HTTP_START_AUTH_LEVEL).toBe('anonymous');
+        const host = run.one('azure-native:web:WebApp').state.defaultHostName;
+        expect(run.outputs.starterUrl).toBe(`https://${host}/api/orchestrators/hello_orchestrator`);
+        expect(run.secretOutputs.has('starterUrl')).toBe(true);
+        expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
+    });
+});

@@ -1,0 +1,221 @@
+/**
+ * Runs a Pulumi program under `pulumi.runtime.setMocks`, offline, and returns what it registered.
+ * One `runProgram` per jest test file: the Pulumi runtime state is process-global.
+ */
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import type { MockCallArgs, MockResourceArgs } from '@pulumi/pulumi/runtime';
+
+export const MOCK_SUBSCRIPTION_ID = '00000000-0000-4000-8000-000000000001';
+export const MOCK_TENANT_ID = '00000000-0000-4000-8000-000000000002';
+export const MOCK_FUNCTION_KEY = 'mock/default+key==';
+export const INFRA_PROGRAM = path.resolve(__dirname, '../../infra/index.ts');
+
+export interface MockedResource {
+    type: string;
+    name: string;
+    custom: boolean;
+    id: string;
+    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    state: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface ProgramRun {
+    resources: MockedResource[];
+    /** Resources an engine would create in the cloud (components left out). */
+    custom: MockedResource[];
+    outputs: Record<string, unknown>;
+    secretOutputs: Set<string>;
+    calls: MockCallArgs[];
+    ofType(type: string): MockedResource[];
+    /** The single resource of a type (optionally whose logical name contains `nameHint`); throws otherwise. */
+    one(type: string, nameHint?: string): MockedResource;
+}
+
+export type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+export interface RunOptions {
+    program?: string;
+    project?: string;
+    stack?: string;
+    /** Overrides of, or additions to, the default invoke results by token. */
+    calls?: Record<string, CallHandler>;
+}
+
+/** The property that carries a resource's Azure name, by type; `name` otherwise. */
+const NAME_KEYS: Record<string, string> = {
+    'azure-native:resources:ResourceGroup': 'resourceGroupName',
+    'azure-native:storage:StorageAccount': 'accountName',
+    'azure-native:storage:BlobContainer': 'containerName',
+    'azure-native:managedidentity:UserAssignedIdentity': 'resourceName',
+    'azure-native:applicationinsights:Component': 'resourceName',
+    'azure-native:operationalinsights:Workspace': 'workspaceName',
+    'azure-native:authorization:RoleAssignment': 'roleAssignmentName',
+    'azure-native:network:VirtualNetwork': 'virtualNetworkName',
+    'azure-native:network:Subnet': 'subnetName',
+    'azure-native:network:PrivateEndpoint': 'privateEndpointName',
+    'azure-native:network:PrivateDnsZoneGroup': 'privateDnsZoneGroupName',
+    'azure-native:privatedns:PrivateZone': 'privateZoneName',
+    'azure-native:privatedns:VirtualNetworkLink': 'virtualNetworkLinkName',
+    'azure-native:durabletask:Scheduler': 'schedulerName',
+    'azure-native:durabletask:TaskHub': 'taskHubName',
+};
+
+const ARM_TYPES: Record<string, string> = {
+    'azure-native:storage:StorageAccount': 'Microsoft.Storage/storageAccounts',
+    'azure-native:managedidentity:UserAssignedIdentity': 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    'azure-native:applicationinsights:Component': 'Microsoft.Insights/components',
+    'azure-native:operationalinsights:Workspace': 'Microsoft.OperationalInsights/workspaces',
+    'azure-native:web:AppServicePlan': 'Microsoft.Web/serverfarms',
+    'azure-native:web:WebApp': 'Microsoft.Web/sites',
+    'azure-native:network:VirtualNetwork': 'Microsoft.Network/virtualNetworks',
+    'azure-native:network:PrivateEndpoint': 'Microsoft.Network/privateEndpoints',
+    'azure-native:privatedns:PrivateZone': 'Microsoft.Network/privateDnsZones',
+    'azure-native:durabletask:Scheduler': 'Microsoft.DurableTask/schedulers',
+};
+
+const hex = (seed: string, length: number): string => crypto.createHash('sha256').update(seed).digest('hex').slice(0, length);
+const mockGuid = (seed: string): string => {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** azure-native autonaming: the logical name plus 8 random hex characters (here derived from the name). */
+function azureName(args: MockResourceArgs): string {
+    const explicit = args.inputs[NAME_KEYS[args.type] ?? 'name'];
+    return typeof explicit === 'string' && explicit !== '' ? explicit : `${args.name}${hex(args.name, 8)}`;
+}
+
+function armId(args: MockResourceArgs, name: string): string {
+    const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${args.inputs.resourceGroupName}`;
+    const [, module, type] = args.type.split(':');
+    switch (args.type) {
+        case 'azure-native:resources:ResourceGroup':
+            return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${name}`;
+        case 'azure-native:authorization:RoleAssignment':
+            return `${args.inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+        case 'azure-native:storage:BlobContainer':
+            return `${rg}/providers/Microsoft.Storage/storageAccounts/${args.inputs.accountName}/blobServices/default/containers/${name}`;
+        case 'azure-native:network:Subnet':
+            return `${rg}/providers/Microsoft.Network/virtualNetworks/${args.inputs.virtualNetworkName}/subnets/${name}`;
+        case 'azure-native:durabletask:TaskHub':
+            return `${rg}/providers/Microsoft.DurableTask/schedulers/${args.inputs.schedulerName}/taskHubs/${name}`;
+        default:
+            return `${rg}/providers/${ARM_TYPES[args.type] ?? `Mock.${module}/${type}`}/${name}`;
+    }
+}
+
+/** Outputs Azure computes, for the types whose computed outputs the program reads. */
+function computed(args: MockResourceArgs, name: string): Record<string, unknown> {
+    switch (args.type) {
+        case 'azure-native:storage:StorageAccount': {
+            const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
+            return { primaryEndpoints: Object.fromEntries(['blob', 'queue', 'table', 'file', 'dfs'].map((s) => [s, endpoint(s)])) };
+        }
+        case 'azure-native:managedidentity:UserAssignedIdentity':
+            return { clientId: mockGuid(`client:${name}`), principalId: mockGuid(`principal:${name}`), tenantId: MOCK_TENANT_ID };
+        case 'azure-native:applicationinsights:Component': {
+            const key = mockGuid(`ikey:${name}`);
+            return {
+                instrumentationKey: key,
+                connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${args.inputs.location}-0.in.applicationinsights.azure.com/`,
+            };
+        }
+        case 'azure-native:web:WebApp':
+            return { defaultHostName: `${name}.azurewebsites.net` };
+        case 'azure-native:durabletask:Scheduler':
+            return { properties: { ...args.inputs.properties, endpoint: `https://${name}-${hex(name, 4)}.${args.inputs.location}.durabletask.io` } };
+        default:
+            return {};
+    }
+}
+
+const DEFAULT_CALLS: Record<string, CallHandler> = {
+    'azure-native:authorization:getClientConfig': () => ({
+        subscriptionId: MOCK_SUBSCRIPTION_ID,
+        tenantId: MOCK_TENANT_ID,
+        clientId: mockGuid('deployer-client'),
+        objectId: mockGuid('deployer-object'),
+    }),
+    'azure-native:web:listWebAppHostKeys': () => ({
+        masterKey: 'mock-master-key',
+        functionKeys: { default: MOCK_FUNCTION_KEY },
+        systemKeys: {},
+    }),
+};
+
+function configEntries(config: Record<string, unknown>, project: string): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [
+            key.includes(':') ? key : `${project}:${key}`,
+            typeof value === 'string' ? value : JSON.stringify(value),
+        ]),
+    );
+}
+
+/** Resolves an Output's value (the SDK's internal promise, which also works for secrets). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+export async function runProgram(config: Record<string, unknown>, options: RunOptions = {}): Promise<ProgramRun> {
+    const project = options.project ?? 'durable-hello';
+    const resources: MockedResource[] = [];
+    const calls: MockCallArgs[] = [];
+    const handlers = { ...DEFAULT_CALLS, ...options.calls };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const name = azureName(args);
+                const id = args.custom === false ? '' : armId(args, name);
+                const state = { ...args.inputs, name, ...computed(args, name) };
+                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, id, inputs: args.inputs, state });
+                return { id, state };
+            },
+            call(args) {
+                calls.push(args);
+                const handler = handlers[args.token];
+                if (!handler) {
+                    throw new Error(`runProgram: no mock for invoke ${args.token}; pass one in options.calls`);
+                }
+                return handler(args.inputs);
+            },
+        },
+        project,
+        options.stack ?? 'dev',
+        false,
+    );
+    pulumi.runtime.setAllConfig(configEntries(config, project));
+
+    const program: Record<string, unknown> = await import(options.program ?? INFRA_PROGRAM);
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs = new Set<string>();
+    for (const [key, value] of Object.entries(program)) {
+        if (pulumi.Output.isInstance(value)) {
+            outputs[key] = await valueOf(value);
+            if (await pulumi.isSecret(value)) {
+                secretOutputs.add(key);
+            }
+        }
+    }
+    // Resources nothing exported depends on (role assignments, publishing policies) register last.
+    await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+    const custom = resources.filter((r) => r.custom);
+    return {
+        resources,
+        custom,
+        outputs,
+        secretOutputs,
+        calls,
+        ofType: (type) => custom.filter((r) => r.type === type),
+        one(type, nameHint) {
+            const matches = custom.filter((r) => r.type === type && (nameHint === undefined || r.name.includes(nameHint)));
+            if (matches.length !== 1) {
+                throw new Error(`expected one ${type}${nameHint ? ` named *${nameHint}*` : ''}, found ${matches.length}`);
+            }
+            return matches[0];
+        },
+    };
+}
