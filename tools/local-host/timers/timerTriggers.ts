@@ -1,0 +1,89 @@
+import type { FunctionsCore, LogSink } from '../worker/functionsCore';
+import { invokeFunction } from '../worker/invoke';
+import { parseSchedule, type Schedule } from './ncrontab';
+
+export interface TimerTriggerOptions {
+    env?: NodeJS.ProcessEnv;
+    log?: LogSink;
+    now?: () => Date;
+}
+
+interface TimerState {
+    functionName: string;
+    triggerName: string;
+    schedule: Schedule;
+    runOnStartup: boolean;
+    last?: Date;
+    handle?: NodeJS.Timeout;
+}
+
+/** How late an occurrence may fire before the invocation reports `isPastDue`. */
+const PAST_DUE_MS = 1000;
+
+/**
+ * Fires `app.timer` functions on their schedule (and once at start-up with `runOnStartup`),
+ * one run at a time per function like the host's singleton timer listener; the next occurrence is
+ * computed once a run finishes. Functions whose schedule does not parse are reported, not fired.
+ */
+export class TimerTriggers {
+    readonly #timers: TimerState[] = [];
+    readonly problems: { functionName: string; reason: string }[] = [];
+    readonly #core: FunctionsCore;
+    readonly #log: LogSink;
+    readonly #now: () => Date;
+    #stopped = false;
+
+    constructor(core: FunctionsCore, options: TimerTriggerOptions = {}) {
+        this.#core = core;
+        this.#log = options.log ?? (() => undefined);
+        this.#now = options.now ?? (() => new Date());
+        for (const [name, registration] of core.registrations) {
+            if (registration.trigger.type !== 'timerTrigger') continue;
+            try {
+                const schedule = parseSchedule(String(registration.trigger.schedule ?? ''), options.env);
+                this.#timers.push({ functionName: name, triggerName: registration.triggerName, schedule, runOnStartup: registration.trigger.runOnStartup === true });
+            } catch (error) {
+                this.problems.push({ functionName: name, reason: (error as Error).message });
+            }
+        }
+    }
+
+    get functionNames(): string[] {
+        return this.#timers.map((t) => t.functionName);
+    }
+
+    start(): void {
+        for (const timer of this.#timers) {
+            if (timer.runOnStartup) void this.#fire(timer, this.#now());
+            else this.#arm(timer);
+        }
+    }
+
+    stop(): void {
+        this.#stopped = true;
+        for (const timer of this.#timers) clearTimeout(timer.handle);
+    }
+
+    #arm(timer: TimerState): void {
+        if (this.#stopped) return;
+        const due = timer.schedule.next(this.#now());
+        timer.handle = setTimeout(() => void this.#fire(timer, due), Math.max(0, due.getTime() - this.#now().getTime()));
+    }
+
+    async #fire(timer: TimerState, due: Date): Promise<void> {
+        if (this.#stopped) return;
+        const now = this.#now();
+        const payload = {
+            Schedule: { AdjustForDST: true },
+            ScheduleStatus: { Last: (timer.last ?? new Date(0)).toISOString(), Next: timer.schedule.next(now).toISOString(), LastUpdated: now.toISOString() },
+            IsPastDue: now.getTime() - due.getTime() > PAST_DUE_MS,
+        };
+        timer.last = now;
+        try {
+            await invokeFunction(this.#core, timer.functionName, { inputData: { [timer.triggerName]: { json: JSON.stringify(payload) } } }, this.#log);
+        } catch (error) {
+            this.#log('error', 'system', `Timer function "${timer.functionName}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        this.#arm(timer);
+    }
+}
