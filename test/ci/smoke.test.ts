@@ -127,6 +127,7 @@ describe('smoke helpers', () => {
             maxPolls: 200,
         });
         expect(() => parseArgs([])).toThrow('the starter URL is missing');
+        expect(parseArgs(['--timeout', '1'], { STARTER_URL: 'https://h/api/x?code=k' }).starterUrl).toBe('https://h/api/x?code=k');
         expect(() => parseArgs(['localhost:7071/x'])).toThrow(/must be http/);
         expect(() => parseArgs(['http://h/x', '--timeout', 'soon'])).toThrow("--timeout needs a positive number, got 'soon'");
         expect(() => parseArgs(['http://h/x', '--verbose'])).toThrow('unknown option --verbose');

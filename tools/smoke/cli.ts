@@ -3,7 +3,9 @@ import { redact, runSmoke, type SmokeDeps, type SmokeOptions } from './smoke';
 export const USAGE = `usage: npm run smoke -- <starterUrl> [--timeout <seconds>] [--interval <seconds>] [--max-polls <n>]
 
   <starterUrl>          the hello_orchestrator starter, e.g. http://localhost:7071/api/orchestrators/hello_orchestrator
-                        (in Azure: the stack output starterUrl, which carries the function key as ?code=...)
+                        (in Azure: the stack output starterUrl, which carries the function key as ?code=...).
+                        Omit it to read the environment variable STARTER_URL instead, which keeps a key
+                        off command lines (npm prints the command it runs).
   --timeout <seconds>   overall deadline for start and polling (default 300)
   --interval <seconds>  longest wait between two status polls; Retry-After is honoured up to this (default 5)
   --max-polls <n>       most status polls before giving up (default 200)`;
@@ -20,7 +22,7 @@ function positiveNumber(flag: string, raw: string | undefined): number {
     return value;
 }
 
-export function parseArgs(argv: string[]): SmokeOptions {
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SmokeOptions {
     const positional: string[] = [];
     const numbers = { ...DEFAULTS };
     for (let i = 0; i < argv.length; i++) {
@@ -33,8 +35,11 @@ export function parseArgs(argv: string[]): SmokeOptions {
         else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}.`);
         else positional.push(arg);
     }
+    if (positional.length === 0 && env.STARTER_URL) {
+        positional.push(env.STARTER_URL);
+    }
     if (positional.length !== 1) {
-        throw new UsageError(positional.length === 0 ? 'the starter URL is missing.' : 'give exactly one starter URL.');
+        throw new UsageError(positional.length === 0 ? 'the starter URL is missing (argument or STARTER_URL).' : 'give exactly one starter URL.');
     }
     let url: URL;
     try {
@@ -58,7 +63,7 @@ export async function main(argv: string[], deps: Partial<SmokeDeps> = {}): Promi
     const out = deps.log ?? ((line: string) => console.log(line));
     let options: SmokeOptions;
     try {
-        options = parseArgs(argv);
+        options = parseArgs(argv, process.env);
     } catch (err) {
         if (!(err instanceof UsageError)) throw err;
         console.error(`smoke: ${err.message}\n${USAGE}`);

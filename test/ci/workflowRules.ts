@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+
+/** The parts of a GitHub Actions workflow the rules read. */
+export interface Step {
+    id?: string;
+    name?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+}
+export interface Job {
+    name?: string;
+    if?: string;
+    needs?: string | string[];
+    environment?: string | { name: string };
+    permissions?: Record<string, string> | string;
+    concurrency?: { group: string; 'cancel-in-progress'?: boolean | string } | string;
+    env?: Record<string, string>;
+    steps?: Step[];
+}
+export interface Workflow {
+    name?: string;
+    on: Record<string, unknown>;
+    permissions?: Record<string, string> | string;
+    env?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+export const WORKFLOW_DIR = path.join(__dirname, '..', '..', '.github', 'workflows');
+
+export function workflowFiles(): string[] {
+    return fs
+        .readdirSync(WORKFLOW_DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(WORKFLOW_DIR, f));
+}
+
+export function loadWorkflow(file: string): Workflow {
+    return parse(fs.readFileSync(file, 'utf8')) as Workflow;
+}
+
+export const steps = (job: Job): Step[] => job.steps ?? [];
+export const usesAction = (step: Step, action: string) => (step.uses ?? '').toLowerCase().startsWith(`${action.toLowerCase()}@`);
+export const logsIntoAzure = (job: Job) => steps(job).some((s) => usesAction(s, 'azure/login'));
+export const pulumiCommand = (step: Step) => (usesAction(step, 'pulumi/actions') ? String(step.with?.command ?? '') : undefined);
+
+/** `uses:` must name a major version (`@v4`) or a full commit SHA: never a branch or a moving minor tag. */
+export function unpinnedActions(wf: Workflow): string[] {
+    return Object.values(wf.jobs)
+        .flatMap(steps)
+        .map((s) => s.uses)
+        .filter((u): u is string => u !== undefined && !u.startsWith('./') && !/@(v\d+|[0-9a-f]{40})$/.test(u));
+}
+
+/** Jobs whose permissions break the rule: `id-token: write` exactly on the jobs that log into Azure. */
+export function idTokenProblems(wf: Workflow): string[] {
+    return Object.entries(wf.jobs).flatMap(([name, job]) => {
+        const perms = typeof job.permissions === 'object' ? job.permissions : {};
+        const hasIdToken = perms['id-token'] === 'write' || job.permissions === 'write-all';
+        if (logsIntoAzure(job) && !hasIdToken) return [`${name}: logs into Azure without id-token: write`];
+        if (!logsIntoAzure(job) && hasIdToken) return [`${name}: has id-token: write but does not log into Azure`];
+        return [];
+    });
+}
+
+/** Env names bound to `${{ secrets.* }}` anywhere in the workflow. */
+function secretEnvNames(wf: Workflow): Set<string> {
+    const maps = [wf.env, ...Object.values(wf.jobs).flatMap((j) => [j.env, ...steps(j).map((s) => s.env)])];
+    return new Set(
+        maps.flatMap((m) => Object.entries(m ?? {}).filter(([, v]) => /\$\{\{\s*secrets\./.test(String(v)))).map(([k]) => k),
+    );
+}
+
+/**
+ * Ways a `run:` script could put a secret in the log: a `${{ secrets.* }}` expression in the script
+ * (interpolated before bash runs), `set -x`, any use of an env var that holds a secret, or a value read
+ * with `--show-secrets` that is used before `::add-mask::` hides it.
+ */
+export function secretLeaks(wf: Workflow): string[] {
+    const secretVars = secretEnvNames(wf);
+    return Object.entries(wf.jobs).flatMap(([jobName, job]) =>
+        steps(job).flatMap((step, i) => {
+            const script = step.run ?? '';
+            const where = `${jobName} step ${step.name ?? step.id ?? i + 1}`;
+            const found: string[] = [];
+            if (/\$\{\{\s*secrets\./.test(script)) found.push(`${where}: \${{ secrets.* }} inside run`);
+            if (/\bset\s+-[a-z]*x/.test(script)) found.push(`${where}: set -x traces values`);
+            for (const name of secretVars) {
+                if (new RegExp(`\\$\\{?${name}\\b`).test(script)) found.push(`${where}: uses secret env ${name}`);
+            }
+            const lines = script.split('\n');
+            lines.forEach((line, n) => {
+                if (!line.includes('--show-secrets')) return;
+                const assigned = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)="\$\(/.exec(line)?.[1];
+                if (!assigned) {
+                    found.push(`${where}: --show-secrets output is not captured in a variable`);
+                    return;
+                }
+                const next = lines.slice(n + 1).find((l) => new RegExp(`\\$\\{?${assigned}\\b`).test(l)) ?? '';
+                if (!next.includes(`echo "::add-mask::$${assigned}"`)) found.push(`${where}: ${assigned} is used before ::add-mask::`);
+            });
+            return found;
+        }),
+    );
+}
+
+export function concurrencyOf(job: Job): { group: string; cancelInProgress: boolean } | undefined {
+    if (job.concurrency === undefined) return undefined;
+    if (typeof job.concurrency === 'string') return { group: job.concurrency, cancelInProgress: false };
+    const cancel = job.concurrency['cancel-in-progress'];
+    return { group: job.concurrency.group, cancelInProgress: cancel === true || cancel === 'true' };
+}

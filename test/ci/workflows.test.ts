@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import {
+    WORKFLOW_DIR,
+    concurrencyOf,
+    idTokenProblems,
+    loadWorkflow,
+    logsIntoAzure,
+    pulumiCommand,
+    secretLeaks,
+    steps,
+    unpinnedActions,
+    usesAction,
+    workflowFiles,
+    type Job,
+    type Workflow,
+} from './workflowRules';
+
+const pipeline = loadWorkflow(path.join(WORKFLOW_DIR, 'pipeline.yml'));
+const destroy = loadWorkflow(path.join(WORKFLOW_DIR, 'destroy.yml'));
+const all = workflowFiles().map((file) => ({ file: path.basename(file), wf: loadWorkflow(file) }));
+
+function jobRunning(wf: Workflow, command: string): [string, Job] {
+    const found = Object.entries(wf.jobs).find(([, job]) => steps(job).some((s) => pulumiCommand(s) === command));
+    if (!found) throw new Error(`no job runs pulumi ${command}`);
+    return found;
+}
+
+describe('every workflow', () => {
+    it.each(all)('$file: top-level permissions are contents: read only', ({ wf }) => {
+        expect(wf.permissions).toEqual({ contents: 'read' });
+    });
+
+    it.each(all)('$file: id-token: write exactly on the jobs that log into Azure', ({ wf }) => {
+        expect(idTokenProblems(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: actions pinned to a major version or a commit SHA', ({ wf }) => {
+        expect(unpinnedActions(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: no run step can print a secret', ({ wf }) => {
+        expect(secretLeaks(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: Azure jobs log in with OIDC and give the provider ARM_USE_OIDC', ({ wf }) => {
+        for (const job of Object.values(wf.jobs).filter(logsIntoAzure)) {
+            const login = steps(job).find((s) => usesAction(s, 'azure/login'))!;
+            expect(Object.keys(login.with ?? {}).sort()).toEqual(['client-id', 'subscription-id', 'tenant-id']);
+            expect(job.env).toMatchObject({ ARM_USE_OIDC: 'true', ARM_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' });
+            expect(JSON.stringify(job)).not.toMatch(/ARM_CLIENT_SECRET|creds/);
+        }
+    });
+
+    it.each(all)('$file: every npm job sets up Node 22', ({ wf }) => {
+        for (const job of Object.values(wf.jobs).filter((j) => steps(j).some((s) => /\bnpm\b/.test(s.run ?? '')))) {
+            const setup = steps(job).find((s) => usesAction(s, 'actions/setup-node'));
+            expect(setup?.with?.['node-version']).toBe(22);
+        }
+    });
+});
+
+describe('pipeline.yml', () => {
+    it('tests on pull requests and pushes with npm ci and npm test', () => {
+        expect(Object.keys(pipeline.on).sort()).toEqual(['pull_request', 'push']);
+        const runs = steps(pipeline.jobs.test).map((s) => s.run).filter(Boolean);
+        expect(runs).toEqual(['npm ci', 'npm test']);
+    });
+
+    it('previews stack dev on same-repository pull requests only and comments the result', () => {
+        const [name, job] = jobRunning(pipeline, 'preview');
+        expect(job.if).toContain("github.event_name == 'pull_request'");
+        expect(job.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+        const preview = steps(job).find((s) => pulumiCommand(s) === 'preview')!;
+        expect(preview.with).toMatchObject({ 'stack-name': '${{ env.STACK }}', 'comment-on-pr': true });
+        expect(pipeline.env?.STACK).toBe('dev');
+        expect(job.permissions).toMatchObject({ 'pull-requests': 'write' });
+        expect(job.needs).toBe('test');
+        expect(name).not.toBe('deploy');
+    });
+
+    it('deploys on push to main only, after the tests, in a protected environment', () => {
+        const [, job] = jobRunning(pipeline, 'up');
+        expect(job.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+        expect(job.needs).toBe('test');
+        expect(job.environment).toBe('dev');
+    });
+
+    it('runs the smoke test after pulumi up, on the stack output starterUrl', () => {
+        const [, job] = jobRunning(pipeline, 'up');
+        const all = steps(job);
+        const up = all.findIndex((s) => pulumiCommand(s) === 'up');
+        const smoke = all.findIndex((s) => /npm run smoke/.test(s.run ?? ''));
+        expect(smoke).toBeGreaterThan(up);
+        expect(all[smoke].run).toContain('pulumi stack output starterUrl --show-secrets');
+    });
+});
+
+describe('one stack operation at a time', () => {
+    const deploy = concurrencyOf(jobRunning(pipeline, 'up')[1]);
+    const destroyJob = concurrencyOf(jobRunning(destroy, 'destroy')[1]);
+
+    it('deploy and destroy share one group per stack and never cancel a running operation', () => {
+        expect(deploy).toEqual({ group: 'pulumi-stack-dev', cancelInProgress: false });
+        expect(destroyJob).toEqual({ group: 'pulumi-stack-${{ inputs.stack }}', cancelInProgress: false });
+        expect(destroyJob!.group.replace('${{ inputs.stack }}', 'dev')).toBe(deploy!.group);
+    });
+
+    it('previews use another group, so a queued preview never replaces a queued deployment', () => {
+        const preview = concurrencyOf(jobRunning(pipeline, 'preview')[1]);
+        expect(preview?.group).not.toBe(deploy?.group);
+    });
+});
+
+describe('destroy.yml', () => {
+    const dispatch = destroy.on.workflow_dispatch as { inputs: Record<string, { type: string; required?: boolean; options?: string[] }> };
+
+    it('runs only on workflow_dispatch, with a stack choice and a typed confirmation', () => {
+        expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch']);
+        expect(dispatch.inputs.stack).toMatchObject({ type: 'choice', options: ['dev'] });
+        expect(dispatch.inputs.confirm).toMatchObject({ type: 'string', required: true });
+    });
+
+    it('destroys only after a job that fails unless the typed name equals the stack', () => {
+        const [, job] = jobRunning(destroy, 'destroy');
+        const guard = destroy.jobs[String(job.needs)];
+        const check = steps(guard)[0];
+        expect(check.env).toEqual({ STACK: '${{ inputs.stack }}', CONFIRM: '${{ inputs.confirm }}' });
+        expect(check.run).toMatch(/if \[ "\$CONFIRM" != "\$STACK" \]; then[\s\S]*exit 1/);
+        expect(job.environment).toBe('${{ inputs.stack }}');
+    });
+});
+
+describe('the rules catch what they guard against', () => {
+    const bad = parse(`
+on: push
+permissions: write-all
+jobs:
+  leak:
+    runs-on: ubuntu-latest
+    permissions: { id-token: write }
+    env: { TOKEN: "\${{ secrets.PULUMI_ACCESS_TOKEN }}" }
+    steps:
+      - uses: actions/checkout@main
+      - run: echo "\${{ secrets.X }}" && echo $TOKEN
+      - run: |
+          URL="$(pulumi stack output starterUrl --show-secrets)"
+          curl "$URL"
+`) as Workflow;
+
+    it('flags unpinned actions, stray id-token, secrets in scripts and unmasked --show-secrets', () => {
+        expect(unpinnedActions(bad)).toEqual(['actions/checkout@main']);
+        expect(idTokenProblems(bad)).toEqual(['leak: has id-token: write but does not log into Azure']);
+        expect(secretLeaks(bad)).toEqual([
+            'leak step 2: ${{ secrets.* }} inside run',
+            'leak step 2: uses secret env TOKEN',
+            'leak step 3: URL is used before ::add-mask::',
+        ]);
+    });
+});
