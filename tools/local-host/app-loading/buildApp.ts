@@ -1,0 +1,47 @@
+import { build, type Plugin } from 'esbuild';
+import { isBuiltin } from 'node:module';
+import * as path from 'node:path';
+import type { AppEntries } from './resolveEntries';
+
+export const CORE_MODULE = '@azure/functions-core';
+
+/**
+ * Bundles the app's own files into one CommonJS file with a source map (breakpoints in the TS
+ * sources work). Packages stay external, resolved from the app folder to absolute paths, so the app
+ * shares one `@azure/functions` and `durable-functions` with nothing else, as in the worker.
+ */
+export async function buildApp(entries: AppEntries, outDir: string): Promise<string> {
+    const outfile = path.join(outDir, 'app.js');
+    const contents = entries.files.map((file) => `require(${JSON.stringify(file)});`).join('\n');
+    await build({
+        stdin: { contents, resolveDir: entries.appDir, sourcefile: 'durable-local-entry.js', loader: 'js' },
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node22',
+        sourcemap: 'linked',
+        sourcesContent: true,
+        logLevel: 'silent',
+        absWorkingDir: entries.appDir,
+        plugins: [externalPackages()],
+    });
+    return outfile;
+}
+
+function externalPackages(): Plugin {
+    return {
+        name: 'external-packages',
+        setup(pluginBuild) {
+            pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+                if (path.isAbsolute(args.path)) return undefined;
+                if (args.path === CORE_MODULE || isBuiltin(args.path)) return { path: args.path, external: true };
+                try {
+                    return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
+                } catch {
+                    return { errors: [{ text: `Cannot find package '${args.path}' from ${args.resolveDir}. Run npm install (npm ci) first.` }] };
+                }
+            });
+        },
+    };
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Entry point of `npm start`: bundles the host's TypeScript with esbuild (fast, no tsc step) and runs it.
+'use strict';
+const path = require('node:path');
+
+if (Number(process.versions.node.split('.')[0]) < 22) {
+    process.stderr.write(`The local Durable host needs Node.js 22 or newer (this is ${process.version}).\n`);
+    process.exit(1);
+}
+const { buildSync } = require('esbuild');
+
+const outfile = path.join(__dirname, 'dist', 'host.js');
+buildSync({
+    entryPoints: [path.join(__dirname, 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    sourcemap: true,
+    packages: 'external',
+    logLevel: 'warning',
+});
+process.setSourceMapsEnabled(true);
+require(outfile)
+    .main(process.argv.slice(2))
+    .catch((err) => {
+        process.stderr.write(`local-host: ${err && err.message ? err.message : err}\n`);
+        process.exit(1);
+    });

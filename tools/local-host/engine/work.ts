@@ -1,0 +1,95 @@
+import type { FunctionsCore } from '../worker/functionsCore';
+import { invokeActivity } from '../worker/triggers';
+import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import type { InstanceRecord } from '../store/store';
+
+/** What scheduled work needs from the engine. */
+export interface WorkHost {
+    readonly core: FunctionsCore;
+    now(): Date;
+    /** Adds a message to an instance's inbox (ignored if the execution moved on). */
+    deliver(instanceId: string, executionId: string, event: HistoryEvent): void;
+    startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void;
+    log(message: string): void;
+}
+
+export type WorkHandler = (host: WorkHost, record: InstanceRecord, scheduled: HistoryEvent) => void;
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Runs scheduled activities concurrently, at most once at a time per task. */
+export class ActivityRunner {
+    #inFlight = new Set<string>();
+    get active(): number {
+        return this.#inFlight.size;
+    }
+
+    run(host: WorkHost, record: InstanceRecord, scheduled: HistoryEvent): void {
+        const key = `${record.instanceId}\n${record.executionId}\n${scheduled.EventId}`;
+        if (this.#inFlight.has(key)) return;
+        this.#inFlight.add(key);
+        const { instanceId, executionId } = record;
+        const name = String(scheduled.Name);
+        invokeActivity(host.core, name, scheduled.Input as string | undefined)
+            .then(
+                (result) => historyEvent(EventType.TaskCompleted, host.now(), { TaskScheduledId: scheduled.EventId, Result: result }),
+                (err: unknown) => {
+                    host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) failed: ${(err as Error)?.message ?? err}`);
+                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failureFields(err) });
+                },
+            )
+            .then((event) => {
+                this.#inFlight.delete(key);
+                host.deliver(instanceId, executionId, event);
+            });
+    }
+}
+
+/** Durable timers: in-memory timeouts re-armed from history on start-up. */
+export class TimerWheel {
+    #timers = new Map<string, NodeJS.Timeout>();
+
+    arm(host: WorkHost, record: InstanceRecord, created: HistoryEvent): void {
+        const key = `${record.instanceId}\n${record.executionId}\n${created.EventId}`;
+        if (this.#timers.has(key)) return;
+        const { instanceId, executionId } = record;
+        const fireAt = new Date(created.FireAt as string);
+        const tick = (): void => {
+            const wait = fireAt.getTime() - host.now().getTime();
+            if (wait > 0) {
+                this.#timers.set(key, setTimeout(tick, Math.min(wait, MAX_TIMEOUT_MS)));
+                return;
+            }
+            this.#timers.delete(key);
+            host.deliver(instanceId, executionId, historyEvent(EventType.TimerFired, host.now(), { TimerId: created.EventId, FireAt: fireAt.toISOString() }));
+        };
+        tick();
+    }
+
+    cancel(instanceId: string, executionId: string, timerId?: number): void {
+        for (const [key, timeout] of this.#timers) {
+            const [id, execution, timer] = key.split('\n');
+            if (id === instanceId && (execution === executionId || executionId === '*') && (timerId === undefined || Number(timer) === timerId)) {
+                clearTimeout(timeout);
+                this.#timers.delete(key);
+            }
+        }
+    }
+
+    clear(): void {
+        this.#timers.forEach((timeout) => clearTimeout(timeout));
+        this.#timers.clear();
+    }
+}
+
+/** Scheduling events still waiting for their completion (in history or inbox). */
+export function outstandingWork(record: InstanceRecord): HistoryEvent[] {
+    const answered = new Set<number>();
+    for (const event of [...record.history, ...record.inbox]) {
+        if (event.EventType === EventType.TimerFired) answered.add(event.TimerId as number);
+        else if (typeof event.TaskScheduledId === 'number') answered.add(event.TaskScheduledId);
+    }
+    return record.history.filter((e) => WORK_EVENT_TYPES.has(e.EventType) && !answered.has(e.EventId));
+}
+
+const WORK_EVENT_TYPES = new Set<number>([EventType.TaskScheduled, EventType.TimerCreated, EventType.SubOrchestrationInstanceCreated]);

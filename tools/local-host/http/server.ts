@@ -1,0 +1,51 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, sendError, sendJson } from './respond';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+/**
+ * The host's HTTP server: each handler claims the request or passes; errors become JSON 4xx/5xx and
+ * never stop the server.
+ */
+export function createHostServer(handlers: RequestHandler[], index: () => unknown, log: (message: string) => void): Server {
+    return createServer((req, res) => {
+        void handle(req, res).catch((err: unknown) => {
+            if (err instanceof HttpError) {
+                if (!res.headersSent) sendError(res, err.status, err.message, err.details);
+                else res.end();
+                return;
+            }
+            log(`Request ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
+            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${(err as Error)?.message ?? err}`);
+            else res.end();
+        });
+    });
+
+    async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        let url: URL;
+        try {
+            url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+        } catch {
+            throw new HttpError(400, `Malformed request URL or Host header.`);
+        }
+        for (const handler of handlers) {
+            if (await handler(req, res, url)) return;
+        }
+        if (url.pathname === '/' || url.pathname === '') {
+            sendJson(res, 200, index());
+            return;
+        }
+        sendError(res, 404, `Nothing at ${url.pathname}. GET / lists the app's functions.`);
+    }
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve((server.address() as AddressInfo).port);
+        });
+    });
+}

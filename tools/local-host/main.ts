@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadApp } from './app-loading/loadApp';
+import { durableApi } from './durable-api/router';
+import { Engine } from './engine/engine';
+import { functionRoutes } from './http/functionRoutes';
+import { functionsHandler } from './http/functionsHandler';
+import { createHostServer, listen } from './http/server';
+import { FileStore } from './store/fileStore';
+
+interface Flags {
+    port: number;
+    app: string;
+    data: string;
+    host: string;
+}
+
+const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>]';
+
+export function parseFlags(argv: string[], cwd: string): Flags {
+    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1' };
+    for (let i = 0; i < argv.length; i++) {
+        const [name, inline] = argv[i].split(/=(.*)/s, 2);
+        const value = (): string => {
+            const v = inline ?? argv[++i];
+            if (v === undefined || v === '') throw new Error(`${name} needs a value. ${USAGE}`);
+            return v;
+        };
+        if (name === '--port') {
+            flags.port = Number(value());
+            if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) throw new Error(`--port must be 0-65535 (0 = any free port). ${USAGE}`);
+        } else if (name === '--app') flags.app = value();
+        else if (name === '--data') flags.data = value();
+        else if (name === '--host') flags.host = value();
+        else if (name === '--help' || name === '-h') throw new Error(USAGE);
+        else throw new Error(`Unknown flag '${argv[i]}'. ${USAGE}`);
+    }
+    return { ...flags, app: path.resolve(cwd, flags.app), data: path.resolve(cwd, flags.data) };
+}
+
+function taskHubName(hostJson: Record<string, unknown>): string {
+    const durable = ((hostJson.extensions as Record<string, unknown> | undefined)?.durableTask ?? {}) as { hubName?: string };
+    const name = durable.hubName?.replace(/%([^%]+)%/g, (_, key: string) => process.env[key] ?? '');
+    return name || 'TestHubName';
+}
+
+export async function main(argv: string[]): Promise<void> {
+    const flags = parseFlags(argv, process.cwd());
+    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
+    mkdirSync(flags.data, { recursive: true });
+    const app = await loadApp(flags.app, path.join(flags.data, 'build'), (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`));
+    const store = new FileStore(flags.data);
+    const engine = new Engine(app.core, store, { log });
+    let port = flags.port;
+    const origin = (): string => `http://localhost:${port}`;
+    const hub = taskHubName(app.hostJson);
+    const routePrefix = (((app.hostJson.extensions as Record<string, unknown> | undefined)?.http ?? {}) as { routePrefix?: string }).routePrefix ?? 'api';
+    const routes = functionRoutes(app.core);
+    const functionList = (): unknown => ({
+        functions: [...app.core.registrations.values()].map((r) => {
+            const route = routes.find((x) => x.functionName === r.metadata.name);
+            return { name: r.metadata.name, trigger: r.trigger.type, ...(route ? { methods: route.methods ?? ['*'], url: `${origin()}/${routePrefix ? `${routePrefix}/` : ''}${route.template}` } : {}) };
+        }),
+        durableApi: `${origin()}/runtime/webhooks/durabletask/instances`,
+    });
+    const server = createHostServer(
+        [durableApi({ engine, taskHubName: hub }), functionsHandler({ core: app.core, routes, routePrefix, taskHubName: hub, origin, log })],
+        functionList,
+        log,
+    );
+    port = await listen(server, flags.port, flags.host);
+    process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
+    const resumed = await engine.recover();
+
+    const lines = ['', 'Functions:', ''];
+    for (const r of app.core.registrations.values()) {
+        const route = routes.find((x) => x.functionName === r.metadata.name);
+        lines.push(route ? `        ${r.metadata.name}: [${(route.methods ?? ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']).join(',')}] ${origin()}/${routePrefix ? `${routePrefix}/` : ''}${route.template}` : `        ${r.metadata.name}: ${r.trigger.type}`, '');
+    }
+    process.stdout.write(`${lines.join('\n')}\nDurable HTTP API: ${origin()}/runtime/webhooks/durabletask (task hub ${hub})\nApp: ${flags.app} (${app.entries.files.length} file(s)${app.entries.fromSources ? ', from TypeScript sources' : ''})  Data: ${flags.data}${resumed ? `  Resumed ${resumed} unfinished instance(s)` : ''}\nHost listening on port ${port}\nPress Ctrl+C to stop.\n`);
+
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log(`${signal}: shutting down`);
+        server.close();
+        server.closeAllConnections();
+        void app.core
+            .runHooks('appTerminate', { hookData: {}, appHookData: {} })
+            .catch(() => undefined)
+            .then(() => engine.close())
+            .finally(() => process.exit(0));
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

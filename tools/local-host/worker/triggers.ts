@@ -1,0 +1,99 @@
+import type { FunctionsCore, RpcHttpData, RpcTypedData } from './functionsCore';
+import { fromTypedData, invokeFunction } from './invoke';
+
+/** What the Durable extension sends as the orchestration trigger (OutOfProcOrchestrationShim / RemoteOrchestratorContext). */
+export interface OrchestrationTriggerData {
+    history: unknown[];
+    input: unknown;
+    instanceId: string;
+    isReplaying: boolean;
+    parentInstanceId: string | null;
+    upperSchemaVersion: number;
+    longRunningTimerIntervalDuration: string;
+    maximumShortTimerDuration: string;
+    defaultHttpAsyncRequestSleepTimeMillseconds: number;
+}
+
+/** The state an orchestrator episode returns (durable-functions OrchestratorState). */
+export interface OrchestratorState {
+    isDone: boolean;
+    actions: unknown[];
+    output?: unknown;
+    error?: string;
+    customStatus?: unknown;
+    schemaVersion: number;
+    failureDetails?: Record<string, unknown>;
+}
+
+export type OrchestratorOutcome = { ok: true; state: OrchestratorState } | { ok: false; state?: OrchestratorState; error: Error };
+
+const OUT_OF_PROC_DATA = '\n\n$OutOfProcData$:';
+
+export function triggerName(core: FunctionsCore, functionName: string, triggerType: string): string {
+    const registration = core.registrations.get(functionName);
+    if (!registration || registration.trigger.type !== triggerType) {
+        const known = [...core.registrations.values()].filter((r) => r.trigger.type === triggerType).map((r) => r.metadata.name);
+        throw new Error(`The function '${functionName}' doesn't exist, is disabled, or is not a${/^[aeiou]/i.test(triggerType) ? 'n' : ''} ${triggerType} function. Known: ${known.join(', ') || 'none'}.`);
+    }
+    return registration.triggerName;
+}
+
+/**
+ * Runs one orchestrator episode. A failing orchestrator makes the invocation throw an
+ * OrchestrationFailureError whose message carries the OrchestratorState after `$OutOfProcData$:`.
+ */
+export async function invokeOrchestrator(core: FunctionsCore, functionName: string, trigger: OrchestrationTriggerData): Promise<OrchestratorOutcome> {
+    try {
+        const name = triggerName(core, functionName, 'orchestrationTrigger');
+        const response = await invokeFunction(core, functionName, { inputData: { [name]: { json: JSON.stringify(trigger) } } });
+        return { ok: true, state: fromTypedData(response.returnValue) as OrchestratorState };
+    } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const at = error.message.indexOf(OUT_OF_PROC_DATA);
+        if (at < 0) return { ok: false, error };
+        const state = JSON.parse(error.message.slice(at + OUT_OF_PROC_DATA.length)) as OrchestratorState;
+        const failure = new Error(state.error ?? error.message.slice(0, at));
+        failure.stack = error.stack;
+        return { ok: false, state, error: failure };
+    }
+}
+
+/** Runs an activity with its JSON input; resolves to the JSON text of its result. */
+export async function invokeActivity(core: FunctionsCore, functionName: string, inputJson: string | undefined): Promise<string> {
+    const name = triggerName(core, functionName, 'activityTrigger');
+    const response = await invokeFunction(core, functionName, { inputData: { [name]: { json: inputJson ?? 'null' } } });
+    const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
+    return JSON.stringify(fromTypedData(output) ?? null);
+}
+
+export interface HttpResult {
+    status: number;
+    headers: Record<string, string>;
+    cookies: unknown[];
+    body: Buffer;
+}
+
+/** Invokes an HTTP-triggered function; `extraInputs` carries other input bindings (e.g. the durable client). */
+export async function invokeHttp(core: FunctionsCore, functionName: string, request: RpcHttpData, extraInputs: Record<string, RpcTypedData>): Promise<HttpResult> {
+    const name = triggerName(core, functionName, 'httpTrigger');
+    const response = await invokeFunction(core, functionName, {
+        inputData: { [name]: { http: request }, ...extraInputs },
+        triggerMetadata: { Query: { json: JSON.stringify(request.query ?? {}) }, Headers: { json: JSON.stringify(request.headers ?? {}) } },
+    });
+    const bindings = core.registrations.get(functionName)!.metadata.bindings;
+    const httpOutput = Object.keys(bindings).find((key) => bindings[key].type === 'http' && bindings[key].direction === 'out') ?? '$return';
+    const data = response.outputData?.find((o) => o.name === httpOutput)?.data ?? response.returnValue;
+    const http = data?.http;
+    if (!http) return { status: 204, headers: {}, cookies: [], body: Buffer.alloc(0) };
+    return { status: Number(http.statusCode ?? 200), headers: http.headers ?? {}, cookies: http.cookies ?? [], body: typedBody(http.body) };
+}
+
+function typedBody(body: RpcTypedData | null | undefined): Buffer {
+    if (!body) return Buffer.alloc(0);
+    if (body.bytes != null) return Buffer.from(body.bytes);
+    if (body.stream != null) return Buffer.from(body.stream);
+    if (body.string != null) return Buffer.from(body.string);
+    if (body.json != null) return Buffer.from(body.json);
+    if (body.int != null || body.double != null) return Buffer.from(String(body.int ?? body.double));
+    return Buffer.alloc(0);
+}
