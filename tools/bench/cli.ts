@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startHostProcess } from './hostProcess';
+import { measureLatency } from './latency';
+import { measureLoad } from './loadTime';
+import { measurePackages } from './packages';
+import { formatTable, goalRows, machine, type BenchFigures } from './report';
+
+const USAGE = 'Usage: npm run bench [-- --runs <hello runs, ≥100>] [--load-runs <processes per variant, ≥10>]';
+
+export function parseArgs(argv: string[]): { runs: number; loadRuns: number } {
+    const options = { runs: 100, loadRuns: 15 };
+    for (let i = 0; i < argv.length; i += 2) {
+        const [flag, value] = [argv[i], Number(argv[i + 1])];
+        const key = flag === '--runs' ? 'runs' : flag === '--load-runs' ? 'loadRuns' : undefined;
+        const min = key === 'runs' ? 100 : 10;
+        if (!key || !Number.isInteger(value) || value < min) throw new Error(`Bad argument '${argv.slice(i, i + 2).join(' ')}'. ${USAGE}`);
+        options[key] = value;
+    }
+    return options;
+}
+
+export async function main(argv: string[], repoRoot: string, probeScript: string): Promise<void> {
+    const { runs, loadRuns } = parseArgs(argv);
+    const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
+    step('compiling the app (tsc -p app)');
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', path.join(repoRoot, 'app')], { stdio: 'inherit' });
+    step('building dist/app.zip and the naive zip of app/ + production node_modules');
+    const packages = measurePackages(repoRoot);
+    step(`timing cold loads (${loadRuns} fresh processes per variant)`);
+    const load = measureLoad(repoRoot, probeScript, loadRuns);
+    step(`starting the local host; ${runs} sequential hellos, then 200 concurrent`);
+    const host = await startHostProcess(repoRoot);
+    let latency;
+    try {
+        latency = await measureLatency(host.baseUrl, runs, 200);
+    } finally {
+        await host.stop();
+    }
+    const figures: BenchFigures = {
+        ...packages,
+        loadRatio: load.loadRatio,
+        ...latency,
+        bundledLoadMedianMs: load.bundledMedianMs,
+        unbundledLoadMedianMs: load.unbundledMedianMs,
+        loadRuns: load.runs,
+        machine: machine(),
+        date: new Date().toISOString(),
+    };
+    const out = path.join(repoRoot, 'dist', 'bench.json');
+    fs.writeFileSync(out, JSON.stringify(figures, null, 2) + '\n');
+    const m = figures.machine;
+    console.log(`\nBenchmarks, ${figures.date.slice(0, 10)}, ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform})\n`);
+    console.log(formatTable(goalRows(figures)));
+    console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+}

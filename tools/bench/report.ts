@@ -1,0 +1,54 @@
+import * as os from 'node:os';
+
+/** The figures `dist/bench.json` holds (the issue's keys first, then what explains them). */
+export interface BenchFigures {
+    packageBytes: number;
+    packageFiles: number;
+    naivePackageBytes: number;
+    naivePackageFiles: number;
+    loadRatio: number;
+    helloMedianMs: number;
+    helloP95Ms: number;
+    concurrent200Seconds: number;
+    bundledLoadMedianMs: number;
+    unbundledLoadMedianMs: number;
+    loadRuns: number;
+    helloRuns: number;
+    machine: { cpus: number; memoryGiB: number; node: string; platform: string };
+    date: string;
+}
+
+export interface GoalRow {
+    metric: string;
+    goal: string;
+    measured: string;
+    /** measured ÷ goal limit, oriented so that ≤ 1 meets the goal. */
+    ratio: number;
+    met: boolean;
+}
+
+const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
+
+export function machine(): BenchFigures['machine'] {
+    return { cpus: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+}
+
+/** The issue's goals, reported (not asserted): package ≥14× smaller, loadRatio ≤0.75, hello median ≤50 ms, 200 concurrent ≤5 s. */
+export function goalRows(f: BenchFigures): GoalRow[] {
+    const shrink = f.naivePackageBytes / f.packageBytes;
+    const rows: Omit<GoalRow, 'met'>[] = [
+        { metric: 'package size vs naive zip', goal: '≥ 14× smaller', measured: `${kb(f.packageBytes)} (${f.packageFiles} files) vs ${kb(f.naivePackageBytes)} (${f.naivePackageFiles} files): ${shrink.toFixed(1)}× smaller`, ratio: 14 / shrink },
+        { metric: 'cold load, bundle ÷ tsc output', goal: '≤ 0.75', measured: `${f.loadRatio.toFixed(2)} (${f.bundledLoadMedianMs.toFixed(1)} ms vs ${f.unbundledLoadMedianMs.toFixed(1)} ms, medians of ${f.loadRuns})`, ratio: f.loadRatio / 0.75 },
+        { metric: 'hello start → Completed', goal: 'median ≤ 50 ms', measured: `median ${f.helloMedianMs.toFixed(1)} ms, p95 ${f.helloP95Ms.toFixed(1)} ms (${f.helloRuns} runs)`, ratio: f.helloMedianMs / 50 },
+        { metric: '200 concurrent hellos', goal: '≤ 5 s', measured: `${f.concurrent200Seconds.toFixed(2)} s`, ratio: f.concurrent200Seconds / 5 },
+    ];
+    return rows.map((r) => ({ ...r, met: r.ratio <= 1 }));
+}
+
+export function formatTable(rows: GoalRow[]): string {
+    const header = ['metric', 'goal', 'measured', 'ratio', 'result'];
+    const cells = rows.map((r) => [r.metric, r.goal, r.measured, r.ratio.toFixed(2), r.met ? 'pass' : 'MISS']);
+    const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+    return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+}
