@@ -86,6 +86,13 @@ describe('pipeline.yml', () => {
         expect(job.environment).toBe('dev');
     });
 
+    it('holds previews and updates to the security policy pack', () => {
+        for (const command of ['preview', 'up']) {
+            const step = steps(jobRunning(pipeline, command)[1]).find((s) => pulumiCommand(s) === command)!;
+            expect(step.with?.policyPacks).toBe('infra/policy');
+        }
+    });
+
     it('runs the smoke test after pulumi up, on the stack output starterUrl', () => {
         const [, job] = jobRunning(pipeline, 'up');
         const all = steps(job);

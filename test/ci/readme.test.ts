@@ -1,0 +1,27 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROLES } from '../../infra/roles';
+import { workflowFiles } from './workflowRules';
+
+const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const cicd = readme.slice(readme.indexOf('## CI/CD'), readme.indexOf('\n## ', readme.indexOf('## CI/CD') + 1));
+
+describe('README "CI/CD" keeps up with the workflows and the stack', () => {
+    it('documents how to set every variable and secret the workflows read', () => {
+        const used = new Set(workflowFiles().flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\$\{\{\s*(vars|secrets)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`)));
+        expect(used.size).toBeGreaterThan(0);
+        for (const ref of used) {
+            const [kind, name] = ref.split('.');
+            expect(cicd).toContain(`gh ${kind === 'vars' ? 'variable' : 'secret'} set ${name} `);
+        }
+    });
+
+    it("limits the role administrator's condition to exactly the roles the stack assigns", () => {
+        const ids = /ROLE_IDS="([^"]+)"/.exec(cicd)?.[1].split(/,\s*/) ?? [];
+        expect(ids.sort()).toEqual(Object.values(ROLES).sort());
+    });
+
+    it('creates a federated credential for each OIDC subject the workflows present', () => {
+        expect(cicd).toMatch(/for subject in "environment:dev" "pull_request"/);
+    });
+});
