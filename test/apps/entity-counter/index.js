@@ -86,3 +86,8 @@ app.http('counterClient', {
         return { jsonBody: { entityExists: read.entityExists, entityState: read.entityState === undefined ? null : read.entityState } };
     },
 });
+
+/** Calls an entity no function implements: the orchestration fails, as in Azure. */
+df.app.orchestration('ghostCallOrchestration', function* (context) {
+    return yield context.df.callEntity(new df.EntityId('ghost', 'k'), 'get');
+});
