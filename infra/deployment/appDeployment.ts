@@ -4,7 +4,7 @@ import { oneDeployProvider } from './provider';
 export interface AppDeploymentArgs {
     /** The function app's name. */
     appName: pulumi.Input<string>;
-    /** The app's SCM host; see {@link scmHostOf}. */
+    /** The app's SCM host; see {@link scmHostFor}. */
     scmHost: pulumi.Input<string>;
     /** The zip from buildPackage. */
     packagePath: pulumi.Input<string>;
@@ -45,18 +45,13 @@ export class AppDeployment extends pulumi.ComponentResource {
     }
 }
 
-interface HostNameSslState {
-    name?: string;
-    hostType?: string;
-}
-
 /**
- * The SCM host of an app, as azure-cli finds it: the `Repository` entry of its hostNameSslStates
- * (apps with a unique default hostname have `<app>-<hash>.scm.<region>-01.azurewebsites.net`),
- * else `<app>.scm.azurewebsites.net`.
+ * The SCM (Kudu) host of an app from its default host name: `.scm` after the first label, which
+ * holds for `<app>.azurewebsites.net` and for unique default host names
+ * (`<app>-<hash>.<region>-01.azurewebsites.net` → `<app>-<hash>.scm.<region>-01.azurewebsites.net`).
  */
-export function scmHostOf(appName: pulumi.Input<string>, hostNameSslStates: pulumi.Input<HostNameSslState[] | undefined>): pulumi.Output<string> {
-    return pulumi
-        .all([appName, hostNameSslStates])
-        .apply(([name, states]) => (states ?? []).find((s) => s.hostType === 'Repository' && s.name)?.name ?? `${name}.scm.azurewebsites.net`);
+export function scmHostFor(defaultHostName: string): string {
+    const dot = defaultHostName.indexOf('.');
+    if (dot <= 0) throw new Error(`'${defaultHostName}' is not an app host name like <app>.azurewebsites.net.`);
+    return `${defaultHostName.slice(0, dot)}.scm${defaultHostName.slice(dot)}`;
 }

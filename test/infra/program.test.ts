@@ -32,6 +32,7 @@ describe('the default stack (Azure Storage backend, public network)', () => {
             'azure-native:web:WebApp': 1,
             'azure-native:web:WebAppFtpAllowed': 1,
             'azure-native:web:WebAppScmAllowed': 1,
+            'pulumi-nodejs:dynamic/durable-hello:OneDeploy': 1,
         });
     });
 

@@ -124,6 +124,8 @@ function computed(args: MockResourceArgs, name: string): Record<string, unknown>
         }
         case 'azure-native:web:WebApp':
             return { defaultHostName: `${name}.azurewebsites.net` };
+        case 'pulumi-nodejs:dynamic/durable-hello:OneDeploy':
+            return { deploymentId: mockGuid(`deployment:${args.inputs.packageSha256}`) };
         case 'azure-native:durabletask:Scheduler':
             return { properties: { ...args.inputs.properties, endpoint: `https://${name}-${hex(name, 4)}.${args.inputs.location}.durabletask.io` } };
         default:

@@ -61,7 +61,10 @@ export function buildPackage({ appDir, outFile, durableBackend = 'azureStorage',
     const zip = createZip(entries);
     const out = path.resolve(outFile);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, zip);
+    // Write then rename: a concurrent reader (or a second build) never sees a half-written zip.
+    const partial = `${out}.${process.pid}.partial`;
+    fs.writeFileSync(partial, zip);
+    fs.renameSync(partial, out);
     return {
         path: out,
         sha256: createHash('sha256').update(zip).digest('hex'),

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as pulumi from '@pulumi/pulumi';
+import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
+import { INFRA_PROGRAM, runProgram, valueOf, type ProgramRun } from '../support/pulumiMocks';
+
+const DEPLOYMENT_TYPE = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
+
+// The engine learns a resource's dependencies from its registration request; record them by name.
+const dependencies = new Map<string, string[]>();
+const register = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (this: MockMonitor, req: { getName(): string; getDependenciesList(): string[] }, callback: Parameters<typeof register>[1]) {
+    dependencies.set(req.getName(), req.getDependenciesList());
+    return register.call(this, req, callback);
+};
+
+let run: ProgramRun;
+let program: Record<string, unknown>;
+beforeAll(async () => {
+    run = await runProgram({ location: 'swedencentral' });
+    program = await import(INFRA_PROGRAM);
+});
+afterAll(() => {
+    MockMonitor.prototype.registerResource = register;
+});
+
+describe('the code deployment in the program', () => {
+    it('deploys the built package to the app through its SCM host, keyed on the zip sha256', () => {
+        const deployment = run.one(DEPLOYMENT_TYPE);
+        const site = run.one('azure-native:web:WebApp');
+        expect(deployment.inputs).toMatchObject({ appName: site.state.name, scmHost: `${site.state.name}.scm.azurewebsites.net` });
+        expect(deployment.inputs.packagePath).toMatch(/[/\\]dist[/\\]app\.zip$/);
+        expect(deployment.inputs.packageSha256).toBe(createHash('sha256').update(fs.readFileSync(deployment.inputs.packagePath)).digest('hex'));
+    });
+
+    it('waits for the function app, its publishing policies and every role assignment', () => {
+        const urnOf = (type: string) => run.ofType(type).map((r) => expect.stringMatching(new RegExp(`::${r.name}$`)));
+        const deps = dependencies.get(run.one(DEPLOYMENT_TYPE).name) ?? [];
+        expect(deps).toEqual(
+            expect.arrayContaining([
+                ...urnOf('azure-native:web:WebApp'),
+                ...urnOf('azure-native:web:WebAppScmAllowed'),
+                ...urnOf('azure-native:authorization:RoleAssignment'),
+            ]),
+        );
+        expect(run.ofType('azure-native:authorization:RoleAssignment')).toHaveLength(4);
+    });
+
+    it('produces the starter URL only after the deployment', async () => {
+        const starterUrl = program.starterUrl as pulumi.Output<string>;
+        const resources = await (starterUrl as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
+        const urns = await Promise.all([...resources].map((r) => valueOf(r.urn)));
+        expect(urns).toEqual(expect.arrayContaining([expect.stringContaining(`${DEPLOYMENT_TYPE}::`)]));
+    });
+});
