@@ -1,14 +1,39 @@
 import { AUTH_LEVELS, type StarterAuthLevel } from '../app/src/lib/authLevel';
+import { DURABLE_BACKENDS, type DurableBackend } from '../tools/package/hostJson';
+import { addressRangeProblems, type AddressRanges } from './addressRanges';
+import { ConfigError, ConfigReader, type ConfigSource } from './configReader';
+import { PROJECT } from './project';
+import { DURABLE_TASK_SCHEDULER_REGIONS, FLEX_CONSUMPTION_REGIONS, REGIONS_AS_OF } from './regions';
 
-/** The Pulumi project name, and so the namespace of the stack's config keys (`durable-hello:<key>`). */
-export const PROJECT = 'durable-hello';
+export { ConfigError, PROJECT, type ConfigSource, type DurableBackend };
 
 export const INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 export type InstanceMemoryMB = (typeof INSTANCE_MEMORY_MB)[number];
 export const NODE_VERSIONS = ['20', '22'] as const;
 export type NodeVersion = (typeof NODE_VERSIONS)[number];
-/** Flex Consumption accepts a per-app maximum between 1 and 1000 instances. */
+/** Flex Consumption's per-app maximum; the CLI docs set it as low as 5, the platform caps it at 1000. */
 export const MAX_INSTANCE_RANGE = { min: 1, max: 1000 } as const;
+export const NETWORKS = ['public', 'isolated'] as const;
+export type NetworkMode = (typeof NETWORKS)[number];
+export const DTS_SKUS = ['Consumption', 'Dedicated'] as const;
+export type DtsSku = (typeof DTS_SKUS)[number];
+/** Dedicated scheduler capacity units. */
+export const DTS_CAPACITY_RANGE = { min: 1, max: 3 } as const;
+export const DASHBOARD_PRINCIPAL_TYPES = ['User', 'Group'] as const;
+export type DashboardPrincipalType = (typeof DASHBOARD_PRINCIPAL_TYPES)[number];
+export const DEFAULT_ADDRESS_RANGES: AddressRanges = {
+    virtualNetwork: '10.20.0.0/16',
+    appSubnet: '10.20.1.0/24',
+    privateEndpointSubnet: '10.20.2.0/24',
+};
+
+export interface DurableTaskSchedulerConfig {
+    sku: DtsSku;
+    /** Dedicated only. */
+    capacity?: number;
+    /** A user or group (object id) who gets Durable Task Data Contributor to open the dashboard. */
+    dashboardPrincipal?: { id: string; type: DashboardPrincipalType };
+}
 
 export interface StackConfig {
     location: string;
@@ -18,93 +43,18 @@ export interface StackConfig {
     starterAuthLevel: StarterAuthLevel;
     /** Applied to every taggable resource; the defaults (app, stack) merged with the `tags` key. */
     tags: Record<string, string>;
-}
-
-/** What `readConfig` needs from `pulumi.Config`: the raw string of a key, or undefined when unset. */
-export interface ConfigSource {
-    get(key: string): string | undefined;
-}
-
-export class ConfigError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.name = 'ConfigError';
-    }
-}
-
-/** Collects every problem so one `pulumi preview` shows them all, not one per run. */
-export class ConfigReader {
-    readonly problems: string[] = [];
-
-    constructor(private readonly source: ConfigSource) {}
-
-    raw(key: string): string | undefined {
-        const value = this.source.get(key);
-        return value === undefined || value.trim() === '' ? undefined : value.trim();
-    }
-
-    fail(key: string, message: string): undefined {
-        this.problems.push(`${PROJECT}:${key} ${message}`);
-        return undefined;
-    }
-
-    oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T): T {
-        const value = this.raw(key);
-        if (value === undefined) {
-            return fallback;
-        }
-        const match = allowed.find((a) => String(a).toLowerCase() === value.toLowerCase());
-        if (match === undefined) {
-            this.fail(key, `is '${value}'; allowed values: ${allowed.join(', ')} (default ${fallback}).`);
-            return fallback;
-        }
-        return match;
-    }
-
-    integer(key: string, range: { min: number; max: number }, fallback: number): number {
-        const value = this.raw(key);
-        if (value === undefined) {
-            return fallback;
-        }
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < range.min || n > range.max) {
-            this.fail(key, `is '${value}'; expected a whole number from ${range.min} to ${range.max} (default ${fallback}).`);
-            return fallback;
-        }
-        return n;
-    }
-
-    /** A JSON object of strings, as `pulumi config set --path 'tags.owner' alice` writes it. */
-    stringMap(key: string): Record<string, string> {
-        const value = this.raw(key);
-        if (value === undefined) {
-            return {};
-        }
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(value);
-        } catch {
-            parsed = undefined;
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            this.fail(key, `must be a map of names to strings, e.g. pulumi config set --path '${key}.owner' alice.`);
-            return {};
-        }
-        const map: Record<string, string> = {};
-        for (const [name, v] of Object.entries(parsed)) {
-            if (typeof v !== 'string') {
-                this.fail(key, `entry '${name}' must be a string, got ${JSON.stringify(v)}.`);
-            } else {
-                map[name] = v;
-            }
-        }
-        return map;
-    }
+    durableBackend: DurableBackend;
+    /** Set when durableBackend is durableTaskScheduler. */
+    scheduler?: DurableTaskSchedulerConfig;
+    network: NetworkMode;
+    /** Set when network is isolated. */
+    addressRanges?: AddressRanges;
 }
 
 // Azure tag limits: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
 const TAG_NAME_FORBIDDEN = /[<>%&\\?/]/;
 const MAX_TAGS = 50;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function validTags(reader: ConfigReader, tags: Record<string, string>): Record<string, string> {
     const names = Object.keys(tags);
@@ -122,32 +72,90 @@ function validTags(reader: ConfigReader, tags: Record<string, string>): Record<s
     return tags;
 }
 
-const LOCATION_FORMAT = /^[a-z][a-z0-9]+$/;
-
-function readLocation(reader: ConfigReader): string {
+function readLocation(reader: ConfigReader, backend: DurableBackend): string {
     const value = reader.raw('location');
     if (value === undefined) {
-        reader.fail('location', 'is required: the Azure region, e.g. pulumi config set location swedencentral.');
+        reader.fail('location', `is required: the Azure region, e.g. pulumi config set location swedencentral (supported: ${FLEX_CONSUMPTION_REGIONS.join(', ')}).`);
         return '';
     }
     const location = value.toLowerCase().replace(/\s+/g, '');
-    if (!LOCATION_FORMAT.test(location)) {
-        reader.fail('location', `is '${value}'; expected a region name such as swedencentral (see az account list-locations -o table).`);
+    const asOf = `(list as of ${REGIONS_AS_OF}, infra/regions.ts)`;
+    if (!FLEX_CONSUMPTION_REGIONS.includes(location)) {
+        reader.fail('location', `is '${value}', where this stack does not deploy Flex Consumption; supported regions: ${FLEX_CONSUMPTION_REGIONS.join(', ')} ${asOf}.`);
+    } else if (backend === 'durableTaskScheduler' && !DURABLE_TASK_SCHEDULER_REGIONS.includes(location)) {
+        reader.fail('location', `is '${value}', where the Durable Task Scheduler is not offered; supported regions: ${DURABLE_TASK_SCHEDULER_REGIONS.join(', ')} ${asOf}.`);
     }
     return location;
+}
+
+/** Keys that only mean something with one option: setting them otherwise is a mistake worth reporting. */
+function rejectUnused(reader: ConfigReader, keys: string[], reason: string): void {
+    for (const key of keys.filter((k) => reader.raw(k) !== undefined)) {
+        reader.fail(key, `is only used ${reason}; remove it or set that option.`);
+    }
+}
+
+function readScheduler(reader: ConfigReader): DurableTaskSchedulerConfig {
+    const sku = reader.oneOf('dtsSku', DTS_SKUS, 'Consumption');
+    const scheduler: DurableTaskSchedulerConfig = { sku };
+    if (sku === 'Dedicated') {
+        scheduler.capacity = reader.integer('dtsCapacity', DTS_CAPACITY_RANGE, 1);
+    } else {
+        rejectUnused(reader, ['dtsCapacity'], 'with dtsSku Dedicated');
+    }
+    const principalId = reader.raw('dashboardPrincipalId');
+    if (principalId !== undefined) {
+        if (!GUID.test(principalId)) {
+            reader.fail('dashboardPrincipalId', `is '${principalId}'; expected an Entra object id (a GUID), e.g. az ad signed-in-user show --query id -o tsv.`);
+        }
+        scheduler.dashboardPrincipal = { id: principalId.toLowerCase(), type: reader.oneOf('dashboardPrincipalType', DASHBOARD_PRINCIPAL_TYPES, 'User') };
+    } else {
+        rejectUnused(reader, ['dashboardPrincipalType'], 'with dashboardPrincipalId');
+    }
+    return scheduler;
+}
+
+const RANGE_KEYS: Record<keyof AddressRanges, string> = {
+    virtualNetwork: 'vnetAddressSpace',
+    appSubnet: 'appSubnetPrefix',
+    privateEndpointSubnet: 'privateEndpointSubnetPrefix',
+};
+
+function readAddressRanges(reader: ConfigReader): AddressRanges {
+    const ranges = Object.fromEntries(
+        (Object.keys(RANGE_KEYS) as (keyof AddressRanges)[]).map((range) => [range, reader.raw(RANGE_KEYS[range]) ?? DEFAULT_ADDRESS_RANGES[range]]),
+    ) as unknown as AddressRanges;
+    for (const problem of addressRangeProblems(ranges)) {
+        reader.fail(RANGE_KEYS[problem.range], problem.message);
+    }
+    return ranges;
 }
 
 /** Reads and validates the stack's config once; throws a ConfigError listing every problem. */
 export function readConfig(source: ConfigSource, stack: string): StackConfig {
     const reader = new ConfigReader(source);
+    const durableBackend = reader.oneOf('durableBackend', DURABLE_BACKENDS, 'azureStorage');
+    const network = reader.oneOf('network', NETWORKS, 'public');
     const config: StackConfig = {
-        location: readLocation(reader),
+        location: readLocation(reader, durableBackend),
         maximumInstanceCount: reader.integer('maximumInstanceCount', MAX_INSTANCE_RANGE, 100),
         instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048),
         nodeVersion: reader.oneOf('nodeVersion', NODE_VERSIONS, '22'),
         starterAuthLevel: reader.oneOf('starterAuthLevel', AUTH_LEVELS, 'function'),
         tags: validTags(reader, { app: PROJECT, stack, ...reader.stringMap('tags') }),
+        durableBackend,
+        network,
     };
+    if (durableBackend === 'durableTaskScheduler') {
+        config.scheduler = readScheduler(reader);
+    } else {
+        rejectUnused(reader, ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'], 'with durableBackend durableTaskScheduler');
+    }
+    if (network === 'isolated') {
+        config.addressRanges = readAddressRanges(reader);
+    } else {
+        rejectUnused(reader, Object.values(RANGE_KEYS), 'with network isolated');
+    }
     if (reader.problems.length > 0) {
         throw new ConfigError(reader.problems);
     }

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
-import { PROJECT } from './config';
+import { PROJECT } from './project';
 
 /** Built-in role definition ids (the same in every tenant): https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
 export const ROLES = {

@@ -1,10 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
 import { componentType, type Placement } from './placement';
+import { privateEndpoints, type PrivateStorageAccess } from './privateStorage';
 
 export const DEPLOYMENT_CONTAINER = 'app-package';
 
-export type StorageArgs = Placement;
+export interface StorageArgs extends Placement {
+    /** Isolated network: no public endpoint; the app reaches storage through private endpoints. */
+    privateAccess?: PrivateStorageAccess;
+}
 
 /**
  * The app's storage account, keyless: Entra ID only (no shared key, so no account key or SAS works),
@@ -17,6 +21,8 @@ export class AppStorage extends pulumi.ComponentResource {
     /** `https://<account>.blob.core.windows.net/app-package`: the Flex deployment source. */
     readonly deploymentContainerUrl: pulumi.Output<string>;
     readonly deploymentContainerName: pulumi.Output<string>;
+    /** Private endpoints and DNS (isolated network): the app must not start before they exist. */
+    readonly privateAccessReady: pulumi.Resource[];
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Storage'), name, {}, opts);
@@ -35,8 +41,15 @@ export class AppStorage extends pulumi.ComponentResource {
                 allowCrossTenantReplication: false,
                 minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
                 enableHttpsTrafficOnly: true,
-                publicNetworkAccess: storage.PublicNetworkAccess.Enabled,
-                networkRuleSet: { defaultAction: storage.DefaultAction.Allow, bypass: storage.Bypass.AzureServices },
+                ...(args.privateAccess
+                    ? {
+                          publicNetworkAccess: storage.PublicNetworkAccess.Disabled,
+                          networkRuleSet: { defaultAction: storage.DefaultAction.Deny, bypass: storage.Bypass.None },
+                      }
+                    : {
+                          publicNetworkAccess: storage.PublicNetworkAccess.Enabled,
+                          networkRuleSet: { defaultAction: storage.DefaultAction.Allow, bypass: storage.Bypass.AzureServices },
+                      }),
             },
             { parent: this },
         );
@@ -50,6 +63,7 @@ export class AppStorage extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.privateAccessReady = args.privateAccess ? privateEndpoints(args, account.id, args.privateAccess, this) : [];
         this.accountName = account.name;
         this.accountId = account.id;
         this.deploymentContainerName = container.name;

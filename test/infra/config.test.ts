@@ -23,6 +23,8 @@ describe('readConfig', () => {
             nodeVersion: '22',
             starterAuthLevel: 'function',
             tags: { app: 'durable-hello', stack: 'dev' },
+            durableBackend: 'azureStorage',
+            network: 'public',
         });
     });
 

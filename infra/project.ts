@@ -1,0 +1,2 @@
+/** The Pulumi project name, and so the namespace of the stack's config keys (`durable-hello:<key>`). */
+export const PROJECT = 'durable-hello';
