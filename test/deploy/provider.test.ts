@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { scmHostFor } from '../../infra/deployment/appDeployment';
 import { checkInputs, diffDeployment, oneDeployProvider, type DeploymentInputs } from '../../infra/deployment/provider';
 
 const requireFromString = require('require-from-string') as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
@@ -71,5 +72,13 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
 
     it('deletes nothing: the app going away removes its code', async () => {
         await expect(provider.delete!('onedeploy-func-hello', deployed)).resolves.toBeUndefined();
+    });
+});
+
+describe('scmHostFor', () => {
+    it('puts .scm after the first label, for classic and unique default host names', () => {
+        expect(scmHostFor('func-hello.azurewebsites.net')).toBe('func-hello.scm.azurewebsites.net');
+        expect(scmHostFor('func-hello-bba3eahzb6a6agfk.eastus-01.azurewebsites.net')).toBe('func-hello-bba3eahzb6a6agfk.scm.eastus-01.azurewebsites.net');
+        expect(() => scmHostFor('localhost')).toThrow(/not an app host name/);
     });
 });
