@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../tools/local-host/engine/engine';
+import { rewind } from '../../tools/local-host/engine/rewind';
+import { FileStore } from '../../tools/local-host/store/fileStore';
+import { AppHarness } from '../support/loadApp';
+
+const mockHarness = new AppHarness();
+jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });
+
+const df = require('durable-functions') as typeof import('durable-functions');
+const broken = new Set<string>();
+df.app.activity('fragile', { handler: (input: string) => {
+    if (broken.has(input)) throw new Error(`broken for ${input}`);
+    return `fixed ${input}`;
+} });
+df.app.orchestration('child', function* (context) {
+    return yield context.df.callActivity('fragile', context.df.getInput());
+});
+df.app.orchestration('parent', function* (context) {
+    const first = yield context.df.callActivity('fragile', 'a');
+    const second = yield context.df.callSubOrchestrator('child', 'b', 'parent-child');
+    return [first, second];
+});
+
+let dir: string;
+let engine: Engine;
+beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rewind-'));
+    engine = new Engine(mockHarness.core, new FileStore(dir));
+});
+afterEach(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+});
+
+async function settle(instanceId: string, status: string): Promise<void> {
+    for (let i = 0; i < 400 && engine.get(instanceId)?.runtimeStatus !== status; i++) {
+        await engine.whenIdle();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(engine.get(instanceId)?.runtimeStatus).toBe(status);
+}
+
+describe('rewind', () => {
+    it('re-runs a failed sub-orchestration (rewinding it too), keeping what succeeded', async () => {
+        broken.add('b');
+        await engine.start('parent', undefined, 'p1');
+        await settle('p1', 'Failed');
+        expect(engine.get('parent-child')!.runtimeStatus).toBe('Failed');
+        broken.clear();
+        expect(rewind(engine, engine.get('p1')!, 'fixed')).toBe(true);
+        await settle('p1', 'Completed');
+        expect(JSON.parse(engine.get('p1')!.output!)).toEqual(['fixed a', 'fixed b']);
+        expect(engine.get('parent-child')!.runtimeStatus).toBe('Completed');
+    });
+
+    it('re-runs a failed activity', async () => {
+        broken.add('a');
+        await engine.start('parent', undefined, 'p2');
+        await settle('p2', 'Failed');
+        broken.clear();
+        rewind(engine, engine.get('p2')!, undefined);
+        await settle('p2', 'Completed');
+        expect(JSON.parse(engine.get('p2')!.output!)).toEqual(['fixed a', 'fixed b']);
+        expect(rewind(engine, engine.get('p2')!, undefined)).toBe(false);
+    });
+});
