@@ -194,8 +194,16 @@ export class Engine implements WorkHost {
             this.log(`Episode of ${instanceId} crashed: ${(err as Error).stack}`);
         } finally {
             this.#running.delete(instanceId);
-            if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
+            // A message may have arrived between the last empty take and here.
+            const record = this.#records.get(instanceId);
+            if (record && this.#hasWork(record)) this.#kick(instanceId);
+            else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
         }
+    }
+
+    #hasWork(record: InstanceRecord): boolean {
+        if (isTerminal(record) || record.inbox.length === 0) return false;
+        return record.runtimeStatus !== 'Suspended' || record.inbox.some((e) => e.EventType === EventType.ExecutionResumed || e.EventType === EventType.ExecutionTerminated);
     }
 
     /** Takes the messages this episode may process: while suspended only resume/terminate. */
