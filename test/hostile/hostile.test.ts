@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import { runHello } from '../../tools/bench/helloClient';
+import { startHostProcess, type RunningHost } from '../../tools/bench/hostProcess';
+import { generateRequests } from './generate';
+import { sendAll } from './send';
+
+/**
+ * A few hundred seeded hostile requests (random methods, paths under /api and the Durable webhooks,
+ * huge and malformed JSON, odd headers, unknown instance ids, traversal, unicode, long URLs) against
+ * the local host's real process on loopback. The host must answer each with 2xx/4xx, stay up, and still
+ * run a hello orchestration to completion afterwards.
+ */
+const SEED = Number(process.env.HOSTILE_SEED ?? 20261125);
+const COUNT = 300;
+let host: RunningHost;
+
+beforeAll(async () => {
+    host = await startHostProcess(path.resolve(__dirname, '../..'));
+}, 60_000);
+
+afterAll(async () => {
+    await host?.stop();
+});
+
+it(`answers ${COUNT} hostile requests (seed ${SEED}) with 2xx/4xx only, stays up, and still completes a hello`, async () => {
+    const port = Number(new URL(host.baseUrl).port);
+    const outcomes = await sendAll(port, generateRequests(COUNT, SEED), 12);
+
+    const bad = outcomes.filter((o) => o.error !== undefined || o.status === undefined || o.status < 200 || o.status >= 500);
+    expect(bad.map((o) => `${o.label} → ${o.error ?? o.status}`)).toEqual([]);
+    expect(host.child.exitCode).toBeNull();
+    expect(new Set(outcomes.map((o) => Math.floor(o.status! / 100)))).toEqual(new Set([2, 4])); // the mix reached both success and rejection paths
+
+    expect(await runHello(host.baseUrl, 5)).toBeLessThan(10_000);
+}, 60_000);
