@@ -87,7 +87,11 @@ export function durableApi(options: DurableApiOptions) {
             const record = await engine.start(old.name, old.input, flag(ctx, 'restartWithNewInstanceId', true) ? undefined : instanceId);
             accepted(ctx, record.instanceId);
         } },
-        { method: 'POST', pattern: /^\/instances\/([^/]+)\/rewind\/?$/, handler: async () => {
+        { method: 'POST', pattern: /^\/instances\/([^/]+)\/rewind\/?$/, handler: async (_ctx, [instanceId]) => {
+            // As Azure's HttpApiHandler answers: 404 unknown, 410 Completed/Terminated/Canceled; only rewinding itself is unsupported here.
+            const record = engine.get(instanceId);
+            if (!record) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId });
+            if (['Completed', 'Terminated', 'Canceled'].includes(record.runtimeStatus)) throw new HttpError(410, `Instance '${instanceId}' is ${record.runtimeStatus} and cannot be rewound.`, { instanceId });
             throw new HttpError(501, 'Rewind is not supported by the local Durable host. Restart the instance instead (restartPostUri).');
         } },
     ];

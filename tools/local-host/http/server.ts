@@ -10,9 +10,16 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: UR
  */
 export function createHostServer(handlers: RequestHandler[], index: () => unknown, log: (message: string) => void): Server {
     return createServer((req, res) => {
+        endAfterRequestBody(req, res);
         void handle(req, res).catch((err: unknown) => {
             if (err instanceof HttpError) {
                 if (!res.headersSent) sendError(res, err.status, err.message, err.details);
+                else res.end();
+                return;
+            }
+            // Route handlers decode path segments; a malformed %-escape there is the client's mistake, not the host's.
+            if (err instanceof URIError) {
+                if (!res.headersSent) sendError(res, 400, `Malformed percent-encoding in ${req.url}: ${err.message}.`);
                 else res.end();
                 return;
             }
@@ -38,6 +45,33 @@ export function createHostServer(handlers: RequestHandler[], index: () => unknow
         }
         sendError(res, 404, `Nothing at ${url.pathname}. GET / lists the app's functions.`);
     }
+}
+
+/** How long an early answer waits for the rest of a request body it did not read before closing anyway. */
+const LINGER_MS = 5_000;
+
+/**
+ * Lingering close, as nginx does: holds `res.end` back until the request body is fully received. An
+ * answer sent before the body is read (404, 405, 413, ...) on a `Connection: close` request would
+ * otherwise close the socket while the client is still sending, and the client sees EPIPE/ECONNRESET
+ * instead of the answer.
+ */
+function endAfterRequestBody(req: IncomingMessage, res: ServerResponse): void {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+        if (req.complete || req.destroyed) return end(...args);
+        let ended = false;
+        const finish = () => {
+            if (ended) return;
+            ended = true;
+            clearTimeout(timer);
+            end(...args);
+        };
+        const timer = setTimeout(finish, LINGER_MS);
+        req.once('end', finish).once('close', finish).once('error', finish);
+        req.resume();
+        return res;
+    }) as ServerResponse['end'];
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
