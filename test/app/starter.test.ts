@@ -117,6 +117,15 @@ describe('http_start', () => {
         expect(started).toHaveLength(0);
     });
 
+    it('answers 400 for JSON nested deeper than 64 levels, starting nothing, and accepts 64', async () => {
+        const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+        const response = await callStarter('hello_orchestrator', 'POST', nested(20000));
+        expect(response.status).toBe(400);
+        expect(response.json).toEqual({ error: expect.stringMatching(/deeper than 64 levels/), maxDepth: 64 });
+        expect(started).toHaveLength(0);
+        expect((await callStarter('hello_orchestrator', 'POST', nested(64))).status).toBe(202);
+    });
+
     it('answers 413 for a body over 64 KiB, starting nothing', async () => {
         const response = await callStarter('hello_orchestrator', 'POST', JSON.stringify('x'.repeat(64 * 1024)));
         expect(response.status).toBe(413);

@@ -4,6 +4,21 @@ import { starterAuthLevel } from '../lib/authLevel';
 import { knownOrchestrations } from '../lib/orchestrations';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Durable's .NET host reads payloads with Json.NET, whose default MaxDepth is 64; deeper input would also overflow the serializer's stack. */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, without recursion (the value may be arbitrarily deep). */
+function depthOf(value: unknown): number {
+    let deepest = 0;
+    const stack: [unknown, number][] = [[value, 1]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop()!;
+        if (item === null || typeof item !== 'object') continue;
+        deepest = Math.max(deepest, depth);
+        for (const child of Object.values(item)) stack.push([child, depth + 1]);
+    }
+    return deepest;
+}
 
 type ParsedInput = { ok: true; input: unknown } | { ok: false; response: HttpResponseInit };
 
@@ -24,8 +39,9 @@ async function readInput(request: HttpRequest): Promise<ParsedInput> {
     if (text.trim() === '') {
         return { ok: true, input: undefined };
     }
+    let input: unknown;
     try {
-        return { ok: true, input: JSON.parse(text) };
+        input = JSON.parse(text);
     } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         return {
@@ -33,6 +49,10 @@ async function readInput(request: HttpRequest): Promise<ParsedInput> {
             response: jsonError(400, `Request body is not valid JSON (${reason}). Send a JSON value or no body.`),
         };
     }
+    if (depthOf(input) > MAX_INPUT_DEPTH) {
+        return { ok: false, response: jsonError(400, `Request body nests deeper than ${MAX_INPUT_DEPTH} levels. Send a flatter JSON value.`, { maxDepth: MAX_INPUT_DEPTH }) };
+    }
+    return { ok: true, input };
 }
 
 function tooLarge(bytes: number): HttpResponseInit {
