@@ -4,8 +4,11 @@ import * as resources from '@pulumi/azure-native/resources';
 import { AppIdentity } from './components/identity';
 import { FunctionApp } from './components/functionApp';
 import { Monitoring } from './components/monitoring';
+import { AppNetwork } from './components/network';
+import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
+import { appRoles, schedulerAppSettings, storageServices } from './durableBackend';
 import { starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 import { buildPackage } from '../tools/package';
@@ -24,17 +27,25 @@ const config = loadConfig();
 const resourceGroup = new resources.ResourceGroup('rg-durable-hello', { location: config.location, tags: config.tags });
 const placement = { resourceGroupName: resourceGroup.name, location: resourceGroup.location, tags: config.tags };
 
-const storage = new AppStorage('storage', placement);
+// Production options (README, "Production options"): network isolation and the Durable Task Scheduler.
+const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges });
+const storage = new AppStorage('storage', {
+    ...placement,
+    privateAccess: network && {
+        subnetId: network.privateEndpointSubnetId,
+        virtualNetworkId: network.virtualNetworkId,
+        services: storageServices(config.durableBackend),
+    },
+});
 const monitoring = new Monitoring('monitoring', placement);
+const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler });
 const identity = new AppIdentity('identity', {
     ...placement,
-    roles: [
-        // Durable's Azure Storage backend: blobs (leases, large messages, host state, the package), queues, tables.
-        { role: 'Storage Blob Data Owner', scope: storage.accountId },
-        { role: 'Storage Queue Data Contributor', scope: storage.accountId },
-        { role: 'Storage Table Data Contributor', scope: storage.accountId },
-        { role: 'Monitoring Metrics Publisher', scope: monitoring.appInsightsId },
-    ],
+    roles: appRoles(config.durableBackend, {
+        storageAccountId: storage.accountId,
+        appInsightsId: monitoring.appInsightsId,
+        schedulerId: scheduler?.id,
+    }),
 });
 const app = new FunctionApp('app', {
     ...placement,
@@ -46,12 +57,20 @@ const app = new FunctionApp('app', {
     maximumInstanceCount: config.maximumInstanceCount,
     instanceMemoryMB: config.instanceMemoryMB,
     starterAuthLevel: config.starterAuthLevel,
-    dependsOn: identity.roleAssignments,
+    extraAppSettings: scheduler && schedulerAppSettings({ endpoint: scheduler.endpoint, taskHubName: scheduler.taskHubName, clientId: identity.clientId }),
+    virtualNetworkSubnetId: network?.appSubnetId,
+    dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady],
 });
 
 // The code: built on every run (about 0.2 s) into a byte-reproducible zip whose sha256 keys the
 // deployment, so new code always deploys and unchanged code deploys nothing.
-const appPackage = buildPackage({ appDir: path.join(__dirname, '..', 'app'), outFile: path.join(__dirname, '..', 'dist', 'app.zip') });
+// The backend decides the deployed host.json (app/host.json stays the Azure Storage default).
+const zipName = config.durableBackend === 'azureStorage' ? 'app.zip' : `app-${config.durableBackend}.zip`;
+const appPackage = buildPackage({
+    appDir: path.join(__dirname, '..', 'app'),
+    outFile: path.join(__dirname, '..', 'dist', zipName),
+    durableBackend: config.durableBackend,
+});
 const code = new AppDeployment(
     'app-code',
     {
@@ -70,6 +89,9 @@ export const resourceGroupName = resourceGroup.name;
 export const functionAppName = app.name;
 export const defaultHostName = app.defaultHostName;
 export const appInsightsName = monitoring.appInsightsName;
+/** Durable Task Scheduler only (absent otherwise). */
+export const schedulerEndpoint = scheduler?.endpoint;
+export const schedulerDashboardUrl = scheduler?.dashboardUrl;
 export const starterUrl = code.after(
     buildStarterUrl({
         appName: app.name,

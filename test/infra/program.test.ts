@@ -1,5 +1,6 @@
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
-import { appSettingsOf, grantsOf, resourceCounts, secretBearingStrings } from './assertions';
+import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
+import { expectExactResources, expectStorageExposure } from './combinations';
 
 let run: ProgramRun;
 let importMs: number;
@@ -20,20 +21,8 @@ describe('the default stack (Azure Storage backend, public network)', () => {
     });
 
     it('provisions exactly the resources the app needs, every one managed by the stack', () => {
-        expect(resourceCounts(run)).toEqual({
-            'azure-native:resources:ResourceGroup': 1,
-            'azure-native:storage:StorageAccount': 1,
-            'azure-native:storage:BlobContainer': 1,
-            'azure-native:managedidentity:UserAssignedIdentity': 1,
-            'azure-native:authorization:RoleAssignment': 4,
-            'azure-native:operationalinsights:Workspace': 1,
-            'azure-native:applicationinsights:Component': 1,
-            'azure-native:web:AppServicePlan': 1,
-            'azure-native:web:WebApp': 1,
-            'azure-native:web:WebAppFtpAllowed': 1,
-            'azure-native:web:WebAppScmAllowed': 1,
-            'pulumi-nodejs:dynamic/durable-hello:OneDeploy': 1,
-        });
+        expectExactResources(run, { backend: 'azureStorage', network: 'public' });
+        expectStorageExposure(run, 'public');
     });
 
     it('puts everything in the configured region, in the stack resource group, tagged', () => {

@@ -1,0 +1,103 @@
+/** Expectations shared by the four backend × network program tests (one program run per test file). */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { buildPackage } from '../../tools/package';
+import { deployedHostJson, type DurableBackend } from '../../tools/package/hostJson';
+import type { ProgramRun } from '../support/pulumiMocks';
+import { resourceCounts } from './assertions';
+
+export const ONE_DEPLOY = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
+const APP_DIR = path.resolve(__dirname, '../../app');
+
+export interface Combination {
+    backend: DurableBackend;
+    network: 'public' | 'isolated';
+    /** Extra role assignments (e.g. the dashboard principal). */
+    extraRoleAssignments?: number;
+}
+
+/** The exact resource set of a combination, by type. */
+export function expectedCounts({ backend, network, extraRoleAssignments = 0 }: Combination): Record<string, number> {
+    const dts = backend === 'durableTaskScheduler';
+    const privateServices = network === 'isolated' ? (dts ? 1 : 3) : 0;
+    const counts: Record<string, number> = {
+        'azure-native:resources:ResourceGroup': 1,
+        'azure-native:storage:StorageAccount': 1,
+        'azure-native:storage:BlobContainer': 1,
+        'azure-native:managedidentity:UserAssignedIdentity': 1,
+        'azure-native:authorization:RoleAssignment': (dts ? 3 : 4) + extraRoleAssignments,
+        'azure-native:operationalinsights:Workspace': 1,
+        'azure-native:applicationinsights:Component': 1,
+        'azure-native:web:AppServicePlan': 1,
+        'azure-native:web:WebApp': 1,
+        'azure-native:web:WebAppFtpAllowed': 1,
+        'azure-native:web:WebAppScmAllowed': 1,
+        [ONE_DEPLOY]: 1,
+    };
+    if (dts) {
+        counts['azure-native:durabletask:Scheduler'] = 1;
+        counts['azure-native:durabletask:TaskHub'] = 1;
+    }
+    if (privateServices > 0) {
+        counts['azure-native:network:VirtualNetwork'] = 1;
+        counts['azure-native:privatedns:PrivateZone'] = privateServices;
+        counts['azure-native:privatedns:VirtualNetworkLink'] = privateServices;
+        counts['azure-native:network:PrivateEndpoint'] = privateServices;
+        counts['azure-native:network:PrivateDnsZoneGroup'] = privateServices;
+    }
+    return counts;
+}
+
+export function expectExactResources(run: ProgramRun, combination: Combination): void {
+    expect(resourceCounts(run)).toEqual(expectedCounts(combination));
+}
+
+/** The host.json packaging derives for a backend, parsed. */
+export function packagedHostJson(backend: DurableBackend): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return JSON.parse(deployedHostJson(fs.readFileSync(path.join(APP_DIR, 'host.json'), 'utf8'), backend));
+}
+
+/** One file of a zip (local headers walked in order; the packaging writes no data descriptors). */
+export function readZipEntry(zip: Buffer, name: string): Buffer {
+    for (let at = 0; zip.readUInt32LE(at) === 0x04034b50; ) {
+        const method = zip.readUInt16LE(at + 8);
+        const compressedSize = zip.readUInt32LE(at + 18);
+        const nameLength = zip.readUInt16LE(at + 26);
+        const extraLength = zip.readUInt16LE(at + 28);
+        const dataStart = at + 30 + nameLength + extraLength;
+        const data = zip.subarray(dataStart, dataStart + compressedSize);
+        if (zip.toString('utf8', at + 30, at + 30 + nameLength) === name) {
+            return method === 8 ? inflateRawSync(data) : Buffer.from(data);
+        }
+        at = dataStart + compressedSize;
+    }
+    throw new Error(`${name} not found in the zip`);
+}
+
+/** The host.json inside the package the program deployed (the OneDeploy resource's zip). */
+export function deployedHostJsonOf(run: ProgramRun): Record<string, unknown> {
+    const zipPath: string = run.one(ONE_DEPLOY).inputs.packagePath;
+    return JSON.parse(readZipEntry(fs.readFileSync(zipPath), 'host.json').toString('utf8'));
+}
+
+/** sha256 of the package built for a backend, to compare with what the program deployed. */
+export function packageSha256(backend: DurableBackend): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
+    try {
+        return buildPackage({ appDir: APP_DIR, outFile: path.join(dir, 'app.zip'), durableBackend: backend }).sha256;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Storage's network exposure: open for the public option, private endpoints only when isolated. */
+export function expectStorageExposure(run: ProgramRun, network: 'public' | 'isolated'): void {
+    const account = run.one('azure-native:storage:StorageAccount').inputs;
+    if (network === 'isolated') {
+        expect(account).toMatchObject({ publicNetworkAccess: 'Disabled', networkRuleSet: { defaultAction: 'Deny', bypass: 'None' } });
+    } else {
+        expect(account).toMatchObject({ publicNetworkAccess: 'Enabled', networkRuleSet: { defaultAction: 'Allow' } });
+    }
+}

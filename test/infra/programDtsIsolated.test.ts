@@ -1,0 +1,36 @@
+import { runProgram, type ProgramRun } from '../support/pulumiMocks';
+import { appSettingsOf, grantsOf } from './assertions';
+import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson } from './combinations';
+
+let run: ProgramRun;
+
+beforeAll(async () => {
+    run = await runProgram({ location: 'eastus2', durableBackend: 'durableTaskScheduler', network: 'isolated' });
+});
+
+describe('durableBackend: durableTaskScheduler, network: isolated', () => {
+    it('needs a private endpoint for blob only, and a Consumption scheduler by default', () => {
+        expectExactResources(run, { backend: 'durableTaskScheduler', network: 'isolated' });
+        expect(run.one('azure-native:privatedns:PrivateZone').inputs.privateZoneName).toBe('privatelink.blob.core.windows.net');
+        expect(run.one('azure-native:network:PrivateEndpoint').inputs.privateLinkServiceConnections[0].groupIds).toEqual(['blob']);
+        expect(run.one('azure-native:durabletask:Scheduler').inputs.properties.sku).toEqual({ name: 'Consumption' });
+    });
+
+    it('uses the default address ranges', () => {
+        const vnet = run.one('azure-native:network:VirtualNetwork').inputs;
+        expect(vnet.addressSpace.addressPrefixes).toEqual(['10.20.0.0/16']);
+        expect(vnet.subnets.map((s: { addressPrefix: string }) => s.addressPrefix)).toEqual(['10.20.1.0/24', '10.20.2.0/24']);
+    });
+
+    it('combines both options: private storage, the app in the VNet, scheduler roles and settings', () => {
+        expectStorageExposure(run, 'isolated');
+        expect(run.one('azure-native:web:WebApp').inputs.virtualNetworkSubnetId).toMatch(/\/subnets\/app$/);
+        const scheduler = run.one('azure-native:durabletask:Scheduler');
+        expect(grantsOf(run).map((g) => [g.role, g.scope === scheduler.id])).toEqual(
+            expect.arrayContaining([['Durable Task Data Contributor', true], ['Storage Blob Data Owner', false]]),
+        );
+        expect(grantsOf(run)).toHaveLength(3);
+        expect(appSettingsOf(run).TASKHUB_NAME).toBe('durable-hello');
+        expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('durableTaskScheduler'));
+    });
+});

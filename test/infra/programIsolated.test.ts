@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runProgram, type ProgramRun } from '../support/pulumiMocks';
+import { grantsOf, appSettingsOf } from './assertions';
+import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson } from './combinations';
+
+let run: ProgramRun;
+
+beforeAll(async () => {
+    run = await runProgram({ location: 'swedencentral', network: 'isolated', vnetAddressSpace: '10.50.0.0/16', appSubnetPrefix: '10.50.4.0/24', privateEndpointSubnetPrefix: '10.50.5.0/27' });
+});
+
+const vnet = () => run.one('azure-native:network:VirtualNetwork');
+
+describe('durableBackend: azureStorage, network: isolated', () => {
+    it('adds the network, and a private endpoint and linked DNS zone for blob, queue and table', () => {
+        expectExactResources(run, { backend: 'azureStorage', network: 'isolated' });
+        expect(run.ofType('azure-native:privatedns:PrivateZone').map((z) => z.inputs.privateZoneName).sort()).toEqual([
+            'privatelink.blob.core.windows.net',
+            'privatelink.queue.core.windows.net',
+            'privatelink.table.core.windows.net',
+        ]);
+        expect(run.ofType('azure-native:network:PrivateEndpoint').map((p) => p.inputs.privateLinkServiceConnections[0].groupIds[0]).sort()).toEqual(['blob', 'queue', 'table']);
+    });
+
+    it('builds the network from the configured ranges, the app subnet delegated to Microsoft.App/environments', () => {
+        expect(vnet().inputs.addressSpace).toEqual({ addressPrefixes: ['10.50.0.0/16'] });
+        const [app, pe] = vnet().inputs.subnets;
+        expect(app).toMatchObject({ name: 'app', addressPrefix: '10.50.4.0/24', delegations: [{ serviceName: 'Microsoft.App/environments' }] });
+        expect(pe).toMatchObject({ name: 'private-endpoints', addressPrefix: '10.50.5.0/27', privateEndpointNetworkPolicies: 'Disabled' });
+    });
+
+    it('takes storage off the public internet and puts the app in the app subnet', () => {
+        expectStorageExposure(run, 'isolated');
+        expect(run.one('azure-native:web:WebApp').inputs.virtualNetworkSubnetId).toBe(`${vnet().id}/subnets/app`);
+    });
+
+    it('points every endpoint at the storage account from the endpoint subnet, resolved by a zone linked to the network', () => {
+        const account = run.one('azure-native:storage:StorageAccount');
+        for (const endpoint of run.ofType('azure-native:network:PrivateEndpoint')) {
+            expect(endpoint.inputs).toMatchObject({ subnet: { id: `${vnet().id}/subnets/private-endpoints` }, privateLinkServiceConnections: [{ privateLinkServiceId: account.id }] });
+        }
+        const zones = new Map(run.ofType('azure-native:privatedns:PrivateZone').map((z) => [z.state.name, z]));
+        for (const link of run.ofType('azure-native:privatedns:VirtualNetworkLink')) {
+            expect(zones.has(link.inputs.privateZoneName)).toBe(true);
+            expect(link.inputs).toMatchObject({ virtualNetwork: { id: vnet().id }, registrationEnabled: false, location: 'global' });
+        }
+        const zoneIds = new Set([...zones.values()].map((z) => z.id));
+        const endpointNames = new Set(run.ofType('azure-native:network:PrivateEndpoint').map((p) => p.state.name));
+        for (const group of run.ofType('azure-native:network:PrivateDnsZoneGroup')) {
+            expect(endpointNames.has(group.inputs.privateEndpointName)).toBe(true);
+            expect(zoneIds.has(group.inputs.privateDnsZoneConfigs[0].privateDnsZoneId)).toBe(true);
+        }
+    });
+
+    it('keeps the Azure Storage backend roles and settings, and its package', () => {
+        expect(grantsOf(run).map((g) => g.role).sort()).toEqual([
+            'Monitoring Metrics Publisher',
+            'Storage Blob Data Owner',
+            'Storage Queue Data Contributor',
+            'Storage Table Data Contributor',
+        ]);
+        expect(appSettingsOf(run)).not.toHaveProperty('DURABLE_TASK_SCHEDULER_CONNECTION_STRING');
+        // The Azure Storage variant is the app's own host.json (same value, canonical bytes).
+        expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('azureStorage'));
+        expect(deployedHostJsonOf(run)).toEqual(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../app/host.json'), 'utf8')));
+        expect(run.outputs).not.toHaveProperty('schedulerEndpoint');
+    });
+});
