@@ -23,6 +23,7 @@ export const types = {
     ftpAllowed: 'azure-native:web:WebAppFtpAllowed',
     scmAllowed: 'azure-native:web:WebAppScmAllowed',
     appSettings: 'azure-native:web:WebAppApplicationSettings',
+    roleAssignment: 'azure-native:authorization:RoleAssignment',
 } as const;
 
 /** A resource policy that applies to one resource type only. */

@@ -6,6 +6,7 @@ import { inflateRawSync } from 'node:zlib';
 import { buildPackage } from '../../tools/package';
 import { deployedHostJson, type DurableBackend } from '../../tools/package/hostJson';
 import type { ProgramRun } from '../support/pulumiMocks';
+import { evaluate, type Violation } from '../policy/harness';
 import { resourceCounts } from './assertions';
 
 export const ONE_DEPLOY = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
@@ -100,4 +101,9 @@ export function expectStorageExposure(run: ProgramRun, network: 'public' | 'isol
     } else {
         expect(account).toMatchObject({ publicNetworkAccess: 'Enabled', networkRuleSet: { defaultAction: 'Allow' } });
     }
+}
+
+/** The security policy pack on the program's resources (as the engine hands them over: autonamed sites). */
+export function policyViolations(run: ProgramRun): Promise<Violation[]> {
+    return evaluate(run.custom.map((r) => ({ type: r.type, name: r.name, props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs })));
 }

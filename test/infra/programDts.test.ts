@@ -1,7 +1,9 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, DTS_EXTENSION_BUNDLE_RANGE } from '../../tools/package/hostJson';
+import { DURABLE_TASK_DATA_CONTRIBUTOR } from '../../infra/policy/productionOptions';
+import { ROLES } from '../../infra/roles';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256 } from './combinations';
+import { deployedHostJsonOf, expectExactResources, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256, policyViolations } from './combinations';
 
 const DASHBOARD_GROUP = '0f0e0d0c-0b0a-4909-8807-060504030201';
 let run: ProgramRun;
@@ -70,5 +72,10 @@ describe('durableBackend: durableTaskScheduler, network: public', () => {
         const endpoint = scheduler().state.properties.endpoint;
         expect(run.outputs.schedulerEndpoint).toBe(endpoint);
         expect(run.outputs.schedulerDashboardUrl).toBe(`https://dashboard.durabletask.io/?endpoint=${encodeURIComponent(endpoint)}&taskhub=durable-hello`);
+    });
+
+    it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
+        expect(await policyViolations(run)).toEqual([]);
+        expect(DURABLE_TASK_DATA_CONTRIBUTOR).toBe(ROLES['Durable Task Data Contributor']);
     });
 });

@@ -1,6 +1,6 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson } from './combinations';
+import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -32,5 +32,9 @@ describe('durableBackend: durableTaskScheduler, network: isolated', () => {
         expect(grantsOf(run)).toHaveLength(3);
         expect(appSettingsOf(run).TASKHUB_NAME).toBe('durable-hello');
         expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('durableTaskScheduler'));
+    });
+
+    it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
+        expect(await policyViolations(run)).toEqual([]);
     });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { grantsOf, appSettingsOf } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson } from './combinations';
+import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -65,5 +65,9 @@ describe('durableBackend: azureStorage, network: isolated', () => {
         expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('azureStorage'));
         expect(deployedHostJsonOf(run)).toEqual(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../app/host.json'), 'utf8')));
         expect(run.outputs).not.toHaveProperty('schedulerEndpoint');
+    });
+
+    it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
+        expect(await policyViolations(run)).toEqual([]);
     });
 });

@@ -35,4 +35,25 @@ export const breakingCases: BreakingCase[] = [
         policy: 'function-app-identity-based-storage', resource: 'app', fix: 'AzureWebJobsStorage__credential=managedidentity',
         stack: edit('app', (p) => { p.siteConfig.appSettings = settings(p).filter((s) => s.name !== 'AzureWebJobsStorage__credential'); }),
     },
+    {
+        // network: isolated (the app in a subnet) while storage still takes public traffic.
+        policy: 'isolated-storage-no-public-access', resource: 'storage', fix: "publicNetworkAccess: 'Disabled'",
+        stack: () => breaking(
+            breaking(compliantStack(), 'app', (p) => { p.virtualNetworkSubnetId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app'; }),
+            'storage', (p) => { p.publicNetworkAccess = 'Enabled'; p.networkRuleSet = { defaultAction: 'Deny' }; },
+        ),
+    },
+    {
+        policy: 'durable-task-role-scoped-to-scheduler', resource: 'dts-role', fix: 'scope to the scheduler id',
+        stack: () => [
+            ...compliantStack(),
+            {
+                type: 'azure-native:authorization:RoleAssignment', name: 'dts-role',
+                props: {
+                    principalId: '00000000-0000-0000-0000-000000000003', principalType: 'ServicePrincipal', scope: '/subscriptions/s/resourceGroups/rg',
+                    roleDefinitionId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/0ad04412-c4d5-4796-b79c-f76d14c8d402',
+                },
+            },
+        ],
+    },
 ];
