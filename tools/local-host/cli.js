@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of `npm start`: bundles the host's TypeScript with esbuild (fast, no tsc step) and runs it.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 
 if (Number(process.versions.node.split('.')[0]) < 22) {
@@ -10,7 +11,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 const { buildSync } = require('esbuild');
 
 const outfile = path.join(__dirname, 'dist', 'host.js');
-buildSync({
+const built = buildSync({
     entryPoints: [path.join(__dirname, 'main.ts')],
     outfile,
     bundle: true,
@@ -20,7 +21,15 @@ buildSync({
     sourcemap: true,
     packages: 'external',
     logLevel: 'warning',
+    write: false,
 });
+// Atomic writes: hosts started at the same time (parallel tests) must never load a half-written file.
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+for (const file of built.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, file.contents);
+    fs.renameSync(temp, file.path);
+}
 process.setSourceMapsEnabled(true);
 require(outfile)
     .main(process.argv.slice(2))

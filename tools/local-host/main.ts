@@ -6,19 +6,26 @@ import { Engine } from './engine/engine';
 import { functionRoutes } from './http/functionRoutes';
 import { functionsHandler } from './http/functionsHandler';
 import { createHostServer, listen } from './http/server';
+import { dashboardLine, handleDashboard } from './dashboard/serve';
+import { DEFAULT_INSPECTOR_PORT, openInspector } from './dev/inspect';
+import { startWatch } from './dev/devLoop';
 import { FileStore } from './store/fileStore';
+import type { LogSink } from './worker/functionsCore';
 
 interface Flags {
     port: number;
     app: string;
     data: string;
     host: string;
+    /** Inspector port (`--inspect[=port]`); undefined when not debugging. */
+    inspect?: number;
+    watch: boolean;
 }
 
-const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>]';
+const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>] [--inspect[=<port>]] [--watch]';
 
 export function parseFlags(argv: string[], cwd: string): Flags {
-    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1' };
+    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1', watch: false };
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split(/=(.*)/s, 2);
         const value = (): string => {
@@ -32,6 +39,10 @@ export function parseFlags(argv: string[], cwd: string): Flags {
         } else if (name === '--app') flags.app = value();
         else if (name === '--data') flags.data = value();
         else if (name === '--host') flags.host = value();
+        else if (name === '--inspect') {
+            flags.inspect = inline === undefined ? DEFAULT_INSPECTOR_PORT : Number(inline);
+            if (!Number.isInteger(flags.inspect) || flags.inspect < 0 || flags.inspect > 65535) throw new Error(`--inspect=<port> must be 0-65535 (0 = any free port). ${USAGE}`);
+        } else if (name === '--watch') flags.watch = true;
         else if (name === '--help' || name === '-h') throw new Error(USAGE);
         else throw new Error(`Unknown flag '${argv[i]}'. ${USAGE}`);
     }
@@ -48,7 +59,10 @@ export async function main(argv: string[]): Promise<void> {
     const flags = parseFlags(argv, process.cwd());
     const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
     mkdirSync(flags.data, { recursive: true });
-    const app = await loadApp(flags.app, path.join(flags.data, 'build'), (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`));
+    // Before the app loads, so a debugger can stop in its top-level code too.
+    const debuggerUrl = flags.inspect === undefined ? undefined : openInspector(flags.inspect);
+    const appLog: LogSink = (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`);
+    const app = await loadApp(flags.app, path.join(flags.data, 'build'), appLog);
     const store = new FileStore(flags.data);
     const engine = new Engine(app.core, store, { log });
     let port = flags.port;
@@ -64,7 +78,7 @@ export async function main(argv: string[]): Promise<void> {
         durableApi: `${origin()}/runtime/webhooks/durabletask/instances`,
     });
     const server = createHostServer(
-        [durableApi({ engine, taskHubName: hub }), functionsHandler({ core: app.core, routes, routePrefix, taskHubName: hub, origin, log })],
+        [handleDashboard, durableApi({ engine, taskHubName: hub }), functionsHandler({ core: app.core, routes, routePrefix, taskHubName: hub, origin, log })],
         functionList,
         log,
     );
@@ -77,13 +91,15 @@ export async function main(argv: string[]): Promise<void> {
         const route = routes.find((x) => x.functionName === r.metadata.name);
         lines.push(route ? `        ${r.metadata.name}: [${(route.methods ?? ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']).join(',')}] ${origin()}/${routePrefix ? `${routePrefix}/` : ''}${route.template}` : `        ${r.metadata.name}: ${r.trigger.type}`, '');
     }
-    process.stdout.write(`${lines.join('\n')}\nDurable HTTP API: ${origin()}/runtime/webhooks/durabletask (task hub ${hub})\nApp: ${flags.app} (${app.entries.files.length} file(s)${app.entries.fromSources ? ', from TypeScript sources' : ''})  Data: ${flags.data}${resumed ? `  Resumed ${resumed} unfinished instance(s)` : ''}\nHost listening on port ${port}\nPress Ctrl+C to stop.\n`);
+    const stopWatch = flags.watch ? startWatch({ app, buildDir: path.join(flags.data, 'build'), routes, log, appLog }) : undefined;
+    process.stdout.write(`${lines.join('\n')}\nDurable HTTP API: ${origin()}/runtime/webhooks/durabletask (task hub ${hub})\n${await dashboardLine(origin())}\n${debuggerUrl ? `Debugger: ${debuggerUrl} (attach VS Code or chrome://inspect; breakpoints in the app's .ts files work)\n` : ''}${stopWatch ? `Watching ${flags.app} for changes: saved files rebuild and reload the app\n` : ''}App: ${flags.app} (${app.entries.files.length} file(s)${app.entries.fromSources ? ', from TypeScript sources' : ''})  Data: ${flags.data}${resumed ? `  Resumed ${resumed} unfinished instance(s)` : ''}\nHost listening on port ${port}\nPress Ctrl+C to stop.\n`);
 
     let stopping = false;
     const shutdown = (signal: string): void => {
         if (stopping) return;
         stopping = true;
         log(`${signal}: shutting down`);
+        stopWatch?.();
         server.close();
         server.closeAllConnections();
         void app.core

@@ -10,6 +10,8 @@ export interface LoadedApp {
     entries: AppEntries;
     bundle: string;
     hostJson: Record<string, unknown>;
+    /** Require-cache keys loading the app added (its bundle and package instances): a reload replaces them. */
+    appModules?: string[];
 }
 
 type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
@@ -51,12 +53,14 @@ export async function loadApp(appDir: string, buildDir: string, log: LogSink): P
     provideFunctionsCore(core);
     applyLocalSettings(appDir);
     delete require.cache[bundle];
+    const cachedBefore = new Set(Object.keys(require.cache));
     require(bundle);
+    const appModules = Object.keys(require.cache).filter((key) => !cachedBefore.has(key));
     if (!core.programmingModel) {
         throw new Error(`The app in ${appDir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`);
     }
     await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appDir });
     const hostFile = path.join(appDir, 'host.json');
     const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
-    return { core, entries, bundle, hostJson };
+    return { core, entries, bundle, hostJson, appModules };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * and the page can never be stale.
  */
 export const DASHBOARD_PATH = '/runtime/webhooks/durabletask/dashboard/';
-const DIR = __dirname;
+// This folder: __dirname itself when run from source (jest), its sibling when bundled into dist/host.js.
+const DIR = [__dirname, path.join(__dirname, '..', 'dashboard')].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? __dirname;
 
 export interface Asset {
     contentType: string;
@@ -85,4 +87,14 @@ export async function handleDashboard(req: IncomingMessage, res: ServerResponse)
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
     return true;
+}
+
+/** The start-up line naming the dashboard's URL and size. */
+export async function dashboardLine(origin: string): Promise<string> {
+    try {
+        const assets = await dashboardAssets();
+        return `Dashboard: ${origin}${DASHBOARD_PATH} (${(totalBytes(assets) / 1024).toFixed(1)} KB, live)`;
+    } catch (err) {
+        return `Dashboard: unavailable, its page failed to build: ${err instanceof Error ? err.message : String(err)}`;
+    }
 }

@@ -34,6 +34,25 @@ export function parseFilter(query: URLSearchParams): InstanceFilter {
     return filter;
 }
 
+/**
+ * Listing options this host adds for its dashboard (the extension has no equivalent; Azure ignores
+ * them): `namePrefix` filters by orchestrator name (case-insensitive prefix), `order=newest` pages
+ * newest first. Listing only: a purge by filter never narrows by name, as in Azure.
+ */
+export interface ListOptions {
+    namePrefix?: string;
+    newestFirst: boolean;
+}
+
+export function parseListOptions(query: URLSearchParams): ListOptions {
+    const order = (query.get('order') ?? 'oldest').toLowerCase();
+    if (order !== 'oldest' && order !== 'newest') throw new HttpError(400, `order '${query.get('order')}' is not valid. Use newest or oldest (the default).`);
+    return { namePrefix: query.get('namePrefix')?.toLowerCase() || undefined, newestFirst: order === 'newest' };
+}
+
+export const matchesName = (record: InstanceRecord, options: ListOptions): boolean =>
+    options.namePrefix === undefined || record.name.toLowerCase().startsWith(options.namePrefix);
+
 export function matches(record: InstanceRecord, filter: InstanceFilter): boolean {
     const created = Date.parse(record.createdTime);
     if (filter.runtimeStatus && !filter.runtimeStatus.includes(record.runtimeStatus)) return false;
@@ -52,11 +71,14 @@ export function parseTop(query: URLSearchParams): number | undefined {
 }
 
 /**
- * A stable page of instances ordered by createdTime then instanceId; the continuation token names the
- * last item returned, so instances created meanwhile never shift pages.
+ * A stable page of instances ordered by createdTime then instanceId (or the reverse, newest first); the
+ * continuation token names the last item returned, so instances created meanwhile never shift pages.
  */
-export function page(records: InstanceRecord[], top: number | undefined, token: string | undefined): { items: InstanceRecord[]; next?: string } {
-    const sorted = [...records].sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
+export function page(records: InstanceRecord[], top: number | undefined, token: string | undefined, newestFirst = false): { items: InstanceRecord[]; next?: string } {
+    const direction = newestFirst ? -1 : 1;
+    const compare = (a: Pick<InstanceRecord, 'createdTime' | 'instanceId'>, b: Pick<InstanceRecord, 'createdTime' | 'instanceId'>): number =>
+        direction * (a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
+    const sorted = [...records].sort(compare);
     let start = 0;
     if (token) {
         let after: [string, string];
@@ -66,7 +88,7 @@ export function page(records: InstanceRecord[], top: number | undefined, token: 
         } catch {
             throw new HttpError(400, `The ${CONTINUATION_HEADER} header is not a token this host issued. Omit it to start from the first page.`);
         }
-        start = sorted.findIndex((r) => r.createdTime.localeCompare(after[0]) > 0 || (r.createdTime === after[0] && r.instanceId.localeCompare(after[1]) > 0));
+        start = sorted.findIndex((r) => compare(r, { createdTime: after[0], instanceId: after[1] }) > 0);
         if (start < 0) start = sorted.length;
     }
     const size = top ?? 100;

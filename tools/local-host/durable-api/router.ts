@@ -4,7 +4,7 @@ import { EngineError } from '../engine/errors';
 import { HttpError, readBody, sendError, sendJson } from '../http/respond';
 import { TERMINAL_STATUSES } from '../store/store';
 import { durableClientBindingData, INSTANCE_ID_PLACEHOLDER, WEBHOOK_PATH } from './clientBinding';
-import { CONTINUATION_HEADER, matches, page, parseFilter, parseTop } from './query';
+import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
 import { statusJson } from './statusJson';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -47,8 +47,10 @@ export function durableApi(options: DurableApiOptions) {
         } },
         { method: 'GET', pattern: /^\/instances\/?$/, handler: async (ctx) => {
             const filter = parseFilter(ctx.url.searchParams);
+            const options = parseListOptions(ctx.url.searchParams);
             const token = ctx.req.headers[CONTINUATION_HEADER];
-            const { items, next } = page(engine.list().filter((r) => matches(r, filter)), parseTop(ctx.url.searchParams), Array.isArray(token) ? token[0] : token);
+            const records = engine.list().filter((r) => matches(r, filter) && matchesName(r, options));
+            const { items, next } = page(records, parseTop(ctx.url.searchParams), Array.isArray(token) ? token[0] : token, options.newestFirst);
             const showInput = flag(ctx, 'showInput', true);
             sendJson(ctx.res, 200, items.map((r) => statusJson(r, { showInput })), next ? { [CONTINUATION_HEADER]: next } : {});
         } },

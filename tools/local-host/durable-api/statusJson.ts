@@ -1,4 +1,4 @@
-import { EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../engine/history';
+import { completedTaskId, EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../engine/history';
 import type { InstanceRecord, RuntimeStatus } from '../store/store';
 
 export const RUNTIME_STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended'];
@@ -34,20 +34,23 @@ export function statusJson(record: InstanceRecord, options: StatusOptions = {}):
     return status;
 }
 
-const HIDDEN = new Set<number>([EventType.OrchestratorStarted, EventType.OrchestratorCompleted, EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated]);
+const HIDDEN = new Set<number>([EventType.OrchestratorStarted, EventType.OrchestratorCompleted]);
+const SCHEDULING = new Set<number>([EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated]);
 
 /**
  * History as the extension shows it with `showHistory=true`: scheduling events folded into their
  * completions (FunctionName, ScheduledTime), event types by name, payloads only with showHistoryOutput.
+ * A scheduled task or sub-orchestration still running stays as its scheduling event (with `Name`).
  */
 export function historyJson(history: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
     const scheduled = new Map<number, HistoryEvent>();
     for (const event of history) {
         if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) scheduled.set(event.EventId, event);
     }
+    const completedIds = new Set(history.map((e) => (e.EventType === EventType.TimerFired ? undefined : completedTaskId(e))).filter((id) => id !== undefined));
     const out: Record<string, unknown>[] = [];
     for (const event of history) {
-        if (HIDDEN.has(event.EventType)) continue;
+        if (HIDDEN.has(event.EventType) || (SCHEDULING.has(event.EventType) && completedIds.has(event.EventId))) continue;
         const item: Record<string, unknown> = { EventType: EVENT_TYPE_NAMES[event.EventType] ?? String(event.EventType) };
         const origin = typeof event.TaskScheduledId === 'number' ? scheduled.get(event.TaskScheduledId) : undefined;
         if (origin) {
@@ -56,7 +59,7 @@ export function historyJson(history: HistoryEvent[], showOutput: boolean): Recor
             item.ScheduledTime = origin.Timestamp;
         }
         if (event.EventType === EventType.ExecutionStarted) item.FunctionName = event.Name;
-        if (event.EventType === EventType.EventRaised) item.Name = event.Name;
+        if (event.EventType === EventType.EventRaised || SCHEDULING.has(event.EventType)) item.Name = event.Name;
         if (event.EventType === EventType.TimerCreated || event.EventType === EventType.TimerFired) item.FireAt = event.FireAt;
         if (event.EventType === EventType.ExecutionCompleted || event.EventType === EventType.ExecutionTerminated) item.OrchestrationStatus = event.OrchestrationStatus;
         if (event.Reason !== undefined) item.Reason = event.Reason;
