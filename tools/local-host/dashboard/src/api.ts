@@ -7,7 +7,7 @@ import { CONTINUATION_HEADER, type InstanceStatus, type RuntimeStatus } from './
 export * from './types';
 export interface ListQuery {
     statuses: RuntimeStatus[];
-    /** Orchestrator name (this host's extension of the API; the real API ignores it). */
+    /** Orchestrator name prefix, any case. */
     name: string;
     instanceIdPrefix: string;
     top: number;
@@ -46,9 +46,10 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
 const enc = encodeURIComponent;
 
 export async function listInstances(query: ListQuery): Promise<Page> {
-    const params = new URLSearchParams({ top: String(query.top) });
+    // order and namePrefix are this host's additions to the listing API (Azure ignores them).
+    const params = new URLSearchParams({ top: String(query.top), order: 'newest', showInput: 'false' });
     if (query.statuses.length) params.set('runtimeStatus', query.statuses.join(','));
-    if (query.name) params.set('name', query.name);
+    if (query.name) params.set('namePrefix', query.name);
     if (query.instanceIdPrefix) params.set('instanceIdPrefix', query.instanceIdPrefix);
     const headers: Record<string, string> = query.continuationToken ? { [CONTINUATION_HEADER]: query.continuationToken } : {};
     const response = await request(`instances?${params}`, { headers });

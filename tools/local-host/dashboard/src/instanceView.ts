@@ -10,7 +10,7 @@ const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
 
 const jsonBlock = (title: string, value: unknown, cls = ''): Child =>
     h('section', { class: `panel ${cls}` }, h('h3', {}, title),
-        value === undefined || value === null ? h('p', { class: 'muted' }, 'none') : h('pre', {}, formatJson(value)));
+        value === undefined || value === null || value === '' ? h('p', { class: 'muted' }, 'none') : h('pre', {}, formatJson(value)));
 
 /** One instance: its data, the actions the API offers and its history as a timeline. */
 export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void): View {
