@@ -1,6 +1,9 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-export const hello: ActivityHandler = async (city: string): Promise<string> => 'Hello ' + city;
+// A block body gives the return its own line: a line breakpoint there stops on each call.
+export const hello: ActivityHandler = async (city: string): Promise<string> => {
+    return 'Hello ' + city;
+};
 
 df.app.activity('hello', { handler: hello });

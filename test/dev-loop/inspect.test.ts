@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cdp } from '../support/cdp';
+import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from '../support/localHost';
+import { generatedPositionFor, type RawSourceMap } from '../support/sourceMap';
+
+/**
+ * `npm start -- --inspect`: a debugger sets a breakpoint in app/src/functions/hello.ts the way an
+ * editor does (through the source map of the bundle the host runs) and the activity stops there.
+ */
+const HELLO_TS = 'app/src/functions/hello.ts';
+let host: LocalHost;
+let cdp: Cdp;
+
+beforeAll(async () => {
+    host = await startLocalHost({ args: ['--inspect=0'] });
+    const url = /Debugger: (ws:\/\/\S+)/.exec(host.output())?.[1];
+    if (!url) throw new Error(`The host printed no debugger URL:\n${host.output()}`);
+    cdp = await Cdp.connect(url);
+});
+afterAll(async () => {
+    cdp?.close();
+    await host?.stop();
+});
+
+interface ScriptParsed { scriptId: string; url: string; sourceMapURL?: string }
+
+it('stops at a breakpoint in hello.ts with city = Seattle, then the orchestration completes', async () => {
+    const scripts: ScriptParsed[] = [];
+    cdp.on((method, params) => {
+        if (method === 'Debugger.scriptParsed') scripts.push(params as unknown as ScriptParsed);
+    });
+    await cdp.send('Debugger.enable');
+    // The editor's part: find the script whose source map has hello.ts and map the line to it.
+    const withMaps = scripts.filter((s) => s.sourceMapURL && s.url.startsWith('file://'));
+    const mapped = withMaps
+        .map((script) => ({ script, map: JSON.parse(readFileSync(fileURLToPath(new URL(script.sourceMapURL!, script.url)), 'utf8')) as RawSourceMap }))
+        .find(({ map }) => map.sources.some((s) => s.endsWith(HELLO_TS)));
+    if (!mapped) throw new Error(`No loaded script has a source map with ${HELLO_TS}; scripts with maps: ${withMaps.map((s) => s.url).join(', ')}`);
+    expect(path.basename(fileURLToPath(mapped.script.url))).toBe('app.js');
+    const sourceLine = readFileSync(path.join(REPO_ROOT, HELLO_TS), 'utf8').split('\n').findIndex((line) => line.includes("'Hello ' + city"));
+    const position = generatedPositionFor(mapped.map, HELLO_TS, sourceLine);
+    const { breakpointId } = await cdp.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', { url: mapped.script.url, ...position });
+
+    const paused = cdp.waitFor('Debugger.paused', 10000);
+    const started = httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
+    const { callFrames } = (await paused) as { callFrames: { callFrameId: string; location: { scriptId: string; lineNumber: number } }[] };
+    expect(callFrames[0].location).toMatchObject({ scriptId: mapped.script.scriptId, lineNumber: position.lineNumber });
+    const city = await cdp.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: callFrames[0].callFrameId, expression: 'city' });
+    expect(city.result.value).toBe('Seattle');
+
+    await cdp.send('Debugger.removeBreakpoint', { breakpointId });
+    await cdp.send('Debugger.resume');
+    const status = await pollStatus((await started).body.statusQueryGetUri);
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Seattle', 'Hello Tokyo', 'Hello London'] });
+});
