@@ -114,6 +114,10 @@ describe('Durable features through HTTP', () => {
         expect(seen).toEqual(all.body.map((s: { instanceId: string }) => s.instanceId));
         const future = await httpJson('GET', `${api}/instances?createdTimeFrom=2999-01-01T00:00:00Z`);
         expect(future.body).toEqual([]);
+        // Restarted above, so running again: like Azure's HttpApiHandler, only terminal instances are purged (412).
+        expect((await httpJson('DELETE', `${api}/instances/to-terminate`)).status).toBe(412);
+        await httpJson('POST', `${api}/instances/to-terminate/terminate`);
+        await pollStatus(`${api}/instances/to-terminate`);
         const purged = await httpJson('DELETE', `${api}/instances/to-terminate`);
         expect(purged.body).toEqual({ instancesDeleted: 1 });
         expect((await httpJson('GET', `${api}/instances/to-terminate`)).status).toBe(404);

@@ -9,6 +9,7 @@ import { createHostServer, listen } from './http/server';
 import { dashboardLine, handleDashboard } from './dashboard/serve';
 import { DEFAULT_INSPECTOR_PORT, openInspector } from './dev/inspect';
 import { startWatch } from './dev/devLoop';
+import { localExtensions } from './localExtensions';
 import { FileStore } from './store/fileStore';
 import type { LogSink } from './worker/functionsCore';
 
@@ -55,6 +56,12 @@ function taskHubName(hostJson: Record<string, unknown>): string {
     return name || 'TestHubName';
 }
 
+/** host.json `extensions.durableTask.defaultVersion`: the version new orchestrations get. */
+function defaultVersion(hostJson: Record<string, unknown>): string | undefined {
+    const durable = ((hostJson.extensions as Record<string, unknown> | undefined)?.durableTask ?? {}) as { defaultVersion?: unknown };
+    return typeof durable.defaultVersion === 'string' && durable.defaultVersion ? durable.defaultVersion : undefined;
+}
+
 export async function main(argv: string[]): Promise<void> {
     const flags = parseFlags(argv, process.cwd());
     const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
@@ -64,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     const appLog: LogSink = (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`);
     const app = await loadApp(flags.app, path.join(flags.data, 'build'), appLog);
     const store = new FileStore(flags.data);
-    const engine = new Engine(app.core, store, { log });
+    const engine = new Engine(app.core, store, { log, defaultVersion: defaultVersion(app.hostJson) });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
     const hub = taskHubName(app.hostJson);
@@ -77,14 +84,16 @@ export async function main(argv: string[]): Promise<void> {
         }),
         durableApi: `${origin()}/runtime/webhooks/durabletask/instances`,
     });
+    const extras = localExtensions({ core: app.core, engine, dataDir: flags.data, taskHubName: hub, routes, routePrefix, log });
     const server = createHostServer(
-        [handleDashboard, durableApi({ engine, taskHubName: hub }), functionsHandler({ core: app.core, routes, routePrefix, taskHubName: hub, origin, log })],
+        [handleDashboard, ...extras.handlers, durableApi({ engine, taskHubName: hub }), functionsHandler({ core: app.core, routes, routePrefix, taskHubName: hub, origin, log })],
         functionList,
         log,
     );
     port = await listen(server, flags.port, flags.host);
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
     const resumed = await engine.recover();
+    extras.start();
 
     const lines = ['', 'Functions:', ''];
     for (const r of app.core.registrations.values()) {
@@ -92,7 +101,7 @@ export async function main(argv: string[]): Promise<void> {
         lines.push(route ? `        ${r.metadata.name}: [${(route.methods ?? ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']).join(',')}] ${origin()}/${routePrefix ? `${routePrefix}/` : ''}${route.template}` : `        ${r.metadata.name}: ${r.trigger.type}`, '');
     }
     const stopWatch = flags.watch ? startWatch({ app, buildDir: path.join(flags.data, 'build'), routes, log, appLog }) : undefined;
-    process.stdout.write(`${lines.join('\n')}\nDurable HTTP API: ${origin()}/runtime/webhooks/durabletask (task hub ${hub})\n${await dashboardLine(origin())}\n${debuggerUrl ? `Debugger: ${debuggerUrl} (attach VS Code or chrome://inspect; breakpoints in the app's .ts files work)\n` : ''}${stopWatch ? `Watching ${flags.app} for changes: saved files rebuild and reload the app\n` : ''}App: ${flags.app} (${app.entries.files.length} file(s)${app.entries.fromSources ? ', from TypeScript sources' : ''})  Data: ${flags.data}${resumed ? `  Resumed ${resumed} unfinished instance(s)` : ''}\nHost listening on port ${port}\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(`${lines.join('\n')}${extras.banner()}\nDurable HTTP API: ${origin()}/runtime/webhooks/durabletask (task hub ${hub})\n${await dashboardLine(origin())}\n${debuggerUrl ? `Debugger: ${debuggerUrl} (attach VS Code or chrome://inspect; breakpoints in the app's .ts files work)\n` : ''}${stopWatch ? `Watching ${flags.app} for changes: saved files rebuild and reload the app\n` : ''}App: ${flags.app} (${app.entries.files.length} file(s)${app.entries.fromSources ? ', from TypeScript sources' : ''})  Data: ${flags.data}${resumed ? `  Resumed ${resumed} unfinished instance(s)` : ''}\nHost listening on port ${port}\nPress Ctrl+C to stop.\n`);
 
     let stopping = false;
     const shutdown = (signal: string): void => {
@@ -105,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
         void app.core
             .runHooks('appTerminate', { hookData: {}, appHookData: {} })
             .catch(() => undefined)
+            .then(() => extras.stop())
             .then(() => engine.close())
             .finally(() => process.exit(0));
     };

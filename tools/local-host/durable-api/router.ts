@@ -3,7 +3,9 @@ import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { HttpError, readBody, sendError, sendJson } from '../http/respond';
 import { TERMINAL_STATUSES } from '../store/store';
+import { rewind } from '../engine/rewind';
 import { durableClientBindingData, INSTANCE_ID_PLACEHOLDER, WEBHOOK_PATH } from './clientBinding';
+import { otherTaskHub } from './entityRoutes';
 import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
 import { statusJson } from './statusJson';
 
@@ -32,7 +34,26 @@ export function durableApi(options: DurableApiOptions) {
     };
     const accepted = (ctx: RequestContext, instanceId: string): void => {
         const payload = managementPayload(ctx, instanceId);
-        sendJson(ctx.res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '1' });
+        sendJson(ctx.res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
+    };
+    /** `?timeout=&pollingInterval=` (seconds) on start/restart: wait for the end like HttpApiHandler, else check-status. */
+    const acceptedOrWait = async (ctx: RequestContext, instanceId: string): Promise<void> => {
+        const seconds = (name: string): number | undefined => {
+            const value = Number(ctx.url.searchParams.get(name) ?? NaN);
+            return Number.isFinite(value) && value >= 0 ? value : undefined;
+        };
+        const timeout = seconds('timeout');
+        const interval = seconds('pollingInterval');
+        if (timeout === undefined || interval === undefined) return accepted(ctx, instanceId);
+        if (interval > timeout) throw new HttpError(400, `Total timeout ${timeout} should be bigger than retry timeout ${interval}.`);
+        const deadline = Date.now() + timeout * 1000;
+        for (;;) {
+            const record = engine.get(instanceId);
+            if (record?.runtimeStatus === 'Completed') return sendJson(ctx.res, 200, record.output === undefined ? null : JSON.parse(record.output));
+            if (record && TERMINAL_STATUSES.includes(record.runtimeStatus)) return sendJson(ctx.res, 200, statusJson(record, { showInput: true }));
+            if (Date.now() >= deadline) return accepted(ctx, instanceId);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(interval * 1000, Math.max(0, deadline - Date.now()))));
+        }
     };
     const reason = (ctx: RequestContext): string | undefined => ctx.url.searchParams.get('reason') ?? undefined;
     const flag = (ctx: RequestContext, name: string, fallback: boolean): boolean => {
@@ -42,8 +63,8 @@ export function durableApi(options: DurableApiOptions) {
 
     const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
         { method: 'POST', pattern: /^\/orchestrators\/([^/]+)(?:\/([^/]+))?\/?$/, handler: async (ctx, [name, instanceId]) => {
-            const record = await engine.start(name, jsonOrUndefined(await ctx.body(), 'orchestration input'), instanceId || undefined);
-            accepted(ctx, record.instanceId);
+            const record = await engine.start(name, jsonOrUndefined(await ctx.body(), 'orchestration input'), instanceId || undefined, undefined, ctx.url.searchParams.get('version') || undefined);
+            await acceptedOrWait(ctx, record.instanceId);
         } },
         { method: 'GET', pattern: /^\/instances\/?$/, handler: async (ctx) => {
             const filter = parseFilter(ctx.url.searchParams);
@@ -55,7 +76,9 @@ export function durableApi(options: DurableApiOptions) {
             sendJson(ctx.res, 200, items.map((r) => statusJson(r, { showInput })), next ? { [CONTINUATION_HEADER]: next } : {});
         } },
         { method: 'DELETE', pattern: /^\/instances\/?$/, handler: async (ctx) => {
+            if (!ctx.url.searchParams.get('createdTimeFrom')) throw new HttpError(400, "Please provide value for 'createdTimeFrom' parameter.");
             const filter = parseFilter(ctx.url.searchParams);
+            filter.createdTimeTo ??= Date.now();
             const ids = engine.list().filter((r) => matches(r, filter) && TERMINAL_STATUSES.includes(r.runtimeStatus)).map((r) => r.instanceId);
             const deleted = await engine.purge(ids);
             sendJson(ctx.res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
@@ -68,16 +91,24 @@ export function durableApi(options: DurableApiOptions) {
                 const failed = record.runtimeStatus === 'Failed' && flag(ctx, 'returnInternalServerErrorOnFailure', false);
                 sendJson(ctx.res, failed ? 500 : 200, body);
             } else {
-                sendJson(ctx.res, 202, body, { Location: managementPayload(ctx, instanceId).statusQueryGetUri, 'Retry-After': '1' });
+                sendJson(ctx.res, 202, body, { Location: ctx.url.href, 'Retry-After': '5' });
             }
         } },
         { method: 'DELETE', pattern: /^\/instances\/([^/]+)\/?$/, handler: async (ctx, [instanceId]) => {
+            const existing = engine.get(instanceId);
+            if (existing && !instanceId.startsWith('@') && !TERMINAL_STATUSES.includes(existing.runtimeStatus)) {
+                throw new HttpError(412, `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${existing.runtimeStatus}`);
+            }
             const deleted = await engine.purge([instanceId]);
             if (deleted === 0) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId, instancesDeleted: 0 });
             sendJson(ctx.res, 200, { instancesDeleted: deleted });
         } },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/raiseEvent\/([^/]+)\/?$/, handler: async (ctx, [instanceId, eventName]) => {
-            await engine.raiseEvent(instanceId, eventName, jsonOrUndefined(await ctx.body(), 'event data'));
+            const data = await ctx.body();
+            if (data !== undefined && !/^application\/json\b/i.test(String(ctx.req.headers['content-type'] ?? ''))) {
+                throw new HttpError(400, 'Only application/json request content is supported');
+            }
+            await engine.raiseEvent(instanceId, eventName, jsonOrUndefined(data, 'event data'));
             sendJson(ctx.res, 202, undefined);
         } },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/terminate\/?$/, handler: async (ctx, [id]) => sendAccepted(ctx, await engine.terminate(id, reason(ctx))) },
@@ -85,16 +116,19 @@ export function durableApi(options: DurableApiOptions) {
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/resume\/?$/, handler: async (ctx, [id]) => sendAccepted(ctx, await engine.resume(id, reason(ctx))) },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/restart\/?$/, handler: async (ctx, [instanceId]) => {
             const old = engine.get(instanceId);
-            if (!old) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId });
-            const record = await engine.start(old.name, old.input, flag(ctx, 'restartWithNewInstanceId', true) ? undefined : instanceId);
-            accepted(ctx, record.instanceId);
+            if (!old) throw new HttpError(400, 'InstanceId does not match a valid orchestration instance.', { instanceId });
+            const version = old.history.find((e) => e.EventType === 0)?.Version as string | undefined;
+            const record = await engine.start(old.name, old.input, flag(ctx, 'restartWithNewInstanceId', true) ? undefined : instanceId, undefined, version);
+            await acceptedOrWait(ctx, record.instanceId);
         } },
-        { method: 'POST', pattern: /^\/instances\/([^/]+)\/rewind\/?$/, handler: async (_ctx, [instanceId]) => {
-            // As Azure's HttpApiHandler answers: 404 unknown, 410 Completed/Terminated/Canceled; only rewinding itself is unsupported here.
+        { method: 'POST', pattern: /^\/instances\/([^/]+)\/rewind\/?$/, handler: async (ctx, [instanceId]) => {
+            // HttpApiHandler: 404 unknown, 412 unless Failed, 202 once the rewind is under way.
             const record = engine.get(instanceId);
-            if (!record) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId });
-            if (['Completed', 'Terminated', 'Canceled'].includes(record.runtimeStatus)) throw new HttpError(410, `Instance '${instanceId}' is ${record.runtimeStatus} and cannot be rewound.`, { instanceId });
-            throw new HttpError(501, 'Rewind is not supported by the local Durable host. Restart the instance instead (restartPostUri).');
+            if (!record) throw new HttpError(404, `No orchestration with instance ID "${instanceId}" found.`, { instanceId });
+            if (!rewind(engine, record, reason(ctx))) {
+                throw new HttpError(412, `This orchestration has status ${record.runtimeStatus}, but only orchestrations in the "Failed" state can be rewound.`, { instanceId });
+            }
+            sendJson(ctx.res, 202, undefined);
         } },
     ];
 
@@ -105,6 +139,11 @@ export function durableApi(options: DurableApiOptions) {
         const candidates = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match);
         if (candidates.length === 0) {
             sendError(res, 404, `No Durable HTTP API at ${url.pathname}. See ${WEBHOOK_PATH}/instances and ${WEBHOOK_PATH}/orchestrators/{name}.`);
+            return true;
+        }
+        const foreignHub = otherTaskHub(url, options.taskHubName);
+        if (foreignHub) {
+            sendError(res, 404, `Task hub '${foreignHub}' is not served by this host (it serves '${options.taskHubName}'), so it has no such instance.`);
             return true;
         }
         const hit = candidates.find((c) => c.route.method === method);

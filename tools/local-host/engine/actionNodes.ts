@@ -82,7 +82,7 @@ function scheduleSubOrchestration(action: OrchestratorAction): ActionNode {
                 historyEvent(
                     EventType.SubOrchestrationInstanceCreated,
                     now,
-                    { Name: action.functionName, InstanceId: action.instanceId || `${shim.instanceId}:${id}`, Input: inputJson(action.input) },
+                    { Name: action.functionName, InstanceId: action.instanceId || `${shim.instanceId}:${id}`, Input: inputJson(action.input), Version: action.version },
                     id,
                 ),
             (event) => done(SUCCESS.has(event.EventType)),

@@ -9,6 +9,8 @@ import { ActivityRunner, outstandingWork, TimerWheel, type WorkHandler, type Wor
 export interface EngineOptions {
     now?: () => Date;
     log?: (message: string) => void;
+    /** host.json `extensions.durableTask.defaultVersion`: the version of orchestrations started without one. */
+    defaultVersion?: string;
 }
 
 const CONTROL = new Set<number>([EventType.ExecutionTerminated, EventType.ExecutionSuspended, EventType.ExecutionResumed]);
@@ -20,6 +22,7 @@ const CONTROL = new Set<number>([EventType.ExecutionTerminated, EventType.Execut
 export class Engine implements WorkHost {
     readonly now: () => Date;
     readonly log: (message: string) => void;
+    readonly defaultVersion: string | undefined;
     readonly activities = new ActivityRunner();
     readonly timers = new TimerWheel();
     /** What to do with each new scheduling event; extend for new kinds of work. */
@@ -39,6 +42,7 @@ export class Engine implements WorkHost {
     ) {
         this.now = options.now ?? (() => new Date());
         this.log = options.log ?? (() => undefined);
+        this.defaultVersion = options.defaultVersion;
     }
 
     /** Loads saved instances and resumes all unfinished work. */
@@ -67,7 +71,7 @@ export class Engine implements WorkHost {
         return this.core.registrations.get(name)?.trigger.type === 'orchestrationTrigger';
     }
 
-    async start(name: string, inputJson: string | undefined, instanceId: string = randomUUID().replace(/-/g, ''), parent?: InstanceRecord['parent']): Promise<InstanceRecord> {
+    async start(name: string, inputJson: string | undefined, instanceId: string = randomUUID().replace(/-/g, ''), parent?: InstanceRecord['parent'], version = this.defaultVersion): Promise<InstanceRecord> {
         if (!this.isOrchestrator(name)) {
             const known = [...this.core.registrations.values()].filter((r) => r.trigger.type === 'orchestrationTrigger').map((r) => r.metadata.name);
             throw new EngineError('bad-request', `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Orchestrators: ${known.join(', ') || 'none'}.`);
@@ -88,7 +92,7 @@ export class Engine implements WorkHost {
             lastUpdatedTime: at.toISOString(),
             parent,
             history: [],
-            inbox: [executionStarted(at, name, instanceId, inputJson, parent)],
+            inbox: [executionStarted(at, name, instanceId, inputJson, parent, version)],
         };
         this.#records.set(instanceId, record);
         await this.store.save(record);
@@ -159,7 +163,7 @@ export class Engine implements WorkHost {
             if (isTerminal(child)) this.#notifyParent(child);
             return;
         }
-        this.start(String(created.Name), created.Input as string | undefined, childId, link).catch((err: Error) => {
+        this.start(String(created.Name), created.Input as string | undefined, childId, link, (created.Version as string | undefined) ?? this.defaultVersion).catch((err: Error) => {
             this.deliver(parent.instanceId, parent.executionId, historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), { TaskScheduledId: created.EventId, ...failureFields(err) }));
         });
     }
@@ -249,10 +253,11 @@ export class Engine implements WorkHost {
         if (result.kind === 'continueAsNew') {
             const carried = record.inbox.filter((e) => e.EventType === EventType.EventRaised || CONTROL.has(e.EventType));
             this.timers.cancel(record.instanceId, record.executionId);
+            const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined;
             record.executionId = randomUUID().replace(/-/g, '');
             record.input = result.input;
             record.history = [];
-            record.inbox = [executionStarted(at, record.name, record.instanceId, result.input, record.parent), ...carried];
+            record.inbox = [executionStarted(at, record.name, record.instanceId, result.input, record.parent, version), ...carried];
             return this.#commit(record, []);
         }
         await this.#commit(record, [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)]);
@@ -302,9 +307,10 @@ export function isTerminal(record: InstanceRecord): boolean {
     return TERMINAL_STATUSES.includes(record.runtimeStatus);
 }
 
-function executionStarted(at: Date, name: string, instanceId: string, input: string | undefined, parent: InstanceRecord['parent']): HistoryEvent {
+function executionStarted(at: Date, name: string, instanceId: string, input: string | undefined, parent: InstanceRecord['parent'], version?: string): HistoryEvent {
     return historyEvent(EventType.ExecutionStarted, at, {
         Name: name,
+        Version: version,
         Input: input,
         OrchestrationInstance: { InstanceId: instanceId },
         ParentInstance: parent ? { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId } : undefined,

@@ -6,6 +6,8 @@ export interface TimerTriggerOptions {
     env?: NodeJS.ProcessEnv;
     log?: LogSink;
     now?: () => Date;
+    /** Timer functions not to run (e.g. ones with other bindings the host cannot serve). */
+    skip?: ReadonlySet<string>;
 }
 
 interface TimerState {
@@ -38,7 +40,7 @@ export class TimerTriggers {
         this.#log = options.log ?? (() => undefined);
         this.#now = options.now ?? (() => new Date());
         for (const [name, registration] of core.registrations) {
-            if (registration.trigger.type !== 'timerTrigger') continue;
+            if (registration.trigger.type !== 'timerTrigger' || options.skip?.has(name)) continue;
             try {
                 const schedule = parseSchedule(String(registration.trigger.schedule ?? ''), options.env);
                 this.#timers.push({ functionName: name, triggerName: registration.triggerName, schedule, runOnStartup: registration.trigger.runOnStartup === true });

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
+
+let host: LocalHost;
+let api: string;
+beforeAll(async () => {
+    host = await startLocalHost({ app: path.join(__dirname, '../apps/samples') });
+    api = `${host.url}/runtime/webhooks/durabletask`;
+});
+afterAll(async () => {
+    await host?.stop();
+});
+
+/** Starts through the samples' httpStart (`/api/orchestrators/{orchestratorName}`) and waits for the end. */
+async function run(name: string, input?: unknown) {
+    const started = await httpJson('POST', `${host.url}/api/orchestrators/${name}`, input);
+    expect(started.status).toBe(202);
+    expect(started.headers.get('location')).toBe(started.body.statusQueryGetUri);
+    return { id: started.body.id as string, status: await pollStatus(started.body.statusQueryGetUri, { timeoutMs: 15000 }) };
+}
+
+describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', () => {
+    it('function chaining', async () => {
+        const { status } = await run('helloSequence');
+        expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'] });
+    });
+
+    it('the synchronous starter answers 200 with the output', async () => {
+        const response = await httpJson('POST', `${host.url}/api/orchestrators/wait/helloSequence?timeout=10&retryInterval=0.1`);
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello Cairo']);
+    });
+
+    it('custom status while waiting for an event', async () => {
+        const started = await httpJson('POST', `${host.url}/api/orchestrators/customStatusOrchestration`);
+        const waiting = await pollStatus(started.body.statusQueryGetUri, { until: (s) => (s.customStatus as { stage?: string })?.stage === 'waiting for approval' });
+        expect(waiting.customStatus).toEqual({ stage: 'waiting for approval', greeting: 'Hello Lisbon' });
+        await httpJson('POST', started.body.sendEventPostUri.replace('{eventName}', 'Approval'), { by: 'ops' });
+        const done = await pollStatus(started.body.statusQueryGetUri);
+        expect(done).toMatchObject({ customStatus: { stage: 'done' }, output: { greeting: 'Hello Lisbon', approval: { by: 'ops' } } });
+    });
+
+    it('sub-orchestrations with caller-chosen instance ids', async () => {
+        const { id, status } = await run('greetCities');
+        expect(status.output).toEqual([
+            { instanceId: `${id}:0`, parent: id, greeting: 'Hello Oslo' },
+            { instanceId: `${id}:1`, parent: id, greeting: 'Hello Lima' },
+        ]);
+        expect((await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:1`)}`)).body).toMatchObject({ name: 'greetCity', runtimeStatus: 'Completed' });
+    });
+
+    it('retries activities and sub-orchestrations with their retry options', async () => {
+        const activities = await run('callActivityWithRetry');
+        expect(activities.status.output).toEqual({ greeting: `Hello ${activities.id} after 3 attempts`, failure: expect.stringMatching(/this activity always fails/) });
+        const subs = await run('callSubOrchestratorWithRetry');
+        expect(subs.status.output).toEqual({ greeting: `Hello child-of-${subs.id} after 3 attempts`, failure: expect.stringMatching(/throwsErrorInLine does what it says on the tin/) });
+    });
+
+    it('a cancelled one-hour timer does not hold the orchestration open', async () => {
+        const startedAt = Date.now();
+        const { status } = await run('cancelTimer');
+        expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'Hello from the other side' });
+        expect(Date.now() - startedAt).toBeLessThan(5000);
+    });
+
+    it('the counter entity sample', async () => {
+        expect((await run('counterOrchestration')).status.output).toBe(0);
+        expect((await run('counterOrchestration')).status.output).toBe(1);
+        expect((await httpJson('GET', `${api}/entities/counterEntity/myCounter`)).body).toBe(2);
+    });
+
+    it('orchestration versioning from host.json defaultVersion, explicit for a sub-orchestration', async () => {
+        const { status } = await run('versionedOrchestrator');
+        expect(status.output).toEqual([
+            'Orchestration version: 1.0',
+            'Suborchestration version (explicit): 0.9',
+            'Suborchestration version (default): 1.0',
+            'Activity result: Hello from A',
+        ]);
+    });
+});
