@@ -78,6 +78,37 @@ describe('the dashboard in headless Chromium', () => {
         const status = await pollStatus(started.body.statusQueryGetUri);
         expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'not needed any more' });
         await expect(page.getByRole('button', { name: 'Terminate' }).isDisabled()).resolves.toBe(true);
+    });
+
+    it('suspends, resumes, raises the awaited event, restarts under a new id and purges from the page', async () => {
+        const started = await httpJson('POST', `${host.url}/runtime/webhooks/durabletask/orchestrators/waitForApproval`, { order: 7 });
+        await page.goto(`${dashboardUrl}#/instances/${started.body.id}`);
+        const badge = page.locator('.summary .badge');
+        await badge.getByText('Running').waitFor();
+        await page.getByRole('button', { name: 'Suspend' }).click();
+        await badge.getByText('Suspended').waitFor();
+        await page.getByRole('button', { name: 'Resume' }).click();
+        await badge.getByText('Running').waitFor();
+        await page.getByLabel('Event name').fill('Approval');
+        await page.getByLabel('Event data').fill('{"approved": true}');
+        await page.getByRole('button', { name: 'Raise event' }).click();
+        await badge.getByText('Completed').waitFor();
+        expect((await pollStatus(started.body.statusQueryGetUri)).output).toEqual({ approval: { approved: true } });
+        await expect(page.locator('.tl-row[data-event-type="EventRaised"]').textContent()).resolves.toContain('Approval');
+
+        await page.getByRole('button', { name: 'Restart' }).click();
+        await page.waitForURL((url) => url.hash.startsWith('#/instances/') && !url.hash.endsWith(started.body.id));
+        const restartedId = decodeURIComponent(new URL(page.url()).hash.slice('#/instances/'.length));
+        await badge.getByText('Running').waitFor();
+        await expect(page.locator('.panel', { hasText: 'Input' }).locator('pre').textContent()).resolves.toContain('"order": 7');
+
+        await page.goto(`${dashboardUrl}#/instances/${started.body.id}`);
+        await badge.getByText('Completed').waitFor();
+        await page.getByRole('button', { name: 'Purge' }).click();
+        await page.getByRole('button', { name: 'Click again to purge' }).click();
+        await page.getByRole('heading', { name: 'Instance not found' }).waitFor();
+        expect((await httpJson('GET', started.body.statusQueryGetUri)).status).toBe(404);
+        expect((await httpJson('GET', `${host.url}/runtime/webhooks/durabletask/instances/${restartedId}`)).body.runtimeStatus).toBe('Running');
         expect(pageErrors).toEqual([]);
     });
 });
