@@ -12,8 +12,14 @@ let wrong: LocalHost;
 beforeAll(async () => {
     [hello, wrong] = await Promise.all([startLocalHost(), startLocalHost({ app: WRONG_OUTPUT_APP })]);
 });
+/** Ctrl-C, then kill -9 if the host is still up after 5 s: a stuck host must not hang the suite. */
+async function shutDown(host: LocalHost | undefined): Promise<void> {
+    if (!host) return;
+    const stopped = await Promise.race([host.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000).unref())]);
+    if (!stopped) await host.kill9();
+}
 afterAll(async () => {
-    await Promise.all([hello?.stop(), wrong?.stop()]);
+    await Promise.all([shutDown(hello), shutDown(wrong)]);
 });
 
 async function smoke(url: string): Promise<{ code: number; out: string; err: string }> {
@@ -21,7 +27,7 @@ async function smoke(url: string): Promise<{ code: number; out: string; err: str
     const err: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
     try {
-        const code = await main([url, '--interval', '0.1', '--timeout', '30'], { log: (line) => out.push(line) });
+        const code = await main([url, '--interval', '0.1', '--timeout', '20'], { log: (line) => out.push(line) });
         return { code, out: out.join('\n'), err: err.join('\n') };
     } finally {
         spy.mockRestore();
