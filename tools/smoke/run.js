@@ -1,26 +1,10 @@
-// `npm run smoke -- <starterUrl>`: compiles tools/smoke (TypeScript) into one file with esbuild, then runs it.
-// Plain Node cannot load the .ts sources on every Node 22 release; this needs nothing beyond `npm ci`.
+// `npm run smoke -- <starterUrl>`: bundles tools/smoke with esbuild, then runs it (see tools/compileTs.js).
 const path = require('node:path');
-const esbuild = require('esbuild');
+const { compileTs, failWith } = require('../compileTs');
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const outfile = path.join(repoRoot, 'dist', 'tools', 'smoke-cli.js');
-esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'cli.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-});
-require(outfile)
+require(compileTs(path.join(__dirname, 'cli.ts'), 'smoke-cli.js'))
     .main(process.argv.slice(2))
     .then((code) => {
         process.exitCode = code;
     })
-    .catch((err) => {
-        console.error(`smoke: ${err instanceof Error ? err.stack : err}`);
-        process.exitCode = 1;
-    });
+    .catch((err) => failWith('smoke', err));
