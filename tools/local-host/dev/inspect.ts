@@ -12,6 +12,6 @@ export function openInspector(port: number): string {
     if (existing) return existing;
     inspector.open(port, '127.0.0.1', false);
     const url = inspector.url();
-    if (!url) throw new Error(`Could not open the Node inspector on port ${port}.`);
+    if (!url) throw new Error(`Could not open the Node inspector on 127.0.0.1:${port} (is another debugger using it?). Use --inspect=<another port>, or --inspect=0 for any free port.`);
     return url;
 }
