@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from '../support/localHost';
@@ -16,6 +16,9 @@ let navigations = 0;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+        throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH to a Chrome/Chromium binary.`);
+    }
     [host, browser] = await Promise.all([
         startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter') }),
         chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
