@@ -8,7 +8,7 @@ import type { FunctionRoute } from './http/functionRoutes';
 import { sendError } from './http/respond';
 import type { RequestHandler } from './http/server';
 import { TimerTriggers } from './timers/timerTriggers';
-import type { FunctionsCore, LogSink } from './worker/functionsCore';
+import { logSinkTo, type FunctionsCore } from './worker/functionsCore';
 
 export interface LocalExtensionsOptions {
     core: FunctionsCore;
@@ -40,7 +40,7 @@ function notServedHandler(routes: FunctionRoute[], notServed: NotServed[], route
  */
 export function localExtensions(options: LocalExtensionsOptions) {
     const { core, engine, log } = options;
-    const logSink: LogSink = (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`);
+    const logSink = logSinkTo(log);
     const support = bindingSupport(core);
     const timers = new TimerTriggers(core, { log: logSink, skip: new Set(support.notServed.map((n) => n.functionName)) });
     const notServed = [...support.notServed, ...timers.problems.map((p) => ({ functionName: p.functionName, reason: `its schedule cannot be used: ${p.reason}` }))];

@@ -62,6 +62,11 @@ export interface ProgrammingModel {
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type LogSink = (level: LogLevel, category: 'user' | 'system', message: string) => void;
 
+/** The app's and the host's log lines on one line-per-message log, prefixed with their level unless informational. */
+export function logSinkTo(log: (message: string) => void): LogSink {
+    return (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`);
+}
+
 export interface Registration {
     metadata: FunctionMetadata;
     callback: FunctionCallback;
