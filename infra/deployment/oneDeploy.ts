@@ -1,17 +1,28 @@
 /**
  * One Deploy of a zip to a Flex Consumption app's SCM (Kudu) site, with an Entra ID bearer token:
- * `POST /api/publish?type=zip`, then poll the deployment until Kudu reports success (status 4) or
- * failure (status 3). Pure logic: HTTP, token, clock and sleep are injected, so it is testable
- * against a local fake and in virtual time.
+ * `POST /api/publish?RemoteBuild=false&Deployer=...`, then poll the deployment until Kudu reports a
+ * final status. Pure logic: HTTP, token, clock and sleep are injected, so it is testable against a
+ * local fake and in virtual time.
  *
- * Kudu's shapes (Azure/kudu, azure-cli `webapp deploy`, azure actions' Kudu client): the publish
- * answers 202 with `Location` = the status URL (or 200); the status is
- * `{ id, status, status_text, complete, log_url, ... }` answered with 200 or 202; the log is
+ * The request and the shapes are those of Microsoft's Flex clients (azure-cli
+ * `enable_zip_deploy_flex`, Azure/functions-action `oneDeployFlex`): `Content-Type: application/zip`,
+ * `RemoteBuild=false` (the zip is already built: no Oryx/npm build on the platform); the publish
+ * answers 202 with the deployment id as its body (or 200); `GET /api/deployments/<id>` answers
+ * `{ id, status, status_text, complete, log_url, ... }` with 200 or 202; the log is
  * `[{ log_time, id, message, type, details_url }]`, where `details_url` lists the detailed entries.
  */
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
-export const KUDU_STATUS = { failed: 3, success: 4 } as const;
+/** What Kudu records as the deployer: shows in the portal's deployment history. */
+export const DEPLOYER = 'durable-hello-pulumi';
+export const PUBLISH_PATH = `/api/publish?RemoteBuild=false&Deployer=${DEPLOYER}`;
+/** Kudu's final deployment statuses (Azure/functions-action KUDU_DEPLOYMENT_CONSTANTS); others are in progress. */
+export const KUDU_STATUS = { cancelled: -1, failed: 3, success: 4, conflict: 5, partialSuccess: 6 } as const;
+const FAILED_STATUSES: Record<number, string> = {
+    [KUDU_STATUS.cancelled]: 'cancelled',
+    [KUDU_STATUS.failed]: 'failed',
+    [KUDU_STATUS.conflict]: 'conflicted with another deployment',
+};
 
 type Fetch = typeof fetch;
 
@@ -108,6 +119,19 @@ function describeError(err: unknown): string {
     return [err instanceof Error ? err.message : String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }
 
+/** The publish answer's body: the deployment id, bare or as a JSON string; anything else is no id. */
+export function deploymentIdFrom(body: string): string | undefined {
+    let text = body.trim();
+    if (text.startsWith('"')) {
+        try {
+            text = String(JSON.parse(text));
+        } catch {
+            return undefined;
+        }
+    }
+    return /^[\w-]{1,100}$/.test(text) ? text : undefined;
+}
+
 async function bodyText(response: Response): Promise<string> {
     const text = await response.text().catch(() => '');
     return text.length > 2_000 ? text.slice(0, 2_000) + '…' : text;
@@ -150,7 +174,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     }
 
     async function publish(): Promise<{ pollUrl: string; attempts: number }> {
-        const url = new URL('/api/publish?type=zip', base).href;
+        const url = new URL(PUBLISH_PATH, base).href;
         for (let attempt = 1; ; attempt++) {
             let failure: string;
             let retryAfter: string | null = null;
@@ -161,11 +185,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                     body: options.zip,
                 });
                 if (response.status === 200 || response.status === 202) {
-                    const body = await bodyText(response);
-                    const id = /^[\w-]+$/.test(body.trim()) ? body.trim() : undefined;
-                    const pollUrl =
-                        sameOrigin(response.headers.get('location')) ??
-                        new URL(id ? `/api/deployments/${id}` : '/api/deployments/latest', base).href;
+                    // The id names this deployment; `latest` (or a Location to it) could be another one.
+                    const id = deploymentIdFrom(await bodyText(response));
+                    const pollUrl = id
+                        ? new URL(`/api/deployments/${id}`, base).href
+                        : (sameOrigin(response.headers.get('location')) ?? new URL('/api/deployments/latest', base).href);
                     log(`One Deploy accepted the package (HTTP ${response.status}) after ${attempt} attempt(s); polling ${pollUrl}`);
                     return { pollUrl, attempts: attempt };
                 }
@@ -235,9 +259,14 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 if ((status === 200 || status === 202) && body && typeof body.status === 'number') {
                     last = `status ${body.status}${body.status_text ? ` '${body.status_text}'` : ''}`;
                     if (body.status === KUDU_STATUS.success) return body;
-                    if (body.status === KUDU_STATUS.failed || body.complete === true) {
+                    if (body.status === KUDU_STATUS.partialSuccess) {
+                        log(`Deployment ${body.id ?? ''} partly succeeded (Kudu ${last}); its log:\n${await deploymentLog(body)}`);
+                        return body;
+                    }
+                    const failure = FAILED_STATUSES[body.status] ?? (body.complete === true ? 'ended without success' : undefined);
+                    if (failure) {
                         throw deploymentError(
-                            `Deployment ${body.id ?? ''} failed (Kudu ${last}), polled ${pollUrl}.\nDeployment log:\n${await deploymentLog(body)}`,
+                            `Deployment ${body.id ?? ''} ${failure} (Kudu ${last}), polled ${pollUrl}.\nDeployment log:\n${await deploymentLog(body)}`,
                         );
                     }
                 } else {

@@ -1,10 +1,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { KUDU_STATUS, PUBLISH_PATH } from '../../infra/deployment/oneDeploy';
 
 /**
- * A local stand-in for a Flex app's SCM (Kudu) site, answering One Deploy the way Kudu does:
- * POST /api/publish?type=zip → 202 + Location of the status URL; GET /api/deployments/latest (or
- * /<id>) → the deployment record (202 while running, 200 when complete, status 4 success / 3 failed);
+ * A local stand-in for a Flex app's SCM (Kudu) site, answering One Deploy the way Microsoft's Flex
+ * clients (azure-cli, Azure/functions-action) expect: POST /api/publish?RemoteBuild=false&Deployer=...
+ * → 202 with the deployment id as the body; GET /api/deployments/<id> (or /latest) → the deployment
+ * record (202 while running, 200 when complete, with Kudu's numeric status);
  * GET /api/deployments/<id>/log → log entries whose details_url lists the detailed messages.
  */
 export interface FakeScmScript {
@@ -13,7 +15,9 @@ export interface FakeScmScript {
     publishFailures?: number[];
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
     pollsUntilDone?: number;
-    outcome?: 'success' | 'failed';
+    outcome?: keyof typeof KUDU_STATUS;
+    /** How the accepted publish names the deployment: its id as the body (Flex), as a JSON string, or only a Location to `latest`. */
+    publishAnswer?: 'id' | 'jsonId' | 'location';
 }
 
 export interface RecordedRequest {
@@ -67,7 +71,7 @@ export class FakeScm {
         return {
             id: DEPLOYMENT_ID,
             status,
-            status_text: { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.' }[status] ?? '',
+            status_text: { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.' }[status] ?? '',
             author: 'N/A',
             deployer: 'OneDeploy',
             message: 'OneDeploy',
@@ -92,21 +96,26 @@ export class FakeScm {
                 return;
             }
             const path = request.path.split('?')[0];
-            if (request.method === 'POST' && request.path === '/api/publish?type=zip') {
+            if (request.method === 'POST' && request.path === PUBLISH_PATH) {
                 const failure = this.#publishFailures.shift();
                 if (failure !== undefined) {
                     res.writeHead(failure).end(failure === 403 ? 'Forbidden' : 'Try again');
                     return;
                 }
                 this.#accepted = true;
-                res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
+                const answer = this.script.publishAnswer ?? 'id';
+                if (answer === 'location') {
+                    res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
+                } else {
+                    res.writeHead(202, { 'Content-Type': 'text/plain' }).end(answer === 'id' ? DEPLOYMENT_ID : JSON.stringify(DEPLOYMENT_ID));
+                }
                 return;
             }
             if (request.method === 'GET' && (path === '/api/deployments/latest' || path === `/api/deployments/${DEPLOYMENT_ID}`)) {
                 if (!this.#accepted) return this.#json(res, 404, { Message: 'No deployment found.' });
                 const done = ++this.#polls > (this.script.pollsUntilDone ?? 1);
                 if (!done) return this.#json(res, 202, this.#deployment(1, false));
-                return this.#json(res, 200, this.#deployment(this.script.outcome === 'failed' ? 3 : 4, true));
+                return this.#json(res, 200, this.#deployment(KUDU_STATUS[this.script.outcome ?? 'success'], true));
             }
             if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log`) {
                 return this.#json(res, 200, [

@@ -1,4 +1,4 @@
-import { backoffDelay, deploy, type DeployOptions } from '../../infra/deployment/oneDeploy';
+import { backoffDelay, deploy, deploymentIdFrom, PUBLISH_PATH, type DeployOptions } from '../../infra/deployment/oneDeploy';
 import { DEPLOYMENT_ID, FAILURE_DETAIL, FakeScm, virtualClock, type FakeScmScript } from './fakeScm';
 
 const TOKEN = 'eyJ0eXAi.test-token';
@@ -24,15 +24,37 @@ async function run(script: Partial<FakeScmScript>, overrides: Partial<DeployOpti
 }
 
 describe('One Deploy against a fake SCM site', () => {
-    it('POSTs the zip bytes with the bearer token to /api/publish?type=zip, then polls the Location until success', async () => {
+    it('POSTs the zip bytes with the bearer token as Flex clients do (no remote build), then polls the returned deployment id until success', async () => {
         const { result } = await run({ pollsUntilDone: 2 });
         await expect(result).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, statusText: 'Deployment successful.', publishAttempts: 1 });
         const [publish, ...polls] = scm.requests;
-        expect(publish).toMatchObject({ method: 'POST', path: '/api/publish?type=zip', authorization: `Bearer ${TOKEN}`, contentType: 'application/zip' });
+        expect(publish).toMatchObject({ method: 'POST', authorization: `Bearer ${TOKEN}`, contentType: 'application/zip' });
+        expect(new URL(publish.path, 'https://x').searchParams.get('RemoteBuild')).toBe('false');
         expect(publish.body.equals(zip)).toBe(true);
-        expect(polls.map((p) => `${p.method} ${p.path.split('?')[0]} ${p.authorization}`)).toEqual(
-            Array(3).fill(`GET /api/deployments/latest Bearer ${TOKEN}`),
-        );
+        expect(polls.map((p) => `${p.method} ${p.path} ${p.authorization}`)).toEqual(Array(3).fill(`GET /api/deployments/${DEPLOYMENT_ID} Bearer ${TOKEN}`));
+    });
+
+    it('reads a JSON-quoted id, and falls back to the Location when the publish names no deployment', async () => {
+        await expect((await run({ publishAnswer: 'jsonId' })).result).resolves.toMatchObject({ pollUrl: `${scm.baseUrl}/api/deployments/${DEPLOYMENT_ID}` });
+        await scm.stop();
+        await expect((await run({ publishAnswer: 'location' })).result).resolves.toMatchObject({ pollUrl: expect.stringContaining('/api/deployments/latest?deployer=OneDeploy') });
+        expect(deploymentIdFrom('<html>error</html>')).toBeUndefined();
+    });
+
+    it.each([
+        ['cancelled', 'cancelled'],
+        ['conflict', 'conflicted with another deployment'],
+    ] as const)('fails at once, with the log, when Kudu reports the deployment %s', async (outcome, words) => {
+        const { result, time } = await run({ outcome });
+        await expect(result).rejects.toThrow(new RegExp(`Deployment ${DEPLOYMENT_ID} ${words} .*Starting deployment pipeline`, 's'));
+        expect(time.clock.slept).toEqual([5_000]);
+    });
+
+    it('accepts a partial success (the package is live) and logs the deployment log', async () => {
+        const lines: string[] = [];
+        const { result } = await run({ outcome: 'partialSuccess' }, { log: (m) => lines.push(m) });
+        await expect(result).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, statusText: 'Partially succeeded.' });
+        expect(lines.join('\n')).toContain(FAILURE_DETAIL);
     });
 
     it('retries a 403 (role assignment still propagating) with backoff, then succeeds', async () => {
@@ -59,7 +81,7 @@ describe('One Deploy against a fake SCM site', () => {
     it('times out naming the polled URL when the deployment never finishes', async () => {
         const { result, time } = await run({ pollsUntilDone: Infinity });
         const error = (await result.catch((e: Error) => e)) as Error;
-        expect(error.message).toMatch(/^Timed out after 60 s waiting for the deployment to finish; polled http:\/\/127\.0\.0\.1:\d+\/api\/deployments\/latest\?deployer=OneDeploy/);
+        expect(error.message).toMatch(new RegExp(`^Timed out after 60 s waiting for the deployment to finish; polled http://127\\.0\\.0\\.1:\\d+/api/deployments/${DEPLOYMENT_ID},`));
         expect(error.message).toContain("last answer: status 1 'Building'");
         expect(time.clock.t - 1_000_000).toBeLessThanOrEqual(60_000);
     });
@@ -67,7 +89,7 @@ describe('One Deploy against a fake SCM site', () => {
     it('stops at once with a clear message when the token is rejected', async () => {
         const { result } = await run({}, { getToken: async () => 'expired-or-wrong-audience' });
         await expect(result).rejects.toThrow(/rejected the Entra ID token \(HTTP 401\).*https:\/\/management\.azure\.com\/\.default/);
-        expect(scm.requests).toHaveLength(1);
+        expect(scm.requests.map((r) => r.path)).toEqual([PUBLISH_PATH]);
     });
 
     it('says how to sign in when no token can be obtained', async () => {
