@@ -82,9 +82,6 @@ const code = new AppDeployment(
     { dependsOn: app.deploymentDependencies },
 );
 
-// What must exist before the starter URL is read: host keys exist once the deployed host runs.
-const readyForTraffic: pulumi.Input<pulumi.Resource>[] = [...app.deploymentDependencies, code];
-
 export const resourceGroupName = resourceGroup.name;
 export const functionAppName = app.name;
 export const defaultHostName = app.defaultHostName;
@@ -92,12 +89,13 @@ export const appInsightsName = monitoring.appInsightsName;
 /** Durable Task Scheduler only (absent otherwise). */
 export const schedulerEndpoint = scheduler?.endpoint;
 export const schedulerDashboardUrl = scheduler?.dashboardUrl;
+// Read after the deployment: the host creates its keys when the deployed code first starts.
 export const starterUrl = code.after(
     buildStarterUrl({
         appName: app.name,
         resourceGroupName: app.resourceGroupName,
         defaultHostName: app.defaultHostName,
         authLevel: config.starterAuthLevel,
-        dependsOn: readyForTraffic,
+        deployed: code.deploymentId,
     }),
 );
