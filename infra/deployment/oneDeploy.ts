@@ -1,12 +1,13 @@
 /**
  * One Deploy of a zip to a Flex Consumption app's SCM (Kudu) site, with an Entra ID bearer token:
- * `POST /api/publish?RemoteBuild=false&Deployer=...`, then poll the deployment until Kudu reports a
+ * `POST /api/publish?type=zip&RemoteBuild=false&Deployer=...`, then poll the deployment until Kudu reports a
  * final status. Pure logic: HTTP, token, clock and sleep are injected, so it is testable against a
  * local fake and in virtual time.
  *
  * The request and the shapes are those of Microsoft's Flex clients (azure-cli
  * `enable_zip_deploy_flex`, Azure/functions-action `oneDeployFlex`): `Content-Type: application/zip`,
- * `RemoteBuild=false` (the zip is already built: no Oryx/npm build on the platform); the publish
+ * `type=zip` (One Deploy's package type; zip is also its default on Flex), `RemoteBuild=false` (the zip
+ * is already built: no Oryx/npm build on the platform); the publish
  * answers 202 with the deployment id as its body (or 200); `GET /api/deployments/<id>` answers
  * `{ id, status, status_text, complete, log_url, ... }` with 200 or 202; the log is
  * `[{ log_time, id, message, type, details_url }]`, where `details_url` lists the detailed entries.
@@ -15,7 +16,7 @@
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 /** What Kudu records as the deployer: shows in the portal's deployment history. */
 export const DEPLOYER = 'durable-hello-pulumi';
-export const PUBLISH_PATH = `/api/publish?RemoteBuild=false&Deployer=${DEPLOYER}`;
+export const PUBLISH_PATH = `/api/publish?type=zip&RemoteBuild=false&Deployer=${DEPLOYER}`;
 /** Kudu's final deployment statuses (Azure/functions-action KUDU_DEPLOYMENT_CONSTANTS); others are in progress. */
 export const KUDU_STATUS = { cancelled: -1, failed: 3, success: 4, conflict: 5, partialSuccess: 6 } as const;
 const FAILED_STATUSES: Record<number, string> = {

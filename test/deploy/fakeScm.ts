@@ -4,7 +4,7 @@ import { KUDU_STATUS, PUBLISH_PATH } from '../../infra/deployment/oneDeploy';
 
 /**
  * A local stand-in for a Flex app's SCM (Kudu) site, answering One Deploy the way Microsoft's Flex
- * clients (azure-cli, Azure/functions-action) expect: POST /api/publish?RemoteBuild=false&Deployer=...
+ * clients (azure-cli, Azure/functions-action) expect: POST /api/publish?type=zip&RemoteBuild=false&Deployer=...
  * → 202 with the deployment id as the body; GET /api/deployments/<id> (or /latest) → the deployment
  * record (202 while running, 200 when complete, with Kudu's numeric status);
  * GET /api/deployments/<id>/log → log entries whose details_url lists the detailed messages.

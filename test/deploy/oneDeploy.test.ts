@@ -30,6 +30,7 @@ describe('One Deploy against a fake SCM site', () => {
         const [publish, ...polls] = scm.requests;
         expect(publish).toMatchObject({ method: 'POST', authorization: `Bearer ${TOKEN}`, contentType: 'application/zip' });
         expect(new URL(publish.path, 'https://x').searchParams.get('RemoteBuild')).toBe('false');
+        expect(new URL(publish.path, 'https://x').searchParams.get('type')).toBe('zip');
         expect(publish.body.equals(zip)).toBe(true);
         expect(polls.map((p) => `${p.method} ${p.path} ${p.authorization}`)).toEqual(Array(3).fill(`GET /api/deployments/${DEPLOYMENT_ID} Bearer ${TOKEN}`));
     });
