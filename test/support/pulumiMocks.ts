@@ -41,6 +41,8 @@ export interface RunOptions {
     stack?: string;
     /** Overrides of, or additions to, the default invoke results by token. */
     calls?: Record<string, CallHandler>;
+    /** How to load the program; `require` where a require hook (Pulumi's ts-node) must compile it. */
+    load?: (program: string) => Promise<Record<string, unknown>>;
 }
 
 /** The property that carries a resource's Azure name, by type; `name` otherwise. */
@@ -190,7 +192,8 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
     );
     pulumi.runtime.setAllConfig(configEntries(config, project));
 
-    const program: Record<string, unknown> = await import(options.program ?? INFRA_PROGRAM);
+    const load = options.load ?? ((file: string) => import(file));
+    const program = await load(options.program ?? INFRA_PROGRAM);
     const outputs: Record<string, unknown> = {};
     const secretOutputs = new Set<string>();
     for (const [key, value] of Object.entries(program)) {
