@@ -12,6 +12,7 @@ import { dashboardLine, handleDashboard } from './dashboard/serve';
 import { DEFAULT_INSPECTOR_PORT, openInspector } from './dev/inspect';
 import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
+import { logUnhandledRejections, stopOnSignals } from './processPolicy';
 import { startupBanner } from './startupBanner';
 import { FileStore } from './store/fileStore';
 import { logSinkTo } from './worker/functionsCore';
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
     const flags = parseFlags(argv, process.cwd());
     const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
     const appLog = logSinkTo(log);
+    logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
     // Before the app loads, so a debugger can stop in its top-level code too.
     const debuggerUrl = flags.inspect === undefined ? undefined : openInspector(flags.inspect);
@@ -100,21 +102,12 @@ export async function main(argv: string[]): Promise<void> {
     });
     process.stdout.write(banner);
 
-    let stopping = false;
-    const shutdown = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
-        log(`${signal}: shutting down`);
+    stopOnSignals(async () => {
         stopWatch?.();
         server.close();
         server.closeAllConnections();
-        void app.core
-            .runHooks('appTerminate', { hookData: {}, appHookData: {} })
-            .catch(() => undefined)
-            .then(() => extras.stop())
-            .then(() => engine.close())
-            .finally(() => process.exit(0));
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+        await app.core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch(() => undefined);
+        await extras.stop();
+        await engine.close();
+    }, log);
 }
