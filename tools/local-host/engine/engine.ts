@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { FunctionsCore } from '../worker/functionsCore';
-import { TERMINAL_STATUSES, type InstanceRecord, type Store } from '../store/store';
+import { isTerminal, type InstanceRecord, type Store } from '../store/store';
+import { EpisodeLoop } from './episodeLoop';
 import { EngineError } from './errors';
-import { executionCompleted, failureOutput, runEpisode } from './episode';
 import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import { executionStarted, newId } from './inbox';
 import { ActivityRunner, outstandingWork, TimerWheel, type WorkHandler, type WorkHost } from './work';
 
 export interface EngineOptions {
@@ -13,11 +13,10 @@ export interface EngineOptions {
     defaultVersion?: string;
 }
 
-const CONTROL = new Set<number>([EventType.ExecutionTerminated, EventType.ExecutionSuspended, EventType.ExecutionResumed]);
-
 /**
  * The orchestration engine: instances in memory, every change saved through the Store, one episode
- * at a time per instance, activities concurrently, timers in memory (re-armed from history on start).
+ * at a time per instance (EpisodeLoop), activities concurrently, timers in memory (re-armed from
+ * history on start). This class holds the instances and the client operations on them.
  */
 export class Engine implements WorkHost {
     readonly now: () => Date;
@@ -32,8 +31,7 @@ export class Engine implements WorkHost {
         [EventType.SubOrchestrationInstanceCreated, (host, record, event) => host.startSubOrchestration(record, event)],
     ]);
     #records = new Map<string, InstanceRecord>();
-    #running = new Set<string>();
-    #idle: (() => void)[] = [];
+    #episodes = new EpisodeLoop(this);
 
     constructor(
         readonly core: FunctionsCore,
@@ -49,14 +47,12 @@ export class Engine implements WorkHost {
     async recover(): Promise<number> {
         const records = await this.store.loadAll();
         for (const record of records) this.#records.set(record.instanceId, record);
-        let resumed = 0;
-        for (const record of records) {
-            if (isTerminal(record)) continue;
-            resumed++;
-            this.#dispatch(record, outstandingWork(record));
-            this.#kick(record.instanceId);
+        const unfinished = records.filter((record) => !isTerminal(record));
+        for (const record of unfinished) {
+            this.dispatch(record, outstandingWork(record));
+            this.#episodes.kick(record.instanceId);
         }
-        return resumed;
+        return unfinished.length;
     }
 
     get(instanceId: string): InstanceRecord | undefined {
@@ -71,21 +67,29 @@ export class Engine implements WorkHost {
         return this.core.registrations.get(name)?.trigger.type === 'orchestrationTrigger';
     }
 
-    async start(name: string, inputJson: string | undefined, instanceId: string = randomUUID().replace(/-/g, ''), parent?: InstanceRecord['parent'], version = this.defaultVersion): Promise<InstanceRecord> {
+    async start(
+        name: string,
+        inputJson: string | undefined,
+        instanceId: string = newId(),
+        parent?: InstanceRecord['parent'],
+        version = this.defaultVersion,
+    ): Promise<InstanceRecord> {
         if (!this.isOrchestrator(name)) {
-            const known = [...this.core.registrations.values()].filter((r) => r.trigger.type === 'orchestrationTrigger').map((r) => r.metadata.name);
-            throw new EngineError('bad-request', `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Orchestrators: ${known.join(', ') || 'none'}.`);
+            const known = [...this.core.registrations.keys()].filter((n) => this.isOrchestrator(n));
+            const problem = `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`;
+            throw new EngineError('bad-request', `${problem} Orchestrators: ${known.join(', ') || 'none'}.`);
         }
         const existing = this.#records.get(instanceId);
         if (existing && !isTerminal(existing)) {
-            throw new EngineError('conflict', `An orchestration with instance ID '${instanceId}' is already ${existing.runtimeStatus}. Use another ID or terminate it first.`);
+            const problem = `An orchestration with instance ID '${instanceId}' is already ${existing.runtimeStatus}.`;
+            throw new EngineError('conflict', `${problem} Use another ID or terminate it first.`);
         }
         if (existing) this.timers.cancel(instanceId, '*');
         const at = this.now();
         const record: InstanceRecord = {
             instanceId,
             name,
-            executionId: randomUUID().replace(/-/g, ''),
+            executionId: newId(),
             runtimeStatus: 'Pending',
             input: inputJson,
             createdTime: at.toISOString(),
@@ -96,31 +100,28 @@ export class Engine implements WorkHost {
         };
         this.#records.set(instanceId, record);
         await this.store.save(record);
-        this.#kick(instanceId);
+        this.#episodes.kick(instanceId);
         return record;
     }
 
     async raiseEvent(instanceId: string, eventName: string, dataJson: string | undefined): Promise<void> {
-        const record = this.#require(instanceId);
-        this.#refuseIfTerminal(record, 'raise an event to');
+        const record = this.#requireRunning(instanceId, 'raise an event to');
         await this.#enqueue(record, historyEvent(EventType.EventRaised, this.now(), { Name: eventName, Input: dataJson }));
     }
 
     async terminate(instanceId: string, reason: string | undefined): Promise<void> {
-        const record = this.#require(instanceId);
-        this.#refuseIfTerminal(record, 'terminate');
-        await this.#enqueue(record, historyEvent(EventType.ExecutionTerminated, this.now(), { Input: reason === undefined ? undefined : JSON.stringify(reason) }));
+        const record = this.#requireRunning(instanceId, 'terminate');
+        const input = reason === undefined ? undefined : JSON.stringify(reason);
+        await this.#enqueue(record, historyEvent(EventType.ExecutionTerminated, this.now(), { Input: input }));
     }
 
     async suspend(instanceId: string, reason: string | undefined): Promise<void> {
-        const record = this.#require(instanceId);
-        this.#refuseIfTerminal(record, 'suspend');
+        const record = this.#requireRunning(instanceId, 'suspend');
         await this.#enqueue(record, historyEvent(EventType.ExecutionSuspended, this.now(), { Reason: reason }));
     }
 
     async resume(instanceId: string, reason: string | undefined): Promise<void> {
-        const record = this.#require(instanceId);
-        this.#refuseIfTerminal(record, 'resume');
+        const record = this.#requireRunning(instanceId, 'resume');
         await this.#enqueue(record, historyEvent(EventType.ExecutionResumed, this.now(), { Reason: reason }));
     }
 
@@ -138,8 +139,7 @@ export class Engine implements WorkHost {
 
     /** Resolves when no episode is running and no message waits (tests and shutdown). */
     whenIdle(): Promise<void> {
-        if (this.#running.size === 0) return Promise.resolve();
-        return new Promise((resolve) => this.#idle.push(resolve));
+        return this.#episodes.whenIdle();
     }
 
     async close(): Promise<void> {
@@ -147,172 +147,55 @@ export class Engine implements WorkHost {
         await this.store.close();
     }
 
+    /** Adds a completion or event to an instance's inbox; ignored when that execution is over or already has it. */
     deliver(instanceId: string, executionId: string, event: HistoryEvent): void {
         const record = this.#records.get(instanceId);
         if (!record || record.executionId !== executionId || isTerminal(record)) return;
         const taskId = completedTaskId(event);
-        if (taskId !== undefined && [...record.history, ...record.inbox].some((e) => e.EventType === event.EventType && completedTaskId(e) === taskId)) return;
+        const seen = (e: HistoryEvent): boolean => e.EventType === event.EventType && completedTaskId(e) === taskId;
+        if (taskId !== undefined && (record.history.some(seen) || record.inbox.some(seen))) return;
         void this.#enqueue(record, event).catch((err: Error) => this.log(`Could not save instance ${instanceId}: ${err.message}`));
+    }
+
+    /** Starts the work (activities, timers, sub-orchestrations, ...) scheduled by an episode or left over from before a restart. */
+    dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
+        for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event);
     }
 
     startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void {
         const childId = String(created.InstanceId);
         const link = { instanceId: parent.instanceId, taskId: created.EventId, executionId: parent.executionId };
         const child = this.#records.get(childId);
-        if (child?.parent?.instanceId === link.instanceId && child.parent.taskId === link.taskId && child.parent.executionId === link.executionId) {
-            if (isTerminal(child)) this.#notifyParent(child);
+        if (child && isSameLink(child.parent, link)) {
+            if (isTerminal(child)) this.#episodes.notifyParent(child);
             return;
         }
-        this.start(String(created.Name), created.Input as string | undefined, childId, link, (created.Version as string | undefined) ?? this.defaultVersion).catch((err: Error) => {
-            this.deliver(parent.instanceId, parent.executionId, historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), { TaskScheduledId: created.EventId, ...failureFields(err) }));
+        const version = (created.Version as string | undefined) ?? this.defaultVersion;
+        this.start(String(created.Name), created.Input as string | undefined, childId, link, version).catch((err: Error) => {
+            const failure = { TaskScheduledId: created.EventId, ...failureFields(err) };
+            const failed = historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), failure);
+            this.deliver(parent.instanceId, parent.executionId, failed);
         });
     }
 
-    #require(instanceId: string): InstanceRecord {
+    #requireRunning(instanceId: string, what: string): InstanceRecord {
         const record = this.#records.get(instanceId);
         if (!record) throw new EngineError('not-found', `No orchestration instance with ID '${instanceId}'.`);
+        if (isTerminal(record)) {
+            throw new EngineError('gone', `Cannot ${what} instance '${record.instanceId}': it is already ${record.runtimeStatus}.`);
+        }
         return record;
-    }
-
-    #refuseIfTerminal(record: InstanceRecord, what: string): void {
-        if (isTerminal(record)) throw new EngineError('gone', `Cannot ${what} instance '${record.instanceId}': it is already ${record.runtimeStatus}.`);
     }
 
     async #enqueue(record: InstanceRecord, event: HistoryEvent): Promise<void> {
         record.inbox.push(event);
-        this.#kick(record.instanceId);
+        this.#episodes.kick(record.instanceId);
         await this.store.save(record);
     }
-
-    #kick(instanceId: string): void {
-        if (this.#running.has(instanceId)) return;
-        this.#running.add(instanceId);
-        setImmediate(() => void this.#drain(instanceId));
-    }
-
-    async #drain(instanceId: string): Promise<void> {
-        try {
-            let record = this.#records.get(instanceId);
-            while (record && (await this.#episode(record))) record = this.#records.get(instanceId);
-        } catch (err) {
-            this.log(`Episode of ${instanceId} crashed: ${(err as Error).stack}`);
-        } finally {
-            this.#running.delete(instanceId);
-            // A message may have arrived between the last empty take and here.
-            const record = this.#records.get(instanceId);
-            if (record && this.#hasWork(record)) this.#kick(instanceId);
-            else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
-        }
-    }
-
-    #hasWork(record: InstanceRecord): boolean {
-        if (isTerminal(record) || record.inbox.length === 0) return false;
-        return record.runtimeStatus !== 'Suspended' || record.inbox.some((e) => e.EventType === EventType.ExecutionResumed || e.EventType === EventType.ExecutionTerminated);
-    }
-
-    /** Takes the messages this episode may process: while suspended only resume/terminate. */
-    #take(record: InstanceRecord): HistoryEvent[] {
-        if (isTerminal(record)) {
-            record.inbox.length = 0;
-            return [];
-        }
-        if (record.runtimeStatus === 'Suspended') {
-            const index = record.inbox.findIndex((e) => e.EventType === EventType.ExecutionResumed || e.EventType === EventType.ExecutionTerminated);
-            return index < 0 ? [] : record.inbox.splice(index, 1);
-        }
-        const suspendAt = record.inbox.findIndex((e) => e.EventType === EventType.ExecutionSuspended);
-        return record.inbox.splice(0, suspendAt < 0 ? record.inbox.length : suspendAt + 1);
-    }
-
-    /** One episode; returns false when there was nothing to do. */
-    async #episode(record: InstanceRecord): Promise<boolean> {
-        const messages = this.#take(record);
-        if (messages.length === 0) return false;
-        const at = this.now();
-        const newEvents = [historyEvent(EventType.OrchestratorStarted, at), ...messages];
-        const terminated = messages.find((e) => e.EventType === EventType.ExecutionTerminated);
-        if (terminated) return this.#finish(record, newEvents, 'Terminated', (terminated.Input as string | undefined) ?? JSON.stringify(''));
-        for (const message of messages) {
-            if (message.EventType === EventType.ExecutionSuspended) record.runtimeStatus = 'Suspended';
-            if (message.EventType === EventType.ExecutionResumed || message.EventType === EventType.ExecutionStarted) record.runtimeStatus = 'Running';
-        }
-        if (record.runtimeStatus === 'Suspended' || messages.every((e) => CONTROL.has(e.EventType))) {
-            return this.#commit(record, [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)]);
-        }
-        const result = await runEpisode(this.core, record, newEvents);
-        if (result.state?.customStatus !== undefined) record.customStatus = JSON.stringify(result.state.customStatus);
-        if (result.kind === 'failed') {
-            this.log(`Orchestration '${record.name}' (${record.instanceId}) failed: ${result.error.message}`);
-            return this.#finish(record, newEvents, 'Failed', failureOutput(record, result.error), result.error);
-        }
-        const scheduled = result.shim.newEvents;
-        result.shim.canceledTimers.forEach((id) => this.timers.cancel(record.instanceId, record.executionId, id));
-        if (result.kind === 'completed') {
-            return this.#finish(record, [...newEvents, ...scheduled], 'Completed', JSON.stringify(result.state.output ?? null));
-        }
-        if (result.kind === 'continueAsNew') {
-            const carried = record.inbox.filter((e) => e.EventType === EventType.EventRaised || CONTROL.has(e.EventType));
-            this.timers.cancel(record.instanceId, record.executionId);
-            const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined;
-            record.executionId = randomUUID().replace(/-/g, '');
-            record.input = result.input;
-            record.history = [];
-            record.inbox = [executionStarted(at, record.name, record.instanceId, result.input, record.parent, version), ...carried];
-            return this.#commit(record, []);
-        }
-        await this.#commit(record, [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)]);
-        this.#dispatch(record, scheduled);
-        return true;
-    }
-
-    #commit(record: InstanceRecord, events: HistoryEvent[]): true {
-        record.history.push(...events);
-        record.lastUpdatedTime = this.now().toISOString();
-        void this.store.save(record).catch((err: Error) => this.log(`Could not save instance ${record.instanceId}: ${err.message}`));
-        return true;
-    }
-
-    #finish(record: InstanceRecord, events: HistoryEvent[], status: 'Completed' | 'Failed' | 'Terminated', output: string, error?: Error): true {
-        const at = this.now();
-        record.runtimeStatus = status;
-        record.output = output;
-        this.timers.cancel(record.instanceId, record.executionId);
-        this.#commit(record, [...events, executionCompleted(at, status, output, error), historyEvent(EventType.OrchestratorCompleted, at)]);
-        this.#notifyParent(record);
-        return true;
-    }
-
-    #dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
-        for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event);
-    }
-
-    #notifyParent(child: InstanceRecord): void {
-        const link = child.parent;
-        if (!link) return;
-        const parent = this.#records.get(link.instanceId);
-        if (!parent) return;
-        const at = this.now();
-        const event =
-            child.runtimeStatus === 'Completed'
-                ? historyEvent(EventType.SubOrchestrationInstanceCompleted, at, { TaskScheduledId: link.taskId, Result: child.output })
-                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, {
-                      TaskScheduledId: link.taskId,
-                      ...failureFields(new Error(`Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus.toLowerCase()}: ${child.output ? JSON.parse(child.output) : ''}`)),
-                  });
-        this.deliver(parent.instanceId, link.executionId ?? parent.executionId, event);
-    }
 }
 
-export function isTerminal(record: InstanceRecord): boolean {
-    return TERMINAL_STATUSES.includes(record.runtimeStatus);
-}
+type ParentLink = NonNullable<InstanceRecord['parent']>;
 
-function executionStarted(at: Date, name: string, instanceId: string, input: string | undefined, parent: InstanceRecord['parent'], version?: string): HistoryEvent {
-    return historyEvent(EventType.ExecutionStarted, at, {
-        Name: name,
-        Version: version,
-        Input: input,
-        OrchestrationInstance: { InstanceId: instanceId },
-        ParentInstance: parent ? { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId } : undefined,
-    });
+function isSameLink(a: ParentLink | undefined, b: ParentLink): boolean {
+    return a?.instanceId === b.instanceId && a.taskId === b.taskId && a.executionId === b.executionId;
 }

@@ -32,3 +32,7 @@ export interface Store {
     delete(instanceId: string): Promise<void>;
     close(): Promise<void>;
 }
+
+export function isTerminal(record: InstanceRecord): boolean {
+    return TERMINAL_STATUSES.includes(record.runtimeStatus);
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ActionType, registerActionNode, type ActionNode, type OrchestratorAction } from '../actionNodes';
 import type { Engine } from '../engine';
 import { EventType, historyEvent, type HistoryEvent } from '../history';
-import type { InstanceRecord } from '../../store/store';
+import { isTerminal, type InstanceRecord } from '../../store/store';
 import type { LogSink } from '../../worker/functionsCore';
 import { findEntityFunction } from './batch';
 import { isEntityInstanceId, parseSchedulerId } from './entityId';
@@ -89,7 +89,7 @@ export function responseDelivery(engine: Engine): (delivery: ResponseDelivery) =
 export function resendUnansweredRequests(engine: Engine, entities: EntityScheduler): number {
     let resent = 0;
     for (const record of engine.list()) {
-        if (['Completed', 'Failed', 'Terminated'].includes(record.runtimeStatus)) continue;
+        if (isTerminal(record)) continue;
         for (const sent of record.history.filter((e) => e.EventType === EventType.EventSent)) {
             const message = requestFrom(record, sent);
             if (!message || message.request.signal || answered(record, message.request.id)) continue;
