@@ -129,4 +129,11 @@ describe('Durable features through HTTP', () => {
         expect((await httpJson('GET', `${host.url}/api/items/abc`)).status).toBe(404);
         expect((await httpJson('POST', `${host.url}/api/items/42`)).status).toBe(405);
     });
+
+    it("answers with the body's length when a function sets its own Content-Length", async () => {
+        const response = await httpJson('GET', `${host.url}/api/with-length`);
+        expect(response).toMatchObject({ status: 200, text: 'hello' });
+        expect(response.headers.get('content-length')).toBe('5');
+        expect(response.headers.get('x-kept')).toBe('yes');
+    });
 });

@@ -54,7 +54,7 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
                 { method, url: url.href, headers, query, params: hit.params ?? {}, body: body.length > 0 ? { bytes: body } : undefined },
                 extraInputs,
             );
-            res.writeHead(result.status, { ...result.headers, 'Content-Length': String(result.body.length) });
+            res.writeHead(result.status, { ...framingFree(result.headers), 'Content-Length': String(result.body.length) });
             res.end(result.body);
             options.log(`Executed '${hit.route.functionName}' (${method} ${url.pathname} → ${result.status}, ${Date.now() - started} ms)`);
         } catch (err) {
@@ -63,4 +63,13 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
         }
         return true;
     };
+}
+
+/**
+ * A function's headers without the ones that frame the body: the host sends the body it got in one
+ * piece and sets its length itself (a function's own Content-Length would be sent twice and break
+ * the response).
+ */
+function framingFree(headers: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(content-length|transfer-encoding)$/i.test(name)));
 }

@@ -21,3 +21,11 @@ app.http('echo', {
     authLevel: 'function',
     handler: async (request) => ({ jsonBody: { id: request.params.id, method: request.method, q: request.query.get('q') } }),
 });
+
+// Sets its own Content-Length, as a function relaying another response's headers does.
+app.http('withLength', {
+    route: 'with-length',
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    handler: async () => ({ body: 'hello', headers: { 'Content-Length': '5', 'x-kept': 'yes' } }),
+});
