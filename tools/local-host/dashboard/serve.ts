@@ -93,7 +93,7 @@ export async function handleDashboard(req: IncomingMessage, res: ServerResponse)
 export async function dashboardLine(origin: string): Promise<string> {
     try {
         const assets = await dashboardAssets();
-        return `Dashboard: ${origin}${DASHBOARD_PATH} (${(totalBytes(assets) / 1024).toFixed(1)} KB, live)`;
+        return `Dashboard: ${origin}${DASHBOARD_PATH} (${(totalBytes(assets) / 1024).toFixed(1)} KiB, live)`;
     } catch (err) {
         return `Dashboard: unavailable, its page failed to build: ${err instanceof Error ? err.message : String(err)}`;
     }
