@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { oneDeployProvider } from './provider';
+import { oneDeployProvider, type DeploymentStatus } from './provider';
 
 export interface AppDeploymentArgs {
     /** The function app's name. */
@@ -15,9 +15,11 @@ export interface AppDeploymentArgs {
 class OneDeployment extends pulumi.dynamic.Resource {
     declare readonly deploymentId: pulumi.Output<string>;
     declare readonly packageSha256: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<DeploymentStatus>;
+    declare readonly log: pulumi.Output<string>;
 
     constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(oneDeployProvider, name, { ...args, deploymentId: undefined }, opts, 'durable-hello', 'OneDeploy');
+        super(oneDeployProvider, name, { ...args, deploymentId: undefined, status: undefined, log: undefined }, opts, 'durable-hello', 'OneDeploy');
     }
 }
 
@@ -29,6 +31,10 @@ export class AppDeployment extends pulumi.ComponentResource {
     /** Kudu's id of the deployment; resolves only once the deployment succeeded. */
     readonly deploymentId: pulumi.Output<string>;
     readonly packageSha256: pulumi.Output<string>;
+    /** `success`, or `partialSuccess` (the package is live but a step failed: read `log`). */
+    readonly status: pulumi.Output<DeploymentStatus>;
+    /** The deployment's last 50 log lines: publish attempts, retries, and a partial success's Kudu log. No token. */
+    readonly log: pulumi.Output<string>;
 
     constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super('durable-hello:deployment:AppDeployment', name, {}, opts);
@@ -36,7 +42,9 @@ export class AppDeployment extends pulumi.ComponentResource {
         const deployment = new OneDeployment(`${name}-onedeploy`, args, { parent: this, dependsOn: opts?.dependsOn });
         this.deploymentId = deployment.deploymentId;
         this.packageSha256 = deployment.packageSha256;
-        this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256 });
+        this.status = deployment.status;
+        this.log = deployment.log;
+        this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256, status: this.status, log: this.log });
     }
 
     /** `value`, available only after the deployment finished: e.g. the starter URL. */

@@ -50,8 +50,12 @@ export interface DeployOptions {
     log?: (message: string) => void;
 }
 
+/** The final Kudu statuses a deployment succeeds with; every other final status fails it. */
+export type DeploymentStatus = 'success' | 'partialSuccess';
+
 export interface DeployResult {
     deploymentId: string;
+    status: DeploymentStatus;
     statusText: string;
     pollUrl: string;
     publishAttempts: number;
@@ -288,6 +292,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
     const { pollUrl, attempts } = await publish();
     const done = await waitForDeployment(pollUrl);
-    log(`Deployment ${done.id ?? ''} succeeded: ${done.status_text ?? ''}`);
-    return { deploymentId: done.id ?? '', statusText: done.status_text ?? '', pollUrl, publishAttempts: attempts };
+    const status: DeploymentStatus = done.status === KUDU_STATUS.partialSuccess ? 'partialSuccess' : 'success';
+    if (status === 'success') log(`Deployment ${done.id ?? ''} succeeded: ${done.status_text ?? ''}`);
+    return { deploymentId: done.id ?? '', status, statusText: done.status_text ?? '', pollUrl, publishAttempts: attempts };
 }

@@ -1,5 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { ARM_SCOPE, deploy } from './oneDeploy';
+import { ARM_SCOPE, deploy, type DeploymentStatus } from './oneDeploy';
+
+export type { DeploymentStatus };
 
 /**
  * The dynamic provider behind {@link AppDeployment}. Pulumi serializes these functions into the
@@ -20,7 +22,15 @@ export interface DeploymentInputs {
 export interface DeploymentOutputs extends DeploymentInputs {
     /** Kudu's id of the deployment that put this package on the app. */
     deploymentId: string;
+    /** `partialSuccess`: the package is live but a step failed (see `log`). A failed deployment fails the update instead. */
+    status: DeploymentStatus;
+    /** What the deployment logged (attempts, retries, a partial success's Kudu log): its last {@link LOG_LINES} lines. */
+    log: string;
 }
+
+/** How many lines of the deployment log the outputs keep (the state is no log store). */
+export const LOG_LINES = 50;
+const MAX_LINE_LENGTH = 1_000;
 
 /** Fields whose change means a different target app: deploy to it as a new resource. */
 export const TARGET_FIELDS = ['appName', 'scmHost'] as const;
@@ -46,8 +56,48 @@ export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.Che
     return failures;
 }
 
-/** Reads the zip, checks it is the package the program planned, deploys it with a DefaultAzureCredential token. */
-export async function runDeployment(inputs: DeploymentInputs, scmBaseUrl = `https://${inputs.scmHost}`): Promise<DeploymentOutputs> {
+/** Where a deployment runs: the SCM site, a token, a clock and a sink for progress messages. */
+export interface DeploymentRuntime {
+    scmBaseUrl: string;
+    getToken: () => Promise<string>;
+    /** Shows a progress message to the person running `pulumi up` as it happens. */
+    show: (message: string) => void;
+    sleep: (ms: number) => Promise<void>;
+    now: () => number;
+}
+
+/** The real runtime: the app's SCM host, a DefaultAzureCredential token, `pulumi.log`. */
+function azureRuntime(inputs: DeploymentInputs): DeploymentRuntime {
+    let credential: import('@azure/identity').TokenCredential | undefined;
+    return {
+        scmBaseUrl: `https://${inputs.scmHost}`,
+        getToken: async () => {
+            const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+            credential ??= new DefaultAzureCredential();
+            return (await credential.getToken(ARM_SCOPE))?.token ?? '';
+        },
+        // A dynamic provider has no engine connection (pulumi/pulumi#6065): pulumi.log falls back to
+        // the console, which the CLI passes through as the provider's output (pulumi/pulumi#18253).
+        show: (message) => {
+            const { log } = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+            void log.info(`${inputs.appName}: ${message}`);
+        },
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        now: () => Date.now(),
+    };
+}
+
+/** The last `maxLines` lines of `messages`, each line cut at MAX_LINE_LENGTH, every token replaced. */
+export function boundedLog(messages: string[], tokens: Iterable<string>, maxLines = LOG_LINES): string {
+    let text = messages.join('\n');
+    for (const token of tokens) if (token) text = text.split(token).join('[token]');
+    const lines = text.split('\n').map((line) => (line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)}…` : line));
+    if (lines.length <= maxLines) return lines.join('\n');
+    return [`(${lines.length - maxLines + 1} earlier lines left out)`, ...lines.slice(-(maxLines - 1))].join('\n');
+}
+
+/** Reads the zip, checks it is the package the program planned, deploys it, and returns what happened. */
+export async function runDeployment(inputs: DeploymentInputs, overrides: Partial<DeploymentRuntime> = {}): Promise<DeploymentOutputs> {
     const fs = require('node:fs') as typeof import('node:fs');
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const zip = fs.readFileSync(inputs.packagePath);
@@ -57,16 +107,25 @@ export async function runDeployment(inputs: DeploymentInputs, scmBaseUrl = `http
             `${inputs.packagePath} has sha256 ${actual}, not the planned ${inputs.packageSha256}: it changed after the program built it. Run \`pulumi up\` again.`,
         );
     }
-    const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-    const credential = new DefaultAzureCredential();
+    const runtime: DeploymentRuntime = { ...azureRuntime(inputs), ...overrides };
+    const tokens = new Set<string>();
+    const messages: string[] = [];
     const result = await deploy({
-        scmBaseUrl,
+        scmBaseUrl: runtime.scmBaseUrl,
         zip,
-        getToken: async () => (await credential.getToken(ARM_SCOPE))?.token ?? '',
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        now: () => Date.now(),
+        getToken: async () => {
+            const token = await runtime.getToken();
+            tokens.add(token);
+            return token;
+        },
+        sleep: runtime.sleep,
+        now: runtime.now,
+        log: (message) => {
+            messages.push(message);
+            runtime.show(boundedLog([message], tokens));
+        },
     });
-    return { ...inputs, deploymentId: result.deploymentId };
+    return { ...inputs, deploymentId: result.deploymentId, status: result.status, log: boundedLog(messages, tokens) };
 }
 
 export const oneDeployProvider: pulumi.dynamic.ResourceProvider = {
