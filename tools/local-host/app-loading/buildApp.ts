@@ -1,4 +1,5 @@
 import { build, type Plugin } from 'esbuild';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { AppEntries } from './resolveEntries';
@@ -13,7 +14,7 @@ export const CORE_MODULE = '@azure/functions-core';
 export async function buildApp(entries: AppEntries, outDir: string): Promise<string> {
     const outfile = path.join(outDir, 'app.js');
     const contents = entries.files.map((file) => `require(${JSON.stringify(file)});`).join('\n');
-    await build({
+    const built = await build({
         stdin: { contents, resolveDir: entries.appDir, sourcefile: 'durable-local-entry.js', loader: 'js' },
         outfile,
         bundle: true,
@@ -25,7 +26,16 @@ export async function buildApp(entries: AppEntries, outDir: string): Promise<str
         logLevel: 'silent',
         absWorkingDir: entries.appDir,
         plugins: [externalPackages()],
+        write: false,
     });
+    // Temp file + rename, source map first: a host or debugger reading the build never sees a half-written file.
+    await mkdir(outDir, { recursive: true });
+    const mapFirst = [...built.outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')));
+    for (const file of mapFirst) {
+        const temp = `${file.path}.${process.pid}.tmp`;
+        await writeFile(temp, file.contents);
+        await rename(temp, file.path);
+    }
     return outfile;
 }
 
