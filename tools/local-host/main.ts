@@ -84,6 +84,15 @@ export async function main(argv: string[]): Promise<void> {
     const resumed = await engine.recover();
     extras.start();
     const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log, appLog }) : undefined;
+    // Before the banner: whoever waits for "Host listening" may press Ctrl-C right away.
+    stopOnSignals(async () => {
+        stopWatch?.();
+        server.close();
+        server.closeAllConnections();
+        await app.core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch(() => undefined);
+        await extras.stop();
+        await engine.close();
+    }, log);
     const banner = startupBanner({
         core: app.core,
         routes,
@@ -101,13 +110,4 @@ export async function main(argv: string[]): Promise<void> {
         resumed,
     });
     process.stdout.write(banner);
-
-    stopOnSignals(async () => {
-        stopWatch?.();
-        server.close();
-        server.closeAllConnections();
-        await app.core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch(() => undefined);
-        await extras.stop();
-        await engine.close();
-    }, log);
 }
