@@ -76,6 +76,7 @@ const code = new AppDeployment(
     {
         appName: app.name,
         scmHost: app.defaultHostName.apply(scmHostFor),
+        deploymentContainerUrl: app.deploymentContainerUrl,
         packagePath: appPackage.path,
         packageSha256: appPackage.sha256,
     },

@@ -48,6 +48,8 @@ export class FunctionApp extends pulumi.ComponentResource {
     readonly id: pulumi.Output<string>;
     readonly resourceGroupName: pulumi.Output<string>;
     readonly defaultHostName: pulumi.Output<string>;
+    /** The container the app runs its package from (functionAppConfig.deployment.storage.value). */
+    readonly deploymentContainerUrl: pulumi.Output<string>;
     /** What a code deployment must wait for: the site, its publishing policies, and the caller's dependsOn. */
     readonly deploymentDependencies: pulumi.Input<pulumi.Resource>[];
 
@@ -118,6 +120,7 @@ export class FunctionApp extends pulumi.ComponentResource {
         this.id = site.id;
         this.resourceGroupName = pulumi.output(args.resourceGroupName);
         this.defaultHostName = site.defaultHostName;
+        this.deploymentContainerUrl = pulumi.output(args.deploymentContainerUrl);
         this.deploymentDependencies = [site, ftp, scm, ...(args.dependsOn ?? [])];
         this.registerOutputs({ name: this.name, defaultHostName: this.defaultHostName });
     }

@@ -6,6 +6,8 @@ export interface AppDeploymentArgs {
     appName: pulumi.Input<string>;
     /** The app's SCM host; see {@link scmHostFor}. */
     scmHost: pulumi.Input<string>;
+    /** The app's deployment container URL (FunctionApp.deploymentContainerUrl): a new one redeploys. */
+    deploymentContainerUrl: pulumi.Input<string>;
     /** The zip from buildPackage. */
     packagePath: pulumi.Input<string>;
     /** Its sha256 from buildPackage: a new value deploys, the same value does nothing. */

@@ -13,6 +13,11 @@ export interface DeploymentInputs {
     appName: string;
     /** The app's SCM host, e.g. func-hello.scm.azurewebsites.net. */
     scmHost: string;
+    /**
+     * The blob container the app runs its package from (its functionAppConfig deployment storage):
+     * a replaced storage account or container is empty, so the package must be deployed again.
+     */
+    deploymentContainerUrl: string;
     /** Where the zip is on this machine; not part of the key (it differs between machines). */
     packagePath: string;
     /** Hex sha256 of the zip: the deployment's key. */
@@ -32,11 +37,11 @@ export interface DeploymentOutputs extends DeploymentInputs {
 export const LOG_LINES = 50;
 const MAX_LINE_LENGTH = 1_000;
 
-/** Fields whose change means a different target app: deploy to it as a new resource. */
-export const TARGET_FIELDS = ['appName', 'scmHost'] as const;
+/** Fields whose change means a different target (app or package container): deploy to it as a new resource. */
+export const TARGET_FIELDS = ['appName', 'scmHost', 'deploymentContainerUrl'] as const;
 
 /**
- * Changes only when the package bytes (sha256) or the target app change. The package path and
+ * Changes only when the package bytes (sha256) or the target (app, package container) change. The package path and
  * anything else are ignored, so an unchanged `pulumi up` (even from another machine) deploys nothing.
  */
 export function diffDeployment(olds: Partial<DeploymentInputs>, news: DeploymentInputs): pulumi.dynamic.DiffResult {
@@ -47,7 +52,7 @@ export function diffDeployment(olds: Partial<DeploymentInputs>, news: Deployment
 
 export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    for (const field of ['appName', 'scmHost', 'packagePath'] as const) {
+    for (const field of ['appName', 'scmHost', 'deploymentContainerUrl', 'packagePath'] as const) {
         if (typeof news[field] !== 'string' || news[field] === '') failures.push({ property: field, reason: `${field} is required` });
     }
     if (typeof news.packageSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(news.packageSha256)) {

@@ -12,6 +12,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const deployed: DeploymentInputs & { deploymentId: string } = {
     appName: 'func-hello',
     scmHost: 'func-hello.scm.azurewebsites.net',
+    deploymentContainerUrl: 'https://sthello1234.blob.core.windows.net/app-package',
     packagePath: '/home/dev/repo/dist/app.zip',
     packageSha256: sha('v1'),
     deploymentId: 'abc',
@@ -28,6 +29,20 @@ describe('the deployment resource diff', () => {
 
     it('replaces when the target app changes', () => {
         expect(diffDeployment(deployed, { ...deployed, appName: 'func-other', scmHost: 'func-other.scm.azurewebsites.net' }).replaces).toEqual(['appName', 'scmHost']);
+    });
+
+    it('redeploys the same package to a new deployment container (a replaced storage account or container is empty)', () => {
+        const sameContainer = { ...deployed, deploymentContainerUrl: 'https://sthello1234.blob.core.windows.net/app-package' };
+        expect(diffDeployment(deployed, sameContainer)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+        const newAccount = { ...deployed, deploymentContainerUrl: 'https://sthello5678.blob.core.windows.net/app-package' };
+        expect(diffDeployment(deployed, newAccount)).toEqual({ changes: true, replaces: ['deploymentContainerUrl'], deleteBeforeReplace: false });
+        // State written before the container was an input: deploy once more rather than trust it.
+        const { deploymentContainerUrl: _, ...older } = deployed;
+        expect(diffDeployment(older, deployed)).toMatchObject({ changes: true, replaces: ['deploymentContainerUrl'] });
+    });
+
+    it('requires the deployment container', () => {
+        expect(checkInputs({ ...deployed, deploymentContainerUrl: '' })).toEqual([{ property: 'deploymentContainerUrl', reason: 'deploymentContainerUrl is required' }]);
     });
 
     it('rejects a sha256 that is not a hex digest', () => {

@@ -22,6 +22,7 @@ async function deployTo(script: Partial<FakeScmScript>) {
     const inputs: DeploymentInputs = {
         appName: 'func-hello',
         scmHost: 'func-hello.scm.azurewebsites.net',
+        deploymentContainerUrl: 'https://sthello1234.blob.core.windows.net/app-package',
         packagePath: path.join(tmp, 'app.zip'),
         packageSha256: createHash('sha256').update(ZIP).digest('hex'),
     };

@@ -33,6 +33,14 @@ describe('the code deployment in the program', () => {
         expect(deployment.inputs.packageSha256).toBe(createHash('sha256').update(fs.readFileSync(deployment.inputs.packagePath)).digest('hex'));
     });
 
+    it("redeploys when the app's deployment container changes: the container URL the site runs from is an input", () => {
+        const deployment = run.one(DEPLOYMENT_TYPE);
+        const site = run.one('azure-native:web:WebApp');
+        const account = run.one('azure-native:storage:StorageAccount');
+        expect(deployment.inputs.deploymentContainerUrl).toBe(site.inputs.functionAppConfig.deployment.storage.value);
+        expect(deployment.inputs.deploymentContainerUrl).toBe(`https://${account.state.name}.blob.core.windows.net/app-package`);
+    });
+
     it('waits for the function app, its publishing policies and every role assignment', () => {
         const urnOf = (type: string) => run.ofType(type).map((r) => expect.stringMatching(new RegExp(`::${r.name}$`)));
         const deps = dependencies.get(run.one(DEPLOYMENT_TYPE).name) ?? [];
