@@ -17,18 +17,19 @@ describe('loading any v4 app as the worker does', () => {
         }
     });
 
-    it('fires timer triggers on start-up and on their schedule', async () => {
-        const startedAt = Date.now();
+    it('fires timer triggers on their schedule, and once on start-up with runOnStartup', async () => {
         const host = await startLocalHost({ app: path.join(__dirname, '../apps/timer-trigger') });
         try {
-            let ticks: { at: string; isPastDue: boolean; hasSchedule: boolean }[] = [];
-            for (let i = 0; i < 100 && ticks.length < 3; i++) {
-                ticks = (await httpJson('GET', `${host.url}/api/ticks`)).body;
+            type Tick = { at: string; isPastDue: boolean; hasSchedule?: boolean };
+            let body: { ticks: Tick[]; yearlyTicks: Tick[] } = { ticks: [], yearlyTicks: [] };
+            for (let i = 0; i < 100 && body.ticks.length < 3; i++) {
+                body = (await httpJson('GET', `${host.url}/api/ticks`)).body;
                 await new Promise((resolve) => setTimeout(resolve, 50));
             }
-            expect(ticks.length).toBeGreaterThanOrEqual(3);
-            expect(Date.parse(ticks[0].at) - startedAt).toBeLessThan(5000);
-            expect(ticks.every((t) => t.hasSchedule)).toBe(true);
+            expect(body.ticks.length).toBeGreaterThanOrEqual(3);
+            expect(body.ticks.every((t) => t.hasSchedule)).toBe(true);
+            // newYear's schedule (1 January) cannot come round during the test: its one tick is runOnStartup's.
+            expect(body.yearlyTicks).toHaveLength(1);
             expect(host.output()).toMatch(/everySecond: timerTrigger/);
         } finally {
             await host.stop();

@@ -21,6 +21,8 @@ interface TimerState {
 
 /** How late an occurrence may fire before the invocation reports `isPastDue`. */
 const PAST_DUE_MS = 1000;
+/** The longest delay setTimeout honours (2^31-1 ms); a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * Fires `app.timer` functions on their schedule (and once at start-up with `runOnStartup`),
@@ -66,10 +68,14 @@ export class TimerTriggers {
         for (const timer of this.#timers) clearTimeout(timer.handle);
     }
 
-    #arm(timer: TimerState): void {
+    #arm(timer: TimerState, due = timer.schedule.next(this.#now())): void {
         if (this.#stopped) return;
-        const due = timer.schedule.next(this.#now());
-        timer.handle = setTimeout(() => void this.#fire(timer, due), Math.max(0, due.getTime() - this.#now().getTime()));
+        const delay = Math.max(0, due.getTime() - this.#now().getTime());
+        // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so far occurrences are waited for in steps.
+        timer.handle =
+            delay > MAX_TIMEOUT_MS
+                ? setTimeout(() => this.#arm(timer, due), MAX_TIMEOUT_MS)
+                : setTimeout(() => void this.#fire(timer, due), delay);
     }
 
     async #fire(timer: TimerState, due: Date): Promise<void> {
