@@ -31,5 +31,6 @@ it(`answers ${COUNT} hostile requests (seed ${SEED}) with 2xx/4xx only, stays up
     expect(host.child.exitCode).toBeNull();
     expect(new Set(outcomes.map((o) => Math.floor(o.status! / 100)))).toEqual(new Set([2, 4])); // the mix reached both success and rejection paths
 
-    expect(await runHello(host.baseUrl, 5)).toBeLessThan(10_000);
+    // runHello throws unless the hello reaches Completed with the exact output.
+    await runHello(host.baseUrl, 5);
 }, 60_000);

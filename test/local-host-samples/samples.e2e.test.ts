@@ -57,10 +57,9 @@ describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', 
     });
 
     it('a cancelled one-hour timer does not hold the orchestration open', async () => {
-        const startedAt = Date.now();
+        // A timer left open would keep the instance Running for an hour, past this test's timeout.
         const { status } = await run('cancelTimer');
         expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'Hello from the other side' });
-        expect(Date.now() - startedAt).toBeLessThan(5000);
     });
 
     it('the counter entity sample', async () => {

@@ -6,13 +6,12 @@ const STUCK_APP = path.join(__dirname, '../apps/stuck');
 interface Exit {
     code: number | null;
     signal: NodeJS.Signals | null;
-    ms: number;
 }
 
-/** How the process ended and how long after `since`; `{ running: true }` when still up after `limitMs`. */
-function exited(host: LocalHost, since: number, limitMs = 8000): Promise<Exit | { running: true }> {
+/** How the process ended; `{ running: true }` when it is still up after `limitMs` (it must stop at all). */
+function exited(host: LocalHost, limitMs = 8000): Promise<Exit | { running: true }> {
     const child = host.process;
-    const exit = (): Exit => ({ code: child.exitCode, signal: child.signalCode, ms: Date.now() - since });
+    const exit = (): Exit => ({ code: child.exitCode, signal: child.signalCode });
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(exit());
     return new Promise((resolve) => {
         const timer = setTimeout(() => resolve({ running: true }), limitMs);
@@ -44,12 +43,12 @@ describe('host process', () => {
             expect(started.status).toBe(202);
             await pollStatus(`${api}/instances/stuck-1?showHistory=true`, { until: (s) => (s.historyEvents ?? []).some((e) => e.EventType === 'TaskScheduled') });
 
-            const ended = exited(host, Date.now());
+            const ended = exited(host);
             host.process.kill('SIGINT');
             // Exit code 0 is the clean path (the forced one after the grace period exits 1).
             const exit = await ended;
             expect(exit).toMatchObject({ code: 0, signal: null });
-            expect((exit as Exit).ms).toBeLessThan(3000);
+            expect(host.output()).not.toMatch(/exiting anyway/);
         } finally {
             await host.kill9();
         }
@@ -64,20 +63,18 @@ describe('host process', () => {
     it('an appTerminate hook that never ends: a second Ctrl-C exits at once, one Ctrl-C alone exits after the grace period', async () => {
         const [twice, once] = await Promise.all([0, 1].map(() => startLocalHost({ app: STUCK_APP, env: { STUCK_ON_TERMINATE: '1' } })));
         try {
-            const onceEnded = exited(once, Date.now());
+            const onceEnded = exited(once);
             once.process.kill('SIGINT');
             twice.process.kill('SIGINT');
             await waitForOutput(twice, /SIGINT: shutting down/);
-            const twiceEnded = exited(twice, Date.now());
+            const twiceEnded = exited(twice);
             twice.process.kill('SIGINT');
             const second = await twiceEnded;
+            // Killed by the signal itself: the host no longer catches it, so nothing waits.
             expect(second).toMatchObject({ code: null, signal: 'SIGINT' });
-            expect((second as Exit).ms).toBeLessThan(1000);
 
             const forced = await onceEnded;
             expect(forced).toMatchObject({ code: 1, signal: null });
-            expect((forced as Exit).ms).toBeGreaterThanOrEqual(2900);
-            expect((forced as Exit).ms).toBeLessThan(6000);
             expect(once.output()).toMatch(/Shutdown did not finish within 3 s; exiting anyway/);
         } finally {
             await Promise.all([twice.kill9(), once.kill9()]);
