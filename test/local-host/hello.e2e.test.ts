@@ -26,7 +26,8 @@ describe('npm start with the hello app', () => {
             name: 'hello_orchestrator',
             instanceId: started.body.id,
             runtimeStatus: 'Completed',
-            input: expect.anything(),
+            // No body: durable-functions posts the empty string as the input, so Azure shows "" too.
+            input: '',
             customStatus: null,
             output: ['Hello Seattle', 'Hello Tokyo', 'Hello London'],
             createdTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
