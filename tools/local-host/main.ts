@@ -14,6 +14,7 @@ import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
 import { logUnhandledRejections, stopOnSignals } from './processPolicy';
 import { startupBanner } from './startupBanner';
+import { lockDataDir } from './store/dataDirLock';
 import { FileStore } from './store/fileStore';
 import { logSinkTo } from './worker/functionsCore';
 
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     const appLog = logSinkTo(log);
     logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
+    lockDataDir(flags.data);
     // Before the app loads, so a debugger can stop in its top-level code too.
     const debuggerUrl = flags.inspect === undefined ? undefined : openInspector(flags.inspect);
     const buildDir = path.join(flags.data, 'build');
