@@ -9,8 +9,18 @@ export { ConfigError, PROJECT, type ConfigSource, type DurableBackend };
 
 export const INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 export type InstanceMemoryMB = (typeof INSTANCE_MEMORY_MB)[number];
-export const NODE_VERSIONS = ['20', '22'] as const;
+/**
+ * Node versions Flex Consumption runs generally available (not preview) and Node.js still supports,
+ * as of NODE_VERSIONS_AS_OF. Node 24 was in preview on Azure Functions at the last check.
+ */
+export const NODE_VERSIONS = ['22'] as const;
 export type NodeVersion = (typeof NODE_VERSIONS)[number];
+export const NODE_VERSIONS_AS_OF = '2026-11-25';
+/** Why a version someone may still have in their stack config is refused. */
+const REFUSED_NODE_VERSIONS: Record<string, string> = {
+    '20': 'Node.js 20 reached end of life on 2026-04-30: no security fixes, and Azure Functions no longer supports it',
+    '24': 'Node.js 24 is not generally available on Flex Consumption (preview only)',
+};
 /** Flex Consumption's per-app maximum; the CLI docs set it as low as 5, the platform caps it at 1000. */
 export const MAX_INSTANCE_RANGE = { min: 1, max: 1000 } as const;
 export const NETWORKS = ['public', 'isolated'] as const;
@@ -115,6 +125,15 @@ function readScheduler(reader: ConfigReader): DurableTaskSchedulerConfig {
     return scheduler;
 }
 
+function readNodeVersion(reader: ConfigReader): NodeVersion {
+    const value = reader.raw('nodeVersion');
+    const match = NODE_VERSIONS.find((v) => v === value);
+    if (value === undefined || match) return match ?? '22';
+    const why = REFUSED_NODE_VERSIONS[value] ?? 'not a Node.js major version Flex Consumption supports';
+    reader.fail('nodeVersion', `is '${value}'; allowed values: ${NODE_VERSIONS.join(', ')} (default 22, list as of ${NODE_VERSIONS_AS_OF}). ${why}; set 22 or remove the key.`);
+    return '22';
+}
+
 const RANGE_KEYS: Record<keyof AddressRanges, string> = {
     virtualNetwork: 'vnetAddressSpace',
     appSubnet: 'appSubnetPrefix',
@@ -140,7 +159,7 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
         location: readLocation(reader, durableBackend),
         maximumInstanceCount: reader.integer('maximumInstanceCount', MAX_INSTANCE_RANGE, 100),
         instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048),
-        nodeVersion: reader.oneOf('nodeVersion', NODE_VERSIONS, '22'),
+        nodeVersion: readNodeVersion(reader),
         starterAuthLevel: reader.oneOf('starterAuthLevel', AUTH_LEVELS, 'function'),
         tags: validTags(reader, { app: PROJECT, stack, ...reader.stringMap('tags') }),
         durableBackend,

@@ -70,6 +70,7 @@ const appPackage = buildPackage({
     appDir: path.join(__dirname, '..', 'app'),
     outFile: path.join(__dirname, '..', 'dist', zipName),
     durableBackend: config.durableBackend,
+    nodeVersion: config.nodeVersion,
 });
 const code = new AppDeployment(
     'app-code',

@@ -34,13 +34,13 @@ describe('readConfig', () => {
                 location: 'SwedenCentral',
                 maximumInstanceCount: '40',
                 instanceMemoryMB: '4096',
-                nodeVersion: '20',
+                nodeVersion: '22',
                 starterAuthLevel: 'Anonymous',
                 tags: JSON.stringify({ owner: 'team-a', stack: 'prod-like' }),
             }),
             'dev',
         );
-        expect(config).toMatchObject({ location: 'swedencentral', maximumInstanceCount: 40, instanceMemoryMB: 4096, nodeVersion: '20', starterAuthLevel: 'anonymous' });
+        expect(config).toMatchObject({ location: 'swedencentral', maximumInstanceCount: 40, instanceMemoryMB: 4096, nodeVersion: '22', starterAuthLevel: 'anonymous' });
         expect(config.tags).toEqual({ app: 'durable-hello', stack: 'prod-like', owner: 'team-a' });
     });
 
@@ -51,7 +51,9 @@ describe('readConfig', () => {
 
     it.each([
         ['instanceMemoryMB', '1024', /durable-hello:instanceMemoryMB is '1024'; allowed values: 512, 2048, 4096/],
-        ['nodeVersion', '18', /durable-hello:nodeVersion is '18'; allowed values: 20, 22/],
+        ['nodeVersion', '18', /durable-hello:nodeVersion is '18'; allowed values: 22 \(default 22, list as of 2026-11-25\)\. not a Node.js major version/],
+        ['nodeVersion', '20', /durable-hello:nodeVersion is '20'; allowed values: 22 .*Node.js 20 reached end of life on 2026-04-30.*; set 22 or remove the key\./],
+        ['nodeVersion', '24', /durable-hello:nodeVersion is '24'; allowed values: 22 .*not generally available on Flex Consumption/],
         ['starterAuthLevel', 'admin', /durable-hello:starterAuthLevel is 'admin'; allowed values: function, anonymous/],
         ['maximumInstanceCount', '0', /durable-hello:maximumInstanceCount is '0'; expected a whole number from 1 to 1000/],
         ['maximumInstanceCount', '1001', /from 1 to 1000/],

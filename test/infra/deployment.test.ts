@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
+import { buildPackage } from '../../tools/package';
 import { INFRA_PROGRAM, runProgram, valueOf, type ProgramRun } from '../support/pulumiMocks';
 
 const DEPLOYMENT_TYPE = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
@@ -31,6 +34,16 @@ describe('the code deployment in the program', () => {
         expect(deployment.inputs).toMatchObject({ appName: site.state.name, scmHost: `${site.state.name}.scm.azurewebsites.net` });
         expect(deployment.inputs.packagePath).toMatch(/[/\\]dist[/\\]app\.zip$/);
         expect(deployment.inputs.packageSha256).toBe(createHash('sha256').update(fs.readFileSync(deployment.inputs.packagePath)).digest('hex'));
+    });
+
+    it('deploys, for the default nodeVersion, the very package `npm run package` builds (same sha256: no redeploy)', () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'program-package-'));
+        try {
+            const cliDefault = buildPackage({ appDir: path.resolve(__dirname, '../../app'), outFile: path.join(tmp, 'app.zip') });
+            expect(run.one(DEPLOYMENT_TYPE).inputs.packageSha256).toBe(cliDefault.sha256);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("redeploys when the app's deployment container changes: the container URL the site runs from is an input", () => {

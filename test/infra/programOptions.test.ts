@@ -9,7 +9,7 @@ beforeAll(async () => {
         starterAuthLevel: 'anonymous',
         maximumInstanceCount: '40',
         instanceMemoryMB: '4096',
-        nodeVersion: '20',
+        nodeVersion: '22',
         tags: { owner: 'team-a' },
     });
 });
@@ -17,7 +17,7 @@ beforeAll(async () => {
 describe('a stack that sets every config key', () => {
     it('passes scale, memory and runtime to functionAppConfig', () => {
         expect(run.one('azure-native:web:WebApp').inputs.functionAppConfig).toMatchObject({
-            runtime: { name: 'node', version: '20' },
+            runtime: { name: 'node', version: '22' },
             scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 4096 },
         });
     });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildPackage } from '../../tools/package';
+import { bundleApp } from '../../tools/package/bundle';
 import { AppHarness } from '../support/loadApp';
 import { readZip } from '../support/readZip';
 
@@ -49,6 +50,20 @@ describe('buildPackage on the real app', () => {
         expect(mockHarness.core.registrations.get('hello_orchestrator')?.trigger.type).toBe('orchestrationTrigger');
         const greeting = await mockHarness.call('hello', { [mockHarness.triggerName('hello')]: { json: JSON.stringify('Tokyo') } });
         expect(greeting).toBe('Hello Tokyo');
+    });
+});
+
+describe('the Node version the bundle targets', () => {
+    it("follows the stack's nodeVersion; 22 (the default, and npm run package's) keeps the package's sha256", () => {
+        const byDefault = buildPackage({ appDir, outFile: path.join(tmp, 'default.zip') });
+        expect(buildPackage({ appDir, outFile: path.join(tmp, 'node22.zip'), nodeVersion: '22' }).sha256).toBe(byDefault.sha256);
+        // Node 12 has no optional chaining, so esbuild lowers it: proof the version reaches esbuild.
+        const count = (nodeVersion: string) => bundleApp({ appDir, nodeVersion }).code.toString().split('?.').length;
+        expect(count('12')).toBeLessThan(count('22') - 10);
+    });
+
+    it('refuses a value that is not a Node major version', () => {
+        expect(() => buildPackage({ appDir, outFile: path.join(tmp, 'x.zip'), nodeVersion: 'lts' })).toThrow("nodeVersion 'lts' must be a Node major version such as 22.");
     });
 });
 

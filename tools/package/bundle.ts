@@ -4,11 +4,15 @@ import * as path from 'node:path';
 
 /** Provided by the Functions Node worker at run time; it is not on npm and must not be bundled. */
 export const WORKER_PROVIDED = ['@azure/functions-core'];
+/** The Node major the bundle targets unless told otherwise (`npm run package`, the stack's default). */
+export const DEFAULT_NODE_VERSION = '22';
 
 export interface BundleOptions {
     appDir: string;
     /** Extra folders to resolve packages from (e.g. the repo's node_modules for a copy of app/ elsewhere). */
     nodePaths?: string[];
+    /** The Node major the app runs on (the stack's nodeVersion): esbuild targets `node<major>`. */
+    nodeVersion?: string;
 }
 
 export interface Bundle {
@@ -45,8 +49,9 @@ function composition(metafile: esbuild.Metafile): [string, number][] {
     return [...sizes].sort((a, b) => b[1] - a[1]);
 }
 
-/** Bundles the app's functions and their dependencies into one minified CommonJS file for Node 22. */
-export function bundleApp({ appDir, nodePaths = [] }: BundleOptions): Bundle {
+/** Bundles the app's functions and their dependencies into one minified CommonJS file for the app's Node major. */
+export function bundleApp({ appDir, nodePaths = [], nodeVersion = DEFAULT_NODE_VERSION }: BundleOptions): Bundle {
+    if (!/^[1-9]\d*$/.test(nodeVersion)) throw new Error(`nodeVersion '${nodeVersion}' must be a Node major version such as ${DEFAULT_NODE_VERSION}.`);
     const functionFiles = functionSources(appDir);
     const result = esbuild.buildSync({
         stdin: {
@@ -59,7 +64,7 @@ export function bundleApp({ appDir, nodePaths = [] }: BundleOptions): Bundle {
         nodePaths,
         bundle: true,
         platform: 'node',
-        target: 'node22',
+        target: `node${nodeVersion}`,
         format: 'cjs',
         minify: true,
         legalComments: 'none',

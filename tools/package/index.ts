@@ -18,6 +18,8 @@ export interface BuildPackageOptions {
     durableBackend?: DurableBackend;
     /** Extra folders to resolve packages from; only needed for a copy of app/ outside the repo. */
     nodePaths?: string[];
+    /** The Node major the app runs on; the bundle targets it (default 22). */
+    nodeVersion?: string;
 }
 
 export interface BuiltPackage {
@@ -47,12 +49,12 @@ function readAppManifest(appDir: string): { name: string; version: string } {
  * Builds the deployable zip: host.json, a package.json whose `main` is the bundle, and the bundle.
  * Byte-reproducible: the same sources give the same sha256 whatever the files' mtimes.
  */
-export function buildPackage({ appDir, outFile, durableBackend = 'azureStorage', nodePaths }: BuildPackageOptions): BuiltPackage {
+export function buildPackage({ appDir, outFile, durableBackend = 'azureStorage', nodePaths, nodeVersion }: BuildPackageOptions): BuiltPackage {
     const dir = path.resolve(appDir);
     const hostFile = path.join(dir, 'host.json');
     if (!fs.existsSync(hostFile)) throw new Error(`${hostFile} not found: appDir must be the function app folder.`);
     const { name, version } = readAppManifest(dir);
-    const bundle = bundleApp({ appDir: dir, nodePaths });
+    const bundle = bundleApp({ appDir: dir, nodePaths, nodeVersion });
     const entries: ZipEntry[] = [
         { name: 'host.json', data: Buffer.from(deployedHostJson(fs.readFileSync(hostFile, 'utf8'), durableBackend)) },
         { name: 'package.json', data: Buffer.from(canonicalJson({ name, version, private: true, main: BUNDLE_NAME })) },
