@@ -30,6 +30,19 @@ describe('durableBackend: azureStorage, network: isolated', () => {
         expect(pe).toMatchObject({ name: 'private-endpoints', addressPrefix: '10.50.5.0/27', privateEndpointNetworkPolicies: 'Disabled' });
     });
 
+    it('keeps default outbound access on the app subnet only', () => {
+        const [app, pe] = vnet().inputs.subnets;
+        // Flex VNet integration sends the app's outbound traffic through the app subnet. With no NAT
+        // gateway (or firewall route) there, default outbound access is what lets the app reach Entra ID
+        // (the identity's tokens for storage), Application Insights ingestion and the Durable Task
+        // Scheduler; a private subnet (false) would cut all three. It is set explicitly because subnets
+        // of new VNets are private by default since March 2026. The endpoint subnet holds only private
+        // endpoints, which receive traffic and need no egress: private.
+        expect(app.natGateway).toBeUndefined();
+        expect(app.defaultOutboundAccess).toBe(true);
+        expect(pe.defaultOutboundAccess).toBe(false);
+    });
+
     it('takes storage off the public internet and puts the app in the app subnet', () => {
         expectStorageExposure(run, 'isolated');
         expect(run.one('azure-native:web:WebApp').inputs.virtualNetworkSubnetId).toBe(`${vnet().id}/subnets/app`);
