@@ -26,6 +26,8 @@ const REASONS: Record<string, string> = {
     signalRTrigger: 'SignalR needs an Azure SignalR Service',
 };
 
+const ACTIVITY_NOTE = '; the activity still runs and returns its result, and what it sets on that output is logged instead';
+
 export interface NotServed {
     functionName: string;
     reason: string;
@@ -52,7 +54,7 @@ export function bindingSupport(core: FunctionsCore): { served: string[]; notServ
             if (!ok) problems.push(`${isTrigger ? 'trigger' : direction(binding)} binding '${type}' is not available locally (${REASONS[type] ?? 'the local host implements HTTP, timer and Durable bindings only'})`);
         }
         if (problems.length === 0) served.push(registration.metadata.name);
-        else notServed.push({ functionName: registration.metadata.name, reason: problems.join('; ') });
+        else notServed.push({ functionName: registration.metadata.name, reason: problems.join('; ') + (registration.trigger.type === 'activityTrigger' ? ACTIVITY_NOTE : '') });
     }
     return { served, notServed };
 }

@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { AppEntries } from './resolveEntries';
+import { tscRequireImports, usesTscRequireImports } from './tscImports';
 
 export const CORE_MODULE = '@azure/functions-core';
 
@@ -25,7 +26,7 @@ export async function buildApp(entries: AppEntries, outDir: string): Promise<str
         sourcesContent: true,
         logLevel: 'silent',
         absWorkingDir: entries.appDir,
-        plugins: [externalPackages()],
+        plugins: [externalPackages(), ...(entries.fromSources && usesTscRequireImports(entries.appDir) ? [tscRequireImports(entries.appDir)] : [])],
         write: false,
     });
     // Temp file + rename, source map first: a host or debugger reading the build never sees a half-written file.

@@ -48,7 +48,15 @@ function sourcePatterns(appDir: string, main: string): string[] {
     return roots.map((root) => path.posix.join(root.replace(/\\/g, '/'), rest));
 }
 
-function readTsconfig(file: string): { compilerOptions?: { outDir?: string; rootDir?: string } } {
+export interface TsCompilerOptions {
+    outDir?: string;
+    rootDir?: string;
+    module?: string;
+    target?: string;
+    esModuleInterop?: boolean;
+}
+
+export function readTsconfig(file: string): { extends?: string | string[]; compilerOptions?: TsCompilerOptions } {
     const text = readFileSync(file, 'utf8');
     try {
         return JSON.parse(text);

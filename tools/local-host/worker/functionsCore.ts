@@ -113,8 +113,13 @@ export class FunctionsCore {
                 this.programmingModel = model;
             },
             getProgrammingModel: () => this.programmingModel,
-            log: (level: LogLevel, category: 'user' | 'system', message: string) => this.#log(level, category, message),
+            log: (level: LogLevel, category: 'user' | 'system', message: string) => this.log(level, category, message),
         };
+    }
+
+    /** The host's log, where the worker sends the app's `context.log` lines and its own. */
+    log(level: LogLevel, category: 'user' | 'system', message: string): void {
+        this.#log(level, category, message);
     }
 
     registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {

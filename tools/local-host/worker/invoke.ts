@@ -16,7 +16,7 @@ export async function invokeFunction(
     core: FunctionsCore,
     functionName: string,
     input: InvocationInput,
-    log: LogSink = () => undefined,
+    log: LogSink = (level, category, message) => core.log(level, category, message),
 ): Promise<InvocationResponse> {
     const registration = core.registrations.get(functionName);
     if (!registration) {

@@ -62,8 +62,25 @@ export async function invokeOrchestrator(core: FunctionsCore, functionName: stri
 export async function invokeActivity(core: FunctionsCore, functionName: string, inputJson: string | undefined): Promise<string> {
     const name = triggerName(core, functionName, 'activityTrigger');
     const response = await invokeFunction(core, functionName, { inputData: { [name]: { json: inputJson ?? 'null' } } });
+    reportUndeliveredOutputs(core, functionName, response.outputData ?? []);
     const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
     return JSON.stringify(fromTypedData(output) ?? null);
+}
+
+/**
+ * An activity's other output bindings (blob, Twilio, queue, ...) need their cloud service. The activity
+ * still runs so the orchestration gets its result as in Azure, and what it set there is logged rather
+ * than dropped silently (the samples' SMS challenge code, for one).
+ */
+function reportUndeliveredOutputs(core: FunctionsCore, functionName: string, outputData: { name: string; data: RpcTypedData | null | undefined }[]): void {
+    const bindings = core.registrations.get(functionName)?.metadata.bindings ?? {};
+    for (const { name, data } of outputData) {
+        if (name === '$return' || data == null) continue;
+        const value = fromTypedData(data);
+        const shown = Buffer.isBuffer(value) ? `${value.length} bytes` : JSON.stringify(value);
+        const preview = shown.length > 300 ? `${shown.slice(0, 300)}...` : shown;
+        core.log('warning', 'system', `Activity '${functionName}' set its '${bindings[name]?.type ?? name}' output, which is not delivered locally (it is in Azure): ${preview}`);
+    }
 }
 
 export interface HttpResult {
