@@ -5,7 +5,7 @@ import { ConfigError, ConfigReader, type ConfigSource } from './configReader';
 import { PROJECT } from './project';
 import { DURABLE_TASK_SCHEDULER_REGIONS, FLEX_CONSUMPTION_REGIONS, REGIONS_AS_OF } from './regions';
 
-export { ConfigError, PROJECT, type ConfigSource, type DurableBackend };
+export { ConfigError, PROJECT, type ConfigSource, type DurableBackend, type StarterAuthLevel };
 
 export const INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 export type InstanceMemoryMB = (typeof INSTANCE_MEMORY_MB)[number];

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
-import type { InstanceMemoryMB, NodeVersion } from '../config';
+import type { InstanceMemoryMB, NodeVersion, StarterAuthLevel } from '../config';
 import { componentType, type Placement } from './placement';
 
 export interface FunctionAppArgs extends Placement {
@@ -11,7 +11,7 @@ export interface FunctionAppArgs extends Placement {
     nodeVersion: NodeVersion;
     maximumInstanceCount: number;
     instanceMemoryMB: InstanceMemoryMB;
-    starterAuthLevel: string;
+    starterAuthLevel: StarterAuthLevel;
     /** Settings a backend or option adds (e.g. Durable Task Scheduler); merged last. */
     extraAppSettings?: Record<string, pulumi.Input<string>>;
     /** Flex VNet integration: a subnet delegated to Microsoft.App/environments. */

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { scmHostFor } from '../../infra/deployment/appDeployment';
 import { checkInputs, diffDeployment, oneDeployProvider, type DeploymentInputs } from '../../infra/deployment/provider';
 
-const requireFromString = require('require-from-string') as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
+/** Loads serialized provider text as Pulumi's dynamic-provider host does: a CommonJS module compiled from a string. */
+function loadSerialized(text: string): { handler: () => pulumi.dynamic.ResourceProvider } {
+    const filename = path.join(process.cwd(), '__provider.js');
+    const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
+    const wrapper = vm.compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    wrapper(module.exports, createRequire(filename), module, filename, path.dirname(filename));
+    return module.exports;
+}
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const deployed: DeploymentInputs & { deploymentId: string } = {
@@ -58,7 +67,7 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
 
     beforeAll(async () => {
         const serialized = await pulumi.runtime.serializeFunction(() => oneDeployProvider, { allowSecrets: true });
-        provider = requireFromString(serialized.text).handler();
+        provider = loadSerialized(serialized.text).handler();
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-test-'));
         fs.writeFileSync(path.join(tmp, 'app.zip'), 'zip bytes');
         // Only the environment credential (no variables set here): fails at once instead of probing IMDS or az.
