@@ -11,7 +11,6 @@ import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, storageServices } from './durableBackend';
 import { starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
-import { buildPackage } from '../tools/package';
 
 function loadConfig(): StackConfig {
     try {
@@ -62,24 +61,16 @@ const app = new FunctionApp('app', {
     dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady],
 });
 
-// The code: built on every run (about 0.2 s) into a byte-reproducible zip whose sha256 keys the
-// deployment, so new code always deploys and unchanged code deploys nothing.
-// The backend decides the deployed host.json (app/host.json stays the Azure Storage default).
-const zipName = config.durableBackend === 'azureStorage' ? 'app.zip' : `app-${config.durableBackend}.zip`;
-const appPackage = buildPackage({
-    appDir: path.join(__dirname, '..', 'app'),
-    outFile: path.join(__dirname, '..', 'dist', zipName),
-    durableBackend: config.durableBackend,
-    nodeVersion: config.nodeVersion,
-});
+// The code, packaged for the backend (it decides the deployed host.json) and the Node version.
 const code = new AppDeployment(
     'app-code',
     {
         appName: app.name,
         scmHost: app.defaultHostName.apply(scmHostFor),
         deploymentContainerUrl: app.deploymentContainerUrl,
-        packagePath: appPackage.path,
-        packageSha256: appPackage.sha256,
+        appDir: path.join(__dirname, '..', 'app'),
+        durableBackend: config.durableBackend,
+        nodeVersion: config.nodeVersion,
     },
     { dependsOn: app.deploymentDependencies },
 );

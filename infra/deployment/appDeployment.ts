@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { oneDeployProvider, type DeploymentStatus } from './provider';
+import { buildPackage, type DurableBackend } from '../../tools/package';
+import { oneDeployProvider, type DeploymentInputs, type DeploymentStatus } from './provider';
 
 export interface AppDeploymentArgs {
     /** The function app's name. */
@@ -8,11 +10,17 @@ export interface AppDeploymentArgs {
     scmHost: pulumi.Input<string>;
     /** The app's deployment container URL (FunctionApp.deploymentContainerUrl): a new one redeploys. */
     deploymentContainerUrl: pulumi.Input<string>;
-    /** The zip from buildPackage. */
-    packagePath: pulumi.Input<string>;
-    /** Its sha256 from buildPackage: a new value deploys, the same value does nothing. */
-    packageSha256: pulumi.Input<string>;
+    /** The function app folder (host.json, package.json, src/functions/) to package. */
+    appDir: string;
+    /** Decides the deployed host.json. */
+    durableBackend: DurableBackend;
+    /** The Node major the app runs on; the bundle targets it (default 22). */
+    nodeVersion?: string;
+    /** Where the zip is written; default `dist/` next to appDir. */
+    outDir?: string;
 }
+
+type OneDeploymentArgs = { [K in keyof DeploymentInputs]: pulumi.Input<DeploymentInputs[K]> };
 
 class OneDeployment extends pulumi.dynamic.Resource {
     declare readonly deploymentId: pulumi.Output<string>;
@@ -20,13 +28,15 @@ class OneDeployment extends pulumi.dynamic.Resource {
     declare readonly status: pulumi.Output<DeploymentStatus>;
     declare readonly log: pulumi.Output<string>;
 
-    constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: OneDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
         super(oneDeployProvider, name, { ...args, deploymentId: undefined, status: undefined, log: undefined }, opts, 'durable-hello', 'OneDeploy');
     }
 }
 
 /**
- * Deploys the package to a Flex Consumption app with One Deploy, once per package sha256.
+ * Builds the app's package and deploys it to a Flex Consumption app with One Deploy, once per package
+ * sha256. The zip is built on every run (about 0.2 s) and byte-reproducible, so new code always deploys
+ * and unchanged code deploys nothing.
  * Pass the function app and its role assignments in `dependsOn`: the upload needs both.
  */
 export class AppDeployment extends pulumi.ComponentResource {
@@ -40,8 +50,22 @@ export class AppDeployment extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super('durable-hello:deployment:AppDeployment', name, {}, opts);
+        const zipName = args.durableBackend === 'azureStorage' ? 'app.zip' : `app-${args.durableBackend}.zip`;
+        const appPackage = buildPackage({
+            appDir: args.appDir,
+            outFile: path.join(args.outDir ?? path.join(path.dirname(path.resolve(args.appDir)), 'dist'), zipName),
+            durableBackend: args.durableBackend,
+            nodeVersion: args.nodeVersion,
+        });
+        const inputs: OneDeploymentArgs = {
+            appName: args.appName,
+            scmHost: args.scmHost,
+            deploymentContainerUrl: args.deploymentContainerUrl,
+            packagePath: appPackage.path,
+            packageSha256: appPackage.sha256,
+        };
         // A component's dependsOn does not hold back its children: pass it on explicitly.
-        const deployment = new OneDeployment(`${name}-onedeploy`, args, { parent: this, dependsOn: opts?.dependsOn });
+        const deployment = new OneDeployment(`${name}-onedeploy`, inputs, { parent: this, dependsOn: opts?.dependsOn });
         this.deploymentId = deployment.deploymentId;
         this.packageSha256 = deployment.packageSha256;
         this.status = deployment.status;
