@@ -43,4 +43,11 @@ describe('a TypeScript app in the shape of the durable-functions v4 samples (tsc
         expect(done.runtimeStatus).toBe('Failed');
         expect(done.output).toMatch(/A phone number input is required\./);
     });
+
+    it('fails callHttp with a clear reason and keeps serving', async () => {
+        const started = await httpJson('POST', `${host.url}/api/orchestrators/listSubscriptions`, 'null');
+        const done = await pollStatus(started.body.statusQueryGetUri);
+        expect(done).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringMatching(/does not serve callHttp .*call the URL from an activity/) });
+        expect((await httpJson('GET', started.body.statusQueryGetUri)).status).toBe(200);
+    });
 });

@@ -195,11 +195,15 @@ export function registerActionNode(actionType: number, factory: ActionNodeFactor
     actionNodeFactories.set(actionType, factory);
 }
 
+const NOT_SERVED: Record<string, string> = {
+    CallHttp: 'The local Durable host does not serve callHttp (durable HTTP calls): call the URL from an activity instead, or run the app in Azure.',
+};
+
 export function buildActionNode(action: OrchestratorAction): ActionNode {
     const factory = actionNodeFactories.get(action.actionType);
     if (!factory) {
         const name = Object.entries(ActionType).find(([, n]) => n === action.actionType)?.[0] ?? `type ${action.actionType}`;
-        throw new Error(`The local Durable host does not support the ${name} action yet.`);
+        throw new Error(NOT_SERVED[name] ?? `The local Durable host does not support the ${name} action yet.`);
     }
     return factory(action, buildActionNode);
 }
