@@ -154,7 +154,9 @@ describe('the default stack (Azure Storage backend, public network)', () => {
             starterUrl: `https://${host}/api/orchestrators/hello_orchestrator?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`,
         });
         expect([...run.secretOutputs]).toEqual(['starterUrl']);
-        const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppHostKeys');
-        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName });
+        // The starter's own key (it opens only http_start), never a host or master key.
+        expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
+        const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppFunctionKeys');
+        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName, functionName: 'http_start' });
     });
 });

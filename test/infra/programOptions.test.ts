@@ -35,6 +35,6 @@ describe('a stack that sets every config key', () => {
         const host = run.one('azure-native:web:WebApp').state.defaultHostName;
         expect(run.outputs.starterUrl).toBe(`https://${host}/api/orchestrators/hello_orchestrator`);
         expect(run.secretOutputs.has('starterUrl')).toBe(true);
-        expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
+        expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppFunctionKeys');
     });
 });

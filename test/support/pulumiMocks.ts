@@ -142,10 +142,11 @@ const DEFAULT_CALLS: Record<string, CallHandler> = {
         clientId: mockGuid('deployer-client'),
         objectId: mockGuid('deployer-object'),
     }),
-    'azure-native:web:listWebAppHostKeys': () => ({
-        masterKey: 'mock-master-key',
-        functionKeys: { default: MOCK_FUNCTION_KEY },
-        systemKeys: {},
+    'azure-native:web:listWebAppFunctionKeys': (inputs) => ({
+        id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(inputs.resourceGroupName)}/providers/Microsoft.Web/sites/${String(inputs.name)}/functions/${String(inputs.functionName)}/keys`,
+        name: String(inputs.functionName),
+        type: 'Microsoft.Web/sites/functions/keys',
+        properties: { default: MOCK_FUNCTION_KEY },
     }),
 };
 
