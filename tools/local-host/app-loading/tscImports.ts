@@ -29,6 +29,9 @@ function compilerOptions(file: string, depth = 0): TsCompilerOptions {
     const inherited = bases.map((spec) => {
         const dir = path.dirname(file);
         const resolved = spec.startsWith('.') || path.isAbsolute(spec) ? path.resolve(dir, spec.endsWith('.json') ? spec : `${spec}.json`) : require.resolve(spec, { paths: [dir] });
+        if (!existsSync(resolved)) {
+            throw new Error(`${file} extends "${spec}", which does not exist (${resolved}): fix its "extends", or copy that file too.`);
+        }
         return compilerOptions(resolved, depth + 1);
     });
     return Object.assign({}, ...inherited, own);
