@@ -35,6 +35,26 @@ function checkName(name: string): void {
     }
 }
 
+interface EntryFields {
+    crc: number;
+    compressedSize: number;
+    size: number;
+    nameLength: number;
+}
+
+/** The run of fields the local header and the central directory header share, from "version needed" to the name length. */
+function writeEntryFields(buffer: Buffer, at: number, fields: EntryFields): void {
+    buffer.writeUInt16LE(VERSION_NEEDED, at);
+    buffer.writeUInt16LE(FLAG_UTF8_NAMES, at + 2);
+    buffer.writeUInt16LE(METHOD_DEFLATE, at + 4);
+    buffer.writeUInt16LE(DOS_TIME, at + 6);
+    buffer.writeUInt16LE(DOS_DATE, at + 8);
+    buffer.writeUInt32LE(fields.crc, at + 10);
+    buffer.writeUInt32LE(fields.compressedSize, at + 14);
+    buffer.writeUInt32LE(fields.size, at + 18);
+    buffer.writeUInt16LE(fields.nameLength, at + 22);
+}
+
 /** Returns the zip archive of `entries` (sorted by name; duplicate names are an error). */
 export function createZip(entries: readonly ZipEntry[]): Buffer {
     const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
@@ -52,31 +72,16 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
             throw new Error(`Zip entry '${entry.name}' is too large for a zip without zip64.`);
         }
 
+        const fields: EntryFields = { crc, compressedSize: compressed.length, size: entry.data.length, nameLength: name.length };
         const local = Buffer.alloc(30);
         local.writeUInt32LE(LOCAL_HEADER, 0);
-        local.writeUInt16LE(VERSION_NEEDED, 4);
-        local.writeUInt16LE(FLAG_UTF8_NAMES, 6);
-        local.writeUInt16LE(METHOD_DEFLATE, 8);
-        local.writeUInt16LE(DOS_TIME, 10);
-        local.writeUInt16LE(DOS_DATE, 12);
-        local.writeUInt32LE(crc, 14);
-        local.writeUInt32LE(compressed.length, 18);
-        local.writeUInt32LE(entry.data.length, 22);
-        local.writeUInt16LE(name.length, 26);
+        writeEntryFields(local, 4, fields);
         local.writeUInt16LE(0, 28); // no extra field (no extended timestamps, no uid/gid)
 
         const header = Buffer.alloc(46);
         header.writeUInt32LE(CENTRAL_HEADER, 0);
         header.writeUInt16LE(VERSION_MADE_BY, 4);
-        header.writeUInt16LE(VERSION_NEEDED, 6);
-        header.writeUInt16LE(FLAG_UTF8_NAMES, 8);
-        header.writeUInt16LE(METHOD_DEFLATE, 10);
-        header.writeUInt16LE(DOS_TIME, 12);
-        header.writeUInt16LE(DOS_DATE, 14);
-        header.writeUInt32LE(crc, 16);
-        header.writeUInt32LE(compressed.length, 20);
-        header.writeUInt32LE(entry.data.length, 24);
-        header.writeUInt16LE(name.length, 28);
+        writeEntryFields(header, 6, fields);
         header.writeUInt16LE(0, 30); // extra length
         header.writeUInt16LE(0, 32); // comment length
         header.writeUInt16LE(0, 34); // disk number
