@@ -1,75 +1,17 @@
-import { app, type HttpHandler, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, type HttpHandler, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { starterAuthLevel } from '../lib/authLevel';
+import { jsonError, readOrchestrationInput } from '../lib/orchestrationInput';
 import { knownOrchestrations } from '../lib/orchestrations';
 
-export const MAX_BODY_BYTES = 64 * 1024;
-/** Durable's .NET host reads payloads with Json.NET, whose default MaxDepth is 64; deeper input would also overflow the serializer's stack. */
-export const MAX_INPUT_DEPTH = 64;
-
-/** Nesting depth of a parsed JSON value, without recursion (the value may be arbitrarily deep). */
-function depthOf(value: unknown): number {
-    let deepest = 0;
-    const stack: [unknown, number][] = [[value, 1]];
-    while (stack.length > 0) {
-        const [item, depth] = stack.pop()!;
-        if (item === null || typeof item !== 'object') continue;
-        deepest = Math.max(deepest, depth);
-        for (const child of Object.values(item)) stack.push([child, depth + 1]);
-    }
-    return deepest;
-}
-
-type ParsedInput = { ok: true; input: unknown } | { ok: false; response: HttpResponseInit };
-
-function jsonError(status: number, error: string, details: Record<string, unknown> = {}): HttpResponseInit {
-    return { status, jsonBody: { error, ...details } };
-}
-
-async function readInput(request: HttpRequest): Promise<ParsedInput> {
-    const declared = Number(request.headers.get('content-length') ?? '0');
-    if (declared > MAX_BODY_BYTES) {
-        return { ok: false, response: tooLarge(declared) };
-    }
-    const body = Buffer.from(await request.arrayBuffer());
-    if (body.length > MAX_BODY_BYTES) {
-        return { ok: false, response: tooLarge(body.length) };
-    }
-    const text = body.toString('utf8');
-    if (text.trim() === '') {
-        return { ok: true, input: undefined };
-    }
-    let input: unknown;
-    try {
-        input = JSON.parse(text);
-    } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        return {
-            ok: false,
-            response: jsonError(400, `Request body is not valid JSON (${reason}). Send a JSON value or no body.`),
-        };
-    }
-    if (depthOf(input) > MAX_INPUT_DEPTH) {
-        return { ok: false, response: jsonError(400, `Request body nests deeper than ${MAX_INPUT_DEPTH} levels. Send a flatter JSON value.`, { maxDepth: MAX_INPUT_DEPTH }) };
-    }
-    return { ok: true, input };
-}
-
-function tooLarge(bytes: number): HttpResponseInit {
-    return jsonError(413, `Request body is ${bytes} bytes; the orchestration input limit is ${MAX_BODY_BYTES} bytes.`, {
-        maxBytes: MAX_BODY_BYTES,
-    });
-}
-
+/** Starts the named orchestrator with the request's JSON body as input; answers the check-status response. */
 export const httpStart: HttpHandler = async (request: HttpRequest, context: InvocationContext) => {
     const functionName = request.params.functionName ?? '';
     const known = knownOrchestrations();
     if (!known.includes(functionName)) {
-        return jsonError(404, `No orchestrator named '${functionName}'. Use one of: ${known.join(', ')}.`, {
-            knownOrchestrators: known,
-        });
+        return jsonError(404, `No orchestrator named '${functionName}'. Use one of: ${known.join(', ')}.`, { knownOrchestrators: known });
     }
-    const parsed = await readInput(request);
+    const parsed = await readOrchestrationInput(request);
     if (!parsed.ok) {
         return parsed.response;
     }
