@@ -22,7 +22,7 @@ export function main(argv: string[], repoRoot: string): void {
     const options = parseArgs(argv, repoRoot);
     const pkg = buildPackage({ appDir: path.join(repoRoot, 'app'), ...options });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`${path.relative(process.cwd(), pkg.path)}: ${pkg.bytes} bytes (${kb(pkg.bytes)}), ${pkg.files.length} files: ${pkg.files.join(', ')}`);
     console.log(`sha256 ${pkg.sha256}`);
     console.log(`bundle ${kb(pkg.bundleBytes)} from ${pkg.functionFiles.join(', ')}; largest parts: ${pkg.composition.slice(0, 5).map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
