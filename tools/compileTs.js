@@ -9,9 +9,12 @@ const esbuild = require('esbuild');
 const repoRoot = path.resolve(__dirname, '..');
 const outDir = path.join(repoRoot, 'dist', 'tools');
 
-/** Bundles `entry` (a .ts path) to dist/tools/<outName> and returns the output path. */
-function compileTs(entry, outName) {
-    const outfile = path.join(outDir, outName);
+/**
+ * Bundles `entry` (a .ts path) to <outDir>/<outName> (default dist/tools/) and returns the output path;
+ * `sourcemap` writes the map beside it.
+ */
+function compileTs(entry, outName, { outDir: dir = outDir, sourcemap = false } = {}) {
+    const outfile = path.join(dir, outName);
     const built = esbuild.buildSync({
         entryPoints: [entry],
         outfile,
@@ -20,10 +23,11 @@ function compileTs(entry, outName) {
         target: 'node22',
         format: 'cjs',
         packages: 'external',
+        sourcemap,
         logLevel: 'warning',
         write: false,
     });
-    fs.mkdirSync(outDir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     for (const file of built.outputFiles) {
         const temp = `${file.path}.${process.pid}.tmp`;
         fs.writeFileSync(temp, file.contents);
