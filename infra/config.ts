@@ -1,19 +1,20 @@
 import { AUTH_LEVELS, type StarterAuthLevel } from '../app/src/lib/authLevel';
 import { DURABLE_BACKENDS, type DurableBackend } from '../tools/package/hostJson';
 import { addressRangeProblems, type AddressRanges } from './addressRanges';
+import { INSTANCE_MEMORY_SIZES, MAXIMUM_INSTANCE_COUNT, NODE_RUNTIME_VERSIONS } from './flexRules';
 import { ConfigError, ConfigReader, type ConfigSource } from './configReader';
 import { PROJECT } from './project';
 import { DURABLE_TASK_SCHEDULER_REGIONS, FLEX_CONSUMPTION_REGIONS, REGIONS_AS_OF } from './regions';
 
 export { ConfigError, PROJECT, type ConfigSource, type DurableBackend, type StarterAuthLevel };
 
-export const INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
+export const INSTANCE_MEMORY_MB = INSTANCE_MEMORY_SIZES.values;
 export type InstanceMemoryMB = (typeof INSTANCE_MEMORY_MB)[number];
 /**
  * Node versions Flex Consumption runs generally available (not preview) and Node.js still supports,
  * as of NODE_VERSIONS_AS_OF. Node 24 was in preview on Azure Functions at the last check.
  */
-export const NODE_VERSIONS = ['22'] as const;
+export const NODE_VERSIONS = NODE_RUNTIME_VERSIONS.values;
 export type NodeVersion = (typeof NODE_VERSIONS)[number];
 export const NODE_VERSIONS_AS_OF = '2026-11-25';
 /** Why a version someone may still have in their stack config is refused. */
@@ -21,8 +22,8 @@ const REFUSED_NODE_VERSIONS: Record<string, string> = {
     '20': 'Node.js 20 reached end of life on 2026-04-30: no security fixes, and Azure Functions no longer supports it',
     '24': 'Node.js 24 is not generally available on Flex Consumption (preview only)',
 };
-/** Flex Consumption's per-app maximum; the CLI docs set it as low as 5, the platform caps it at 1000. */
-export const MAX_INSTANCE_RANGE = { min: 1, max: 1000 } as const;
+/** Flex Consumption's per-app maximum instance count (infra/flexRules.ts). */
+export const MAX_INSTANCE_RANGE = { min: MAXIMUM_INSTANCE_COUNT.min, max: MAXIMUM_INSTANCE_COUNT.max } as const;
 export const NETWORKS = ['public', 'isolated'] as const;
 export type NetworkMode = (typeof NETWORKS)[number];
 export const DTS_SKUS = ['Consumption', 'Dedicated'] as const;
@@ -157,8 +158,8 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
     const network = reader.oneOf('network', NETWORKS, 'public');
     const config: StackConfig = {
         location: readLocation(reader, durableBackend),
-        maximumInstanceCount: reader.integer('maximumInstanceCount', MAX_INSTANCE_RANGE, 100),
-        instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048),
+        maximumInstanceCount: reader.integer('maximumInstanceCount', MAX_INSTANCE_RANGE, 100, MAXIMUM_INSTANCE_COUNT.source),
+        instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048, INSTANCE_MEMORY_SIZES.source),
         nodeVersion: readNodeVersion(reader),
         starterAuthLevel: reader.oneOf('starterAuthLevel', AUTH_LEVELS, 'function'),
         tags: validTags(reader, { app: PROJECT, stack, ...reader.stringMap('tags') }),

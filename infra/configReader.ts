@@ -12,6 +12,8 @@ export class ConfigError extends Error {
     }
 }
 
+const sourceNote = (source?: string): string => (source ? ` Azure's limit, per ${source}.` : '');
+
 /** Collects every problem so one `pulumi preview` shows them all, not one per run. */
 export class ConfigReader {
     readonly problems: string[] = [];
@@ -28,27 +30,28 @@ export class ConfigReader {
         return undefined;
     }
 
-    oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T): T {
+    /** `source`: where Azure's rule is written down, quoted in the message. */
+    oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T, source?: string): T {
         const value = this.raw(key);
         if (value === undefined) {
             return fallback;
         }
         const match = allowed.find((a) => String(a).toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            this.fail(key, `is '${value}'; allowed values: ${allowed.join(', ')} (default ${fallback}).`);
+            this.fail(key, `is '${value}'; allowed values: ${allowed.join(', ')} (default ${fallback}).${sourceNote(source)}`);
             return fallback;
         }
         return match;
     }
 
-    integer(key: string, range: { min: number; max: number }, fallback: number): number {
+    integer(key: string, range: { min: number; max: number }, fallback: number, source?: string): number {
         const value = this.raw(key);
         if (value === undefined) {
             return fallback;
         }
         const n = Number(value);
         if (!Number.isInteger(n) || n < range.min || n > range.max) {
-            this.fail(key, `is '${value}'; expected a whole number from ${range.min} to ${range.max} (default ${fallback}).`);
+            this.fail(key, `is '${value}'; expected a whole number from ${range.min} to ${range.max} (default ${fallback}).${sourceNote(source)}`);
             return fallback;
         }
         return n;

@@ -4,13 +4,14 @@ import type { StorageService } from './components/privateStorage';
 import type { RoleName } from './roles';
 
 /**
- * The storage services the app uses. Durable's Azure Storage backend keeps its queues, tables and
- * blobs in the account; with the Durable Task Scheduler the host only needs blobs (host state, keys,
- * leases) and the deployment container.
+ * The storage services the app's identity needs on AzureWebJobsStorage: blob, queue and table with either
+ * backend. Durable's Azure Storage backend keeps its queues, tables and blobs there; with the Durable Task
+ * Scheduler the Functions host itself still needs them (host state, keys and leases in blobs; its diagnostic
+ * events table, Azure/azure-functions-host src/WebJobs.Script.WebHost/Diagnostics/
+ * DiagnosticEventTableStorageRepository.cs). Microsoft's Flex + DTS template granted blob only and went back
+ * to all three on 2026-04-23 for that reason (as reported in this repository's issue #15).
  */
-export function storageServices(backend: DurableBackend): StorageService[] {
-    return backend === 'durableTaskScheduler' ? ['blob'] : ['blob', 'queue', 'table'];
-}
+export const STORAGE_SERVICES: readonly StorageService[] = ['blob', 'queue', 'table'];
 
 const STORAGE_ROLES: Record<StorageService, RoleName> = {
     blob: 'Storage Blob Data Owner',
@@ -27,7 +28,7 @@ export interface RoleScopes {
 
 /** Exactly the roles the app's identity needs for the backend, each on the narrowest scope. */
 export function appRoles(backend: DurableBackend, scopes: RoleScopes): { role: RoleName; scope: pulumi.Input<string> }[] {
-    const roles: { role: RoleName; scope: pulumi.Input<string> }[] = storageServices(backend).map((service) => ({
+    const roles: { role: RoleName; scope: pulumi.Input<string> }[] = STORAGE_SERVICES.map((service) => ({
         role: STORAGE_ROLES[service],
         scope: scopes.storageAccountId,
     }));

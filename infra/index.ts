@@ -8,7 +8,7 @@ import { AppNetwork } from './components/network';
 import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
-import { appRoles, schedulerAppSettings, storageServices } from './durableBackend';
+import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
 import { starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 
@@ -33,7 +33,7 @@ const storage = new AppStorage('storage', {
     privateAccess: network && {
         subnetId: network.privateEndpointSubnetId,
         virtualNetworkId: network.virtualNetworkId,
-        services: storageServices(config.durableBackend),
+        services: [...STORAGE_SERVICES],
     },
 });
 const monitoring = new Monitoring('monitoring', placement);

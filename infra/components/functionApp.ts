@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
 import type { InstanceMemoryMB, NodeVersion, StarterAuthLevel } from '../config';
+import { SENT_SITE_CONFIG_KEYS } from '../flexRules';
 import { componentType, type Placement } from './placement';
 
 export interface FunctionAppArgs extends Placement {
@@ -37,6 +38,21 @@ export function appSettings(args: FunctionAppArgs): Record<string, pulumi.Input<
         ...args.extraAppSettings,
     };
 }
+
+/**
+ * Sends only the siteConfig keys this program sets. The azure-native SDK fills defaults into any `siteConfig`
+ * (types/input.js siteConfigArgsProvideDefaults: netFrameworkVersion "v4.6", localMySqlEnabled, http20Enabled),
+ * and Flex answers BadRequest 51021 to netFrameworkVersion (pulumi/pulumi-azure-native#4168). A resource
+ * transformation runs after the SDK built the inputs and before they are sent, so it sees (and drops) them.
+ */
+export const onlySentSiteConfig: pulumi.ResourceTransformation = ({ props, opts }) => {
+    if (props.siteConfig === undefined) return undefined;
+    const keep = new Set<string>(SENT_SITE_CONFIG_KEYS);
+    const siteConfig = pulumi.output(props.siteConfig).apply((value: Record<string, unknown> | undefined) =>
+        value && Object.fromEntries(Object.entries(value).filter(([key]) => keep.has(key))),
+    );
+    return { props: { ...props, siteConfig }, opts };
+};
 
 /**
  * Flex Consumption plan (FC1) and the Linux function app. Flex takes runtime, scale and the deployment
@@ -99,22 +115,24 @@ export class FunctionApp extends pulumi.ComponentResource {
                 siteConfig: {
                     minTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
                     scmMinTlsVersion: web.SupportedTlsVersions.SupportedTlsVersions_1_2,
-                    http20Enabled: true,
                     appSettings: Object.entries(settings).map(([settingName, value]) => ({ name: settingName, value })),
                 },
             },
-            { parent: this, dependsOn: args.dependsOn },
+            { parent: this, dependsOn: args.dependsOn, transformations: [onlySentSiteConfig] },
         );
         // Sequential: two concurrent updates of one site fail with 409 AnotherOperationInProgress.
+        // Deleting these policies would PUT allow: true (pulumi/pulumi-azure-native#2537), turning basic auth
+        // back on for as long as the site lives: they are never deleted on their own and go with the site.
+        const basicAuthOff = { parent: this, retainOnDelete: true, deletedWith: site };
         const ftp = new web.WebAppFtpAllowed(
             'ftp-basic-auth-off',
             { resourceGroupName: args.resourceGroupName, name: site.name, allow: false },
-            { parent: this },
+            basicAuthOff,
         );
         const scm = new web.WebAppScmAllowed(
             'scm-basic-auth-off',
             { resourceGroupName: args.resourceGroupName, name: site.name, allow: false },
-            { parent: this, dependsOn: [ftp] },
+            { ...basicAuthOff, dependsOn: [ftp] },
         );
         this.name = site.name;
         this.id = site.id;

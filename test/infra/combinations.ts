@@ -8,6 +8,7 @@ import { deployedHostJson, type DurableBackend } from '../../tools/package/hostJ
 import type { ProgramRun } from '../support/pulumiMocks';
 import { evaluate, type Violation } from '../policy/harness';
 import { resourceCounts } from './assertions';
+import { DEPRECATED_APP_SETTINGS, rejectedSiteConfigIn, SENT_SITE_CONFIG_KEYS } from '../../infra/flexRules';
 
 export const ONE_DEPLOY = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
 const APP_DIR = path.resolve(__dirname, '../../app');
@@ -22,13 +23,14 @@ export interface Combination {
 /** The exact resource set of a combination, by type. */
 export function expectedCounts({ backend, network, extraRoleAssignments = 0 }: Combination): Record<string, number> {
     const dts = backend === 'durableTaskScheduler';
-    const privateServices = network === 'isolated' ? (dts ? 1 : 3) : 0;
+    // Blob, queue and table with either backend (infra/durableBackend.ts STORAGE_SERVICES).
+    const privateServices = network === 'isolated' ? 3 : 0;
     const counts: Record<string, number> = {
         'azure-native:resources:ResourceGroup': 1,
         'azure-native:storage:StorageAccount': 1,
         'azure-native:storage:BlobContainer': 1,
         'azure-native:managedidentity:UserAssignedIdentity': 1,
-        'azure-native:authorization:RoleAssignment': (dts ? 3 : 4) + extraRoleAssignments,
+        'azure-native:authorization:RoleAssignment': (dts ? 5 : 4) + extraRoleAssignments,
         'azure-native:operationalinsights:Workspace': 1,
         'azure-native:applicationinsights:Component': 1,
         'azure-native:web:AppServicePlan': 1,
@@ -106,4 +108,25 @@ export function expectStorageExposure(run: ProgramRun, network: 'public' | 'isol
 /** The security policy pack on the program's resources (as the engine hands them over: autonamed sites). */
 export function policyViolations(run: ProgramRun): Promise<Violation[]> {
     return evaluate(run.custom.map((r) => ({ type: r.type, name: r.name, props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs })));
+}
+
+/**
+ * What the site sends, after the SDK's defaults and the program's transformations (the mocks receive exactly
+ * what the engine would): only the siteConfig keys the program means, nothing Flex rejects or deprecates.
+ */
+export function expectSiteSentAsFlexAccepts(run: ProgramRun): void {
+    const site = run.one('azure-native:web:WebApp').inputs;
+    expect(Object.keys(site.siteConfig).sort()).toEqual([...SENT_SITE_CONFIG_KEYS].sort());
+    expect(rejectedSiteConfigIn(site.siteConfig)).toEqual([]);
+    const settingNames = site.siteConfig.appSettings.map((s: { name: string }) => s.name);
+    expect(settingNames.filter((name: string) => DEPRECATED_APP_SETTINGS[name])).toEqual([]);
+}
+
+/** The basic-auth policies are never deleted on their own (a delete PUTs allow: true): they go with the site. */
+export function expectBasicAuthOffUntilSiteIsGone(run: ProgramRun): void {
+    const site = run.one('azure-native:web:WebApp');
+    for (const type of ['azure-native:web:WebAppFtpAllowed', 'azure-native:web:WebAppScmAllowed']) {
+        expect(run.one(type).options).toMatchObject({ retainOnDelete: true, deletedWith: site.urn });
+    }
+    expect(site.urn).toMatch(/azure-native:web:WebApp::func-durable-hello$/);
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { expectExactResources, expectStorageExposure } from './combinations';
+import { expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';
 
 let run: ProgramRun;
 
@@ -158,5 +158,9 @@ describe('the default stack (Azure Storage backend, public network)', () => {
         expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
         const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppFunctionKeys');
         expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName, functionName: 'http_start' });
+    });
+    it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
+        expectSiteSentAsFlexAccepts(run);
+        expectBasicAuthOffUntilSiteIsGone(run);
     });
 });

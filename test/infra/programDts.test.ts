@@ -3,7 +3,7 @@ import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, DTS_EXTENSION_BUNDLE_RANGE
 import { DURABLE_TASK_DATA_CONTRIBUTOR } from '../../infra/policy/productionOptions';
 import { ROLES } from '../../infra/roles';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256, policyViolations } from './combinations';
+import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256, policyViolations } from './combinations';
 
 const DASHBOARD_GROUP = '0f0e0d0c-0b0a-4909-8807-060504030201';
 let run: ProgramRun;
@@ -29,20 +29,21 @@ describe('durableBackend: durableTaskScheduler, network: public', () => {
         expectStorageExposure(run, 'public');
     });
 
-    it('shrinks the storage roles to blob and grants Durable Task Data Contributor on the scheduler only', () => {
+    it('keeps blob, queue and table roles for the host and grants Durable Task Data Contributor on the scheduler only', () => {
         const identity = run.one('azure-native:managedidentity:UserAssignedIdentity').state.principalId;
         const account = run.one('azure-native:storage:StorageAccount').id;
         const appInsights = run.one('azure-native:applicationinsights:Component').id;
         expect(grantsOf(run)).toEqual(
             expect.arrayContaining([
                 { role: 'Storage Blob Data Owner', scope: account, principalId: identity, principalType: 'ServicePrincipal' },
+                { role: 'Storage Queue Data Contributor', scope: account, principalId: identity, principalType: 'ServicePrincipal' },
+                { role: 'Storage Table Data Contributor', scope: account, principalId: identity, principalType: 'ServicePrincipal' },
                 { role: 'Monitoring Metrics Publisher', scope: appInsights, principalId: identity, principalType: 'ServicePrincipal' },
                 { role: 'Durable Task Data Contributor', scope: scheduler().id, principalId: identity, principalType: 'ServicePrincipal' },
                 { role: 'Durable Task Data Contributor', scope: scheduler().id, principalId: DASHBOARD_GROUP, principalType: 'Group' },
             ]),
         );
-        expect(grantsOf(run).map((g) => g.role)).not.toEqual(expect.arrayContaining(['Storage Queue Data Contributor']));
-        expect(grantsOf(run).map((g) => g.role)).not.toEqual(expect.arrayContaining(['Storage Table Data Contributor']));
+        expect(grantsOf(run)).toHaveLength(6);
     });
 
     it('connects the host to the scheduler by identity, with the settings the packaged host.json names', () => {
@@ -77,5 +78,9 @@ describe('durableBackend: durableTaskScheduler, network: public', () => {
     it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
         expect(await policyViolations(run)).toEqual([]);
         expect(DURABLE_TASK_DATA_CONTRIBUTOR).toBe(ROLES['Durable Task Data Contributor']);
+    });
+    it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
+        expectSiteSentAsFlexAccepts(run);
+        expectBasicAuthOffUntilSiteIsGone(run);
     });
 });

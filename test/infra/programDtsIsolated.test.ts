@@ -1,6 +1,6 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
+import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -9,10 +9,12 @@ beforeAll(async () => {
 });
 
 describe('durableBackend: durableTaskScheduler, network: isolated', () => {
-    it('needs a private endpoint for blob only, and a Consumption scheduler by default', () => {
+    it('needs private endpoints for blob, queue and table (the host uses all three), and a Consumption scheduler by default', () => {
         expectExactResources(run, { backend: 'durableTaskScheduler', network: 'isolated' });
-        expect(run.one('azure-native:privatedns:PrivateZone').inputs.privateZoneName).toBe('privatelink.blob.core.windows.net');
-        expect(run.one('azure-native:network:PrivateEndpoint').inputs.privateLinkServiceConnections[0].groupIds).toEqual(['blob']);
+        expect(run.ofType('azure-native:privatedns:PrivateZone').map((z) => z.inputs.privateZoneName).sort()).toEqual(
+            ['blob', 'queue', 'table'].map((s) => `privatelink.${s}.core.windows.net`),
+        );
+        expect(run.ofType('azure-native:network:PrivateEndpoint').flatMap((e) => e.inputs.privateLinkServiceConnections[0].groupIds).sort()).toEqual(['blob', 'queue', 'table']);
         expect(run.one('azure-native:durabletask:Scheduler').inputs.properties.sku).toEqual({ name: 'Consumption' });
     });
 
@@ -29,12 +31,16 @@ describe('durableBackend: durableTaskScheduler, network: isolated', () => {
         expect(grantsOf(run).map((g) => [g.role, g.scope === scheduler.id])).toEqual(
             expect.arrayContaining([['Durable Task Data Contributor', true], ['Storage Blob Data Owner', false]]),
         );
-        expect(grantsOf(run)).toHaveLength(3);
+        expect(grantsOf(run)).toHaveLength(5);
         expect(appSettingsOf(run).TASKHUB_NAME).toBe('durable-hello');
         expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('durableTaskScheduler'));
     });
 
     it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
         expect(await policyViolations(run)).toEqual([]);
+    });
+    it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
+        expectSiteSentAsFlexAccepts(run);
+        expectBasicAuthOffUntilSiteIsGone(run);
     });
 });

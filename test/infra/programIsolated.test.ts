@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { grantsOf, appSettingsOf } from './assertions';
-import { deployedHostJsonOf, expectExactResources, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
+import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -82,5 +82,9 @@ describe('durableBackend: azureStorage, network: isolated', () => {
 
     it('passes the security policy pack (incl. isolated storage and scheduler-scoped DTS roles)', async () => {
         expect(await policyViolations(run)).toEqual([]);
+    });
+    it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
+        expectSiteSentAsFlexAccepts(run);
+        expectBasicAuthOffUntilSiteIsGone(run);
     });
 });

@@ -25,6 +25,19 @@ export const breakingCases: BreakingCase[] = [
     { policy: 'function-app-https-only', resource: 'app', fix: 'httpsOnly: true', stack: edit('app', (p) => { p.httpsOnly = false; }) },
     { policy: 'function-app-min-tls-1-2', resource: 'app', fix: "minTlsVersion: '1.2'", stack: edit('app', (p) => { p.siteConfig.minTlsVersion = '1.0'; }) },
     { policy: 'function-app-managed-identity', resource: 'app', fix: "type: 'UserAssigned'", stack: edit('app', (p) => { delete p.identity; }) },
+    {
+        // What the azure-native SDK adds to any siteConfig unless the FunctionApp component strips it.
+        policy: 'flex-site-config-accepted', resource: 'app', fix: 'remove siteConfig.netFrameworkVersion',
+        stack: edit('app', (p) => { p.siteConfig.netFrameworkVersion = 'v4.6'; }),
+    },
+    {
+        policy: 'flex-app-settings-current', resource: 'app', fix: 'functionAppConfig',
+        stack: edit('app', (p) => { settings(p).push({ name: 'FUNCTIONS_WORKER_RUNTIME', value: 'node' }); }),
+    },
+    {
+        policy: 'flex-scale-and-runtime-accepted', resource: 'app', fix: 'from 40 to 1000',
+        stack: edit('app', (p) => { p.functionAppConfig.scaleAndConcurrency.maximumInstanceCount = 10; }),
+    },
     { policy: 'flex-consumption-plan', resource: 'plan', fix: "name: 'FC1'", stack: edit('plan', (p) => { p.sku = { name: 'Y1', tier: 'Dynamic' }; }) },
     {
         policy: 'no-credentials-in-inputs', resource: 'app', fix: 'managed identity',

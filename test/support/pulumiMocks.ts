@@ -12,11 +12,21 @@ export const MOCK_TENANT_ID = '00000000-0000-4000-8000-000000000002';
 export const MOCK_FUNCTION_KEY = 'mock/default+key==';
 export const INFRA_PROGRAM = path.resolve(__dirname, '../../infra/index.ts');
 
+/** Resource options as the SDK sends them to the engine (its RegisterResource request). */
+export interface SentOptions {
+    retainOnDelete: boolean;
+    /** URN of the resource this one is deleted with, '' when none. */
+    deletedWith: string;
+    dependencies: string[];
+}
+
 export interface MockedResource {
     type: string;
     name: string;
     custom: boolean;
     id: string;
+    urn: string;
+    options: SentOptions;
     inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     state: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -31,6 +41,31 @@ export interface ProgramRun {
     ofType(type: string): MockedResource[];
     /** The single resource of a type (optionally whose logical name contains `nameHint`); throws otherwise. */
     one(type: string, nameHint?: string): MockedResource;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean | undefined;
+    getDeletedwith(): string;
+    getDependenciesList(): string[];
+}
+
+/**
+ * Records the options of every RegisterResource request the SDK sends to the (mock) engine, keyed by
+ * type and name: the mocks' newResource sees only the inputs.
+ */
+function recordSentOptions(sent: Map<string, SentOptions>, urns: Map<string, string>): void {
+    const monitor = (require('@pulumi/pulumi/runtime/settings') as { getMonitor(): Record<string, Function> }).getMonitor(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, response?: { getUrn(): string }) => void) => {
+        const key = `${req.getType()}::${req.getName()}`;
+        sent.set(key, { retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith(), dependencies: req.getDependenciesList() });
+        return register(req, (err: unknown, response?: { getUrn(): string }) => {
+            if (response) urns.set(key, response.getUrn());
+            callback(err, response);
+        });
+    };
 }
 
 export type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
@@ -169,13 +204,16 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
     const resources: MockedResource[] = [];
     const calls: MockCallArgs[] = [];
     const handlers = { ...DEFAULT_CALLS, ...options.calls };
+    const sentOptions = new Map<string, SentOptions>();
+    const urns = new Map<string, string>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
                 const name = azureName(args);
                 const id = args.custom === false ? '' : armId(args, name);
                 const state = { ...args.inputs, name, ...computed(args, name) };
-                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, id, inputs: args.inputs, state });
+                const options = sentOptions.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, deletedWith: '', dependencies: [] };
+                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, id, urn: '', options, inputs: args.inputs, state });
                 return { id, state };
             },
             call(args) {
@@ -191,6 +229,7 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
         options.stack ?? 'dev',
         false,
     );
+    recordSentOptions(sentOptions, urns);
     pulumi.runtime.setAllConfig(configEntries(config, project));
 
     const load = options.load ?? ((file: string) => import(file));
@@ -208,6 +247,7 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
     // Resources nothing exported depends on (role assignments, publishing policies) register last.
     await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
+    for (const r of resources) r.urn = urns.get(`${r.type}::${r.name}`) ?? '';
     const custom = resources.filter((r) => r.custom);
     return {
         resources,
