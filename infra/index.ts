@@ -58,7 +58,8 @@ const app = new FunctionApp('app', {
     starterAuthLevel: config.starterAuthLevel,
     extraAppSettings: scheduler && schedulerAppSettings({ endpoint: scheduler.endpoint, taskHubName: scheduler.taskHubName, clientId: identity.clientId }),
     virtualNetworkSubnetId: network?.appSubnetId,
-    dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady],
+    // The subnet release runs on destroy after the site is gone and before the network goes.
+    dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady, ...(network ? [network.appSubnetRelease] : [])],
 });
 
 // The code, packaged for the backend (it decides the deployed host.json) and the Node version.

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
 import type { InstanceMemoryMB, NodeVersion, StarterAuthLevel } from '../config';
 import { SENT_SITE_CONFIG_KEYS } from '../flexRules';
+import { TeardownStep } from '../teardown/provider';
 import { componentType, type Placement } from './placement';
 
 export interface FunctionAppArgs extends Placement {
@@ -134,6 +135,10 @@ export class FunctionApp extends pulumi.ComponentResource {
             { resourceGroupName: args.resourceGroupName, name: site.name, allow: false },
             { ...basicAuthOff, dependsOn: [ftp] },
         );
+        if (args.virtualNetworkSubnetId !== undefined) {
+            // Takes the site's id, so on destroy it runs before the site is deleted (infra/teardown/releaseSubnet.ts).
+            new TeardownStep('vnet-integration-off', { step: 'disconnectVnetIntegration', resourceId: site.id }, { parent: this });
+        }
         this.name = site.name;
         this.id = site.id;
         this.resourceGroupName = pulumi.output(args.resourceGroupName);

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import type { AddressRanges } from '../addressRanges';
+import { TeardownStep } from '../teardown/provider';
 import { componentType, type Placement } from './placement';
 
 export interface NetworkArgs extends Placement {
@@ -19,6 +20,11 @@ export class AppNetwork extends pulumi.ComponentResource {
     readonly virtualNetworkId: pulumi.Output<string>;
     readonly appSubnetId: pulumi.Output<string>;
     readonly privateEndpointSubnetId: pulumi.Output<string>;
+    /**
+     * Put it in the site's dependsOn: on destroy it runs after the site is deleted and before the network is,
+     * waiting until Azure removed the app subnet's service association link (infra/teardown/releaseSubnet.ts).
+     */
+    readonly appSubnetRelease: pulumi.Resource;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Network'), name, {}, opts);
@@ -50,6 +56,7 @@ export class AppNetwork extends pulumi.ComponentResource {
         this.virtualNetworkId = vnet.id;
         this.appSubnetId = pulumi.interpolate`${vnet.id}/subnets/${APP_SUBNET}`;
         this.privateEndpointSubnetId = pulumi.interpolate`${vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
+        this.appSubnetRelease = new TeardownStep('app-subnet-release', { step: 'waitUntilSubnetReleased', resourceId: this.appSubnetId }, { parent: this });
         this.registerOutputs({ virtualNetworkId: this.virtualNetworkId });
     }
 }

@@ -11,6 +11,7 @@ import { resourceCounts } from './assertions';
 import { DEPRECATED_APP_SETTINGS, rejectedSiteConfigIn, SENT_SITE_CONFIG_KEYS } from '../../infra/flexRules';
 
 export const ONE_DEPLOY = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
+export const TEARDOWN_STEP = 'pulumi-nodejs:dynamic/durable-hello:TeardownStep';
 const APP_DIR = path.resolve(__dirname, '../../app');
 
 export interface Combination {
@@ -45,6 +46,7 @@ export function expectedCounts({ backend, network, extraRoleAssignments = 0 }: C
     }
     if (privateServices > 0) {
         counts['azure-native:network:VirtualNetwork'] = 1;
+        counts[TEARDOWN_STEP] = 2;
         counts['azure-native:privatedns:PrivateZone'] = privateServices;
         counts['azure-native:privatedns:VirtualNetworkLink'] = privateServices;
         counts['azure-native:network:PrivateEndpoint'] = privateServices;

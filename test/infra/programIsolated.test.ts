@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { grantsOf, appSettingsOf } from './assertions';
-import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
+import { TEARDOWN_STEP, deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -86,5 +86,16 @@ describe('durableBackend: azureStorage, network: isolated', () => {
     it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
         expectSiteSentAsFlexAccepts(run);
         expectBasicAuthOffUntilSiteIsGone(run);
+    });
+    it('plans destroy so the subnet can go: integration off before the site, the subnet released after it, then the network', () => {
+        const [disconnect, release] = ['vnet-integration-off', 'app-subnet-release'].map((name) => run.one(TEARDOWN_STEP, name));
+        const site = run.one('azure-native:web:WebApp');
+        const vnet = run.one('azure-native:network:VirtualNetwork');
+        expect(disconnect.inputs).toMatchObject({ step: 'disconnectVnetIntegration', resourceId: site.id });
+        expect(release.inputs).toMatchObject({ step: 'waitUntilSubnetReleased', resourceId: `${vnet.id}/subnets/app` });
+        // Pulumi deletes a resource before what it depends on: disconnect → site → release → network.
+        expect(disconnect.options.dependencies).toContain(site.urn);
+        expect(site.options.dependencies).toContain(release.urn);
+        expect(release.options.dependencies).toContain(vnet.urn);
     });
 });
