@@ -24,6 +24,8 @@ const deployed: DeploymentInputs & { deploymentId: string } = {
     deploymentContainerUrl: 'https://sthello1234.blob.core.windows.net/app-package',
     packagePath: '/home/dev/repo/dist/app.zip',
     packageSha256: sha('v1'),
+    siteId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hello/providers/Microsoft.Web/sites/func-hello',
+    expectedFunctions: ['hello_orchestrator', 'hello', 'http_start'],
     deploymentId: 'abc',
 };
 
@@ -52,6 +54,11 @@ describe('the deployment resource diff', () => {
 
     it('requires the deployment container', () => {
         expect(checkInputs({ ...deployed, deploymentContainerUrl: '' })).toEqual([{ property: 'deploymentContainerUrl', reason: 'deploymentContainerUrl is required' }]);
+    });
+
+    it('requires the site ARM id and the expected function names', () => {
+        expect(checkInputs({ ...deployed, siteId: 'func-hello', expectedFunctions: [] }).map((f) => f.property)).toEqual(['siteId', 'expectedFunctions']);
+        expect(checkInputs({ ...deployed, expectedFunctions: ['hello world'] })).toEqual([expect.objectContaining({ property: 'expectedFunctions' })]);
     });
 
     it('rejects a sha256 that is not a hex digest', () => {
@@ -89,9 +96,15 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
         await expect(provider.create!(inputs)).rejects.toThrow(/has sha256 [0-9a-f]{64}, not the planned/);
     });
 
-    it('gets its token from @azure/identity and says how to sign in when there is none', async () => {
+    it('asks @azure/identity for an App Service token, then a legacy ARM one, and says how to sign in when there is none', async () => {
         const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
-        await expect(provider.create!(inputs)).rejects.toThrow(/Could not get an Entra ID token for https:\/\/management\.azure\.com\/\.default: .*EnvironmentCredential.*az login/s);
+        // The provider shows its progress with pulumi.log, which prints to the console outside the engine.
+        const console = jest.spyOn(global.console, 'log').mockImplementation(() => undefined);
+        await expect(provider.create!(inputs)).rejects.toThrow(
+            /^Could not get an Entra ID token for the SCM site; audiences tried: https:\/\/appservice\.azure\.com\/\.default \(no token: .*EnvironmentCredential.*\); https:\/\/management\.core\.windows\.net\/\/\.default \(no token: .*EnvironmentCredential.*az login/s,
+        );
+        expect(console.mock.calls.flat().join('\n')).toMatch(/func-hello: Token for https:\/\/appservice\.azure\.com\/\.default: no token: .*; trying https:\/\/management\.core\.windows\.net\/\/\.default/s);
+        console.mockRestore();
     });
 
     it('deletes nothing: the app going away removes its code', async () => {
