@@ -6,12 +6,15 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { scmHostFor } from '../../infra/deployment/appDeployment';
-import { checkInputs, diffDeployment, oneDeployProvider, type DeploymentInputs } from '../../infra/deployment/provider';
+import { checkInputs, diffDeployment, oneDeployProvider, runDeployment, type DeploymentInputs } from '../../infra/deployment/provider';
+import { ALL_FUNCTIONS, FakeArm, SITE_ID } from './fakeArm';
+import { DEPLOYMENT_ID, FakeScm, virtualClock } from './fakeScm';
+import { tokenForScope } from './fakeServer';
 
 /** Loads serialized provider text as Pulumi's dynamic-provider host does: a CommonJS module compiled from a string. */
-function loadSerialized(text: string): { handler: () => pulumi.dynamic.ResourceProvider } {
+function loadSerialized<T = pulumi.dynamic.ResourceProvider>(text: string): { handler: () => T } {
     const filename = path.join(process.cwd(), '__provider.js');
-    const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
+    const module = { exports: {} as { handler: () => T } };
     const wrapper = vm.compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
     wrapper(module.exports, createRequire(filename), module, filename, path.dirname(filename));
     return module.exports;
@@ -105,6 +108,25 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
         );
         expect(console.mock.calls.flat().join('\n')).toMatch(/func-hello: Token for https:\/\/appservice\.azure\.com\/\.default: no token: .*; trying https:\/\/management\.core\.windows\.net\/\/\.default/s);
         console.mockRestore();
+    });
+
+    it('runs the whole serialized client against the fakes: publish, a lost record, latest, the function list', async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => runDeployment, { allowSecrets: true });
+        const serializedRun = loadSerialized<typeof runDeployment>(serialized.text).handler();
+        const scm = await new FakeScm({ audiences: ['https://management.core.windows.net/'], pollsUntilDone: 2, recycleAfterPolls: 1 }).start();
+        const arm = await new FakeArm({ whileIndexing: ['empty'] }).start();
+        try {
+            const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
+            const time = virtualClock();
+            const overrides = { scmBaseUrl: scm.baseUrl, armBaseUrl: arm.baseUrl, getToken: async (scope: string) => tokenForScope(scope), show: () => undefined, ...time };
+            const outputs = await serializedRun(inputs, overrides);
+            expect(outputs).toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: ALL_FUNCTIONS });
+            expect(outputs.log).toContain('the deployment counts as finished');
+            expect(arm.requests.map((r) => r.path)).toEqual(Array(2).fill(`${SITE_ID}/functions?api-version=2024-11-01`));
+        } finally {
+            await scm.stop();
+            await arm.stop();
+        }
     });
 
     it('deletes nothing: the app going away removes its code', async () => {
