@@ -9,7 +9,7 @@ import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
-import { starterUrl as buildStarterUrl } from './starterUrl';
+import { APP_FUNCTIONS, starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 
 function loadConfig(): StackConfig {
@@ -69,6 +69,8 @@ const code = new AppDeployment(
         appName: app.name,
         scmHost: app.defaultHostName.apply(scmHostFor),
         deploymentContainerUrl: app.deploymentContainerUrl,
+        siteId: app.id,
+        expectedFunctions: APP_FUNCTIONS,
         appDir: path.join(__dirname, '..', 'app'),
         durableBackend: config.durableBackend,
         nodeVersion: config.nodeVersion,

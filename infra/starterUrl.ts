@@ -5,6 +5,8 @@ import type { StarterAuthLevel } from '../app/src/lib/authLevel';
 export const STARTER_ORCHESTRATOR = 'hello_orchestrator';
 /** The app's HTTP starter (app/src/functions/http_start.ts): its own key opens only it. */
 export const STARTER_FUNCTION = 'http_start';
+/** Every function the app defines (app/src/functions/<name>.ts registers <name>): the deployment waits until the host lists each. */
+export const APP_FUNCTIONS = [STARTER_ORCHESTRATOR, 'hello', STARTER_FUNCTION];
 
 export interface StarterUrlArgs {
     appName: pulumi.Input<string>;

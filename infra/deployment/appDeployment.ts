@@ -10,6 +10,10 @@ export interface AppDeploymentArgs {
     scmHost: pulumi.Input<string>;
     /** The app's deployment container URL (FunctionApp.deploymentContainerUrl): a new one redeploys. */
     deploymentContainerUrl: pulumi.Input<string>;
+    /** The app's ARM id: the deployment finishes once its function list shows `expectedFunctions`. */
+    siteId: pulumi.Input<string>;
+    /** The functions the app defines (the host must list each one after the deployment). */
+    expectedFunctions: string[];
     /** The function app folder (host.json, package.json, src/functions/) to package. */
     appDir: string;
     /** Decides the deployed host.json. */
@@ -27,9 +31,11 @@ class OneDeployment extends pulumi.dynamic.Resource {
     declare readonly packageSha256: pulumi.Output<string>;
     declare readonly status: pulumi.Output<DeploymentStatus>;
     declare readonly log: pulumi.Output<string>;
+    declare readonly functions: pulumi.Output<string[]>;
 
     constructor(name: string, args: OneDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(oneDeployProvider, name, { ...args, deploymentId: undefined, status: undefined, log: undefined }, opts, 'durable-hello', 'OneDeploy');
+        const outputs = { deploymentId: undefined, status: undefined, log: undefined, functions: undefined };
+        super(oneDeployProvider, name, { ...args, ...outputs }, opts, 'durable-hello', 'OneDeploy');
     }
 }
 
@@ -40,13 +46,15 @@ class OneDeployment extends pulumi.dynamic.Resource {
  * Pass the function app and its role assignments in `dependsOn`: the upload needs both.
  */
 export class AppDeployment extends pulumi.ComponentResource {
-    /** Kudu's id of the deployment; resolves only once the deployment succeeded. */
+    /** Kudu's id of the deployment; resolves only once the deployment succeeded and the app lists its functions. */
     readonly deploymentId: pulumi.Output<string>;
     readonly packageSha256: pulumi.Output<string>;
     /** `success`, or `partialSuccess` (the package is live but a step failed: read `log`). */
     readonly status: pulumi.Output<DeploymentStatus>;
     /** The deployment's last 50 log lines: publish attempts, retries, and a partial success's Kudu log. No token. */
     readonly log: pulumi.Output<string>;
+    /** The functions the app listed after the deployment. */
+    readonly functions: pulumi.Output<string[]>;
 
     constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super('durable-hello:deployment:AppDeployment', name, {}, opts);
@@ -63,6 +71,8 @@ export class AppDeployment extends pulumi.ComponentResource {
             deploymentContainerUrl: args.deploymentContainerUrl,
             packagePath: appPackage.path,
             packageSha256: appPackage.sha256,
+            siteId: args.siteId,
+            expectedFunctions: args.expectedFunctions,
         };
         // A component's dependsOn does not hold back its children: pass it on explicitly.
         const deployment = new OneDeployment(`${name}-onedeploy`, inputs, { parent: this, dependsOn: opts?.dependsOn });
@@ -70,7 +80,8 @@ export class AppDeployment extends pulumi.ComponentResource {
         this.packageSha256 = deployment.packageSha256;
         this.status = deployment.status;
         this.log = deployment.log;
-        this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256, status: this.status, log: this.log });
+        this.functions = deployment.functions;
+        this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256, status: this.status, log: this.log, functions: this.functions });
     }
 
     /** `value`, available only after the deployment finished: e.g. the starter URL. */

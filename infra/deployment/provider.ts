@@ -1,5 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { ARM_SCOPE, deploy, type DeploymentStatus } from './oneDeploy';
+import { deploy, type DeploymentStatus, type GetToken } from './oneDeploy';
+import { isSiteId } from './functionCheck';
 
 export type { DeploymentStatus };
 
@@ -22,6 +23,10 @@ export interface DeploymentInputs {
     packagePath: string;
     /** Hex sha256 of the zip: the deployment's key. */
     packageSha256: string;
+    /** The app's ARM id: its function list proves the host runs the deployed code. */
+    siteId: string;
+    /** The functions the package defines: the deployment finishes only once the app lists them all. */
+    expectedFunctions: string[];
 }
 
 export interface DeploymentOutputs extends DeploymentInputs {
@@ -31,6 +36,8 @@ export interface DeploymentOutputs extends DeploymentInputs {
     status: DeploymentStatus;
     /** What the deployment logged (attempts, retries, a partial success's Kudu log): its last {@link LOG_LINES} lines. */
     log: string;
+    /** The functions the app listed after the deployment. */
+    functions: string[];
 }
 
 /** How many lines of the deployment log the outputs keep (the state is no log store). */
@@ -58,28 +65,45 @@ export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.Che
     if (typeof news.packageSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(news.packageSha256)) {
         failures.push({ property: 'packageSha256', reason: 'packageSha256 must be the 64-character hex sha256 of the zip (from buildPackage)' });
     }
+    if (!isSiteId(news.siteId)) {
+        failures.push({ property: 'siteId', reason: "siteId must be the function app's ARM id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>)" });
+    }
+    const expected = news.expectedFunctions;
+    if (!Array.isArray(expected) || expected.length === 0 || !expected.every((name) => typeof name === 'string' && /^[\w-]+$/.test(name))) {
+        failures.push({ property: 'expectedFunctions', reason: 'expectedFunctions must list the function names the package defines, e.g. ["http_start"]' });
+    }
     return failures;
 }
 
-/** Where a deployment runs: the SCM site, a token, a clock and a sink for progress messages. */
+/** Where a deployment runs: the SCM site, ARM, tokens, a clock and a sink for progress messages. */
 export interface DeploymentRuntime {
     scmBaseUrl: string;
-    getToken: () => Promise<string>;
+    armBaseUrl: string;
+    getToken: GetToken;
     /** Shows a progress message to the person running `pulumi up` as it happens. */
     show: (message: string) => void;
     sleep: (ms: number) => Promise<void>;
     now: () => number;
 }
 
-/** The real runtime: the app's SCM host, a DefaultAzureCredential token, `pulumi.log`. */
+/** Tokens are reused until this close to their expiry (the Azure CLI credential runs `az` for each new one). */
+const TOKEN_REFRESH_MS = 5 * 60_000;
+
+/** The real runtime: the app's SCM host, public ARM, DefaultAzureCredential tokens for the scope asked, `pulumi.log`. */
 function azureRuntime(inputs: DeploymentInputs): DeploymentRuntime {
     let credential: import('@azure/identity').TokenCredential | undefined;
+    const tokens = new Map<string, import('@azure/identity').AccessToken>();
     return {
         scmBaseUrl: `https://${inputs.scmHost}`,
-        getToken: async () => {
+        armBaseUrl: 'https://management.azure.com',
+        getToken: async (scope) => {
+            const cached = tokens.get(scope);
+            if (cached && cached.expiresOnTimestamp - Date.now() > TOKEN_REFRESH_MS) return cached.token;
             const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
             credential ??= new DefaultAzureCredential();
-            return (await credential.getToken(ARM_SCOPE))?.token ?? '';
+            const token = await credential.getToken(scope);
+            if (token) tokens.set(scope, token);
+            return token?.token ?? '';
         },
         // A dynamic provider has no engine connection (pulumi/pulumi#6065): pulumi.log falls back to
         // the console, which the CLI passes through as the provider's output (pulumi/pulumi#18253).
@@ -117,9 +141,11 @@ export async function runDeployment(inputs: DeploymentInputs, overrides: Partial
     const messages: string[] = [];
     const result = await deploy({
         scmBaseUrl: runtime.scmBaseUrl,
+        armBaseUrl: runtime.armBaseUrl,
         zip,
-        getToken: async () => {
-            const token = await runtime.getToken();
+        functions: { siteId: inputs.siteId, expected: inputs.expectedFunctions },
+        getToken: async (scope) => {
+            const token = await runtime.getToken(scope);
             tokens.add(token);
             return token;
         },
@@ -130,7 +156,7 @@ export async function runDeployment(inputs: DeploymentInputs, overrides: Partial
             runtime.show(boundedLog([message], tokens));
         },
     });
-    return { ...inputs, deploymentId: result.deploymentId, status: result.status, log: boundedLog(messages, tokens) };
+    return { ...inputs, deploymentId: result.deploymentId, status: result.status, log: boundedLog(messages, tokens), functions: result.functions };
 }
 
 export const oneDeployProvider: pulumi.dynamic.ResourceProvider = {

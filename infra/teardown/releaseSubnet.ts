@@ -14,6 +14,7 @@
 export const ARM_ENDPOINT = 'https://management.azure.com';
 /** An ARM token: Resource Manager's own audience (this is ARM, not Kudu). */
 export const ARM_SCOPE = 'https://management.azure.com/.default';
+/** The Microsoft.Web version Microsoft's Flex samples use, as for the function list (infra/deployment/functionCheck.ts). */
 export const WEB_API_VERSION = '2024-04-01';
 export const NETWORK_API_VERSION = '2024-05-01';
 

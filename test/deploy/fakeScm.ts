@@ -1,145 +1,117 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 import { KUDU_STATUS, PUBLISH_PATH } from '../../infra/deployment/oneDeploy';
+import { AUDIENCE, FakeServer, type RecordedRequest } from './fakeServer';
+
+export { virtualClock } from './fakeServer';
 
 /**
- * A local stand-in for a Flex app's SCM (Kudu) site, answering One Deploy the way Microsoft's Flex
- * clients (azure-cli, Azure/functions-action) expect: POST /api/publish?type=zip&RemoteBuild=false&Deployer=...
- * → 202 with the deployment id as the body; GET /api/deployments/<id> (or /latest) → the deployment
- * record (202 while running, 200 when complete, with Kudu's numeric status);
- * GET /api/deployments/<id>/log → log entries whose details_url lists the detailed messages.
+ * A local stand-in for a Flex app's SCM (Kudu) site, answering One Deploy as Microsoft's Flex clients
+ * (azd funcapp_host_client.go, azure-cli, Azure/functions-action) expect it to:
+ * - it takes tokens for the App Service and the legacy ARM audiences and answers 401 to any other
+ *   (notably https://management.azure.com);
+ * - POST /api/publish?... → 202 with the deployment id as a JSON string;
+ * - GET /api/deployments/<id> (or /latest) → the record, with 200 whether in progress or final (azd: "Server
+ *   always returns status code of OK-200"), Kudu's numeric status; 404 for the id after a worker recycle;
+ * - GET /api/deployments/<id>/log → log entries whose details_url lists the detailed messages.
  */
 export interface FakeScmScript {
-    token: string;
-    /** HTTP statuses answered to successive publish POSTs before the accepted one (e.g. [403]). */
+    /** Token audiences accepted; default the App Service and legacy ARM ones. */
+    audiences?: string[];
+    /** HTTP statuses answered to successive publish POSTs (with an accepted token) before the accepted one. */
     publishFailures?: number[];
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
     pollsUntilDone?: number;
     outcome?: keyof typeof KUDU_STATUS;
-    /** How the accepted publish names the deployment: its id as the body (Flex), as a JSON string, or only a Location to `latest`. */
-    publishAnswer?: 'id' | 'jsonId' | 'location';
-}
-
-export interface RecordedRequest {
-    method: string;
-    path: string;
-    authorization?: string;
-    contentType?: string;
-    body: Buffer;
+    /** How the accepted publish names the deployment: a JSON string (real Kudu), bare, or only a Location to `latest`. */
+    publishAnswer?: 'jsonId' | 'bareId' | 'location';
+    /** The deployment worker recycles after this many in-progress polls: the id answers 404 from then on. */
+    recycleAfterPolls?: number;
+    /** What `latest` answers after the recycle: still this deployment, 404, or another deployment. */
+    latestAfterRecycle?: 'this' | 'gone' | 'other';
+    /** The record never appears: every poll answers 404. */
+    neverRecorded?: boolean;
 }
 
 export const DEPLOYMENT_ID = '5d7ec4e7-9f3c-4f43-8a09-1c2f6f0e9b1a';
+export const OTHER_DEPLOYMENT_ID = '0b8a1f57-1111-4c3a-9d6e-2f0a9e3b7c55';
 export const FAILURE_DETAIL = "Error: Cannot find module 'index.js' (package.json main)";
+const STATUS_TEXT: Record<number, string> = { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.', [-1]: 'Cancelled' };
 
-export class FakeScm {
-    readonly requests: RecordedRequest[] = [];
-    #server = http.createServer((req, res) => this.#handle(req, res));
+export class FakeScm extends FakeServer {
     #publishFailures: number[];
     #polls = 0;
     #accepted = false;
 
-    constructor(private readonly script: FakeScmScript) {
+    constructor(private readonly script: FakeScmScript = {}) {
+        super();
         this.#publishFailures = [...(script.publishFailures ?? [])];
     }
 
-    get baseUrl(): string {
-        return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    protected accepts(audience: string): boolean {
+        return (this.script.audiences ?? [AUDIENCE.appService, AUDIENCE.legacyArm]).includes(audience);
     }
 
-    async start(): Promise<this> {
-        await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-        return this;
-    }
-
-    async stop(): Promise<void> {
-        this.#server.closeAllConnections();
-        await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    }
-
-    #record(req: http.IncomingMessage, body: Buffer): RecordedRequest {
-        const entry = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, contentType: req.headers['content-type'], body };
-        this.requests.push(entry);
-        return entry;
-    }
-
-    #json(res: http.ServerResponse, status: number, body: unknown): void {
-        res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-    }
-
-    #deployment(status: number, complete: boolean) {
-        const base = this.baseUrl;
+    #deployment(id: string, status: number) {
+        const complete = status !== 1;
         return {
-            id: DEPLOYMENT_ID,
+            id,
             status,
-            status_text: { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.' }[status] ?? '',
+            status_text: STATUS_TEXT[status] ?? '',
             author: 'N/A',
-            deployer: 'OneDeploy',
-            message: 'OneDeploy',
+            deployer: 'durable-hello-pulumi',
             progress: complete ? '' : 'Extracting zip',
             received_time: '2025-01-01T00:00:00Z',
             complete,
-            active: complete && status === 4,
-            is_temp: false,
-            url: `${base}/api/deployments/${DEPLOYMENT_ID}`,
-            log_url: `${base}/api/deployments/${DEPLOYMENT_ID}/log`,
+            active: status === 4,
+            url: `${this.baseUrl}/api/deployments/${id}`,
+            log_url: `${this.baseUrl}/api/deployments/${id}/log`,
             site_name: 'func-hello',
         };
     }
 
-    #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-            const request = this.#record(req, Buffer.concat(chunks));
-            if (request.authorization !== `Bearer ${this.script.token}`) {
-                res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="scm"' }).end('Unauthorized: invalid token');
-                return;
-            }
-            const path = request.path.split('?')[0];
-            if (request.method === 'POST' && request.path === PUBLISH_PATH) {
-                const failure = this.#publishFailures.shift();
-                if (failure !== undefined) {
-                    res.writeHead(failure).end(failure === 403 ? 'Forbidden' : 'Try again');
-                    return;
-                }
-                this.#accepted = true;
-                const answer = this.script.publishAnswer ?? 'id';
-                if (answer === 'location') {
-                    res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
-                } else {
-                    res.writeHead(202, { 'Content-Type': 'text/plain' }).end(answer === 'id' ? DEPLOYMENT_ID : JSON.stringify(DEPLOYMENT_ID));
-                }
-                return;
-            }
-            if (request.method === 'GET' && (path === '/api/deployments/latest' || path === `/api/deployments/${DEPLOYMENT_ID}`)) {
-                if (!this.#accepted) return this.#json(res, 404, { Message: 'No deployment found.' });
-                const done = ++this.#polls > (this.script.pollsUntilDone ?? 1);
-                if (!done) return this.#json(res, 202, this.#deployment(1, false));
-                return this.#json(res, 200, this.#deployment(KUDU_STATUS[this.script.outcome ?? 'success'], true));
-            }
-            if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log`) {
-                return this.#json(res, 200, [
-                    { log_time: '2025-01-01T00:00:01Z', id: 'a1', message: 'Starting deployment pipeline.', type: 0, details_url: null },
-                    { log_time: '2025-01-01T00:00:03Z', id: 'a2', message: 'Deployment failed.', type: 2, details_url: `${this.baseUrl}/api/deployments/${DEPLOYMENT_ID}/log/a2` },
-                ]);
-            }
-            if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log/a2`) {
-                return this.#json(res, 200, [{ log_time: '2025-01-01T00:00:03Z', id: 'b1', message: FAILURE_DETAIL, type: 2 }]);
-            }
-            this.#json(res, 404, { Message: `No route for ${request.method} ${request.path}` });
-        });
+    get #recycled(): boolean {
+        return this.script.recycleAfterPolls !== undefined && this.#polls >= this.script.recycleAfterPolls;
     }
-}
 
-/** Virtual time: sleeping advances the clock instantly, so retries and timeouts cost no real time. */
-export function virtualClock(start = 1_000_000) {
-    const clock = { t: start, slept: [] as number[] };
-    return {
-        clock,
-        now: () => clock.t,
-        sleep: async (ms: number) => {
-            clock.slept.push(ms);
-            clock.t += ms;
-        },
-    };
+    #answerPoll(res: http.ServerResponse, latest: boolean): void {
+        if (!this.#accepted || this.script.neverRecorded) return this.json(res, 404, { Message: 'No deployment found.' });
+        if (this.#recycled) {
+            const after = this.script.latestAfterRecycle ?? 'gone';
+            if (!latest || after === 'gone') return this.json(res, 404, { Message: 'No deployment found.' });
+            if (after === 'other') return this.json(res, 200, this.#deployment(OTHER_DEPLOYMENT_ID, KUDU_STATUS.success));
+        }
+        const done = ++this.#polls > (this.script.pollsUntilDone ?? 1);
+        this.json(res, 200, this.#deployment(DEPLOYMENT_ID, done ? KUDU_STATUS[this.script.outcome ?? 'success'] : 1));
+    }
+
+    protected handle(request: RecordedRequest, res: http.ServerResponse): void {
+        const path = request.path.split('?')[0];
+        if (request.method === 'POST' && request.path === PUBLISH_PATH) {
+            const failure = this.#publishFailures.shift();
+            if (failure !== undefined) {
+                res.writeHead(failure).end(failure === 403 ? 'Forbidden' : 'Try again');
+                return;
+            }
+            this.#accepted = true;
+            const answer = this.script.publishAnswer ?? 'jsonId';
+            if (answer === 'location') {
+                res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
+            } else {
+                res.writeHead(202, { 'Content-Type': 'application/json' }).end(answer === 'bareId' ? DEPLOYMENT_ID : JSON.stringify(DEPLOYMENT_ID));
+            }
+            return;
+        }
+        if (request.method === 'GET' && path === '/api/deployments/latest') return this.#answerPoll(res, true);
+        if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}`) return this.#answerPoll(res, false);
+        if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log`) {
+            return this.json(res, 200, [
+                { log_time: '2025-01-01T00:00:01Z', id: 'a1', message: 'Starting deployment pipeline.', type: 0, details_url: null },
+                { log_time: '2025-01-01T00:00:03Z', id: 'a2', message: 'Deployment failed.', type: 2, details_url: `${this.baseUrl}/api/deployments/${DEPLOYMENT_ID}/log/a2` },
+            ]);
+        }
+        if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log/a2`) {
+            return this.json(res, 200, [{ log_time: '2025-01-01T00:00:03Z', id: 'b1', message: FAILURE_DETAIL, type: 2 }]);
+        }
+        this.json(res, 404, { Message: `No route for ${request.method} ${request.path}` });
+    }
 }

@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { scmHostFor } from '../../infra/deployment/appDeployment';
-import { checkInputs, diffDeployment, oneDeployProvider, type DeploymentInputs } from '../../infra/deployment/provider';
-
-/** Loads serialized provider text as Pulumi's dynamic-provider host does: a CommonJS module compiled from a string. */
-function loadSerialized(text: string): { handler: () => pulumi.dynamic.ResourceProvider } {
-    const filename = path.join(process.cwd(), '__provider.js');
-    const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
-    const wrapper = vm.compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
-    wrapper(module.exports, createRequire(filename), module, filename, path.dirname(filename));
-    return module.exports;
-}
+import { FUNCTIONS_API_VERSION } from '../../infra/deployment/functionCheck';
+import { checkInputs, diffDeployment, oneDeployProvider, runDeployment, type DeploymentInputs } from '../../infra/deployment/provider';
+import { ALL_FUNCTIONS, FakeArm, SITE_ID } from './fakeArm';
+import { DEPLOYMENT_ID, FakeScm, virtualClock } from './fakeScm';
+import { tokenForScope } from './fakeServer';
+import { asPulumiRunsIt } from '../support/serializedProvider';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const deployed: DeploymentInputs & { deploymentId: string } = {
@@ -24,6 +18,8 @@ const deployed: DeploymentInputs & { deploymentId: string } = {
     deploymentContainerUrl: 'https://sthello1234.blob.core.windows.net/app-package',
     packagePath: '/home/dev/repo/dist/app.zip',
     packageSha256: sha('v1'),
+    siteId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hello/providers/Microsoft.Web/sites/func-hello',
+    expectedFunctions: ['hello_orchestrator', 'hello', 'http_start'],
     deploymentId: 'abc',
 };
 
@@ -54,6 +50,11 @@ describe('the deployment resource diff', () => {
         expect(checkInputs({ ...deployed, deploymentContainerUrl: '' })).toEqual([{ property: 'deploymentContainerUrl', reason: 'deploymentContainerUrl is required' }]);
     });
 
+    it('requires the site ARM id and the expected function names', () => {
+        expect(checkInputs({ ...deployed, siteId: 'func-hello', expectedFunctions: [] }).map((f) => f.property)).toEqual(['siteId', 'expectedFunctions']);
+        expect(checkInputs({ ...deployed, expectedFunctions: ['hello world'] })).toEqual([expect.objectContaining({ property: 'expectedFunctions' })]);
+    });
+
     it('rejects a sha256 that is not a hex digest', () => {
         expect(checkInputs({ ...deployed, packageSha256: 'latest' })).toEqual([expect.objectContaining({ property: 'packageSha256' })]);
         expect(checkInputs(deployed)).toEqual([]);
@@ -66,8 +67,7 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
     const savedEnv = process.env.AZURE_TOKEN_CREDENTIALS;
 
     beforeAll(async () => {
-        const serialized = await pulumi.runtime.serializeFunction(() => oneDeployProvider, { allowSecrets: true });
-        provider = loadSerialized(serialized.text).handler();
+        provider = await asPulumiRunsIt(oneDeployProvider);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provider-test-'));
         fs.writeFileSync(path.join(tmp, 'app.zip'), 'zip bytes');
         // Only the environment credential (no variables set here): fails at once instead of probing IMDS or az.
@@ -89,9 +89,33 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
         await expect(provider.create!(inputs)).rejects.toThrow(/has sha256 [0-9a-f]{64}, not the planned/);
     });
 
-    it('gets its token from @azure/identity and says how to sign in when there is none', async () => {
+    it('asks @azure/identity for an App Service token, then a legacy ARM one, and says how to sign in when there is none', async () => {
         const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
-        await expect(provider.create!(inputs)).rejects.toThrow(/Could not get an Entra ID token for https:\/\/management\.azure\.com\/\.default: .*EnvironmentCredential.*az login/s);
+        // The provider shows its progress with pulumi.log, which prints to the console outside the engine.
+        const console = jest.spyOn(global.console, 'log').mockImplementation(() => undefined);
+        await expect(provider.create!(inputs)).rejects.toThrow(
+            /^Could not get an Entra ID token for the SCM site; audiences tried: https:\/\/appservice\.azure\.com\/\.default \(no token: .*EnvironmentCredential.*\); https:\/\/management\.core\.windows\.net\/\/\.default \(no token: .*EnvironmentCredential.*az login/s,
+        );
+        expect(console.mock.calls.flat().join('\n')).toMatch(/func-hello: Token for https:\/\/appservice\.azure\.com\/\.default: no token: .*; trying https:\/\/management\.core\.windows\.net\/\/\.default/s);
+        console.mockRestore();
+    });
+
+    it('runs the whole serialized client against the fakes: publish, a lost record, latest, the function list', async () => {
+        const serializedRun = await asPulumiRunsIt(runDeployment);
+        const scm = await new FakeScm({ audiences: ['https://management.core.windows.net/'], pollsUntilDone: 2, recycleAfterPolls: 1 }).start();
+        const arm = await new FakeArm({ whileIndexing: ['empty'] }).start();
+        try {
+            const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
+            const time = virtualClock();
+            const overrides = { scmBaseUrl: scm.baseUrl, armBaseUrl: arm.baseUrl, getToken: async (scope: string) => tokenForScope(scope), show: () => undefined, ...time };
+            const outputs = await serializedRun(inputs, overrides);
+            expect(outputs).toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: ALL_FUNCTIONS });
+            expect(outputs.log).toContain('the deployment counts as finished');
+            expect(arm.requests.map((r) => r.path)).toEqual(Array(2).fill(`${SITE_ID}/functions?api-version=${FUNCTIONS_API_VERSION}`));
+        } finally {
+            await scm.stop();
+            await arm.stop();
+        }
     });
 
     it('deletes nothing: the app going away removes its code', async () => {

@@ -36,6 +36,14 @@ describe('the code deployment in the program', () => {
         expect(deployment.inputs.packageSha256).toBe(createHash('sha256').update(fs.readFileSync(deployment.inputs.packagePath)).digest('hex'));
     });
 
+    it("finishes only once the site's function list shows every function of the app: the site's ARM id and the names are inputs", () => {
+        const deployment = run.one(DEPLOYMENT_TYPE);
+        const site = run.one('azure-native:web:WebApp');
+        expect(deployment.inputs.siteId).toBe(site.id);
+        expect(deployment.inputs.siteId).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/);
+        expect(deployment.inputs.expectedFunctions).toEqual(['hello_orchestrator', 'hello', 'http_start']);
+    });
+
     it('deploys, for the default nodeVersion, the very package `npm run package` builds (same sha256: no redeploy)', () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'program-package-'));
         try {
