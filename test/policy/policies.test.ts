@@ -35,4 +35,15 @@ describe('security policy pack', () => {
         expect(violations.map((v) => v.policy)).toEqual(['function-app-identity-based-storage']);
         expect(violations[0].message).toContain('sets AzureWebJobsStorage, a connection string');
     });
+
+    it.each(breakingCases.filter((c) => c.policy.startsWith('flex-') && c.policy !== 'flex-consumption-plan'))('$policy names the Azure rule and its source', async ({ policy, stack }) => {
+        const [violation] = (await evaluate(stack())).filter((v) => v.policy === policy);
+        expect(violation.message).toMatch(/[(;] ?source: (https:\/\/learn\.microsoft\.com\/|ARM 51021, pulumi\/pulumi-azure-native#4168|microsoft\/vscode-azurefunctions)/);
+    });
+
+    it('accepts alwaysOn: false on a Flex site (Microsoft\'s own templates send it) and rejects alwaysOn: true', async () => {
+        const withAlwaysOn = (value: boolean) => compliantStack().map((r) => (r.name === 'app' ? { ...r, props: { ...r.props, siteConfig: { ...r.props.siteConfig, alwaysOn: value } } } : r));
+        expect(await evaluate(withAlwaysOn(false))).toEqual([]);
+        expect((await evaluate(withAlwaysOn(true))).map((v) => v.policy)).toEqual(['flex-site-config-accepted']);
+    });
 });
