@@ -10,7 +10,9 @@ const fs = require('node:fs');
 // Operations that change nothing (engine.ResourceChanges.HasChanges in pulumi/pulumi pkg/engine/events.go
 // ignores these as well); refresh steps only report what the refresh read.
 const NO_CHANGE = new Set(['same', 'read', 'read-discard', 'read-replacement', 'refresh']);
+// GitHub caps an issue body at 65,536 characters.
 const MAX_ROWS = 50;
+const MAX_PATHS = 10;
 
 /** `urn:pulumi:<stack>::<project>::<parent$type>::<name>` → its type and name (names may contain `::`). */
 function splitUrn(urn) {
@@ -49,7 +51,9 @@ function driftReport(digest, { stack, runUrl }) {
     const rows = steps.slice(0, MAX_ROWS).map((s) => {
         const { type, name } = splitUrn(s.urn);
         const props = changedProperties(s);
-        return `| ${cell(s.op)} | \`${cell(type)}\` | ${cell(name)} | ${props.length ? props.map((p) => `\`${cell(p)}\``).join(', ') : '-'} |`;
+        const shown = props.slice(0, MAX_PATHS).map((p) => `\`${cell(p)}\``);
+        if (props.length > MAX_PATHS) shown.push(`${props.length - MAX_PATHS} more`);
+        return `| ${cell(s.op)} | \`${cell(type)}\` | ${cell(name)} | ${shown.join(', ') || '-'} |`;
     });
     return [
         `A refreshed \`pulumi preview\` of stack \`${stack}\` found resources that no longer match the program: ${counts}.`,

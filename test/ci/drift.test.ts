@@ -131,6 +131,15 @@ describe('drift-summary.js: the issue body', () => {
         expect(long).toContain('3 more in the run log.');
     });
 
+    it('lists at most 10 property paths per resource', () => {
+        const detailedDiff = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`tags.t${String(i).padStart(2, '0')}`, { kind: 'update' }]));
+        const row = driftReport({ changeSummary: { update: 1 }, steps: [{ op: 'update', urn: URN, detailedDiff }] }, { stack: 'dev', runUrl: 'u' })
+            .split('\n')
+            .find((l) => l.startsWith('| update |'));
+        expect(row).toContain('`tags.t09`, 2 more |');
+        expect(row).not.toContain('tags.t10');
+    });
+
     it('reads type and name from URNs with parents and names that contain ::', () => {
         expect(splitUrn('urn:pulumi:dev::p::a:b:C$d:e:F::name::with::colons')).toEqual({ type: 'd:e:F', name: 'name::with::colons' });
     });
