@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROLES } from '../../infra/roles';
-import { workflowFiles } from './workflowRules';
+import { actionPins, workflowFiles } from './workflowRules';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 const cicd = readme.slice(readme.indexOf('## CI/CD'), readme.indexOf('\n## ', readme.indexOf('## CI/CD') + 1));
@@ -22,6 +22,12 @@ describe('README "CI/CD" keeps up with the workflows and the stack', () => {
     });
 
     it('creates a federated credential for each OIDC subject the workflows present', () => {
-        expect(cicd).toMatch(/for subject in "environment:dev" "pull_request"/);
+        // deploy/destroy name the environment; the preview runs on pull_request; the drift check runs on main.
+        expect(cicd).toMatch(/for subject in "environment:dev" "pull_request" "ref:refs\/heads\/main"/);
+    });
+
+    it('names the current major of every pinned action', () => {
+        const pins = workflowFiles().flatMap((f) => actionPins(fs.readFileSync(f, 'utf8')));
+        for (const { action, version } of pins) expect(cicd).toContain(`\`${action}\` ${version?.split('.')[0]}`);
     });
 });

@@ -47,12 +47,34 @@ export const usesAction = (step: Step, action: string) => (step.uses ?? '').toLo
 export const logsIntoAzure = (job: Job) => steps(job).some((s) => usesAction(s, 'azure/login'));
 export const pulumiCommand = (step: Step) => (usesAction(step, 'pulumi/actions') ? String(step.with?.command ?? '') : undefined);
 
-/** `uses:` must name a major version (`@v4`) or a full commit SHA: never a branch or a moving minor tag. */
-export function unpinnedActions(wf: Workflow): string[] {
-    return Object.values(wf.jobs)
-        .flatMap(steps)
-        .map((s) => s.uses)
-        .filter((u): u is string => u !== undefined && !u.startsWith('./') && !/@(v\d+|[0-9a-f]{40})$/.test(u));
+/** A `uses:` line as written, with the version comment that YAML parsing drops. */
+export interface ActionPin {
+    action: string;
+    ref: string;
+    version?: string;
+}
+
+/** Every non-local `uses:` of a workflow's text: `owner/repo[/path]@ref # vX.Y.Z`. */
+export function actionPins(text: string): ActionPin[] {
+    return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*([^\s@#]+)@(\S+)(?:\s+#\s*(\S+))?\s*$/gm)]
+        .filter((m) => !m[1].startsWith('./'))
+        .map((m) => ({ action: m[1].toLowerCase(), ref: m[2], version: m[3] }));
+}
+
+/** Pins that a moved tag could change: anything but a full commit SHA with its release (`# v1.2.3`) beside it. */
+export function unpinnedActions(text: string): string[] {
+    return actionPins(text)
+        .filter((p) => !/^[0-9a-f]{40}$/.test(p.ref) || !/^v\d+\.\d+\.\d+$/.test(p.version ?? ''))
+        .map((p) => `${p.action}@${p.ref}${p.version ? ` # ${p.version}` : ''}`);
+}
+
+/** `pulumi` CLI subcommands a job runs: its pulumi/actions commands and `pulumi <word>` in its scripts. */
+export function pulumiCommandsOf(job: Job): string[] {
+    return steps(job).flatMap((s) => {
+        const fromAction = pulumiCommand(s);
+        const fromScript = [...(s.run ?? '').matchAll(/(?:^|[\s;&|(])pulumi\s+(?:--?[\w-]+\s+)*([a-z][\w-]*)/gm)].map((m) => m[1]);
+        return [...(fromAction ? [fromAction] : []), ...fromScript];
+    });
 }
 
 /** Jobs whose permissions break the rule: `id-token: write` exactly on the jobs that log into Azure. */

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
@@ -18,7 +19,7 @@ import {
 
 const pipeline = loadWorkflow(path.join(WORKFLOW_DIR, 'pipeline.yml'));
 const destroy = loadWorkflow(path.join(WORKFLOW_DIR, 'destroy.yml'));
-const all = workflowFiles().map((file) => ({ file: path.basename(file), wf: loadWorkflow(file) }));
+const all = workflowFiles().map((file) => ({ file: path.basename(file), wf: loadWorkflow(file), text: fs.readFileSync(file, 'utf8') }));
 
 function jobRunning(wf: Workflow, command: string): [string, Job] {
     const found = Object.entries(wf.jobs).find(([, job]) => steps(job).some((s) => pulumiCommand(s) === command));
@@ -35,8 +36,8 @@ describe('every workflow', () => {
         expect(idTokenProblems(wf)).toEqual([]);
     });
 
-    it.each(all)('$file: actions pinned to a major version or a commit SHA', ({ wf }) => {
-        expect(unpinnedActions(wf)).toEqual([]);
+    it.each(all)('$file: actions pinned to a full commit SHA with its release beside it', ({ text }) => {
+        expect(unpinnedActions(text)).toEqual([]);
     });
 
     it.each(all)('$file: no run step can print a secret', ({ wf }) => {
@@ -61,10 +62,10 @@ describe('every workflow', () => {
 });
 
 describe('pipeline.yml', () => {
-    it('tests on pull requests and pushes with npm ci and npm test', () => {
+    it('tests on pull requests and pushes: install-script review, npm ci, npm test', () => {
         expect(Object.keys(pipeline.on).sort()).toEqual(['pull_request', 'push']);
         const runs = steps(pipeline.jobs.test).map((s) => s.run).filter(Boolean);
-        expect(runs).toEqual(['npm ci', 'npm test']);
+        expect(runs).toEqual(['node .github/scripts/check-install-scripts.js', 'npm ci --ignore-scripts', 'npm test']);
     });
 
     it('previews stack dev on same-repository pull requests only and comments the result', () => {
@@ -113,6 +114,11 @@ describe('one stack operation at a time', () => {
         expect(destroyJob!.group.replace('${{ inputs.stack }}', 'dev')).toBe(deploy!.group);
     });
 
+    it('the drift check queues in the same group, so it never runs during a deployment nor cancels one', () => {
+        const drift = loadWorkflow(path.join(WORKFLOW_DIR, 'drift.yml'));
+        expect(concurrencyOf(drift.jobs.drift)).toEqual(deploy);
+    });
+
     it('previews use another group, so a queued preview never replaces a queued deployment', () => {
         const preview = concurrencyOf(jobRunning(pipeline, 'preview')[1]);
         expect(preview?.group).not.toBe(deploy?.group);
@@ -139,7 +145,7 @@ describe('destroy.yml', () => {
 });
 
 describe('the rules catch what they guard against', () => {
-    const bad = parse(`
+    const badText = `
 on: push
 permissions: write-all
 jobs:
@@ -149,19 +155,29 @@ jobs:
     env: { TOKEN: "\${{ secrets.PULUMI_ACCESS_TOKEN }}" }
     steps:
       - uses: actions/checkout@main
+      - uses: actions/setup-node@v7
+      - uses: hashicorp/setup-terraform@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca
+      - uses: pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7
+      - uses: ./.github/actions/local
       - run: echo "\${{ secrets.X }}" && echo $TOKEN
       - run: |
           URL="$(pulumi stack output starterUrl --show-secrets)"
           curl "$URL"
-`) as Workflow;
+`;
+    const bad = parse(badText) as Workflow;
 
-    it('flags unpinned actions, stray id-token, secrets in scripts and unmasked --show-secrets', () => {
-        expect(unpinnedActions(bad)).toEqual(['actions/checkout@main']);
+    it('flags movable refs, SHAs without their release, stray id-token, secrets in scripts and unmasked --show-secrets', () => {
+        expect(unpinnedActions(badText)).toEqual([
+            'actions/checkout@main',
+            'actions/setup-node@v7',
+            'hashicorp/setup-terraform@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca',
+            'pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7',
+        ]);
         expect(idTokenProblems(bad)).toEqual(['leak: has id-token: write but does not log into Azure']);
         expect(secretLeaks(bad)).toEqual([
-            'leak step 2: ${{ secrets.* }} inside run',
-            'leak step 2: uses secret env TOKEN',
-            'leak step 3: URL is used before ::add-mask::',
+            'leak step 6: ${{ secrets.* }} inside run',
+            'leak step 6: uses secret env TOKEN',
+            'leak step 7: URL is used before ::add-mask::',
         ]);
     });
 });
