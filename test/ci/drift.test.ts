@@ -26,7 +26,18 @@ describe('drift.yml', () => {
         expect(crons).toHaveLength(1);
         const [minute, hour, ...rest] = crons[0];
         expect([Number.isInteger(Number(minute)), Number.isInteger(Number(hour)), rest]).toEqual([true, true, ['*', '*', '*']]);
-        expect(job.if).toBe("github.ref == 'refs/heads/main'");
+        expect(job.if).toBe("github.ref == 'refs/heads/main' && needs.stack-idle.outputs.busy == 'false'");
+    });
+
+    it('starts only when no pipeline or destroy run is unfinished, so it never cancels a waiting deployment', () => {
+        const idle = drift.jobs['stack-idle'];
+        expect(job.needs).toBe('stack-idle');
+        expect(idle.permissions).toEqual({ actions: 'read' });
+        expect(idle.concurrency).toBeUndefined();
+        const script = steps(idle).map((s) => s.run ?? '').join('\n');
+        expect(script).toMatch(/for workflow in pipeline\.yml destroy\.yml/);
+        expect(script).toMatch(/gh run list --workflow "\$workflow" .*select\(\.status != "completed"\)/);
+        expect(script).toMatch(/busy=true[\s\S]*busy=false/);
     });
 
     it("has the preview job's rights plus issues, and nothing else", () => {
