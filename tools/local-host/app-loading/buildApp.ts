@@ -3,9 +3,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { AppEntries } from './resolveEntries';
+import { CORE_MODULE } from '../worker/loadBundle';
 import { tscRequireImports, usesTscRequireImports } from './tscImports';
 
-export const CORE_MODULE = '@azure/functions-core';
 
 /**
  * Bundles the app's own files into one CommonJS file with a source map (breakpoints in the TS

@@ -1,5 +1,5 @@
-import type { FunctionsCore } from '../worker/functionsCore';
-import { invokeOrchestrator, type OrchestratorState } from '../worker/triggers';
+import type { AppFunctions } from '../worker-channel/appFunctions';
+import { invokeOrchestrator, type OrchestratorState } from '../worker-channel/triggers';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { ReplayShim, type ShimResult } from './replayShim';
 import type { InstanceRecord } from '../store/store';
@@ -17,10 +17,10 @@ export type EpisodeResult =
  * Invokes the orchestrator over its history plus the new events, then replays its actions to find
  * the new work, as one DurableTask episode does.
  */
-export async function runEpisode(core: FunctionsCore, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
+export async function runEpisode(functions: AppFunctions, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
     const past = record.history.map((e) => ({ ...e, IsPlayed: true }));
     const history = [...past, ...newEvents];
-    const outcome = await invokeOrchestrator(core, record.name, {
+    const outcome = await invokeOrchestrator(functions, record.name, {
         history,
         input: record.input === undefined ? undefined : JSON.parse(record.input),
         instanceId: record.instanceId,

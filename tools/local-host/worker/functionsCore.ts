@@ -1,3 +1,6 @@
+import { invokeFunction } from './invoke';
+import type { InvocationInput } from './protocol';
+
 /**
  * The `@azure/functions-core` module as the Node worker provides it to an app: the app's
  * `@azure/functions` library registers functions and its programming model here. The real module
@@ -91,6 +94,7 @@ export class Disposable {
     }
 }
 
+/** In the worker: the registry the app fills and the programming model that invokes its functions. */
 export class FunctionsCore {
     readonly registrations = new Map<string, Registration>();
     readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
@@ -120,6 +124,11 @@ export class FunctionsCore {
     /** The host's log, where the worker sends the app's `context.log` lines and its own. */
     log(level: LogLevel, category: 'user' | 'system', message: string): void {
         this.#log(level, category, message);
+    }
+
+    /** Invokes a registered function in this process (see invoke.ts). */
+    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
+        return invokeFunction(this, functionName, input);
     }
 
     registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {

@@ -1,0 +1,60 @@
+import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData } from './functionsCore';
+
+/**
+ * The messages between the host and its worker process. Azure's host and Node worker speak gRPC
+ * (azure-functions-host src/WebJobs.Script.Grpc/Proto/FunctionRpc.proto: FunctionLoadResponse,
+ * InvocationRequest, InvocationResponse, RpcLog); the local host sends the same content over Node's
+ * child-process IPC channel instead.
+ */
+
+/** What the host knows about a registered function (the callback stays in the worker). */
+export interface FunctionInfo {
+    metadata: FunctionMetadata;
+    triggerName: string;
+    trigger: RpcBindingInfo;
+}
+
+export interface InvocationInput {
+    /** Binding name → data, as the host sends `inputData` (the trigger's binding included). */
+    inputData: Record<string, RpcTypedData>;
+    triggerMetadata?: Record<string, RpcTypedData>;
+    invocationId?: string;
+}
+
+export interface SerializedError {
+    name: string;
+    message: string;
+    stack?: string;
+}
+
+export type HostMessage =
+    | ({ type: 'invoke'; invocationId: string; functionName: string } & Omit<InvocationInput, 'invocationId'>)
+    /** Run the app's appTerminate hooks, then exit. */
+    | { type: 'terminate' };
+
+export type WorkerMessage =
+    | { type: 'loaded'; functions: FunctionInfo[]; debuggerUrl?: string }
+    | { type: 'loadFailed'; error: SerializedError }
+    | { type: 'response'; invocationId: string; response: InvocationResponse }
+    | { type: 'failure'; invocationId: string; error: SerializedError }
+    | { type: 'log'; level: LogLevel; category: 'user' | 'system'; message: string };
+
+/** What the worker is started with (its environment variable DURABLE_LOCAL_WORKER, as JSON). */
+export interface WorkerStart {
+    bundle: string;
+    appDir: string;
+    /** Opens the inspector on this port (0: any free port) before loading the app. */
+    inspectPort?: number;
+}
+
+export function serializeError(err: unknown): SerializedError {
+    if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+    return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
+}
+
+export function deserializeError(error: SerializedError): Error {
+    const err = new Error(error.message);
+    err.name = error.name;
+    err.stack = error.stack ?? `${error.name}: ${error.message}`;
+    return err;
+}
