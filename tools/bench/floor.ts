@@ -5,6 +5,7 @@ import { resolveEntries } from '../local-host/app-loading/resolveEntries';
 import { Engine } from '../local-host/engine/engine';
 import { isTerminal, MemoryStore } from '../local-host/store/store';
 import { loadBundle } from '../local-host/worker/loadBundle';
+import { pollInterval } from './helloClient';
 
 export interface Floor {
     /** Runs one orchestration to its end; seconds from start to Completed, and its output. */
@@ -32,7 +33,7 @@ export async function createFloor(appDir: string, buildDir: string, pollMs: numb
                     await engine.purge([instanceId]);
                     return { seconds, output: JSON.parse(record.output ?? 'null') };
                 }
-                await sleep(pollMs);
+                await sleep(pollInterval(pollMs, performance.now() - started));
             }
         },
     };

@@ -31,8 +31,13 @@ export async function runToCompletion(baseUrl: string, startPath: string, body: 
         if (status.runtimeStatus === 'Completed') return { ms: performance.now() - started, output: status.output };
         if (!['Pending', 'Running'].includes(status.runtimeStatus)) throw new Error(`${id} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
         if (performance.now() - started > timeoutMs) throw new Error(`${id} still ${status.runtimeStatus} after ${timeoutMs} ms`);
-        await sleep(pollMs);
+        await sleep(pollInterval(pollMs, performance.now() - started));
     }
+}
+
+/** Polls every `pollMs`, or every 1% of the time so far when that is longer: long runs are not slowed by their own polling. */
+export function pollInterval(pollMs: number, elapsedMs: number): number {
+    return Math.max(pollMs, elapsedMs / 100);
 }
 
 /** Starts hello_orchestrator through the app's HTTP starter; start → Completed in ms. Throws on a wrong output. */

@@ -12,8 +12,8 @@ import { tscRequireImports, usesTscRequireImports } from './tscImports';
  * sources work). Packages stay external, resolved from the app folder to absolute paths, so the app
  * shares one `@azure/functions` and `durable-functions` with nothing else, as in the worker.
  */
-export async function buildApp(entries: AppEntries, outDir: string): Promise<string> {
-    const outfile = path.join(outDir, 'app.js');
+export async function buildApp(entries: AppEntries, outDir: string, fileName = 'app.js'): Promise<string> {
+    const outfile = path.join(outDir, fileName);
     const contents = entries.files.map((file) => `require(${JSON.stringify(file)});`).join('\n');
     const built = await build({
         stdin: { contents, resolveDir: entries.appDir, sourcefile: 'durable-local-entry.js', loader: 'js' },

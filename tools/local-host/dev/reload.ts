@@ -1,4 +1,5 @@
 import type { BuildFailure } from 'esbuild';
+import * as path from 'node:path';
 import { buildApp } from '../app-loading/buildApp';
 import type { LoadedApp } from '../app-loading/loadApp';
 import { resolveEntries } from '../app-loading/resolveEntries';
@@ -18,9 +19,11 @@ export interface ReloadResult {
 export async function reloadApp(live: LoadedApp, buildDir: string): Promise<ReloadResult> {
     const started = Date.now();
     const entries = resolveEntries(live.entries.appDir);
+    // Never over the build the serving worker was started on: a worker restarted later must find it whole.
+    const fileName = path.basename(live.bundle) === 'app.js' ? 'app.next.js' : 'app.js';
     let bundle: string;
     try {
-        bundle = await buildApp(entries, buildDir);
+        bundle = await buildApp(entries, buildDir, fileName);
     } catch (err) {
         throw new Error(formatBuildError(err));
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEvent } from '../engine/history';
-import { appendDurably, DirectorySync, replaceDurably } from './durableFiles';
+import { AppendFiles, DirectorySync, replaceDurably } from './durableFiles';
 import { LogCursor, replayLog, snapshotFrames, type LogRecord } from './instanceLog';
 import { readFirstFrame, readFrames } from './logFrames';
 import { isTerminal, type InstanceRecord, type Store } from './store';
@@ -31,6 +31,7 @@ export class FileStore implements Store {
     readonly dir: string;
     #slots = new Map<string, Slot>();
     #dirSync: DirectorySync;
+    #appends = new AppendFiles();
     #warn: (message: string) => void;
 
     constructor(dataDir: string, warn: (message: string) => void = (m) => void process.stderr.write(`local-host: ${m}\n`)) {
@@ -73,11 +74,13 @@ export class FileStore implements Store {
         const slot = this.#slots.get(instanceId);
         if (slot?.writing) await slot.writing.catch(() => undefined);
         this.#slots.delete(instanceId);
+        this.#appends.close(this.#file(instanceId));
         await fs.rm(this.#file(instanceId), { force: true });
     }
 
     async close(): Promise<void> {
         await Promise.all([...this.#slots.values()].map((slot) => slot.writing?.catch(() => undefined)));
+        this.#appends.closeAll();
     }
 
     #waitFor(slot: Slot): Promise<void> {
@@ -101,8 +104,11 @@ export class FileStore implements Store {
             const waiters = slot.waiters.splice(0);
             slot.replace = undefined;
             try {
-                if (replace === undefined) await appendDurably(file, appends);
-                else await replaceDurably(file, replace + appends, this.#dirSync);
+                if (replace === undefined) await this.#appends.append(file, appends);
+                else {
+                    this.#appends.close(file);
+                    await replaceDurably(file, replace + appends, this.#dirSync);
+                }
                 waiters.forEach((w) => w.resolve());
             } catch (err) {
                 waiters.forEach((w) => w.reject(err));

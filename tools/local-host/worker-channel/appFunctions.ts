@@ -1,4 +1,5 @@
 import type { InvocationResponse, LogLevel } from '../worker/functionsCore';
+import type { EpisodeRequest } from '../worker/episodes';
 import type { FunctionInfo, InvocationInput } from '../worker/protocol';
 import { FunctionTimeoutError } from './functionTimeout';
 import { WorkerExitedError } from './workerProcess';
@@ -11,6 +12,10 @@ import { WorkerExitedError } from './workerProcess';
 export interface AppFunctions {
     readonly registrations: ReadonlyMap<string, FunctionInfo>;
     invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse>;
+    /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
+    /** The instance finished (or failed): what was kept for its episodes can go. */
+    endEpisodes(instanceId: string): void;
     /** The host's log, where the app's `context.log` lines and the worker's own arrive. */
     log(level: LogLevel, category: 'user' | 'system', message: string): void;
 }

@@ -1,19 +1,8 @@
 import type { RpcHttpData, RpcTypedData } from '../worker/functionsCore';
 import { fromTypedData } from '../worker/invoke';
+import type { EpisodeRequest } from '../worker/episodes';
 import type { AppFunctions } from './appFunctions';
 
-/** What the Durable extension sends as the orchestration trigger (OutOfProcOrchestrationShim / RemoteOrchestratorContext). */
-export interface OrchestrationTriggerData {
-    history: unknown[];
-    input: unknown;
-    instanceId: string;
-    isReplaying: boolean;
-    parentInstanceId: string | null;
-    upperSchemaVersion: number;
-    longRunningTimerIntervalDuration: string;
-    maximumShortTimerDuration: string;
-    defaultHttpAsyncRequestSleepTimeMillseconds: number;
-}
 
 /** The state an orchestrator episode returns (durable-functions OrchestratorState). */
 export interface OrchestratorState {
@@ -40,13 +29,21 @@ export function triggerName(functions: AppFunctions, functionName: string, trigg
 }
 
 /**
- * Runs one orchestrator episode. A failing orchestrator makes the invocation throw an
- * OrchestrationFailureError whose message carries the OrchestratorState after `$OutOfProcData$:`.
+ * Runs one orchestrator episode with the trigger the Durable extension sends (OutOfProcOrchestrationShim /
+ * RemoteOrchestratorContext: `{ history, input, instanceId, isReplaying, ... }`, built by worker/episodes.ts).
+ * A failing orchestrator makes the invocation throw an OrchestrationFailureError whose message carries
+ * the OrchestratorState after `$OutOfProcData$:`.
  */
-export async function invokeOrchestrator(functions: AppFunctions, functionName: string, trigger: OrchestrationTriggerData): Promise<OrchestratorOutcome> {
+export async function invokeOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
+    const outcome = await runOrchestrator(functions, functionName, episode);
+    if (!outcome.ok || outcome.state.isDone) functions.endEpisodes(episode.fields.instanceId);
+    return outcome;
+}
+
+async function runOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
     try {
         const name = triggerName(functions, functionName, 'orchestrationTrigger');
-        const response = await functions.invoke(functionName, { inputData: { [name]: { json: JSON.stringify(trigger) } } });
+        const response = await functions.invokeEpisode(functionName, { ...episode, triggerName: name });
         return { ok: true, state: fromTypedData(response.returnValue) as OrchestratorState };
     } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));

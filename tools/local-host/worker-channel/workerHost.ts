@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InvocationResponse, LogLevel, LogSink } from '../worker/functionsCore';
+import type { EpisodeRequest } from '../worker/episodes';
 import type { FunctionInfo, InvocationInput, WorkerStart } from '../worker/protocol';
 import type { AppFunctions } from './appFunctions';
 import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
@@ -75,11 +76,25 @@ export class WorkerHost implements AppFunctions {
         return { added: after.filter((n) => !before.includes(n)), removed: before.filter((n) => !after.includes(n)) };
     }
 
-    async invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
-        const worker = await this.#current();
+    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
         const invocationId = input.invocationId ?? randomUUID();
+        return this.#run(functionName, invocationId, (worker) => worker.invoke(functionName, { ...input, invocationId }));
+    }
+
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const invocationId = randomUUID();
+        return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+    }
+
+    endEpisodes(instanceId: string): void {
+        this.#worker?.endEpisodes(instanceId);
+    }
+
+    /** One invocation on the current worker (waiting for one while it restarts), under functionTimeout. */
+    async #run(functionName: string, invocationId: string, send: (worker: WorkerProcess) => Promise<InvocationResponse>): Promise<InvocationResponse> {
+        const worker = await this.#current();
         const { timeout, inspectPort } = this.#options;
-        const running = worker.invoke(functionName, { ...input, invocationId });
+        const running = send(worker);
         if (timeout.ms === undefined || inspectPort !== undefined) return running.then((r) => this.#succeeded(r));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<never>((_, reject) => {

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { InvocationResponse, LogSink } from '../worker/functionsCore';
-import { deserializeError, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
+import { HistorySender, type EpisodeRequest } from '../worker/episodes';
+import { deserializeError, fromWire, toWire, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
 
 /** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
 export class WorkerExitedError extends Error {
@@ -33,12 +34,12 @@ export class WorkerProcess {
     #stderr = '';
     #exit?: WorkerExit;
     #stopping?: string;
+    #histories = new HistorySender();
 
     constructor(script: string, start: WorkerStart, log: LogSink) {
         this.#child = fork(script, [], {
             env: { ...process.env, DURABLE_LOCAL_WORKER: JSON.stringify(start) },
             execArgv: ['--enable-source-maps'],
-            serialization: 'advanced',
             stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         });
         this.#child.stderr!.on('data', (chunk: Buffer) => {
@@ -47,7 +48,7 @@ export class WorkerProcess {
         });
         this.#child.on('message', (message: WorkerMessage) => {
             if (message.type === 'log') log(message.level, message.category, message.message);
-            else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(message.response);
+            else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(fromWire(message.response));
             else if (message.type === 'failure') this.#settle(message.invocationId)?.reject(deserializeError(message.error));
         });
         this.exited = new Promise((resolve) => {
@@ -90,11 +91,25 @@ export class WorkerProcess {
     }
 
     invoke(functionName: string, input: InvocationInput & { invocationId: string }): Promise<InvocationResponse> {
-        if (this.#exit) return Promise.reject(new WorkerExitedError(`the worker process (pid ${this.pid}) has exited`));
         const { invocationId, inputData, triggerMetadata } = input;
+        return this.#request(invocationId, toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }));
+    }
+
+    invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
+        const episode = this.#histories.input(request);
+        return this.#request(invocationId, { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() });
+    }
+
+    /** The instance finished: the worker drops its history with the next episode message. */
+    endEpisodes(instanceId: string): void {
+        this.#histories.forget(instanceId);
+    }
+
+    #request(invocationId: string, message: HostMessage): Promise<InvocationResponse> {
+        if (this.#exit) return Promise.reject(new WorkerExitedError(`the worker process (pid ${this.pid}) has exited`));
         return new Promise((resolve, reject) => {
             this.#pending.set(invocationId, { resolve, reject });
-            this.#send({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata });
+            this.#send(message);
         });
     }
 

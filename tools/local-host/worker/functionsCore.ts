@@ -1,4 +1,5 @@
 import { invokeFunction } from './invoke';
+import { HistoryCache, HistorySender, type EpisodeRequest } from './episodes';
 import type { InvocationInput } from './protocol';
 
 /**
@@ -100,6 +101,8 @@ export class FunctionsCore {
     readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
     programmingModel: ProgrammingModel | undefined;
     #log: LogSink;
+    #episodeSender = new HistorySender();
+    #episodeCache = new HistoryCache();
 
     constructor(log: LogSink = () => undefined) {
         this.#log = log;
@@ -129,6 +132,17 @@ export class FunctionsCore {
     /** Invokes a registered function in this process (see invoke.ts). */
     invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
         return invokeFunction(this, functionName, input);
+    }
+
+    /** An orchestrator episode in this process: the same history bookkeeping as across the worker's channel, without the channel. */
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const input = this.#episodeSender.input(request);
+        this.#episodeCache.forget(this.#episodeSender.takeForgotten());
+        return this.invoke(functionName, { inputData: this.#episodeCache.inputData(input) });
+    }
+
+    endEpisodes(instanceId: string): void {
+        this.#episodeSender.forget(instanceId);
     }
 
     registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {

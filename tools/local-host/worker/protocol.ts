@@ -1,3 +1,4 @@
+import type { EpisodeInput } from './episodes';
 import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData } from './functionsCore';
 
 /**
@@ -29,6 +30,12 @@ export interface SerializedError {
 
 export type HostMessage =
     | ({ type: 'invoke'; invocationId: string; functionName: string } & Omit<InvocationInput, 'invocationId'>)
+    /**
+     * An orchestrator invocation: the worker builds the trigger from the history it holds for the
+     * instance plus what is new (see episodes.ts), so a running orchestration's history crosses once.
+     * `forget`: instances that finished.
+     */
+    | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }
     /** Run the app's appTerminate hooks, then exit. */
     | { type: 'terminate' };
 
@@ -57,4 +64,30 @@ export function deserializeError(error: SerializedError): Error {
     err.name = error.name;
     err.stack = error.stack ?? `${error.name}: ${error.message}`;
     return err;
+}
+
+/**
+ * The channel carries JSON (Node's default IPC serialization, faster than 'advanced' for these small
+ * messages); binary data (HTTP bodies, bytes bindings) crosses it as base64.
+ */
+export function toWire<T>(value: T): T {
+    return walk(value, (v) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : undefined)) as T;
+}
+
+export function fromWire<T>(value: T): T {
+    return walk(value, (v) => (isWireBytes(v) ? new Uint8Array(Buffer.from(v.$bytes, 'base64')) : undefined)) as T;
+}
+
+function isWireBytes(value: object): value is { $bytes: string } {
+    return typeof (value as { $bytes?: unknown }).$bytes === 'string' && Object.keys(value).length === 1;
+}
+
+function walk(value: unknown, replace: (value: object) => unknown): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    const replaced = replace(value);
+    if (replaced !== undefined) return replaced;
+    if (Array.isArray(value)) return value.map((item) => walk(item, replace));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = walk(item, replace);
+    return out;
 }

@@ -1,8 +1,9 @@
 import * as inspector from 'node:inspector';
 import { Worker } from 'node:worker_threads';
+import { HistoryCache } from './episodes';
 import type { FunctionsCore, LogLevel } from './functionsCore';
 import { loadBundle } from './loadBundle';
-import { serializeError, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
+import { fromWire, serializeError, toWire, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
 
 /**
  * The worker process: loads the app, provides `@azure/functions-core` and invokes functions for the
@@ -12,6 +13,7 @@ import { serializeError, type HostMessage, type WorkerMessage, type WorkerStart 
 const send = (message: WorkerMessage): void => void process.send?.(message);
 const log = (level: LogLevel, category: 'user' | 'system', message: string): void => send({ type: 'log', level, category, message });
 const running = new Map<string, string>();
+const histories = new HistoryCache();
 let lastInvoked: string | undefined;
 
 /** Which function the app code that failed belongs to, as far as the worker can tell. */
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
         return;
     }
     const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({ metadata, triggerName, trigger }));
-    process.on('message', (message: HostMessage) => void handle(core, message));
+    process.on('message', (message: HostMessage) => void handle(core, fromWire(message)));
     send({ type: 'loaded', functions, debuggerUrl });
 }
 
@@ -55,12 +57,14 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
         await core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch((err: Error) => log('error', 'system', `appTerminate hook failed: ${err?.stack ?? err}`));
         process.exit(0);
     }
-    const { invocationId, functionName, inputData, triggerMetadata } = message;
+    const { invocationId, functionName } = message;
     running.set(invocationId, functionName);
     lastInvoked = functionName;
     try {
+        if (message.type === 'episode') histories.forget(message.forget);
+        const { inputData, triggerMetadata } = message.type === 'episode' ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined } : message;
         const response = await core.invoke(functionName, { invocationId, inputData, triggerMetadata });
-        send({ type: 'response', invocationId, response });
+        send({ type: 'response', invocationId, response: toWire(response) });
     } catch (err) {
         send({ type: 'failure', invocationId, error: serializeError(err) });
     } finally {
