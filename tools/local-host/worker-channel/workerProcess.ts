@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { InvocationResponse, LogSink } from '../worker/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker/episodes';
-import { deserializeError, fromWire, toWire, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
+import { deserializeError, fromWire, Outbox, toWire, unbatch, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
 
 /** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
 export class WorkerExitedError extends Error {
@@ -35,6 +35,8 @@ export class WorkerProcess {
     #exit?: WorkerExit;
     #stopping?: string;
     #histories = new HistorySender();
+    #outbox = new Outbox<HostMessage>((message) => this.#write(message));
+    #onLoad?: (message: WorkerMessage) => void;
 
     constructor(script: string, start: WorkerStart, log: LogSink) {
         this.#child = fork(script, [], {
@@ -46,10 +48,13 @@ export class WorkerProcess {
             process.stderr.write(chunk);
             this.#stderr = (this.#stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
         });
-        this.#child.on('message', (message: WorkerMessage) => {
-            if (message.type === 'log') log(message.level, message.category, message.message);
-            else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(fromWire(message.response));
-            else if (message.type === 'failure') this.#settle(message.invocationId)?.reject(deserializeError(message.error));
+        this.#child.on('message', (received: WorkerMessage | Batch<WorkerMessage>) => {
+            for (const message of unbatch(received)) {
+                if (message.type === 'log') log(message.level, message.category, message.message);
+                else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(fromWire(message.response));
+                else if (message.type === 'failure') this.#settle(message.invocationId)?.reject(deserializeError(message.error));
+                else this.#onLoad?.(message);
+            }
         });
         this.exited = new Promise((resolve) => {
             this.#child.once('exit', (code, signal) => {
@@ -79,13 +84,10 @@ export class WorkerProcess {
     /** Resolves with the app's functions once it is loaded; rejects with the app's load error. */
     loaded(): Promise<{ functions: FunctionInfo[]; debuggerUrl?: string }> {
         return new Promise((resolve, reject) => {
-            const onMessage = (message: WorkerMessage): void => {
+            this.#onLoad = (message) => {
                 if (message.type === 'loaded') resolve(message);
                 else if (message.type === 'loadFailed') reject(deserializeError(message.error));
-                else return;
-                this.#child.off('message', onMessage);
             };
-            this.#child.on('message', onMessage);
             void this.exited.then((exit) => reject(new Error(`The worker process exited before the app loaded (${describeExit(exit)})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`)));
         });
     }
@@ -127,6 +129,10 @@ export class WorkerProcess {
     }
 
     #send(message: HostMessage): void {
+        this.#outbox.send(message);
+    }
+
+    #write(message: HostMessage | Batch<HostMessage>): void {
         if (this.#exit || !this.#child.connected) return;
         this.#child.send(message, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`));
     }

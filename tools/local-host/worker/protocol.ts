@@ -46,6 +46,36 @@ export type WorkerMessage =
     | { type: 'failure'; invocationId: string; error: SerializedError }
     | { type: 'log'; level: LogLevel; category: 'user' | 'system'; message: string };
 
+/** Several messages as one write: what one side sends in the same turn of its event loop. */
+export interface Batch<T> {
+    type: 'batch';
+    messages: T[];
+}
+
+/**
+ * Sends the messages of one turn of the event loop together: one write and one wake-up of the other
+ * side instead of one each (a fan-out's thousand activity invocations, and their results, cross in a
+ * few batches). Order is kept.
+ */
+export class Outbox<T> {
+    #queue: T[] = [];
+
+    constructor(private readonly write: (message: T | Batch<T>) => void) {}
+
+    send(message: T): void {
+        if (this.#queue.push(message) === 1) queueMicrotask(() => this.flush());
+    }
+
+    flush(): void {
+        const messages = this.#queue.splice(0);
+        if (messages.length > 0) this.write(messages.length === 1 ? messages[0] : { type: 'batch', messages });
+    }
+}
+
+export function unbatch<T extends { type: string }>(message: T | Batch<T>): T[] {
+    return message.type === 'batch' ? (message as Batch<T>).messages : [message as T];
+}
+
 /** What the worker is started with (its environment variable DURABLE_LOCAL_WORKER, as JSON). */
 export interface WorkerStart {
     bundle: string;

@@ -3,14 +3,15 @@ import { Worker } from 'node:worker_threads';
 import { HistoryCache } from './episodes';
 import type { FunctionsCore, LogLevel } from './functionsCore';
 import { loadBundle } from './loadBundle';
-import { fromWire, serializeError, toWire, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
+import { fromWire, Outbox, serializeError, toWire, unbatch, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
 
 /**
  * The worker process: loads the app, provides `@azure/functions-core` and invokes functions for the
  * host, as the Node worker does for the Functions host (azure-functions-nodejs-worker). Only app
  * code runs here; the host owns HTTP, the engine, timers and the store.
  */
-const send = (message: WorkerMessage): void => void process.send?.(message);
+const outbox = new Outbox<WorkerMessage>((message) => void process.send?.(message));
+const send = (message: WorkerMessage): void => outbox.send(message);
 const log = (level: LogLevel, category: 'user' | 'system', message: string): void => send({ type: 'log', level, category, message });
 const running = new Map<string, string>();
 const histories = new HistoryCache();
@@ -27,6 +28,7 @@ function blame(): string {
 // and ends the worker with exit code 1; the host restarts it. The host itself never sees app code fail.
 process.on('uncaughtException', (err: Error) => {
     log('error', 'system', `Worker uncaught exception${blame()}: ${err?.stack ?? String(err)}`);
+    outbox.flush();
     process.exit(1);
 });
 // Ctrl-C reaches the whole process group: the host decides when the worker stops (after appTerminate hooks).
@@ -43,18 +45,20 @@ async function main(): Promise<void> {
         core = await loadBundle(start.bundle, start.appDir, log);
     } catch (err) {
         send({ type: 'loadFailed', error: serializeError(err) });
+        outbox.flush();
         process.exitCode = 1;
         process.disconnect?.();
         return;
     }
     const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({ metadata, triggerName, trigger }));
-    process.on('message', (message: HostMessage) => void handle(core, fromWire(message)));
+    process.on('message', (message: HostMessage | Batch<HostMessage>) => unbatch(message).forEach((m) => void handle(core, fromWire(m))));
     send({ type: 'loaded', functions, debuggerUrl });
 }
 
 async function handle(core: FunctionsCore, message: HostMessage): Promise<void> {
     if (message.type === 'terminate') {
         await core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch((err: Error) => log('error', 'system', `appTerminate hook failed: ${err?.stack ?? err}`));
+        outbox.flush();
         process.exit(0);
     }
     const { invocationId, functionName } = message;
@@ -91,5 +95,6 @@ function watchParent(): void {
 
 main().catch((err: Error) => {
     send({ type: 'loadFailed', error: serializeError(err) });
+    outbox.flush();
     process.exit(1);
 });
