@@ -59,6 +59,12 @@ export function parseFlags(argv: string[], cwd: string): Flags {
 }
 
 /** `workerScript`: the compiled worker entry (worker/workerMain.ts), which runs the app in its own process. */
+/** An address this host answers on from this machine, as a URL host (a wildcard listen address answers on 127.0.0.1). */
+export function loopbackAddress(listenHost: string): string {
+    if (['0.0.0.0', '::', 'localhost', ''].includes(listenHost)) return '127.0.0.1';
+    return listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+}
+
 export async function main(argv: string[], workerScript: string): Promise<void> {
     const flags = parseFlags(argv, process.cwd());
     const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
@@ -73,13 +79,14 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const engine = new Engine(functions, new FileStore(flags.data), { log, defaultVersion });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
+    const rpcOrigin = (): string => `http://${loopbackAddress(flags.host)}:${port}`;
     const routes = functionRoutes(functions);
     const extras = localExtensions({ functions, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
     const handlers = [
         handleDashboard,
         ...extras.handlers,
         durableApi({ engine, taskHubName }),
-        functionsHandler({ functions, routes, routePrefix, taskHubName, origin, log }),
+        functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcOrigin, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host);

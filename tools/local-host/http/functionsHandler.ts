@@ -13,6 +13,8 @@ export interface FunctionsHandlerOptions {
     taskHubName: string;
     /** The origin the durable client's URLs use (http://localhost:<port>). */
     origin: () => string;
+    /** The loopback origin the durable client calls the host on (no name lookup). */
+    rpcOrigin: () => string;
     log: (message: string) => void;
 }
 
@@ -44,7 +46,7 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
         const bindings = options.functions.registrations.get(hit.route.functionName)!.metadata.bindings;
         for (const [name, binding] of Object.entries(bindings)) {
             if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName)) };
+                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, 'Storage', options.rpcOrigin())) };
             }
         }
         const started = Date.now();
