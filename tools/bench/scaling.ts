@@ -47,17 +47,17 @@ export async function measureScaling(repoRoot: string, sizes: typeof SCALING_SIZ
             for (const n of sizes[kind]) {
                 const runs = n === Math.max(...sizes[kind]) ? 1 : REPEATS;
                 step(`scaling: ${kind} of ${n} activities, host then floor${runs > 1 ? `, ${runs} times` : ''}`);
-                const host: number[] = [];
+                const hostSeconds: number[] = [];
                 const floorSeconds: number[] = [];
                 for (let i = 0; i < runs; i++) {
                     const [h, f] = [await onHost(kind, n), await floor.run(kind, n)];
                     for (const [where, output] of [['host', h.output], ['floor', f.output]] as const) {
                         if (output !== expectedSum(n)) throw new Error(`${kind}(${n}) on the ${where} returned ${JSON.stringify(output)}, expected ${expectedSum(n)}`);
                     }
-                    host.push(h.seconds);
+                    hostSeconds.push(h.seconds);
                     floorSeconds.push(f.seconds);
                 }
-                figures[kind].push({ n, seconds: median(host), floorSeconds: median(floorSeconds) });
+                figures[kind].push({ n, seconds: median(hostSeconds), floorSeconds: median(floorSeconds) });
             }
         }
     } finally {
