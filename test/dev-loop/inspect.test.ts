@@ -6,8 +6,9 @@ import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from 
 import { generatedPositionFor, type RawSourceMap } from '../support/sourceMap';
 
 /**
- * `npm start -- --inspect`: a debugger sets a breakpoint in app/src/functions/hello.ts the way an
- * editor does (through the source map of the bundle the host runs) and the activity stops there.
+ * `npm start -- --inspect`: the inspector is the worker's (the process the app runs in). A debugger
+ * sets a breakpoint in app/src/functions/hello.ts the way an editor does (through the source map of
+ * the bundle the worker runs) and the activity stops there, while the host keeps answering.
  */
 const HELLO_TS = 'app/src/functions/hello.ts';
 let host: LocalHost;
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 interface ScriptParsed { scriptId: string; url: string; sourceMapURL?: string }
 
-it('stops at a breakpoint in hello.ts with city = Seattle, then the orchestration completes', async () => {
+it('stops at a breakpoint in hello.ts with city = Seattle while the starter, the status URL and the dashboard answer; then the orchestration completes', async () => {
     const scripts: ScriptParsed[] = [];
     cdp.on((method, params) => {
         if (method === 'Debugger.scriptParsed') scripts.push(params as unknown as ScriptParsed);
@@ -47,11 +48,19 @@ it('stops at a breakpoint in hello.ts with city = Seattle, then the orchestratio
     const started = httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
     const { callFrames } = (await paused) as { callFrames: { callFrameId: string; location: { scriptId: string; lineNumber: number } }[] };
     expect(callFrames[0].location).toMatchObject({ scriptId: mapped.script.scriptId, lineNumber: position.lineNumber });
+    // The worker sits at the breakpoint; the host is another process and goes on serving.
+    const accepted = await started;
+    expect(accepted.status).toBe(202);
+    const statusWhilePaused = await httpJson('GET', accepted.body.statusQueryGetUri);
+    // 202 + Running: the status API's answer for an instance still running (as the extension's HttpApiHandler).
+    expect(statusWhilePaused).toMatchObject({ status: 202, body: { runtimeStatus: 'Running' } });
+    const dashboard = await fetch(`${host.url}/runtime/webhooks/durabletask/dashboard/`);
+    expect(dashboard.status).toBe(200);
     const city = await cdp.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: callFrames[0].callFrameId, expression: 'city' });
     expect(city.result.value).toBe('Seattle');
 
     await cdp.send('Debugger.removeBreakpoint', { breakpointId });
     await cdp.send('Debugger.resume');
-    const status = await pollStatus((await started).body.statusQueryGetUri);
+    const status = await pollStatus(accepted.body.statusQueryGetUri);
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Seattle', 'Hello Tokyo', 'Hello London'] });
 });

@@ -19,7 +19,7 @@ const signal = (op: string, input?: unknown) => newRequest(op, input === undefin
 
 function scheduler(store: EntityStore = new MemoryEntityStore()) {
     const delivered: ResponseDelivery[] = [];
-    const entities = new EntityScheduler({ core: mockHarness.core, store, deliverResponse: (d) => void delivered.push(d) });
+    const entities = new EntityScheduler({ functions: mockHarness.core, store, deliverResponse: (d) => void delivered.push(d) });
     return { entities, delivered, store };
 }
 

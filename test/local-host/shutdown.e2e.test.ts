@@ -31,12 +31,13 @@ async function waitForOutput(host: LocalHost, pattern: RegExp): Promise<void> {
 }
 
 describe('host process', () => {
-    it('logs a promise rejection nobody handles and keeps serving; Ctrl-C stops it at once while an activity never finishes', async () => {
+    it('a promise rejection nobody handles ends the worker (as in Azure), not the host; Ctrl-C stops it at once while an activity never finishes', async () => {
         const host = await startLocalHost({ app: STUCK_APP });
         try {
             const leak = await httpJson('POST', `${host.url}/api/leakRejection`);
             expect(leak).toMatchObject({ status: 200, text: 'answered' });
-            await waitForOutput(host, /Unhandled promise rejection \(the host keeps running\): Error: a rejection nobody handles/);
+            await waitForOutput(host, /Worker uncaught exception \(after function 'leakRejection' ran\): Error: a rejection nobody handles/);
+            await waitForOutput(host, /Worker process restarted/);
 
             const api = `${host.url}/runtime/webhooks/durabletask`;
             const started = await httpJson('POST', `${api}/orchestrators/waitsForever/stuck-1`);

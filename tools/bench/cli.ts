@@ -6,12 +6,22 @@ import { measureLatency } from './latency';
 import { measureLoad } from './loadTime';
 import { measurePackages } from './packages';
 import { formatTable, goalRows, machine, type BenchFigures } from './report';
+import { measureRestart } from './restart';
+import { measureScaling, SCALING_SIZES } from './scaling';
 
-const USAGE = 'Usage: npm run bench [-- --runs <hello runs, ≥100>] [--load-runs <processes per variant, ≥10>]';
+const USAGE = 'Usage: npm run bench [-- --runs <hello runs, ≥100>] [--load-runs <processes per variant, ≥10>] [--quick (smaller scaling cases and 1,000 instead of 10,000 hellos, to try it out)]';
 
-export function parseArgs(argv: string[]): { runs: number; loadRuns: number } {
-    const options = { runs: 100, loadRuns: 15 };
+/** --quick: a quarter of each scaling size and 1,000 hellos for the restart case (the README's table is from a full run). */
+const QUICK = { sequence: [25, 100, 400], fanOut: [250, 1000, 4000], restartHellos: 1000 };
+
+export function parseArgs(argv: string[]): { runs: number; loadRuns: number; quick: boolean } {
+    const options = { runs: 100, loadRuns: 15, quick: false };
     for (let i = 0; i < argv.length; i += 2) {
+        if (argv[i] === '--quick') {
+            options.quick = true;
+            i--;
+            continue;
+        }
         const [flag, value] = [argv[i], Number(argv[i + 1])];
         const key = flag === '--runs' ? 'runs' : flag === '--load-runs' ? 'loadRuns' : undefined;
         const min = key === 'runs' ? 100 : 10;
@@ -22,7 +32,7 @@ export function parseArgs(argv: string[]): { runs: number; loadRuns: number } {
 }
 
 export async function main(argv: string[], repoRoot: string, probeScript: string): Promise<void> {
-    const { runs, loadRuns } = parseArgs(argv);
+    const { runs, loadRuns, quick } = parseArgs(argv);
     const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
     step('compiling the app (tsc -p app)');
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', path.join(repoRoot, 'app')], { stdio: 'inherit' });
@@ -38,6 +48,9 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
     } finally {
         await host.stop();
     }
+    step('timing the scaling cases on the host and on their floor');
+    const scaling = await measureScaling(repoRoot, quick ? QUICK : SCALING_SIZES, step);
+    const { restartWith10kInstancesSeconds, ...restart } = await measureRestart(repoRoot, quick ? QUICK.restartHellos : 10_000, step);
     const figures: BenchFigures = {
         ...packages,
         loadRatio: load.loadRatio,
@@ -45,6 +58,9 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
         bundledLoadMedianMs: load.bundledMedianMs,
         unbundledLoadMedianMs: load.unbundledMedianMs,
         loadRuns: load.runs,
+        scaling,
+        restartWith10kInstancesSeconds,
+        restart,
         machine: machine(),
         date: new Date().toISOString(),
     };

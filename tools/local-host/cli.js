@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of `npm start`: bundles the host's TypeScript with esbuild (fast, no tsc step) and runs it.
+// The worker (the process the app runs in) is bundled beside it; the host forks it.
 'use strict';
 const path = require('node:path');
 
@@ -10,10 +11,12 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 const { compileTs } = require('../compileTs');
 
 // Written atomically by compileTs: hosts started at the same time (parallel tests) never load a half-written file.
-const outfile = compileTs(path.join(__dirname, 'main.ts'), 'host.js', { outDir: path.join(__dirname, 'dist'), sourcemap: true });
+const outDir = path.join(__dirname, 'dist');
+const worker = compileTs(path.join(__dirname, 'worker', 'workerMain.ts'), 'worker.js', { outDir, sourcemap: true });
+const outfile = compileTs(path.join(__dirname, 'main.ts'), 'host.js', { outDir, sourcemap: true });
 process.setSourceMapsEnabled(true);
 require(outfile)
-    .main(process.argv.slice(2))
+    .main(process.argv.slice(2), worker)
     .catch((err) => {
         process.stderr.write(`local-host: ${err && err.message ? err.message : err}\n`);
         process.exit(1);

@@ -8,10 +8,11 @@ import type { FunctionRoute } from './http/functionRoutes';
 import { sendError } from './http/respond';
 import type { RequestHandler } from './http/server';
 import { TimerTriggers } from './timers/timerTriggers';
-import { logSinkTo, type FunctionsCore } from './worker/functionsCore';
+import { logSinkTo } from './worker/functionsCore';
+import type { AppFunctions } from './worker-channel/appFunctions';
 
 export interface LocalExtensionsOptions {
-    core: FunctionsCore;
+    functions: AppFunctions;
     engine: Engine;
     dataDir: string;
     taskHubName: string;
@@ -39,17 +40,17 @@ function notServedHandler(routes: FunctionRoute[], notServed: NotServed[], route
  * timer triggers, and the check of bindings it cannot serve.
  */
 export function localExtensions(options: LocalExtensionsOptions) {
-    const { core, engine, log } = options;
+    const { functions, engine, log } = options;
     const logSink = logSinkTo(log);
-    const support = bindingSupport(core);
-    const timers = new TimerTriggers(core, { log: logSink, skip: new Set(support.notServed.map((n) => n.functionName)) });
+    const support = bindingSupport(functions);
+    const timers = new TimerTriggers(functions, { log: logSink, skip: new Set(support.notServed.map((n) => n.functionName)) });
     const notServed = [...support.notServed, ...timers.problems.map((p) => ({ functionName: p.functionName, reason: `its schedule cannot be used: ${p.reason}` }))];
     const entities = attachEntities(engine, new FileEntityStore(options.dataDir), logSink);
     return {
         entities,
         notServed,
         /** Handlers to put before the core's Durable API and functions handlers. */
-        handlers: [entityRoutes({ core, entities, taskHubName: options.taskHubName }), notServedHandler(options.routes, notServed, options.routePrefix)],
+        handlers: [entityRoutes({ functions, entities, taskHubName: options.taskHubName }), notServedHandler(options.routes, notServed, options.routePrefix)],
         /** Lines for the start-up banner. */
         banner(): string {
             if (notServed.length === 0) return '';

@@ -9,7 +9,6 @@ import { functionRoutes } from './http/functionRoutes';
 import { functionsHandler } from './http/functionsHandler';
 import { createHostServer, listen } from './http/server';
 import { dashboardLine, handleDashboard } from './dashboard/serve';
-import { DEFAULT_INSPECTOR_PORT, openInspector } from './dev/inspect';
 import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
 import { logUnhandledRejections, stopOnSignals } from './processPolicy';
@@ -17,6 +16,8 @@ import { startupBanner } from './startupBanner';
 import { lockDataDir } from './store/dataDirLock';
 import { FileStore } from './store/fileStore';
 import { logSinkTo } from './worker/functionsCore';
+
+export const DEFAULT_INSPECTOR_PORT = 9229;
 
 interface Flags {
     port: number;
@@ -57,46 +58,54 @@ export function parseFlags(argv: string[], cwd: string): Flags {
     return { ...flags, app: path.resolve(cwd, flags.app), data: path.resolve(cwd, flags.data) };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** `workerScript`: the compiled worker entry (worker/workerMain.ts), which runs the app in its own process. */
+/** An address this host answers on from this machine, as a URL host (a wildcard listen address answers on 127.0.0.1). */
+export function loopbackAddress(listenHost: string): string {
+    if (['0.0.0.0', '::', 'localhost', ''].includes(listenHost)) return '127.0.0.1';
+    return listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+}
+
+export async function main(argv: string[], workerScript: string): Promise<void> {
     const flags = parseFlags(argv, process.cwd());
     const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
     const appLog = logSinkTo(log);
     logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
     lockDataDir(flags.data);
-    // Before the app loads, so a debugger can stop in its top-level code too.
-    const debuggerUrl = flags.inspect === undefined ? undefined : openInspector(flags.inspect);
     const buildDir = path.join(flags.data, 'build');
-    const app = await loadApp(flags.app, buildDir, appLog);
+    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog });
+    const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix } = hostSettings(app.hostJson);
-    const engine = new Engine(app.core, new FileStore(flags.data), { log, defaultVersion });
+    const engine = new Engine(functions, new FileStore(flags.data), { log, defaultVersion });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
-    const routes = functionRoutes(app.core);
-    const extras = localExtensions({ core: app.core, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
+    const rpcOrigin = (): string => `http://${loopbackAddress(flags.host)}:${port}`;
+    const routes = functionRoutes(functions);
+    const extras = localExtensions({ functions, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
     const handlers = [
         handleDashboard,
         ...extras.handlers,
         durableApi({ engine, taskHubName }),
-        functionsHandler({ core: app.core, routes, routePrefix, taskHubName, origin, log }),
+        functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcOrigin, log }),
     ];
-    const server = createHostServer(handlers, functionIndex(app.core, routes, routePrefix, origin), log);
+    const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host);
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
     const resumed = await engine.recover();
     extras.start();
-    const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log, appLog }) : undefined;
+    const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log }) : undefined;
     // Before the banner: whoever waits for "Host listening" may press Ctrl-C right away.
     stopOnSignals(async () => {
         stopWatch?.();
         server.close();
         server.closeAllConnections();
-        await app.core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch(() => undefined);
+        // The worker runs the app's appTerminate hooks, then exits.
+        await functions.close();
         await extras.stop();
         await engine.close();
     }, log);
     const banner = startupBanner({
-        core: app.core,
+        functions,
         routes,
         routePrefix,
         origin: origin(),
@@ -104,7 +113,8 @@ export async function main(argv: string[]): Promise<void> {
         taskHubName,
         extensionsBanner: extras.banner(),
         dashboardLine: await dashboardLine(origin()),
-        debuggerUrl,
+        debuggerUrl: functions.debuggerUrl,
+        timeout: app.timeout,
         watching: stopWatch !== undefined,
         appDir: flags.app,
         entries: app.entries,

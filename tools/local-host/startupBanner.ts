@@ -1,10 +1,11 @@
 import type { AppEntries } from './app-loading/resolveEntries';
 import { functionUrl } from './http/functionIndex';
 import type { FunctionRoute } from './http/functionRoutes';
-import type { FunctionsCore } from './worker/functionsCore';
+import type { AppFunctions } from './worker-channel/appFunctions';
+import type { FunctionTimeout } from './worker-channel/functionTimeout';
 
 export interface StartupFacts {
-    core: FunctionsCore;
+    functions: AppFunctions;
     routes: FunctionRoute[];
     routePrefix: string;
     origin: string;
@@ -14,6 +15,7 @@ export interface StartupFacts {
     extensionsBanner: string;
     dashboardLine: string;
     debuggerUrl?: string;
+    timeout: FunctionTimeout;
     watching: boolean;
     appDir: string;
     entries: AppEntries;
@@ -27,7 +29,7 @@ const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']
 /** What the host prints once it listens, laid out like Core Tools' `func start`. */
 export function startupBanner(facts: StartupFacts): string {
     const functionLines = ['', 'Functions:', ''];
-    for (const registration of facts.core.registrations.values()) {
+    for (const registration of facts.functions.registrations.values()) {
         const name = registration.metadata.name;
         const route = facts.routes.find((r) => r.functionName === name);
         const url = route && functionUrl(facts.origin, facts.routePrefix, route);
@@ -43,10 +45,14 @@ export function startupBanner(facts: StartupFacts): string {
         `Durable HTTP API: ${facts.origin}/runtime/webhooks/durabletask (task hub ${facts.taskHubName})`,
         facts.dashboardLine,
         ...(facts.debuggerUrl
-            ? [`Debugger: ${facts.debuggerUrl} (attach VS Code or chrome://inspect; breakpoints in the app's .ts files work)`]
+            ? [
+                  `Debugger: ${facts.debuggerUrl} (the worker process; attach VS Code or chrome://inspect; breakpoints in the app's .ts files work)`,
+                  `functionTimeout (${facts.timeout.text}) is not enforced while debugging, as the Functions host does with a debugger attached`,
+              ]
             : []),
         ...(facts.watching ? [`Watching ${facts.appDir} for changes: saved files rebuild and reload the app`] : []),
         appLine,
+        `Worker: the app runs in its own process; functionTimeout ${facts.timeout.ms === undefined ? 'unbounded' : facts.timeout.text}`,
         `Host listening on port ${facts.port}`,
         'Press Ctrl+C to stop.',
         '',

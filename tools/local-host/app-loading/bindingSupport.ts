@@ -1,4 +1,5 @@
-import type { FunctionsCore, RpcBindingInfo } from '../worker/functionsCore';
+import type { RpcBindingInfo } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 
 /** Binding types the local host implements, and what it does with each. */
 const SERVED_TRIGGERS = new Set(['httpTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger', 'timerTrigger']);
@@ -42,10 +43,10 @@ function direction(binding: RpcBindingInfo): string {
  * trigger and every other binding are implemented here; otherwise it is listed with the reason
  * instead of failing at invocation (or at start-up) time.
  */
-export function bindingSupport(core: FunctionsCore): { served: string[]; notServed: NotServed[] } {
+export function bindingSupport(functions: AppFunctions): { served: string[]; notServed: NotServed[] } {
     const served: string[] = [];
     const notServed: NotServed[] = [];
-    for (const registration of core.registrations.values()) {
+    for (const registration of functions.registrations.values()) {
         const problems: string[] = [];
         for (const [name, binding] of Object.entries(registration.metadata.bindings)) {
             const type = String(binding.type ?? '');

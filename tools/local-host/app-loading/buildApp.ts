@@ -3,17 +3,17 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { AppEntries } from './resolveEntries';
+import { CORE_MODULE } from '../worker/loadBundle';
 import { tscRequireImports, usesTscRequireImports } from './tscImports';
 
-export const CORE_MODULE = '@azure/functions-core';
 
 /**
  * Bundles the app's own files into one CommonJS file with a source map (breakpoints in the TS
  * sources work). Packages stay external, resolved from the app folder to absolute paths, so the app
  * shares one `@azure/functions` and `durable-functions` with nothing else, as in the worker.
  */
-export async function buildApp(entries: AppEntries, outDir: string): Promise<string> {
-    const outfile = path.join(outDir, 'app.js');
+export async function buildApp(entries: AppEntries, outDir: string, fileName = 'app.js'): Promise<string> {
+    const outfile = path.join(outDir, fileName);
     const contents = entries.files.map((file) => `require(${JSON.stringify(file)});`).join('\n');
     const built = await build({
         stdin: { contents, resolveDir: entries.appDir, sourcefile: 'durable-local-entry.js', loader: 'js' },

@@ -1,33 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import Module from 'node:module';
 import * as path from 'node:path';
-import { FunctionsCore, type LogSink } from '../worker/functionsCore';
-import { buildApp, CORE_MODULE } from './buildApp';
+import type { LogSink } from '../worker/functionsCore';
+import { parseFunctionTimeout, type FunctionTimeout } from '../worker-channel/functionTimeout';
+import { WorkerHost } from '../worker-channel/workerHost';
+import { buildApp } from './buildApp';
 import { resolveEntries, type AppEntries } from './resolveEntries';
 
 export interface LoadedApp {
-    core: FunctionsCore;
+    /** The app's functions, served by its worker process. */
+    functions: WorkerHost;
     entries: AppEntries;
     bundle: string;
     hostJson: Record<string, unknown>;
-    /** Require-cache keys loading the app added (its bundle and package instances): a reload replaces them. */
-    appModules?: string[];
+    timeout: FunctionTimeout;
 }
 
-type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
-
-/** Serves `require('@azure/functions-core')` the way the Node worker does (the module exists only in the worker). */
-export function provideFunctionsCore(core: FunctionsCore): () => void {
-    const moduleApi = Module as unknown as { _load: ModuleLoad };
-    const original = moduleApi._load;
-    const api = core.api;
-    moduleApi._load = function (request, parent, isMain) {
-        if (request === CORE_MODULE) return api;
-        return original.call(this, request, parent, isMain);
-    };
-    return () => {
-        moduleApi._load = original;
-    };
+export interface LoadOptions {
+    /** The compiled worker entry. */
+    workerScript: string;
+    inspectPort?: number;
+    log: LogSink;
 }
 
 /** Applies local.settings.json `Values` to the environment without overriding what is already set (as Core Tools). */
@@ -45,22 +37,19 @@ export function applyLocalSettings(appDir: string): string[] {
     return applied;
 }
 
-/** Builds the app, loads it with our `@azure/functions-core` and runs its appStart hooks. */
-export async function loadApp(appDir: string, buildDir: string, log: LogSink): Promise<LoadedApp> {
+/**
+ * Builds the app (esbuild, in the host) and starts its worker process, which loads the build with
+ * our `@azure/functions-core` and runs its appStart hooks. The settings reach the worker through its
+ * environment, as app settings do in Azure.
+ */
+export async function loadApp(appDir: string, buildDir: string, options: LoadOptions): Promise<LoadedApp> {
     const entries = resolveEntries(appDir);
     const bundle = await buildApp(entries, buildDir);
-    const core = new FunctionsCore(log);
-    provideFunctionsCore(core);
     applyLocalSettings(appDir);
-    delete require.cache[bundle];
-    const cachedBefore = new Set(Object.keys(require.cache));
-    require(bundle);
-    const appModules = Object.keys(require.cache).filter((key) => !cachedBefore.has(key));
-    if (!core.programmingModel) {
-        throw new Error(`The app in ${appDir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`);
-    }
-    await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appDir });
     const hostFile = path.join(appDir, 'host.json');
     const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
-    return { core, entries, bundle, hostJson, appModules };
+    const timeout = parseFunctionTimeout(hostJson.functionTimeout);
+    const functions = new WorkerHost({ script: options.workerScript, appDir, timeout, inspectPort: options.inspectPort, log: options.log });
+    await functions.start(bundle);
+    return { functions, entries, bundle, hostJson, timeout };
 }

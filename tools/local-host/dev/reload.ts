@@ -1,8 +1,8 @@
 import type { BuildFailure } from 'esbuild';
+import * as path from 'node:path';
 import { buildApp } from '../app-loading/buildApp';
-import { provideFunctionsCore, type LoadedApp } from '../app-loading/loadApp';
+import type { LoadedApp } from '../app-loading/loadApp';
 import { resolveEntries } from '../app-loading/resolveEntries';
-import { FunctionsCore, type LogSink } from '../worker/functionsCore';
 
 export interface ReloadResult {
     functions: string[];
@@ -12,48 +12,26 @@ export interface ReloadResult {
 }
 
 /**
- * Rebuilds the app and swaps its functions into the running host, as a deployment swaps the worker
- * in Azure: the engine, the store and running orchestrations stay; their next replay runs the new
- * code. The new code loads with fresh instances of its packages (`@azure/functions` registers once
- * per instance) into a fresh core first, so a build or load error leaves the last good build serving.
+ * Rebuilds the app and starts a new worker process on the build, as a deployment restarts the worker
+ * in Azure: clean module state, while the engine, the store and running orchestrations stay (their
+ * next replay runs the new code). A build or load error leaves the last good worker serving.
  */
-export async function reloadApp(live: LoadedApp, buildDir: string, log: LogSink): Promise<ReloadResult> {
+export async function reloadApp(live: LoadedApp, buildDir: string): Promise<ReloadResult> {
     const started = Date.now();
     const entries = resolveEntries(live.entries.appDir);
+    // Never over the build the serving worker was started on: a worker restarted later must find it whole.
+    const fileName = path.basename(live.bundle) === 'app.js' ? 'app.next.js' : 'app.js';
     let bundle: string;
     try {
-        bundle = await buildApp(entries, buildDir);
+        bundle = await buildApp(entries, buildDir, fileName);
     } catch (err) {
         throw new Error(formatBuildError(err));
     }
     const buildMs = Date.now() - started;
-    const fresh = new FunctionsCore(log);
-    for (const key of [bundle, ...(live.appModules ?? [])]) delete require.cache[key];
-    const restore = provideFunctionsCore(fresh);
-    const cachedBefore = new Set(Object.keys(require.cache));
-    try {
-        require(bundle);
-    } finally {
-        restore();
-    }
-    const modules = Object.keys(require.cache).filter((key) => !cachedBefore.has(key));
-    if (!fresh.programmingModel) throw new Error('The app registered no programming model: does it still use @azure/functions v4?');
-    const before = [...live.core.registrations.keys()];
-    await live.core.runHooks('appTerminate', { hookData: {}, appHookData: {} });
-    transplant(fresh, live.core);
+    const { added, removed } = await live.functions.reload(bundle);
     live.entries = entries;
-    live.appModules = modules;
-    await live.core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: entries.appDir });
-    const after = [...live.core.registrations.keys()];
-    return { functions: after, added: after.filter((n) => !before.includes(n)), removed: before.filter((n) => !after.includes(n)), buildMs };
-}
-
-/** Everything the host reads from the core object it holds (engine, HTTP routes) moves to the new code. */
-function transplant(from: FunctionsCore, to: FunctionsCore): void {
-    to.registrations.clear();
-    for (const [name, registration] of from.registrations) to.registrations.set(name, registration);
-    for (const name of Object.keys(to.hooks) as (keyof FunctionsCore['hooks'])[]) to.hooks[name].splice(0, Infinity, ...from.hooks[name]);
-    to.programmingModel = from.programmingModel;
+    live.bundle = bundle;
+    return { functions: [...live.functions.registrations.keys()], added, removed, buildMs };
 }
 
 export function formatBuildError(err: unknown): string {

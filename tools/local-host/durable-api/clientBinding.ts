@@ -16,7 +16,12 @@ export interface DurableClientBindingData {
     httpBaseUrl: string;
 }
 
-export function durableClientBindingData(origin: string, taskHubName: string, connection = 'Storage'): DurableClientBindingData {
+/**
+ * `rpcOrigin`: where the client's own calls go. The extension serves them on a loopback address
+ * (`rpcBaseUrl` = http://127.0.0.1:17071/durabletask/, DurableTaskOptions.LocalRpcEndpointEnabled in
+ * azure-functions-durable-extension); the URLs handed to callers keep the public origin.
+ */
+export function durableClientBindingData(origin: string, taskHubName: string, connection = 'Storage', rpcOrigin = origin): DurableClientBindingData {
     const baseUrl = `${origin}${WEBHOOK_PATH}`;
     const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=${encodeURIComponent(connection)}`;
     const instance = `${baseUrl}/instances/${INSTANCE_ID_PLACEHOLDER}`;
@@ -39,7 +44,7 @@ export function durableClientBindingData(origin: string, taskHubName: string, co
         },
         baseUrl,
         requiredQueryStringParameters: query,
-        rpcBaseUrl: `${baseUrl}/`,
+        rpcBaseUrl: `${rpcOrigin}${WEBHOOK_PATH}/`,
         httpBaseUrl: baseUrl,
     };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findEntityFunction } from '../engine/entities/batch';
 import type { EntityScheduler } from '../engine/entities/entityScheduler';
-import type { FunctionsCore } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 import { HttpError, readBody, sendJson } from '../http/respond';
 import { WEBHOOK_PATH } from './clientBinding';
 import { CONTINUATION_HEADER, parseTop } from './query';
@@ -14,7 +14,7 @@ const INVALID_KEY_CHARS = new Set(['/', '\\', '#', '?']);
 const invalidKey = (key: string): boolean => [...key].some((c) => INVALID_KEY_CHARS.has(c) || c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 
 export interface EntityRoutesOptions {
-    core: FunctionsCore;
+    functions: AppFunctions;
     entities: EntityScheduler;
     taskHubName: string;
 }
@@ -39,7 +39,7 @@ function date(query: URLSearchParams, name: string): Date | undefined {
  * (op "delete") signals and answers 202.
  */
 export function entityRoutes(options: EntityRoutesOptions) {
-    const { core, entities, taskHubName } = options;
+    const { functions, entities, taskHubName } = options;
     return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
         const prefix = `${WEBHOOK_PATH}/entities`;
         if (!url.pathname.toLowerCase().startsWith(prefix)) return false;
@@ -77,7 +77,7 @@ export function entityRoutes(options: EntityRoutesOptions) {
         if (!name || key === undefined) throw new HttpError(400, `Signal an entity at ${prefix}/{entityName}/{entityKey}?op={operation}.`);
         if (invalidKey(key)) throw new HttpError(400, 'Entity keys must not contain /, \\, #, ?, or control characters.');
         if (foreignHub) throw new HttpError(404, `Task hub '${foreignHub}' is not served by this host (it serves '${taskHubName}').`);
-        if (!findEntityFunction(core, name)) {
+        if (!findEntityFunction(functions, name)) {
             throw new HttpError(400, `The function '${name}' doesn't exist, is disabled, or is not an entity function.`);
         }
         const operation = method === 'DELETE' ? 'delete' : (url.searchParams.get('op') ?? '');

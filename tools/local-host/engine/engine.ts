@@ -1,4 +1,4 @@
-import type { FunctionsCore } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 import { isTerminal, type InstanceRecord, type Store } from '../store/store';
 import { EpisodeLoop } from './episodeLoop';
 import { EngineError } from './errors';
@@ -34,7 +34,7 @@ export class Engine implements WorkHost {
     #episodes = new EpisodeLoop(this);
 
     constructor(
-        readonly core: FunctionsCore,
+        readonly functions: AppFunctions,
         readonly store: Store,
         options: EngineOptions = {},
     ) {
@@ -64,7 +64,7 @@ export class Engine implements WorkHost {
     }
 
     isOrchestrator(name: string): boolean {
-        return this.core.registrations.get(name)?.trigger.type === 'orchestrationTrigger';
+        return this.functions.registrations.get(name)?.trigger.type === 'orchestrationTrigger';
     }
 
     async start(
@@ -75,7 +75,7 @@ export class Engine implements WorkHost {
         version = this.defaultVersion,
     ): Promise<InstanceRecord> {
         if (!this.isOrchestrator(name)) {
-            const known = [...this.core.registrations.keys()].filter((n) => this.isOrchestrator(n));
+            const known = [...this.functions.registrations.keys()].filter((n) => this.isOrchestrator(n));
             const problem = `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`;
             throw new EngineError('bad-request', `${problem} Orchestrators: ${known.join(', ') || 'none'}.`);
         }

@@ -1,5 +1,5 @@
-import type { FunctionsCore } from '../worker/functionsCore';
-import { invokeOrchestrator, type OrchestratorState } from '../worker/triggers';
+import type { AppFunctions } from '../worker-channel/appFunctions';
+import { invokeOrchestrator, type OrchestratorState } from '../worker-channel/triggers';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { ReplayShim, type ShimResult } from './replayShim';
 import type { InstanceRecord } from '../store/store';
@@ -17,26 +17,29 @@ export type EpisodeResult =
  * Invokes the orchestrator over its history plus the new events, then replays its actions to find
  * the new work, as one DurableTask episode does.
  */
-export async function runEpisode(core: FunctionsCore, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
-    const past = record.history.map((e) => ({ ...e, IsPlayed: true }));
-    const history = [...past, ...newEvents];
-    const outcome = await invokeOrchestrator(core, record.name, {
-        history,
-        input: record.input === undefined ? undefined : JSON.parse(record.input),
-        instanceId: record.instanceId,
-        isReplaying: past.length > 0,
-        parentInstanceId: record.parent?.instanceId ?? null,
-        upperSchemaVersion: SCHEMA_VERSION_V3,
-        longRunningTimerIntervalDuration: TIMER_SETTINGS.longRunningTimerIntervalDuration,
-        maximumShortTimerDuration: TIMER_SETTINGS.maximumShortTimerDuration,
-        defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+export async function runEpisode(functions: AppFunctions, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
+    const outcome = await invokeOrchestrator(functions, record.name, {
+        executionId: record.executionId,
+        history: record.history,
+        newEvents,
+        fields: {
+            input: record.input === undefined ? undefined : JSON.parse(record.input),
+            instanceId: record.instanceId,
+            parentInstanceId: record.parent?.instanceId ?? null,
+            upperSchemaVersion: SCHEMA_VERSION_V3,
+            longRunningTimerIntervalDuration: TIMER_SETTINGS.longRunningTimerIntervalDuration,
+            maximumShortTimerDuration: TIMER_SETTINGS.maximumShortTimerDuration,
+            defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+        },
     });
+    const history = [...record.history, ...newEvents];
     if (!outcome.ok) return { kind: 'failed', error: outcome.error, state: outcome.state };
     const { state } = outcome;
     let shim: ShimResult;
     try {
         shim = new ReplayShim(record.instanceId, { maximumMs: TIMER_SETTINGS.maximumMs, intervalMs: TIMER_SETTINGS.intervalMs }).run(state.actions ?? [], history, state.schemaVersion);
     } catch (err) {
+        functions.endEpisodes(record.instanceId);
         return { kind: 'failed', error: err as Error, state };
     }
     if (state.isDone && shim.continueAsNew) return { kind: 'continueAsNew', shim, state, input: shim.continueAsNew.input };

@@ -1,4 +1,5 @@
 import type { InstanceRecord, Store } from '../store/store';
+import { isInterruption } from '../worker-channel/appFunctions';
 import { executionCompleted, failureOutput, runEpisode } from './episode';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
@@ -81,6 +82,7 @@ export class EpisodeLoop {
             const reason = (terminated.Input as string | undefined) ?? JSON.stringify('');
             return this.#finish(record, newEvents, 'Terminated', reason);
         }
+        const statusBefore = record.runtimeStatus;
         for (const message of messages) {
             if (message.EventType === EventType.ExecutionSuspended) record.runtimeStatus = 'Suspended';
             if (message.EventType === EventType.ExecutionResumed) record.runtimeStatus = 'Running';
@@ -89,7 +91,15 @@ export class EpisodeLoop {
         if (record.runtimeStatus === 'Suspended' || messages.every((e) => CONTROL_EVENTS.has(e.EventType))) {
             return this.#commit(record, [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)]);
         }
-        const result = await runEpisode(this.host.core, record, newEvents);
+        const result = await runEpisode(this.host.functions, record, newEvents);
+        if (result.kind === 'failed' && isInterruption(result.error)) {
+            // As the extension aborts the session on a runtime failure or timeout (the messages go back on the
+            // queue): nothing is committed and the episode runs again once a worker is back.
+            this.host.log(`Orchestration '${record.name}' (${record.instanceId}) was interrupted: ${result.error.message}; replaying it again.`);
+            record.inbox.unshift(...messages);
+            record.runtimeStatus = statusBefore;
+            return true;
+        }
         if (result.state?.customStatus !== undefined) record.customStatus = JSON.stringify(result.state.customStatus);
         if (result.kind === 'failed') {
             this.host.log(`Orchestration '${record.name}' (${record.instanceId}) failed: ${result.error.message}`);

@@ -1,11 +1,13 @@
-import type { FunctionsCore } from '../worker/functionsCore';
-import { invokeActivity } from '../worker/triggers';
+import type { AppFunctions } from '../worker-channel/appFunctions';
+import { FunctionTimeoutError } from '../worker-channel/functionTimeout';
+import { invokeActivity } from '../worker-channel/triggers';
+import { WorkerExitedError } from '../worker-channel/workerProcess';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import type { InstanceRecord } from '../store/store';
 
 /** What scheduled work needs from the engine. */
 export interface WorkHost {
-    readonly core: FunctionsCore;
+    readonly functions: AppFunctions;
     now(): Date;
     /** Adds a message to an instance's inbox (ignored if the execution moved on). */
     deliver(instanceId: string, executionId: string, event: HistoryEvent): void;
@@ -17,7 +19,12 @@ export type WorkHandler = (host: WorkHost, record: InstanceRecord, scheduled: Hi
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Runs scheduled activities concurrently, at most once at a time per task. */
+/**
+ * Runs scheduled activities concurrently, at most once at a time per task. An activity interrupted
+ * by its worker going away (exit, crash, restart) runs again once a worker is back: the Durable
+ * extension aborts the work item on a runtime failure and the message is delivered again
+ * (FunctionExecutionHelper.ExecuteActivityFunction → SessionAbortedException), so activities run at least once.
+ */
 export class ActivityRunner {
     #inFlight = new Set<string>();
     get active(): number {
@@ -30,19 +37,37 @@ export class ActivityRunner {
         this.#inFlight.add(key);
         const { instanceId, executionId } = record;
         const name = String(scheduled.Name);
-        invokeActivity(host.core, name, scheduled.Input as string | undefined)
-            .then(
+        const attempt = (): Promise<HistoryEvent> =>
+            invokeActivity(host.functions, name, scheduled.Input as string | undefined).then(
                 (result) => historyEvent(EventType.TaskCompleted, host.now(), { TaskScheduledId: scheduled.EventId, Result: result }),
                 (err: unknown) => {
-                    host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) failed: ${(err as Error)?.message ?? err}`);
-                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failureFields(err) });
+                    if (err instanceof WorkerExitedError) {
+                        // The message was never completed: delivered again, as the extension's queue does (at-least-once).
+                        host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) was interrupted: ${err.message}; running it again.`);
+                        return attempt();
+                    }
+                    const failure = activityFailure(name, err);
+                    host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) failed: ${(failure as Error)?.message ?? failure}`);
+                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failureFields(failure) });
                 },
-            )
-            .then((event) => {
-                this.#inFlight.delete(key);
-                host.deliver(instanceId, executionId, event);
-            });
+            );
+        void attempt().then((event) => {
+            this.#inFlight.delete(key);
+            host.deliver(instanceId, executionId, event);
+        });
     }
+}
+
+/**
+ * A timeout fails the activity with the host's message, as TaskActivityShim does (FunctionTimeoutError:
+ * "Activity function '<name>' failed: Timeout value of ... was exceeded by function: Functions.<name>";
+ * azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/Listener/TaskActivityShim.cs).
+ */
+function activityFailure(name: string, err: unknown): unknown {
+    if (!(err instanceof FunctionTimeoutError)) return err;
+    const failure = new Error(`Activity function '${name}' failed: ${err.message}`);
+    failure.name = err.name;
+    return failure;
 }
 
 /** Durable timers: in-memory timeouts re-armed from history on start-up. */

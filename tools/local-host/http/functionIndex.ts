@@ -1,4 +1,4 @@
-import type { FunctionsCore } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 import type { FunctionRoute } from './functionRoutes';
 
 /** The URL an HTTP function answers at. */
@@ -11,13 +11,13 @@ export function functionUrl(origin: string, routePrefix: string, route: Function
  * `routes` is read on each call, so a reload (which replaces its items) shows at once.
  */
 export function functionIndex(
-    core: FunctionsCore,
+    functions: AppFunctions,
     routes: FunctionRoute[],
     routePrefix: string,
     origin: () => string,
 ): () => unknown {
     return () => ({
-        functions: [...core.registrations.values()].map((registration) => {
+        functions: [...functions.registrations.values()].map((registration) => {
             const name = registration.metadata.name;
             const route = routes.find((r) => r.functionName === name);
             const http = route ? { methods: route.methods ?? ['*'], url: functionUrl(origin(), routePrefix, route) } : {};

@@ -1,4 +1,5 @@
-import type { FunctionsCore, RpcBindingInfo } from '../worker/functionsCore';
+import type { RpcBindingInfo } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 
 export interface FunctionRoute {
     functionName: string;
@@ -11,9 +12,9 @@ export interface FunctionRoute {
 const ALL_METHODS = undefined;
 
 /** HTTP routes of the app's httpTrigger functions: `{name}`, `{name?}`, `{name:constraint}`, `{*rest}` as in ASP.NET routing. */
-export function functionRoutes(core: FunctionsCore): FunctionRoute[] {
+export function functionRoutes(functions: AppFunctions): FunctionRoute[] {
     const routes: FunctionRoute[] = [];
-    for (const registration of core.registrations.values()) {
+    for (const registration of functions.registrations.values()) {
         const trigger = registration.trigger as RpcBindingInfo & { route?: string; methods?: string[]; authLevel?: string };
         if (trigger.type !== 'httpTrigger') continue;
         const template = (trigger.route ?? registration.metadata.name).replace(/^\/+|\/+$/g, '');

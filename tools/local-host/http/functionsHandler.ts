@@ -1,17 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { durableClientBindingData } from '../durable-api/clientBinding';
-import type { FunctionsCore, RpcTypedData } from '../worker/functionsCore';
-import { invokeHttp } from '../worker/triggers';
+import type { RpcTypedData } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
+import { invokeHttp } from '../worker-channel/triggers';
 import type { FunctionRoute } from './functionRoutes';
 import { HttpError, readBody, sendError } from './respond';
 
 export interface FunctionsHandlerOptions {
-    core: FunctionsCore;
+    functions: AppFunctions;
     routes: FunctionRoute[];
     routePrefix: string;
     taskHubName: string;
     /** The origin the durable client's URLs use (http://localhost:<port>). */
     origin: () => string;
+    /** The loopback origin the durable client calls the host on (no name lookup). */
+    rpcOrigin: () => string;
     log: (message: string) => void;
 }
 
@@ -40,16 +43,16 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
         const query: Record<string, string> = {};
         url.searchParams.forEach((value, key) => (query[key] = value));
         const extraInputs: Record<string, RpcTypedData> = {};
-        const bindings = options.core.registrations.get(hit.route.functionName)!.metadata.bindings;
+        const bindings = options.functions.registrations.get(hit.route.functionName)!.metadata.bindings;
         for (const [name, binding] of Object.entries(bindings)) {
             if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName)) };
+                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, 'Storage', options.rpcOrigin())) };
             }
         }
         const started = Date.now();
         try {
             const result = await invokeHttp(
-                options.core,
+                options.functions,
                 hit.route.functionName,
                 { method, url: url.href, headers, query, params: hit.params ?? {}, body: body.length > 0 ? { bytes: body } : undefined },
                 extraInputs,

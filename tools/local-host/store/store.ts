@@ -22,8 +22,9 @@ export interface InstanceRecord {
 }
 
 /**
- * Where instances live. Implementations must make `save` atomic per instance (a crash leaves either
- * the previous or the new record, never a torn one) and keep saves of one instance in order.
+ * Where instances live. `save` resolves once the record's state (or a newer one) is durable; saves of
+ * one instance stay in order; a crash at any point leaves every resolved save readable by `loadAll`.
+ * A store may move a finished instance's history out of memory (reading it back on access).
  */
 export interface Store {
     loadAll(): Promise<InstanceRecord[]>;
@@ -33,6 +34,16 @@ export interface Store {
     close(): Promise<void>;
 }
 
-export function isTerminal(record: InstanceRecord): boolean {
+/** Keeps instances in memory only (tests, and the bench's floor: the engine without any I/O). */
+export class MemoryStore implements Store {
+    async loadAll(): Promise<InstanceRecord[]> {
+        return [];
+    }
+    async save(): Promise<void> {}
+    async delete(): Promise<void> {}
+    async close(): Promise<void> {}
+}
+
+export function isTerminal(record: Pick<InstanceRecord, 'runtimeStatus'>): boolean {
     return TERMINAL_STATUSES.includes(record.runtimeStatus);
 }

@@ -1,5 +1,5 @@
-import type { FunctionsCore, LogSink } from '../worker/functionsCore';
-import { invokeFunction } from '../worker/invoke';
+import type { LogSink } from '../worker/functionsCore';
+import type { AppFunctions } from '../worker-channel/appFunctions';
 import { parseSchedule, type Schedule } from './ncrontab';
 
 export interface TimerTriggerOptions {
@@ -32,16 +32,16 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export class TimerTriggers {
     readonly #timers: TimerState[] = [];
     readonly problems: { functionName: string; reason: string }[] = [];
-    readonly #core: FunctionsCore;
+    readonly #functions: AppFunctions;
     readonly #log: LogSink;
     readonly #now: () => Date;
     #stopped = false;
 
-    constructor(core: FunctionsCore, options: TimerTriggerOptions = {}) {
-        this.#core = core;
+    constructor(functions: AppFunctions, options: TimerTriggerOptions = {}) {
+        this.#functions = functions;
         this.#log = options.log ?? (() => undefined);
         this.#now = options.now ?? (() => new Date());
-        for (const [name, registration] of core.registrations) {
+        for (const [name, registration] of functions.registrations) {
             if (registration.trigger.type !== 'timerTrigger' || options.skip?.has(name)) continue;
             try {
                 const schedule = parseSchedule(String(registration.trigger.schedule ?? ''), options.env);
@@ -88,7 +88,7 @@ export class TimerTriggers {
         };
         timer.last = now;
         try {
-            await invokeFunction(this.#core, timer.functionName, { inputData: { [timer.triggerName]: { json: JSON.stringify(payload) } } }, this.#log);
+            await this.#functions.invoke(timer.functionName, { inputData: { [timer.triggerName]: { json: JSON.stringify(payload) } } });
         } catch (error) {
             this.#log('error', 'system', `Timer function "${timer.functionName}" failed: ${error instanceof Error ? error.message : String(error)}`);
         }

@@ -1,3 +1,7 @@
+import { invokeFunction } from './invoke';
+import { HistoryCache, HistorySender, type EpisodeRequest } from './episodes';
+import type { InvocationInput } from './protocol';
+
 /**
  * The `@azure/functions-core` module as the Node worker provides it to an app: the app's
  * `@azure/functions` library registers functions and its programming model here. The real module
@@ -91,11 +95,14 @@ export class Disposable {
     }
 }
 
+/** In the worker: the registry the app fills and the programming model that invokes its functions. */
 export class FunctionsCore {
     readonly registrations = new Map<string, Registration>();
     readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
     programmingModel: ProgrammingModel | undefined;
     #log: LogSink;
+    #episodeSender = new HistorySender();
+    #episodeCache = new HistoryCache();
 
     constructor(log: LogSink = () => undefined) {
         this.#log = log;
@@ -120,6 +127,22 @@ export class FunctionsCore {
     /** The host's log, where the worker sends the app's `context.log` lines and its own. */
     log(level: LogLevel, category: 'user' | 'system', message: string): void {
         this.#log(level, category, message);
+    }
+
+    /** Invokes a registered function in this process (see invoke.ts). */
+    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
+        return invokeFunction(this, functionName, input);
+    }
+
+    /** An orchestrator episode in this process: the same history bookkeeping as across the worker's channel, without the channel. */
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const input = this.#episodeSender.input(request);
+        this.#episodeCache.forget(this.#episodeSender.takeForgotten());
+        return this.invoke(functionName, { inputData: this.#episodeCache.inputData(input) });
+    }
+
+    endEpisodes(instanceId: string): void {
+        this.#episodeSender.forget(instanceId);
     }
 
     registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {

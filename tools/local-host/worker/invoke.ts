@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionsCore, InvocationResponse, LogSink, RpcTypedData } from './functionsCore';
+import type { InvocationInput } from './protocol';
 
-export interface InvocationInput {
-    /** Binding name → data, as the host sends `inputData` (the trigger's binding included). */
-    inputData: Record<string, RpcTypedData>;
-    triggerMetadata?: Record<string, RpcTypedData>;
-    invocationId?: string;
-}
+export type { InvocationInput };
 
 /**
  * Invokes one registered function the way the Node worker does: through the app's programming model

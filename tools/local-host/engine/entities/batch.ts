@@ -1,5 +1,5 @@
-import type { FunctionsCore, LogSink } from '../../worker/functionsCore';
-import { fromTypedData, invokeFunction } from '../../worker/invoke';
+import { fromTypedData } from '../../worker/invoke';
+import { isInterruption, type AppFunctions } from '../../worker-channel/appFunctions';
 import type { EntityId } from './entityId';
 import type { EntityRequest, EntityResponse } from './messages';
 
@@ -30,16 +30,16 @@ interface OutOfProcResult {
 }
 
 /** Finds the registered entity function for an entity name (Functions names are case-insensitive). */
-export function findEntityFunction(core: FunctionsCore, entityName: string): string | undefined {
+export function findEntityFunction(functions: AppFunctions, entityName: string): string | undefined {
     const wanted = entityName.toLowerCase();
-    for (const [name, registration] of core.registrations) {
+    for (const [name, registration] of functions.registrations) {
         if (name.toLowerCase() === wanted && registration.trigger.type === 'entityTrigger') return name;
     }
     return undefined;
 }
 
-export function entityFunctionNames(core: FunctionsCore): string[] {
-    return [...core.registrations.values()].filter((r) => r.trigger.type === 'entityTrigger').map((r) => r.metadata.name);
+export function entityFunctionNames(functions: AppFunctions): string[] {
+    return [...functions.registrations.values()].filter((r) => r.trigger.type === 'entityTrigger').map((r) => r.metadata.name);
 }
 
 function failAll(snapshot: EntitySnapshot, requests: EntityRequest[], message: string): BatchOutcome {
@@ -55,18 +55,17 @@ function failAll(snapshot: EntitySnapshot, requests: EntityRequest[], message: s
  * whole (or answers malformed results) every operation fails and the state is left as it was.
  */
 export async function executeEntityBatch(
-    core: FunctionsCore,
+    functions: AppFunctions,
     entity: EntityId,
     snapshot: EntitySnapshot,
     requests: EntityRequest[],
-    log: LogSink = () => undefined,
 ): Promise<BatchOutcome> {
-    const functionName = findEntityFunction(core, entity.name);
+    const functionName = findEntityFunction(functions, entity.name);
     if (!functionName) {
-        const known = entityFunctionNames(core);
+        const known = entityFunctionNames(functions);
         return failAll(snapshot, requests, `The entity "${entity.name}" does not exist: no function with an entityTrigger has that name (entities: ${known.join(', ') || 'none'}).`);
     }
-    const registration = core.registrations.get(functionName)!;
+    const registration = functions.registrations.get(functionName)!;
     const trigger = {
         self: { name: entity.name, key: entity.key },
         exists: snapshot.exists,
@@ -75,9 +74,11 @@ export async function executeEntityBatch(
     };
     let result: OutOfProcResult;
     try {
-        const response = await invokeFunction(core, functionName, { inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } } }, log);
+        const response = await functions.invoke(functionName, { inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } } });
         result = (fromTypedData(response.returnValue) ?? {}) as OutOfProcResult;
     } catch (error) {
+        // The batch is processed again once a worker is back (nothing was committed).
+        if (isInterruption(error)) throw error;
         return failAll(snapshot, requests, `Entity function "${functionName}" failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const results = Array.isArray(result.results) ? result.results : [];

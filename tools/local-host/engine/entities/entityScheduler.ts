@@ -1,4 +1,5 @@
-import type { FunctionsCore, LogSink } from '../../worker/functionsCore';
+import type { LogSink } from '../../worker/functionsCore';
+import type { AppFunctions } from '../../worker-channel/appFunctions';
 import { executeEntityBatch } from './batch';
 import { type EntityId, parseSchedulerId, schedulerId } from './entityId';
 import type { EntityRecord, EntityStore, OutboxMessage } from './entityStore';
@@ -12,7 +13,7 @@ export interface ResponseDelivery {
 }
 
 export interface EntitySchedulerOptions {
-    core: FunctionsCore;
+    functions: AppFunctions;
     store: EntityStore;
     /** Hands an operation's response to the calling orchestration (must ignore a repeated requestId). */
     deliverResponse: (delivery: ResponseDelivery) => Promise<void> | void;
@@ -114,7 +115,7 @@ export class EntityScheduler {
     }
 
     async #drain(id: string): Promise<void> {
-        const { store, core, maxBatchSize, log } = this.#options;
+        const { store, functions, maxBatchSize } = this.#options;
         for (;;) {
             const record = store.read(id);
             if (!record) return;
@@ -127,7 +128,7 @@ export class EntityScheduler {
                 return;
             }
             const batch = record.pending.slice(0, maxBatchSize);
-            const outcome = await executeEntityBatch(core, parseSchedulerId(id), { exists: record.exists, state: record.state }, batch, log);
+            const outcome = await executeEntityBatch(functions, parseSchedulerId(id), { exists: record.exists, state: record.state }, batch);
             const after = store.read(id) ?? record;
             after.pending = after.pending.slice(batch.length);
             after.exists = outcome.exists;

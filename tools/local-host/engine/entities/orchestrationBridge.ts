@@ -102,8 +102,8 @@ export function resendUnansweredRequests(engine: Engine, entities: EntitySchedul
 
 /** Wires entities into an engine: actions, work hand-over and responses. Call `recoverEntities` after `engine.recover()`. */
 export function attachEntities(engine: Engine, store: EntityStore, log?: LogSink): EntityScheduler {
-    registerEntityActions((name) => findEntityFunction(engine.core, name) !== undefined);
-    const entities = new EntityScheduler({ core: engine.core, store, deliverResponse: responseDelivery(engine), log, now: engine.now });
+    registerEntityActions((name) => findEntityFunction(engine.functions, name) !== undefined);
+    const entities = new EntityScheduler({ functions: engine.functions, store, deliverResponse: responseDelivery(engine), log, now: engine.now });
     connectEntities(engine, entities);
     return entities;
 }

@@ -1,18 +1,8 @@
-import type { FunctionsCore, RpcHttpData, RpcTypedData } from './functionsCore';
-import { fromTypedData, invokeFunction } from './invoke';
+import type { RpcHttpData, RpcTypedData } from '../worker/functionsCore';
+import { fromTypedData } from '../worker/invoke';
+import type { EpisodeRequest } from '../worker/episodes';
+import type { AppFunctions } from './appFunctions';
 
-/** What the Durable extension sends as the orchestration trigger (OutOfProcOrchestrationShim / RemoteOrchestratorContext). */
-export interface OrchestrationTriggerData {
-    history: unknown[];
-    input: unknown;
-    instanceId: string;
-    isReplaying: boolean;
-    parentInstanceId: string | null;
-    upperSchemaVersion: number;
-    longRunningTimerIntervalDuration: string;
-    maximumShortTimerDuration: string;
-    defaultHttpAsyncRequestSleepTimeMillseconds: number;
-}
 
 /** The state an orchestrator episode returns (durable-functions OrchestratorState). */
 export interface OrchestratorState {
@@ -29,23 +19,31 @@ export type OrchestratorOutcome = { ok: true; state: OrchestratorState } | { ok:
 
 const OUT_OF_PROC_DATA = '\n\n$OutOfProcData$:';
 
-export function triggerName(core: FunctionsCore, functionName: string, triggerType: string): string {
-    const registration = core.registrations.get(functionName);
+export function triggerName(functions: AppFunctions, functionName: string, triggerType: string): string {
+    const registration = functions.registrations.get(functionName);
     if (!registration || registration.trigger.type !== triggerType) {
-        const known = [...core.registrations.values()].filter((r) => r.trigger.type === triggerType).map((r) => r.metadata.name);
+        const known = [...functions.registrations.values()].filter((r) => r.trigger.type === triggerType).map((r) => r.metadata.name);
         throw new Error(`The function '${functionName}' doesn't exist, is disabled, or is not a${/^[aeiou]/i.test(triggerType) ? 'n' : ''} ${triggerType} function. Known: ${known.join(', ') || 'none'}.`);
     }
     return registration.triggerName;
 }
 
 /**
- * Runs one orchestrator episode. A failing orchestrator makes the invocation throw an
- * OrchestrationFailureError whose message carries the OrchestratorState after `$OutOfProcData$:`.
+ * Runs one orchestrator episode with the trigger the Durable extension sends (OutOfProcOrchestrationShim /
+ * RemoteOrchestratorContext: `{ history, input, instanceId, isReplaying, ... }`, built by worker/episodes.ts).
+ * A failing orchestrator makes the invocation throw an OrchestrationFailureError whose message carries
+ * the OrchestratorState after `$OutOfProcData$:`.
  */
-export async function invokeOrchestrator(core: FunctionsCore, functionName: string, trigger: OrchestrationTriggerData): Promise<OrchestratorOutcome> {
+export async function invokeOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
+    const outcome = await runOrchestrator(functions, functionName, episode);
+    if (!outcome.ok || outcome.state.isDone) functions.endEpisodes(episode.fields.instanceId);
+    return outcome;
+}
+
+async function runOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
     try {
-        const name = triggerName(core, functionName, 'orchestrationTrigger');
-        const response = await invokeFunction(core, functionName, { inputData: { [name]: { json: JSON.stringify(trigger) } } });
+        const name = triggerName(functions, functionName, 'orchestrationTrigger');
+        const response = await functions.invokeEpisode(functionName, { ...episode, triggerName: name });
         return { ok: true, state: fromTypedData(response.returnValue) as OrchestratorState };
     } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
@@ -59,10 +57,10 @@ export async function invokeOrchestrator(core: FunctionsCore, functionName: stri
 }
 
 /** Runs an activity with its JSON input; resolves to the JSON text of its result. */
-export async function invokeActivity(core: FunctionsCore, functionName: string, inputJson: string | undefined): Promise<string> {
-    const name = triggerName(core, functionName, 'activityTrigger');
-    const response = await invokeFunction(core, functionName, { inputData: { [name]: { json: inputJson ?? 'null' } } });
-    reportUndeliveredOutputs(core, functionName, response.outputData ?? []);
+export async function invokeActivity(functions: AppFunctions, functionName: string, inputJson: string | undefined): Promise<string> {
+    const name = triggerName(functions, functionName, 'activityTrigger');
+    const response = await functions.invoke(functionName, { inputData: { [name]: { json: inputJson ?? 'null' } } });
+    reportUndeliveredOutputs(functions, functionName, response.outputData ?? []);
     const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
     return JSON.stringify(fromTypedData(output) ?? null);
 }
@@ -72,14 +70,14 @@ export async function invokeActivity(core: FunctionsCore, functionName: string, 
  * still runs so the orchestration gets its result as in Azure, and what it set there is logged rather
  * than dropped silently (the samples' SMS challenge code, for one).
  */
-function reportUndeliveredOutputs(core: FunctionsCore, functionName: string, outputData: { name: string; data: RpcTypedData | null | undefined }[]): void {
-    const bindings = core.registrations.get(functionName)?.metadata.bindings ?? {};
+function reportUndeliveredOutputs(functions: AppFunctions, functionName: string, outputData: { name: string; data: RpcTypedData | null | undefined }[]): void {
+    const bindings = functions.registrations.get(functionName)?.metadata.bindings ?? {};
     for (const { name, data } of outputData) {
         if (name === '$return' || data == null) continue;
         const value = fromTypedData(data);
         const shown = Buffer.isBuffer(value) ? `${value.length} bytes` : JSON.stringify(value);
         const preview = shown.length > 300 ? `${shown.slice(0, 300)}...` : shown;
-        core.log('warning', 'system', `Activity '${functionName}' set its '${bindings[name]?.type ?? name}' output, which is not delivered locally (it is in Azure): ${preview}`);
+        functions.log('warning', 'system', `Activity '${functionName}' set its '${bindings[name]?.type ?? name}' output, which is not delivered locally (it is in Azure): ${preview}`);
     }
 }
 
@@ -91,13 +89,13 @@ export interface HttpResult {
 }
 
 /** Invokes an HTTP-triggered function; `extraInputs` carries other input bindings (e.g. the durable client). */
-export async function invokeHttp(core: FunctionsCore, functionName: string, request: RpcHttpData, extraInputs: Record<string, RpcTypedData>): Promise<HttpResult> {
-    const name = triggerName(core, functionName, 'httpTrigger');
-    const response = await invokeFunction(core, functionName, {
+export async function invokeHttp(functions: AppFunctions, functionName: string, request: RpcHttpData, extraInputs: Record<string, RpcTypedData>): Promise<HttpResult> {
+    const name = triggerName(functions, functionName, 'httpTrigger');
+    const response = await functions.invoke(functionName, {
         inputData: { [name]: { http: request }, ...extraInputs },
         triggerMetadata: { Query: { json: JSON.stringify(request.query ?? {}) }, Headers: { json: JSON.stringify(request.headers ?? {}) } },
     });
-    const bindings = core.registrations.get(functionName)!.metadata.bindings;
+    const bindings = functions.registrations.get(functionName)!.metadata.bindings;
     const httpOutput = Object.keys(bindings).find((key) => bindings[key].type === 'http' && bindings[key].direction === 'out') ?? '$return';
     const data = response.outputData?.find((o) => o.name === httpOutput)?.data ?? response.returnValue;
     const http = data?.http;

@@ -1,0 +1,54 @@
+import * as path from 'node:path';
+import { createFloor } from './floor';
+import { runToCompletion } from './helloClient';
+import { startHostProcess } from './hostProcess';
+
+export interface ScalingPoint {
+    n: number;
+    seconds: number;
+    floorSeconds: number;
+}
+
+export interface ScalingFigures {
+    sequence: ScalingPoint[];
+    fanOut: ScalingPoint[];
+}
+
+export const SCALING_SIZES = { sequence: [100, 400, 1600], fanOut: [1000, 4000, 16000] };
+/** Both sides notice completion by polling at the same interval. */
+export const POLL_MS = 5;
+
+/** 0 + 1 + ... + (n-1): what both orchestrations return (each step answers its index). */
+const expectedSum = (n: number): number => (n * (n - 1)) / 2;
+
+/**
+ * Each case on the host (HTTP start, Durable HTTP API status polls, worker process, store) and on
+ * the floor, one after the other for each n so machine noise hits both alike, after an untimed
+ * warm-up run of a tenth of the smallest n on both.
+ */
+export async function measureScaling(repoRoot: string, sizes: typeof SCALING_SIZES, step: (what: string) => void): Promise<ScalingFigures> {
+    const appDir = path.join(repoRoot, 'tools', 'bench', 'scaling-app');
+    const floor = await createFloor(appDir, path.join(repoRoot, 'dist', 'bench'), POLL_MS);
+    const host = await startHostProcess(repoRoot, { app: appDir });
+    const figures: ScalingFigures = { sequence: [], fanOut: [] };
+    try {
+        for (const kind of ['sequence', 'fanOut'] as const) {
+            // Untimed, on both: the first run of a kind pays for JIT compilation on either side.
+            const warmUp = Math.ceil(sizes[kind][0] / 10);
+            await runToCompletion(host.baseUrl, `/runtime/webhooks/durabletask/orchestrators/${kind}`, JSON.stringify(warmUp), POLL_MS, 60_000);
+            await floor.run(kind, warmUp);
+            for (const n of sizes[kind]) {
+                step(`scaling: ${kind} of ${n} activities, host then floor`);
+                const onHost = await runToCompletion(host.baseUrl, `/runtime/webhooks/durabletask/orchestrators/${kind}`, JSON.stringify(n), POLL_MS, 30 * 60_000);
+                const onFloor = await floor.run(kind, n);
+                for (const [where, output] of [['host', onHost.output], ['floor', onFloor.output]] as const) {
+                    if (output !== expectedSum(n)) throw new Error(`${kind}(${n}) on the ${where} returned ${JSON.stringify(output)}, expected ${expectedSum(n)}`);
+                }
+                figures[kind].push({ n, seconds: onHost.ms / 1000, floorSeconds: onFloor.seconds });
+            }
+        }
+    } finally {
+        await host.stop();
+    }
+    return figures;
+}

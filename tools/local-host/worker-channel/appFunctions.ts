@@ -1,0 +1,32 @@
+import type { InvocationResponse, LogLevel } from '../worker/functionsCore';
+import type { EpisodeRequest } from '../worker/episodes';
+import type { FunctionInfo, InvocationInput } from '../worker/protocol';
+import { FunctionTimeoutError } from './functionTimeout';
+import { WorkerExitedError } from './workerProcess';
+
+/**
+ * The app's functions as the host sees them: their registrations and a way to invoke them. The host
+ * serves them from a worker process (WorkerHost); the worker's own FunctionsCore serves them in
+ * process (unit tests, and the bench's floor).
+ */
+export interface AppFunctions {
+    readonly registrations: ReadonlyMap<string, FunctionInfo>;
+    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse>;
+    /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
+    /** The instance finished (or failed): what was kept for its episodes can go. */
+    endEpisodes(instanceId: string): void;
+    /** The host's log, where the app's `context.log` lines and the worker's own arrive. */
+    log(level: LogLevel, category: 'user' | 'system', message: string): void;
+}
+
+/**
+ * The invocation did not finish because its worker went away (an exit, a crash, a restart after a
+ * timeout) or it ran past functionTimeout. For orchestrator and entity work the Durable extension
+ * aborts the session and the messages are processed again (FunctionResultStatus.FunctionsRuntimeError /
+ * FunctionTimeoutError → SessionAbortedException in azure-functions-durable-extension
+ * src/WebJobs.Extensions.DurableTask/DurableTaskExtension.cs and TaskEntityShim.cs).
+ */
+export function isInterruption(err: unknown): boolean {
+    return err instanceof WorkerExitedError || err instanceof FunctionTimeoutError;
+}

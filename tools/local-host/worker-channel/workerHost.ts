@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { InvocationResponse, LogLevel, LogSink } from '../worker/functionsCore';
+import type { EpisodeRequest } from '../worker/episodes';
+import type { FunctionInfo, InvocationInput, WorkerStart } from '../worker/protocol';
+import type { AppFunctions } from './appFunctions';
+import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
+import { describeExit, WorkerProcess, type WorkerExit } from './workerProcess';
+
+export interface WorkerHostOptions {
+    /** The compiled worker entry (worker/workerMain.ts). */
+    script: string;
+    appDir: string;
+    timeout: FunctionTimeout;
+    /** Inspector port for the worker (`--inspect`); functionTimeout is not enforced while debugging. */
+    inspectPort?: number;
+    log: LogSink;
+}
+
+interface Launched {
+    worker: WorkerProcess;
+    functions: FunctionInfo[];
+}
+
+/** Delays before restarting a worker that exited unasked, by how many exits in a row preceded it. */
+export const RESTART_DELAYS_MS = [0, 250, 1000, 2000, 5000, 10_000];
+
+/**
+ * The app's functions, served by one worker process at a time, as the Functions host runs the Node
+ * worker. A worker that exits unasked (a crash, `process.exit`, an uncaught exception) is restarted
+ * after a growing delay, logged with its exit code and last stderr; so is one the host kills because
+ * an invocation exceeded functionTimeout. Its in-flight invocations fail with WorkerExitedError (the
+ * engine redelivers Durable work, as the extension does) and invocations made meanwhile wait for the
+ * new worker. A reload starts a new worker on a new build and retires the old one once it is idle.
+ * Restart policy after azure-functions-host src/WebJobs.Script/Workers/Rpc/FunctionRegistration/
+ * RpcFunctionInvocationDispatcher.cs (restart the channel on a worker error, with a wait between).
+ */
+export class WorkerHost implements AppFunctions {
+    /** One Map for the host's lifetime: HTTP routes and the engine keep reading it across reloads. */
+    readonly registrations = new Map<string, FunctionInfo>();
+    debuggerUrl: string | undefined;
+    #options: WorkerHostOptions;
+    #bundle = '';
+    #worker?: WorkerProcess;
+    #ready?: Promise<WorkerProcess>;
+    #exitsInARow = 0;
+    #closing = false;
+
+    constructor(options: WorkerHostOptions) {
+        this.#options = options;
+    }
+
+    log(level: LogLevel, category: 'user' | 'system', message: string): void {
+        this.#options.log(level, category, message);
+    }
+
+    /** Starts the first worker on `bundle`; rejects with the app's load error. */
+    async start(bundle: string): Promise<void> {
+        this.#bundle = bundle;
+        this.#use(await this.#launch(bundle));
+    }
+
+    /**
+     * Swaps in a worker on a new build (clean module state). The old worker serves until the new one
+     * has loaded, then finishes what it runs and exits; a load error leaves the old one serving.
+     */
+    async reload(bundle: string): Promise<{ added: string[]; removed: string[] }> {
+        const before = [...this.registrations.keys()];
+        // One inspector port: the old worker must let go of it first.
+        if (this.#options.inspectPort !== undefined && this.#options.inspectPort !== 0) await this.#retire(this.#worker);
+        const launched = await this.#launch(bundle);
+        const old = this.#worker;
+        this.#bundle = bundle;
+        this.#use(launched);
+        void this.#retire(old);
+        const after = [...this.registrations.keys()];
+        return { added: after.filter((n) => !before.includes(n)), removed: before.filter((n) => !after.includes(n)) };
+    }
+
+    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
+        const invocationId = input.invocationId ?? randomUUID();
+        return this.#run(functionName, invocationId, (worker) => worker.invoke(functionName, { ...input, invocationId }));
+    }
+
+    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const invocationId = randomUUID();
+        return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+    }
+
+    endEpisodes(instanceId: string): void {
+        this.#worker?.endEpisodes(instanceId);
+    }
+
+    /** One invocation on the current worker (waiting for one while it restarts), under functionTimeout. */
+    async #run(functionName: string, invocationId: string, send: (worker: WorkerProcess) => Promise<InvocationResponse>): Promise<InvocationResponse> {
+        const worker = await this.#current();
+        const { timeout, inspectPort } = this.#options;
+        const running = send(worker);
+        if (timeout.ms === undefined || inspectPort !== undefined) return running.then((r) => this.#succeeded(r));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+                this.#options.log('error', 'system', timeoutLogMessage(timeout, functionName, invocationId));
+                // The host cannot cancel JavaScript: as the Functions host restarts after a timeout, the worker is replaced.
+                worker.kill(`the worker was restarted after '${functionName}' exceeded functionTimeout (${timeout.text})`);
+                reject(new FunctionTimeoutError(timeout, functionName));
+            }, timeout.ms);
+        });
+        running.catch(() => undefined);
+        try {
+            return this.#succeeded(await Promise.race([running, timedOut]));
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    /** Runs the app's appTerminate hooks in the worker and lets it exit. */
+    async close(): Promise<void> {
+        this.#closing = true;
+        await this.#worker?.terminate();
+    }
+
+    #succeeded(response: InvocationResponse): InvocationResponse {
+        this.#exitsInARow = 0;
+        return response;
+    }
+
+    async #launch(bundle: string): Promise<Launched> {
+        const { script, appDir, inspectPort, log } = this.#options;
+        const start: WorkerStart = { bundle, appDir, inspectPort };
+        const worker = new WorkerProcess(script, start, log);
+        try {
+            const { functions, debuggerUrl } = await worker.loaded();
+            this.debuggerUrl = debuggerUrl;
+            return { worker, functions };
+        } catch (err) {
+            worker.kill('the app failed to load');
+            throw err;
+        }
+    }
+
+    #use({ worker, functions }: Launched): void {
+        this.#worker = worker;
+        this.#ready = Promise.resolve(worker);
+        this.registrations.clear();
+        for (const info of functions) this.registrations.set(info.metadata.name, info);
+        void worker.exited.then((exit) => this.#onExit(worker, exit));
+    }
+
+    #current(): Promise<WorkerProcess> {
+        if (!this.#ready) return Promise.reject(new Error('The worker has not started.'));
+        return this.#ready;
+    }
+
+    async #retire(worker: WorkerProcess | undefined): Promise<void> {
+        if (!worker || worker.hasExited) return;
+        while (worker.inFlight > 0 && !worker.hasExited) await new Promise((resolve) => setTimeout(resolve, 50));
+        await worker.terminate();
+    }
+
+    #onExit(worker: WorkerProcess, exit: WorkerExit): void {
+        if (worker !== this.#worker || this.#closing) return;
+        const delay = RESTART_DELAYS_MS[Math.min(this.#exitsInARow, RESTART_DELAYS_MS.length - 1)];
+        this.#exitsInARow++;
+        const stderr = exit.stderrTail ? `; last stderr:\n${exit.stderrTail.split('\n').slice(-10).join('\n')}` : '';
+        this.#options.log('error', 'system', `Worker process (pid ${worker.pid}) exited with ${describeExit(exit)}${stderr}. Restarting it${delay ? ` in ${delay} ms` : ''}.`);
+        this.#ready = this.#restart(delay);
+        this.#ready.catch(() => undefined);
+    }
+
+    async #restart(delay: number): Promise<WorkerProcess> {
+        for (let attempt = 0; ; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? delay : RESTART_DELAYS_MS[RESTART_DELAYS_MS.length - 1]));
+            if (this.#closing) throw new Error('The host is stopping.');
+            try {
+                const launched = await this.#launch(this.#bundle);
+                this.#use(launched);
+                this.#options.log('information', 'system', `Worker process restarted (pid ${launched.worker.pid}).`);
+                return launched.worker;
+            } catch (err) {
+                this.#options.log('error', 'system', `The restarted worker could not load the app: ${(err as Error).message}`);
+            }
+        }
+    }
+}

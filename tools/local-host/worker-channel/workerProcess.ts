@@ -1,0 +1,149 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { InvocationResponse, LogSink } from '../worker/functionsCore';
+import { HistorySender, type EpisodeRequest } from '../worker/episodes';
+import { deserializeError, fromWire, Outbox, toWire, unbatch, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
+
+/** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
+export class WorkerExitedError extends Error {
+    override name = 'WorkerExitedError';
+}
+
+export interface WorkerExit {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    /** The last lines the worker wrote to stderr (a native crash, an out-of-memory abort). */
+    stderrTail: string;
+}
+
+interface Pending {
+    resolve: (response: InvocationResponse) => void;
+    reject: (err: Error) => void;
+}
+
+const STDERR_TAIL_CHARS = 2000;
+
+/**
+ * One worker process and the host's end of its channel: starts it on a build of the app, sends
+ * invocations and matches their results, forwards its logs, and fails whatever is in flight when it
+ * exits. Restarting is the WorkerHost's job.
+ */
+export class WorkerProcess {
+    readonly exited: Promise<WorkerExit>;
+    #child: ChildProcess;
+    #pending = new Map<string, Pending>();
+    #stderr = '';
+    #exit?: WorkerExit;
+    #stopping?: string;
+    #histories = new HistorySender();
+    #outbox = new Outbox<HostMessage>((message) => this.#write(message));
+    #onLoad?: (message: WorkerMessage) => void;
+
+    constructor(script: string, start: WorkerStart, log: LogSink) {
+        this.#child = fork(script, [], {
+            env: { ...process.env, DURABLE_LOCAL_WORKER: JSON.stringify(start) },
+            execArgv: ['--enable-source-maps'],
+            stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+        });
+        this.#child.stderr!.on('data', (chunk: Buffer) => {
+            process.stderr.write(chunk);
+            this.#stderr = (this.#stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+        });
+        this.#child.on('message', (received: WorkerMessage | Batch<WorkerMessage>) => {
+            for (const message of unbatch(received)) {
+                if (message.type === 'log') log(message.level, message.category, message.message);
+                else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(fromWire(message.response));
+                else if (message.type === 'failure') this.#settle(message.invocationId)?.reject(deserializeError(message.error));
+                else this.#onLoad?.(message);
+            }
+        });
+        this.exited = new Promise((resolve) => {
+            this.#child.once('exit', (code, signal) => {
+                this.#exit = { code, signal, stderrTail: this.#stderr.trim() };
+                const reason = this.#stopping ?? `the worker process (pid ${this.pid}) exited (${describeExit(this.#exit)})`;
+                for (const [id, pending] of this.#pending) {
+                    this.#pending.delete(id);
+                    pending.reject(new WorkerExitedError(reason));
+                }
+                resolve(this.#exit);
+            });
+        });
+    }
+
+    get pid(): number | undefined {
+        return this.#child.pid;
+    }
+
+    get inFlight(): number {
+        return this.#pending.size;
+    }
+
+    get hasExited(): boolean {
+        return this.#exit !== undefined;
+    }
+
+    /** Resolves with the app's functions once it is loaded; rejects with the app's load error. */
+    loaded(): Promise<{ functions: FunctionInfo[]; debuggerUrl?: string }> {
+        return new Promise((resolve, reject) => {
+            this.#onLoad = (message) => {
+                if (message.type === 'loaded') resolve(message);
+                else if (message.type === 'loadFailed') reject(deserializeError(message.error));
+            };
+            void this.exited.then((exit) => reject(new Error(`The worker process exited before the app loaded (${describeExit(exit)})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`)));
+        });
+    }
+
+    invoke(functionName: string, input: InvocationInput & { invocationId: string }): Promise<InvocationResponse> {
+        const { invocationId, inputData, triggerMetadata } = input;
+        return this.#request(invocationId, toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }));
+    }
+
+    invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
+        const episode = this.#histories.input(request);
+        return this.#request(invocationId, { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() });
+    }
+
+    /** The instance finished: the worker drops its history with the next episode message. */
+    endEpisodes(instanceId: string): void {
+        this.#histories.forget(instanceId);
+    }
+
+    #request(invocationId: string, message: HostMessage): Promise<InvocationResponse> {
+        if (this.#exit) return Promise.reject(new WorkerExitedError(`the worker process (pid ${this.pid}) has exited`));
+        return new Promise((resolve, reject) => {
+            this.#pending.set(invocationId, { resolve, reject });
+            this.#send(message);
+        });
+    }
+
+    /** Ends the process at once (a timed-out invocation cannot be stopped any other way); in-flight invocations fail with `reason`. */
+    kill(reason: string): void {
+        this.#stopping ??= reason;
+        if (!this.#exit) this.#child.kill('SIGKILL');
+    }
+
+    /** Asks the worker to run the app's appTerminate hooks and exit; resolves when it has exited. */
+    async terminate(): Promise<WorkerExit> {
+        this.#stopping ??= 'the host is stopping the worker';
+        this.#send({ type: 'terminate' });
+        return this.exited;
+    }
+
+    #send(message: HostMessage): void {
+        this.#outbox.send(message);
+    }
+
+    #write(message: HostMessage | Batch<HostMessage>): void {
+        if (this.#exit || !this.#child.connected) return;
+        this.#child.send(message, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`));
+    }
+
+    #settle(invocationId: string): Pending | undefined {
+        const pending = this.#pending.get(invocationId);
+        this.#pending.delete(invocationId);
+        return pending;
+    }
+}
+
+export function describeExit(exit: Pick<WorkerExit, 'code' | 'signal'>): string {
+    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}

@@ -1,0 +1,123 @@
+import type { EpisodeInput } from './episodes';
+import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData } from './functionsCore';
+
+/**
+ * The messages between the host and its worker process. Azure's host and Node worker speak gRPC
+ * (azure-functions-host src/WebJobs.Script.Grpc/Proto/FunctionRpc.proto: FunctionLoadResponse,
+ * InvocationRequest, InvocationResponse, RpcLog); the local host sends the same content over Node's
+ * child-process IPC channel instead.
+ */
+
+/** What the host knows about a registered function (the callback stays in the worker). */
+export interface FunctionInfo {
+    metadata: FunctionMetadata;
+    triggerName: string;
+    trigger: RpcBindingInfo;
+}
+
+export interface InvocationInput {
+    /** Binding name → data, as the host sends `inputData` (the trigger's binding included). */
+    inputData: Record<string, RpcTypedData>;
+    triggerMetadata?: Record<string, RpcTypedData>;
+    invocationId?: string;
+}
+
+export interface SerializedError {
+    name: string;
+    message: string;
+    stack?: string;
+}
+
+export type HostMessage =
+    | ({ type: 'invoke'; invocationId: string; functionName: string } & Omit<InvocationInput, 'invocationId'>)
+    /**
+     * An orchestrator invocation: the worker builds the trigger from the history it holds for the
+     * instance plus what is new (see episodes.ts), so a running orchestration's history crosses once.
+     * `forget`: instances that finished.
+     */
+    | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }
+    /** Run the app's appTerminate hooks, then exit. */
+    | { type: 'terminate' };
+
+export type WorkerMessage =
+    | { type: 'loaded'; functions: FunctionInfo[]; debuggerUrl?: string }
+    | { type: 'loadFailed'; error: SerializedError }
+    | { type: 'response'; invocationId: string; response: InvocationResponse }
+    | { type: 'failure'; invocationId: string; error: SerializedError }
+    | { type: 'log'; level: LogLevel; category: 'user' | 'system'; message: string };
+
+/** Several messages as one write: what one side sends in the same turn of its event loop. */
+export interface Batch<T> {
+    type: 'batch';
+    messages: T[];
+}
+
+/**
+ * Sends the messages of one turn of the event loop together: one write and one wake-up of the other
+ * side instead of one each (a fan-out's thousand activity invocations, and their results, cross in a
+ * few batches). Order is kept.
+ */
+export class Outbox<T> {
+    #queue: T[] = [];
+
+    constructor(private readonly write: (message: T | Batch<T>) => void) {}
+
+    send(message: T): void {
+        if (this.#queue.push(message) === 1) queueMicrotask(() => this.flush());
+    }
+
+    flush(): void {
+        const messages = this.#queue.splice(0);
+        if (messages.length > 0) this.write(messages.length === 1 ? messages[0] : { type: 'batch', messages });
+    }
+}
+
+export function unbatch<T extends { type: string }>(message: T | Batch<T>): T[] {
+    return message.type === 'batch' ? (message as Batch<T>).messages : [message as T];
+}
+
+/** What the worker is started with (its environment variable DURABLE_LOCAL_WORKER, as JSON). */
+export interface WorkerStart {
+    bundle: string;
+    appDir: string;
+    /** Opens the inspector on this port (0: any free port) before loading the app. */
+    inspectPort?: number;
+}
+
+export function serializeError(err: unknown): SerializedError {
+    if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+    return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
+}
+
+export function deserializeError(error: SerializedError): Error {
+    const err = new Error(error.message);
+    err.name = error.name;
+    err.stack = error.stack ?? `${error.name}: ${error.message}`;
+    return err;
+}
+
+/**
+ * The channel carries JSON (Node's default IPC serialization, faster than 'advanced' for these small
+ * messages); binary data (HTTP bodies, bytes bindings) crosses it as base64.
+ */
+export function toWire<T>(value: T): T {
+    return walk(value, (v) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : undefined)) as T;
+}
+
+export function fromWire<T>(value: T): T {
+    return walk(value, (v) => (isWireBytes(v) ? new Uint8Array(Buffer.from(v.$bytes, 'base64')) : undefined)) as T;
+}
+
+function isWireBytes(value: object): value is { $bytes: string } {
+    return typeof (value as { $bytes?: unknown }).$bytes === 'string' && Object.keys(value).length === 1;
+}
+
+function walk(value: unknown, replace: (value: object) => unknown): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    const replaced = replace(value);
+    if (replaced !== undefined) return replaced;
+    if (Array.isArray(value)) return value.map((item) => walk(item, replace));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = walk(item, replace);
+    return out;
+}

@@ -1,0 +1,100 @@
+import * as inspector from 'node:inspector';
+import { Worker } from 'node:worker_threads';
+import { HistoryCache } from './episodes';
+import type { FunctionsCore, LogLevel } from './functionsCore';
+import { loadBundle } from './loadBundle';
+import { fromWire, Outbox, serializeError, toWire, unbatch, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
+
+/**
+ * The worker process: loads the app, provides `@azure/functions-core` and invokes functions for the
+ * host, as the Node worker does for the Functions host (azure-functions-nodejs-worker). Only app
+ * code runs here; the host owns HTTP, the engine, timers and the store.
+ */
+const outbox = new Outbox<WorkerMessage>((message) => void process.send?.(message));
+const send = (message: WorkerMessage): void => outbox.send(message);
+const log = (level: LogLevel, category: 'user' | 'system', message: string): void => send({ type: 'log', level, category, message });
+const running = new Map<string, string>();
+const histories = new HistoryCache();
+let lastInvoked: string | undefined;
+
+/** Which function the app code that failed belongs to, as far as the worker can tell. */
+function blame(): string {
+    const names = [...new Set(running.values())];
+    if (names.length > 0) return ` (running: ${names.join(', ')})`;
+    return lastInvoked ? ` (after function '${lastInvoked}' ran)` : '';
+}
+
+// As the Node worker (src/startApp.ts): an uncaught exception, or a rejection nobody handles, is logged
+// and ends the worker with exit code 1; the host restarts it. The host itself never sees app code fail.
+process.on('uncaughtException', (err: Error) => {
+    log('error', 'system', `Worker uncaught exception${blame()}: ${err?.stack ?? String(err)}`);
+    outbox.flush();
+    process.exit(1);
+});
+// Ctrl-C reaches the whole process group: the host decides when the worker stops (after appTerminate hooks).
+process.on('SIGINT', () => undefined);
+process.on('disconnect', () => process.exit(0));
+watchParent();
+
+async function main(): Promise<void> {
+    const start = JSON.parse(process.env.DURABLE_LOCAL_WORKER ?? '{}') as WorkerStart;
+    let debuggerUrl: string | undefined;
+    if (start.inspectPort !== undefined) debuggerUrl = inspector.url() ?? openInspector(start.inspectPort);
+    let core: FunctionsCore;
+    try {
+        core = await loadBundle(start.bundle, start.appDir, log);
+    } catch (err) {
+        send({ type: 'loadFailed', error: serializeError(err) });
+        outbox.flush();
+        process.exitCode = 1;
+        process.disconnect?.();
+        return;
+    }
+    const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({ metadata, triggerName, trigger }));
+    process.on('message', (message: HostMessage | Batch<HostMessage>) => unbatch(message).forEach((m) => void handle(core, fromWire(m))));
+    send({ type: 'loaded', functions, debuggerUrl });
+}
+
+async function handle(core: FunctionsCore, message: HostMessage): Promise<void> {
+    if (message.type === 'terminate') {
+        await core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch((err: Error) => log('error', 'system', `appTerminate hook failed: ${err?.stack ?? err}`));
+        outbox.flush();
+        process.exit(0);
+    }
+    const { invocationId, functionName } = message;
+    running.set(invocationId, functionName);
+    lastInvoked = functionName;
+    try {
+        if (message.type === 'episode') histories.forget(message.forget);
+        const { inputData, triggerMetadata } = message.type === 'episode' ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined } : message;
+        const response = await core.invoke(functionName, { invocationId, inputData, triggerMetadata });
+        send({ type: 'response', invocationId, response: toWire(response) });
+    } catch (err) {
+        send({ type: 'failure', invocationId, error: serializeError(err) });
+    } finally {
+        running.delete(invocationId);
+    }
+}
+
+function openInspector(port: number): string {
+    inspector.open(port, '127.0.0.1', false);
+    const url = inspector.url();
+    if (!url) throw new Error(`Could not open the Node inspector on 127.0.0.1:${port}`);
+    return url;
+}
+
+/**
+ * A host killed with `kill -9` cannot stop its worker; a worker spinning in app code or paused at a
+ * breakpoint would not notice the closed channel. A small thread checks the parent pid and ends the
+ * process once the host is gone (Linux has PR_SET_PDEATHSIG for this; Node does not expose it).
+ */
+function watchParent(): void {
+    const source = `const ppid = process.ppid; setInterval(() => { if (process.ppid !== ppid) process.kill(${process.pid}, 'SIGKILL'); }, 250);`;
+    new Worker(source, { eval: true }).unref();
+}
+
+main().catch((err: Error) => {
+    send({ type: 'loadFailed', error: serializeError(err) });
+    outbox.flush();
+    process.exit(1);
+});
