@@ -81,9 +81,19 @@ export class WorkerHost implements AppFunctions {
         return this.#run(functionName, invocationId, (worker) => worker.invoke(functionName, { ...input, invocationId }));
     }
 
-    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
-        const invocationId = randomUUID();
-        return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+    async invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const attempt = (): Promise<InvocationResponse> => {
+            const invocationId = randomUUID();
+            return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+        };
+        try {
+            return await attempt();
+        } catch (err) {
+            if ((err as Error).name !== 'HistoryCacheMiss') throw err;
+            // The worker lacks part of the history (it should not happen): send it whole.
+            this.endEpisodes(request.fields.instanceId);
+            return attempt();
+        }
     }
 
     endEpisodes(instanceId: string): void {
