@@ -20,8 +20,8 @@ describe('hello_orchestrator', () => {
 
     it('completes with the exact greetings from the real hello activity', async () => {
         const run = await app.runOrchestration('hello_orchestrator');
-        expect(run.runtimeStatus).toBe('Completed');
         expect(run.output).toEqual(['Hello Seattle', 'Hello Tokyo', 'Hello London']);
+        expect(run.runtimeStatus).toBe('Completed');
     });
 
     it('fails the orchestration with the activity failure message', async () => {

@@ -97,4 +97,8 @@ describe('failures that read like test failures', () => {
             "Orchestration 'waitsForGo' (w1) never finishes: it is Running and waits for sub-orchestration 'waitsForever' (w1-child), which waits for external event 'go'; no timer is pending",
         );
     });
+
+    it('gives up on timers beyond a year of virtual time, naming the one it waits for', async () => {
+        await expect(app.runOrchestration('waitsTwoYears', { startTime: START })).rejects.toThrow(/never finishes: it is Running and waits for a timer due at 2031-01-0\dT00:00:00.000Z; its next timer is due after 366 days of virtual time/);
+    });
 });

@@ -3,6 +3,7 @@ import type { EpisodeRequest } from '../local-host/worker/episodes';
 import type { FunctionsCore, InvocationResponse, LogLevel } from '../local-host/worker/functionsCore';
 import type { InvocationInput } from '../local-host/worker/protocol';
 import type { AppClock } from './appClock';
+import { atCaller } from './testFailure';
 
 /** Stands in for an activity: gets its input, returns its result; throwing fails the activity as in Azure. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,7 +56,8 @@ export class KitFunctions implements AppFunctions {
         const activities = this.namesOf('activityTrigger');
         for (const name of Object.keys(stubs)) {
             if (!activities.includes(name)) {
-                throw new Error(`activities.${name}: the app registers no activity named '${name}' (its activities: ${activities.join(', ') || 'none'}). Stub only activities the app has, so a renamed or missing one fails the test as it would fail in Azure.`);
+                const problem = `activities.${name}: the app registers no activity named '${name}' (its activities: ${activities.join(', ') || 'none'}).`;
+                throw atCaller(new Error(`${problem} Stub only activities the app has, so a renamed or missing one fails the test as it would fail in Azure.`));
             }
         }
     }

@@ -8,6 +8,7 @@ import { historyJson } from '../local-host/durable-api/statusJson';
 import { isTerminal, MemoryStore, type InstanceRecord, type RuntimeStatus } from '../local-host/store/store';
 import type { LogSink } from '../local-host/worker/functionsCore';
 import type { ActivityCall, KitFunctions } from './activities';
+import { atCaller } from './testFailure';
 import { VirtualClock } from './virtualClock';
 import { episodesOf, type Episode } from './episodes';
 import { describeWaits } from './waits';
@@ -144,11 +145,13 @@ export class OrchestrationRun {
     }
 
     #throwTestFailure(): void {
-        if (this.functions.testFailure) throw this.functions.testFailure;
-        if (this.#replayProblems.length > 0) {
-            const error = new Error(`Orchestration '${this.record.name}' is not deterministic: on replay it did not do what it did the first time.\n- ${this.#replayProblems.join('\n- ')}`);
+        if (this.functions.testFailure) throw atCaller(this.functions.testFailure);
+        const [first, ...more] = this.#replayProblems;
+        if (first !== undefined) {
+            const others = more.length > 0 ? ` (and ${more.length} more difference${more.length > 1 ? 's' : ''})` : '';
+            const error = new Error(`Orchestration '${this.record.name}' is not deterministic: on replay it did not do what it did the first time${others}.\n${first}`);
             error.name = 'NonDeterministicOrchestration';
-            throw error;
+            throw atCaller(error);
         }
     }
 
@@ -158,6 +161,6 @@ export class OrchestrationRun {
         const time = beyondHorizon ? `its next timer is due after ${HORIZON_MS / 86_400_000} days of virtual time` : 'no timer is pending';
         const error = new Error(`Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${time} (virtual time ${this.clock.now().toISOString()}).`);
         error.name = 'OrchestrationNeverFinishes';
-        return error;
+        return atCaller(error);
     }
 }

@@ -56,3 +56,8 @@ df.app.orchestration('retrying', function* (context) {
 df.app.orchestration('parent', function* (context) {
     return yield context.df.callSubOrchestrator('fanOut', 2);
 });
+
+df.app.orchestration('waitsTwoYears', function* (context) {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 2 * 365 * 86400000));
+    return 'too late';
+});

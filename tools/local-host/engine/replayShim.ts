@@ -119,7 +119,7 @@ export class ReplayShim {
             const what = field === 'FireAt' ? 'fire time' : 'input';
             this.#differences.push(
                 `${describeWork(existing)} (sequence number ${id}) was scheduled with ${what} ${String(existing[field])}, but the replay computed ${String(replayed[field])}. ` +
-                    `Azure keeps the first ${what} and result without a check, so the code after it sees work it did not ask for: compute it from the input, activity results or context.df.currentUtcDateTime, not from Date, Math.random or other changing state.`,
+                    `Azure does not compare ${what}s on replay: the orchestrator goes on with the outcome of what was first scheduled. Compute it from the input, activity results or context.df.currentUtcDateTime, not from Date, Math.random or other changing state.`,
             );
         }
     }
