@@ -4,13 +4,18 @@ import { EpisodeLoop } from './episodeLoop';
 import { EngineError } from './errors';
 import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { executionStarted, newId } from './inbox';
-import { ActivityRunner, outstandingWork, TimerWheel, type WorkHandler, type WorkHost } from './work';
+import type { EpisodeResult } from './episode';
+import { ActivityRunner, outstandingWork, TimerWheel, type TimerClock, type WorkHandler, type WorkHost } from './work';
 
 export interface EngineOptions {
     now?: () => Date;
     log?: (message: string) => void;
     /** host.json `extensions.durableTask.defaultVersion`: the version of orchestrations started without one. */
     defaultVersion?: string;
+    /** Where durable timers wait (the process's clock by default; the test kit's virtual clock). */
+    timerClock?: TimerClock;
+    /** Called after each orchestrator episode with what it returned (the test kit checks replays with it). */
+    onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
 }
 
 /**
@@ -23,7 +28,8 @@ export class Engine implements WorkHost {
     readonly log: (message: string) => void;
     readonly defaultVersion: string | undefined;
     readonly activities = new ActivityRunner();
-    readonly timers = new TimerWheel();
+    readonly timers: TimerWheel;
+    readonly onEpisode: EngineOptions['onEpisode'];
     /** What to do with each new scheduling event; extend for new kinds of work. */
     readonly workHandlers = new Map<number, WorkHandler>([
         [EventType.TaskScheduled, (host, record, event) => this.activities.run(host, record, event)],
@@ -41,6 +47,8 @@ export class Engine implements WorkHost {
         this.now = options.now ?? (() => new Date());
         this.log = options.log ?? (() => undefined);
         this.defaultVersion = options.defaultVersion;
+        this.timers = new TimerWheel(options.timerClock);
+        this.onEpisode = options.onEpisode;
     }
 
     /** Loads saved instances (or takes those already loaded) and resumes all unfinished work. */

@@ -1,6 +1,6 @@
 import type { InstanceRecord, Store } from '../store/store';
 import { isInterruption } from '../worker-channel/appFunctions';
-import { executionCompleted, failureOutput, runEpisode } from './episode';
+import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } from './episode';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
 import type { TimerWheel, WorkHost } from './work';
@@ -12,6 +12,7 @@ export interface EpisodeHost extends WorkHost {
     get(instanceId: string): InstanceRecord | undefined;
     /** Starts the work (activities, timers, ...) an episode scheduled. */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void;
+    readonly onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
 }
 
 type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
@@ -92,6 +93,10 @@ export class EpisodeLoop {
             return this.#commit(record, [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)]);
         }
         const result = await runEpisode(this.host.functions, record, newEvents);
+        this.host.onEpisode?.(record, result);
+        for (const difference of result.kind === 'failed' ? [] : result.shim.replayDifferences) {
+            this.host.log(`warning: orchestration '${record.name}' (${record.instanceId}) is not deterministic: ${difference}`);
+        }
         if (result.kind === 'failed' && isInterruption(result.error)) {
             // As the extension aborts the session on a runtime failure or timeout (the messages go back on the
             // queue): nothing is committed and the episode runs again once a worker is back.

@@ -13,7 +13,36 @@ export interface ShimResult {
     newEvents: HistoryEvent[];
     continueAsNew?: { input?: string };
     canceledTimers: number[];
+    /** What the replay computed differently from history without changing the work (Azure does not check these). */
+    replayDifferences: string[];
 }
+
+/**
+ * The replay scheduled other work than history holds at a sequence number: DurableTask.Core fails the
+ * orchestration with this exception (Azure/durabletask src/DurableTask.Core/TaskOrchestrationContext.cs,
+ * HandleTaskScheduledEvent / HandleTimerCreatedEvent / HandleSubOrchestrationCreatedEvent / HandleEventSentEvent:
+ * same kind of work and the same name, compared case-insensitively; inputs are not compared).
+ */
+export class NonDeterministicOrchestrationError extends Error {
+    override name = 'NonDeterministicOrchestrationException';
+}
+
+const CHANGED = 'Was a change made to the orchestrator code after this instance had already started running?';
+
+function describeWork(event: HistoryEvent): string {
+    switch (event.EventType) {
+        case EventType.TaskScheduled:
+            return `an activity task named '${event.Name}'`;
+        case EventType.TimerCreated:
+            return 'a timer';
+        case EventType.SubOrchestrationInstanceCreated:
+            return `a sub-orchestration task named '${event.Name}'`;
+        default:
+            return `a send event task named '${event.Name}'`;
+    }
+}
+
+const sameName = (a: unknown, b: unknown): boolean => String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
 
 /**
  * Replays an orchestrator's actions against its history the way DurableTask.Core replays the
@@ -31,6 +60,8 @@ export class ReplayShim {
     #eventWaiters = new Map<string, (() => void)[]>();
     #bufferedEvents = new Map<string, number>();
     #newEvents: HistoryEvent[] = [];
+    #replayed = new Set<number>();
+    readonly #differences: string[] = [];
 
     constructor(
         readonly instanceId: string,
@@ -40,7 +71,10 @@ export class ReplayShim {
     /** Takes the next sequence number; emits the scheduling event unless history already has it. */
     schedule(make: (id: number, now: Date) => HistoryEvent, onCompleted: (event: HistoryEvent) => void): number {
         const id = this.#sequence++;
-        if (!this.#existing.has(id)) this.#newEvents.push(make(id, this.now));
+        const event = make(id, this.now);
+        const existing = this.#existing.get(id);
+        if (existing) this.#compare(id, existing, event);
+        else this.#newEvents.push(event);
         this.#waiters.set(id, onCompleted);
         return id;
     }
@@ -63,7 +97,31 @@ export class ReplayShim {
         if (started) this.now = new Date(started.Timestamp);
         sequence(topLevelActions(actions, schemaVersion))(this, () => undefined);
         for (const event of history) this.#replay(event);
-        return { newEvents: this.#newEvents, continueAsNew: this.continueAsNewInput, canceledTimers: this.canceledTimers };
+        const missing = [...this.#existing.values()].find((event) => !this.#replayed.has(event.EventId));
+        if (missing) {
+            throw new NonDeterministicOrchestrationError(
+                `A previous execution of this orchestration scheduled ${describeWork(missing)} with sequence number ${missing.EventId}, but the current replay execution hasn't (yet?) scheduled this task. ${CHANGED}`,
+            );
+        }
+        return { newEvents: this.#newEvents, continueAsNew: this.continueAsNewInput, canceledTimers: this.canceledTimers, replayDifferences: this.#differences };
+    }
+
+    /** Replayed work must be the same kind with the same name as in history (as DurableTask checks); other differences are noted. */
+    #compare(id: number, existing: HistoryEvent, replayed: HistoryEvent): void {
+        this.#replayed.add(id);
+        if (existing.EventType !== replayed.EventType || !sameName(existing.Name, replayed.Name)) {
+            throw new NonDeterministicOrchestrationError(
+                `A previous execution of this orchestration scheduled ${describeWork(existing)} with sequence number ${id}, but the current orchestration replay instead scheduled ${describeWork(replayed)} with this sequence number. ${CHANGED}`,
+            );
+        }
+        const field = existing.EventType === EventType.TimerCreated ? 'FireAt' : existing.EventType === EventType.EventSent ? undefined : 'Input';
+        if (field && existing[field] !== replayed[field]) {
+            const what = field === 'FireAt' ? 'fire time' : 'input';
+            this.#differences.push(
+                `${describeWork(existing)} (sequence number ${id}) was scheduled with ${what} ${String(existing[field])}, but the replay computed ${String(replayed[field])}. ` +
+                    `Azure does not compare ${what}s on replay: the orchestrator goes on with the outcome of what was first scheduled. Compute it from the input, activity results or context.df.currentUtcDateTime, not from Date, Math.random or other changing state.`,
+            );
+        }
     }
 
     #replay(event: HistoryEvent): void {

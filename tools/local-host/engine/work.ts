@@ -70,9 +70,22 @@ function activityFailure(name: string, err: unknown): unknown {
     return failure;
 }
 
+/** Where timers wait: the process's clock, or a virtual one (the test kit fires them without waiting). */
+export interface TimerClock {
+    setTimeout(fire: () => void, ms: number): unknown;
+    clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: TimerClock = {
+    setTimeout: (fire, ms) => setTimeout(fire, ms),
+    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Durable timers: in-memory timeouts re-armed from history on start-up. */
 export class TimerWheel {
-    #timers = new Map<string, NodeJS.Timeout>();
+    #timers = new Map<string, unknown>();
+
+    constructor(private readonly clock: TimerClock = REAL_CLOCK) {}
 
     arm(host: WorkHost, record: InstanceRecord, created: HistoryEvent): void {
         const key = `${record.instanceId}\n${record.executionId}\n${created.EventId}`;
@@ -82,7 +95,7 @@ export class TimerWheel {
         const tick = (): void => {
             const wait = fireAt.getTime() - host.now().getTime();
             if (wait > 0) {
-                this.#timers.set(key, setTimeout(tick, Math.min(wait, MAX_TIMEOUT_MS)));
+                this.#timers.set(key, this.clock.setTimeout(tick, Math.min(wait, MAX_TIMEOUT_MS)));
                 return;
             }
             this.#timers.delete(key);
@@ -95,14 +108,14 @@ export class TimerWheel {
         for (const [key, timeout] of this.#timers) {
             const [id, execution, timer] = key.split('\n');
             if (id === instanceId && (execution === executionId || executionId === '*') && (timerId === undefined || Number(timer) === timerId)) {
-                clearTimeout(timeout);
+                this.clock.clearTimeout(timeout);
                 this.#timers.delete(key);
             }
         }
     }
 
     clear(): void {
-        this.#timers.forEach((timeout) => clearTimeout(timeout));
+        this.#timers.forEach((timeout) => this.clock.clearTimeout(timeout));
         this.#timers.clear();
     }
 }

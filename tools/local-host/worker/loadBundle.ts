@@ -6,8 +6,8 @@ export const CORE_MODULE = '@azure/functions-core';
 type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
 
 /** Serves `require('@azure/functions-core')` the way the Node worker does (the module exists only in the worker). */
-export function provideFunctionsCore(core: FunctionsCore): () => void {
-    const moduleApi = Module as unknown as { _load: ModuleLoad };
+export function provideFunctionsCore(core: FunctionsCore, loader: typeof Module = Module): () => void {
+    const moduleApi = loader as unknown as { _load: ModuleLoad };
     const original = moduleApi._load;
     const api = core.api;
     moduleApi._load = function (request, parent, isMain) {
