@@ -10,7 +10,7 @@ import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseList
 import { statusJson } from './statusJson';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400 } as const;
+const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500 } as const;
 
 export interface DurableApiOptions {
     engine: Engine;
@@ -160,11 +160,27 @@ export function durableApi(options: DurableApiOptions) {
         try {
             await hit.route.handler(ctx, hit.match!.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))));
         } catch (err) {
-            if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
-            throw err;
+            if (err instanceof EngineError && err.code === 'invalid-operation') sendInvalidOperation(res, err);
+            else if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
+            else throw err;
         }
         return true;
     };
+}
+
+/**
+ * What the extension answers when the client call it makes throws: 500 with the exception
+ * (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync
+ * → HttpRequestMessageExtensions.CreateErrorResponse). durable-functions turns it into
+ * "The operation failed with an unexpected status code: 500. Details: {...}".
+ */
+function sendInvalidOperation(res: ServerResponse, err: EngineError): void {
+    sendJson(res, ENGINE_STATUS[err.code], {
+        Message: 'Something went wrong while processing your request',
+        ExceptionMessage: err.message,
+        ExceptionType: 'System.InvalidOperationException',
+        StackTrace: null,
+    });
 }
 
 function sendAccepted(ctx: RequestContext, _: void): void {
