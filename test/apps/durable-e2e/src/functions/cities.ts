@@ -28,3 +28,14 @@ app.http('EchoParams', {
     methods: ['GET'],
     handler: async (request) => ({ jsonBody: { params: request.params, q: request.query.get('q'), url: request.url, invocationHeader: request.headers.get('x-ms-invocation-id') } }),
 });
+
+/** Throws after reading part of its body: the host answers 500 and drops the forwarded request. */
+app.http('Boom', {
+    route: 'boom',
+    methods: ['POST'],
+    handler: async (request) => {
+        const reader = request.body?.getReader();
+        await reader?.read();
+        throw new Error(`boom on ${request.params.what}`);
+    },
+});
