@@ -15,6 +15,7 @@ import { logUnhandledRejections, stopOnSignals } from './processPolicy';
 import { startupBanner } from './startupBanner';
 import { lockDataDir } from './store/dataDirLock';
 import { FileStore } from './store/fileStore';
+import type { InstanceRecord } from './store/store';
 import { logSinkTo } from './worker/functionsCore';
 
 export const DEFAULT_INSPECTOR_PORT = 9229;
@@ -73,10 +74,14 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     mkdirSync(flags.data, { recursive: true });
     lockDataDir(flags.data);
     const buildDir = path.join(flags.data, 'build');
-    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog });
+    const store = new FileStore(flags.data);
+    let saved: Promise<InstanceRecord[]> | undefined;
+    // Reading the instance logs (thousands after a while) overlaps with the worker's start.
+    const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
+    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
     const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix } = hostSettings(app.hostJson);
-    const engine = new Engine(functions, new FileStore(flags.data), { log, defaultVersion });
+    const engine = new Engine(functions, store, { log, defaultVersion });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
     const rpcOrigin = (): string => `http://${loopbackAddress(flags.host)}:${port}`;
@@ -91,7 +96,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host);
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
-    const resumed = await engine.recover();
+    const resumed = await engine.recover(saved);
     extras.start();
     const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log }) : undefined;
     // Before the banner: whoever waits for "Host listening" may press Ctrl-C right away.
