@@ -17,7 +17,7 @@ const HRESULT_COR_E_EXCEPTION = -2146233088;
 /**
  * What SerializeCause writes for the exception the extension reports: a System.Exception with the
  * worker's message (OutOfProcExceptionHelpers.TryGetExceptionWithFriendlyMessage) wrapping the host's
- * RpcException, whose message is "Result: Failure\nException: <message>\nStack: <stack>"
+ * RpcException (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/OutOfProcExceptionHelpers.cs), whose message is "Result: Failure\nException: <message>\nStack: <stack>"
  * (azure-functions-host src/WebJobs.Script/Workers/Rpc/RpcException.cs). Newtonsoft's ISerializable
  * form with `$type` (the extension's ErrorSerializerSettingsFactory: TypeNameHandling.Objects).
  */

@@ -65,7 +65,8 @@ function forwardedHeaders(req: IncomingMessage, invocationId: string): Record<st
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
     const client = req.socket.remoteAddress ?? '';
     const forwardedFor = req.headers['x-forwarded-for'];
-    // YARP's default transforms: X-Forwarded-For (appended), -Proto and -Host; @azure/functions builds the request URL from the last two.
+    // YARP's default transforms (the host's forwarder): X-Forwarded-For (appended), -Proto and -Host;
+    // @azure/functions builds the request URL from the last two (src/http/HttpRequest.ts createStreamRequest).
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${client}` : client;
     headers['x-forwarded-proto'] = 'http';
     headers['x-forwarded-host'] = req.headers.host ?? 'localhost';

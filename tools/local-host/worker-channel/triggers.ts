@@ -119,7 +119,8 @@ export interface HttpStreaming {
 /**
  * Invokes an HTTP-triggered function; `extraInputs` carries other input bindings (e.g. the durable
  * client). With `streaming` the trigger input is the empty RpcHttp the host sends to a proxying
- * worker (azure-functions-host GrpcMessageConversionExtensions.ToRpcHttp: EmptyRpcHttp) and the
+ * worker (azure-functions-host src/WebJobs.Script.Grpc/MessageExtensions/GrpcMessageConversionExtensions.cs
+ * ToRpcHttp: EmptyRpcHttp) and the
  * response travels through the forwarded request instead: the result is then undefined.
  */
 export async function invokeHttp(functions: AppFunctions, functionName: string, request: RpcHttpData, extraInputs: Record<string, RpcTypedData>, streaming?: HttpStreaming): Promise<HttpResult | undefined> {
