@@ -18,6 +18,22 @@ df.app.activity('fragile', { handler: (input: string) => {
 df.app.orchestration('child', function* (context) {
     return yield context.df.callActivity('fragile', context.df.getInput());
 });
+/** The first run ends (failing, while broken) only once released: after a fast failure has failed its parent. */
+let release: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (release = resolve));
+let lateRuns = 0;
+let lateFinished: Promise<void> = Promise.resolve();
+df.app.activity('late', { handler: async (input: string) => {
+    let finished: () => void = () => undefined;
+    lateFinished = new Promise((resolve) => (finished = resolve));
+    if (lateRuns++ === 0) await gate;
+    setImmediate(finished);
+    if (broken.has(input)) throw new Error(`broken for ${input}`);
+    return `late ${input}`;
+} });
+df.app.orchestration('fanOut', function* (context) {
+    return yield context.df.Task.all([context.df.callActivity('fragile', 'a'), context.df.callActivity('late', 'z')]);
+});
 df.app.orchestration('parent', function* (context) {
     const first = yield context.df.callActivity('fragile', 'a');
     const second = yield context.df.callSubOrchestrator('child', 'b', 'parent-child');
@@ -65,5 +81,20 @@ describe('rewind', () => {
         await settle('p2', 'Completed');
         expect(JSON.parse(engine.get('p2')!.output!)).toEqual(['fixed a', 'fixed b']);
         expect(rewind(engine, engine.get('p2')!, undefined)).toBe(false);
+    });
+
+    it('finishes when a failure the failed instance dropped belonged to a task still outstanding (Task.all failed fast)', async () => {
+        broken.add('a');
+        broken.add('z');
+        await engine.start('fanOut', undefined, 'p3');
+        await settle('p3', 'Failed');
+        release();
+        await lateFinished;
+        await engine.whenIdle();
+        expect(engine.get('p3')!.history.some((e) => e.EventType === 6 && e.TaskScheduledId === 1)).toBe(false);
+        broken.clear();
+        expect(rewind(engine, engine.get('p3')!, 'fixed')).toBe(true);
+        await settle('p3', 'Completed');
+        expect(JSON.parse(engine.get('p3')!.output!)).toEqual(['fixed a', 'late z']);
     });
 });

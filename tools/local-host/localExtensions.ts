@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bindingSupport, type NotServed } from './app-loading/bindingSupport';
+import { entityInstances } from './durable-api/entityInstances';
 import { entityRoutes } from './durable-api/entityRoutes';
 import type { Engine } from './engine/engine';
 import { FileEntityStore } from './engine/entities/entityStore';
@@ -48,6 +49,8 @@ export function localExtensions(options: LocalExtensionsOptions) {
     const entities = attachEntities(engine, new FileEntityStore(options.dataDir), logSink);
     return {
         entities,
+        /** Entities as `@name@key` instances, for the Durable HTTP API. */
+        entityInstances: entityInstances(entities),
         notServed,
         /** Handlers to put before the core's Durable API and functions handlers. */
         handlers: [entityRoutes({ functions, entities, taskHubName: options.taskHubName }), notServedHandler(options.routes, notServed, options.routePrefix)],

@@ -90,7 +90,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const handlers = [
         handleDashboard,
         ...extras.handlers,
-        durableApi({ engine, taskHubName }),
+        durableApi({ engine, taskHubName, entities: extras.entityInstances }),
         functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcOrigin, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);

@@ -1,44 +1,17 @@
-import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import globby = require('globby');
 
-/** Expands a relative pattern with `*`, `?` and `**` segments (the forms package.json `main` uses), sorted. */
+/**
+ * Expands package.json `main` the way the Node worker does: `globby(main, { cwd: appDir })` with
+ * globby 11 (braces, `**`, extglobs, directories expanded to their files), files in globby's order
+ * (azure-functions-nodejs-worker src/startApp.ts loadEntryPointFile; its package.json pins globby ^11).
+ * Returns absolute paths.
+ */
 export function globFiles(baseDir: string, pattern: string): string[] {
-    const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
-    const results: string[] = [];
-    const walk = (dir: string, index: number): void => {
-        if (index === segments.length) {
-            if (isFile(dir)) results.push(dir);
-            return;
-        }
-        const segment = segments[index];
-        if (segment === '**') {
-            walk(dir, index + 1);
-            for (const entry of listDir(dir)) if (entry.isDirectory() && entry.name !== 'node_modules') walk(path.join(dir, entry.name), index);
-            return;
-        }
-        if (!/[*?]/.test(segment)) {
-            walk(path.join(dir, segment), index + 1);
-            return;
-        }
-        const matcher = new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-        for (const entry of listDir(dir)) if (matcher.test(entry.name)) walk(path.join(dir, entry.name), index + 1);
-    };
-    walk(baseDir, 0);
-    return [...new Set(results)].sort();
+    return globby.sync(pattern, { cwd: baseDir }).map((file) => path.join(baseDir, file));
 }
 
-function listDir(dir: string) {
-    try {
-        return readdirSync(dir, { withFileTypes: true });
-    } catch {
-        return [];
-    }
-}
-
-function isFile(file: string): boolean {
-    try {
-        return statSync(file).isFile();
-    } catch {
-        return false;
-    }
+/** Whether `main` is a pattern rather than a file name (the worker's "Found zero files" vs "File does not exist"). */
+export function isPattern(pattern: string, baseDir: string): boolean {
+    return globby.hasMagic(pattern, { cwd: baseDir });
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { globFiles } from './glob';
+import { globFiles, isPattern } from './glob';
 
 export interface AppEntries {
     appDir: string;
@@ -29,12 +29,17 @@ export function resolveEntries(appDir: string): AppEntries {
     }
     const files = globFiles(appDir, main);
     if (files.length === 0) {
-        throw new Error(`package.json "main" (${main}) matches no file in ${appDir} and no TypeScript source maps to it. Build the app or fix "main".`);
+        // The worker's own words: "Found zero files matching the supplied pattern" / "File does not exist" (src/startApp.ts).
+        const found = isPattern(main, appDir) ? 'Found zero files matching the supplied pattern' : 'File does not exist';
+        throw new Error(`package.json "main" (${main}): ${found} in ${appDir}, and no TypeScript source maps to it. Build the app or fix "main".`);
     }
     return { appDir, main, files, fromSources: false };
 }
 
-/** `dist/src/functions/*.js` with outDir `dist` and rootDir `.` → `src/functions/*.ts`. */
+/**
+ * `dist/src/functions/*.js` with outDir `dist` and rootDir `.` → `src/functions/*.ts`;
+ * `dist/src/{index.js,functions/*.js}` → `src/{index.ts,functions/*.ts}` (each alternative of a brace).
+ */
 function sourcePatterns(appDir: string, main: string): string[] {
     const tsconfigFile = path.join(appDir, 'tsconfig.json');
     if (!existsSync(tsconfigFile)) return [];
@@ -43,7 +48,7 @@ function sourcePatterns(appDir: string, main: string): string[] {
     const outDir = path.posix.normalize(options.outDir.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '');
     const normalized = path.posix.normalize(main.replace(/\\/g, '/')).replace(/^\.\//, '');
     if (!normalized.startsWith(`${outDir}/`)) return [];
-    const rest = normalized.slice(outDir.length + 1).replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts');
+    const rest = normalized.slice(outDir.length + 1).replace(/\.([mc]?)js(?=$|[,}])/g, '.$1ts');
     const roots = options.rootDir ? [options.rootDir] : ['.', 'src'];
     return roots.map((root) => path.posix.join(root.replace(/\\/g, '/'), rest));
 }

@@ -8,13 +8,16 @@ import { durableClientBindingData, INSTANCE_ID_PLACEHOLDER, WEBHOOK_PATH } from 
 import { otherTaskHub } from './entityRoutes';
 import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
 import { statusJson } from './statusJson';
+import type { EntityInstances } from './entityInstances';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400 } as const;
+const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500 } as const;
 
 export interface DurableApiOptions {
     engine: Engine;
     taskHubName: string;
+    /** Entities served as `@name@key` instances, as the Azure Storage backend keeps them. */
+    entities?: EntityInstances;
 }
 
 type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
@@ -79,12 +82,17 @@ export function durableApi(options: DurableApiOptions) {
             if (!ctx.url.searchParams.get('createdTimeFrom')) throw new HttpError(400, "Please provide value for 'createdTimeFrom' parameter.");
             const filter = parseFilter(ctx.url.searchParams);
             filter.createdTimeTo ??= Date.now();
-            const ids = engine.list().filter((r) => matches(r, filter) && TERMINAL_STATUSES.includes(r.runtimeStatus)).map((r) => r.instanceId);
-            const deleted = await engine.purge(ids);
+            // As AzureTableTrackingStore.PurgeInstanceHistoryAsync: the statuses asked for, narrowed to terminal ones; none asked: every instance, entities too.
+            if (filter.runtimeStatus) filter.runtimeStatus = filter.runtimeStatus.filter((s) => TERMINAL_STATUSES.includes(s));
+            const ids = engine.list().filter((r) => matches(r, filter)).map((r) => r.instanceId);
+            const entityIds = filter.runtimeStatus ? [] : options.entities?.createdBetween(filter.createdTimeFrom, filter.createdTimeTo) ?? [];
+            const deleted = (await engine.purge(ids)) + entityIds.filter((id) => options.entities!.purge(id)).length;
             sendJson(ctx.res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
         } },
         { method: 'GET', pattern: /^\/instances\/([^/]+)\/?$/, handler: async (ctx, [instanceId]) => {
             const record = engine.get(instanceId);
+            const entity = record ? undefined : options.entities?.status(instanceId, flag(ctx, 'showInput', true));
+            if (entity) return sendJson(ctx.res, 202, entity, { Location: ctx.url.href, 'Retry-After': '5' });
             if (!record) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId });
             const body = statusJson(record, { showInput: flag(ctx, 'showInput', true), showHistory: flag(ctx, 'showHistory', false), showHistoryOutput: flag(ctx, 'showHistoryOutput', false) });
             if (TERMINAL_STATUSES.includes(record.runtimeStatus)) {
@@ -99,7 +107,7 @@ export function durableApi(options: DurableApiOptions) {
             if (existing && !instanceId.startsWith('@') && !TERMINAL_STATUSES.includes(existing.runtimeStatus)) {
                 throw new HttpError(412, `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${existing.runtimeStatus}`);
             }
-            const deleted = await engine.purge([instanceId]);
+            const deleted = existing ? await engine.purge([instanceId]) : Number(options.entities?.purge(instanceId) ?? 0);
             if (deleted === 0) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId, instancesDeleted: 0 });
             sendJson(ctx.res, 200, { instancesDeleted: deleted });
         } },
@@ -160,11 +168,27 @@ export function durableApi(options: DurableApiOptions) {
         try {
             await hit.route.handler(ctx, hit.match!.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))));
         } catch (err) {
-            if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
-            throw err;
+            if (err instanceof EngineError && err.code === 'invalid-operation') sendInvalidOperation(res, err);
+            else if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
+            else throw err;
         }
         return true;
     };
+}
+
+/**
+ * What the extension answers when the client call it makes throws: 500 with the exception
+ * (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync
+ * → HttpRequestMessageExtensions.CreateErrorResponse). durable-functions turns it into
+ * "The operation failed with an unexpected status code: 500. Details: {...}".
+ */
+function sendInvalidOperation(res: ServerResponse, err: EngineError): void {
+    sendJson(res, ENGINE_STATUS[err.code], {
+        Message: 'Something went wrong while processing your request',
+        ExceptionMessage: err.message,
+        ExceptionType: 'System.InvalidOperationException',
+        StackTrace: null,
+    });
 }
 
 function sendAccepted(ctx: RequestContext, _: void): void {

@@ -123,13 +123,20 @@ export class Engine implements WorkHost {
         await this.#enqueue(record, historyEvent(EventType.ExecutionTerminated, this.now(), { Input: input }));
     }
 
+    /**
+     * Suspends a Running or Pending instance; in any other state the extension's DurableClient throws
+     * (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/ContextImplementations/DurableClient.cs
+     * SuspendAsync / ResumeAsync, IsOrchestrationSuspendable).
+     */
     async suspend(instanceId: string, reason: string | undefined): Promise<void> {
         const record = this.#requireRunning(instanceId, 'suspend');
+        if (record.runtimeStatus !== 'Running' && record.runtimeStatus !== 'Pending' && record.runtimeStatus !== 'ContinuedAsNew') throw invalidState('suspend', record);
         await this.#enqueue(record, historyEvent(EventType.ExecutionSuspended, this.now(), { Reason: reason }));
     }
 
     async resume(instanceId: string, reason: string | undefined): Promise<void> {
         const record = this.#requireRunning(instanceId, 'resume');
+        if (record.runtimeStatus !== 'Suspended') throw invalidState('resume', record);
         await this.#enqueue(record, historyEvent(EventType.ExecutionResumed, this.now(), { Reason: reason }));
     }
 
@@ -206,4 +213,8 @@ type ParentLink = NonNullable<InstanceRecord['parent']>;
 
 function isSameLink(a: ParentLink | undefined, b: ParentLink): boolean {
     return a?.instanceId === b.instanceId && a.taskId === b.taskId && a.executionId === b.executionId;
+}
+
+function invalidState(action: 'suspend' | 'resume', record: InstanceRecord): EngineError {
+    return new EngineError('invalid-operation', `Cannot ${action} the orchestration instance ${record.instanceId} because instance is in the ${record.runtimeStatus} state.`);
 }

@@ -1,6 +1,7 @@
 import type { InstanceRecord } from '../store/store';
 import type { Engine } from './engine';
 import { EventType, historyEvent, type HistoryEvent } from './history';
+import { outstandingWork } from './work';
 
 const FAILURES = new Set<number>([EventType.TaskFailed, EventType.SubOrchestrationInstanceFailed]);
 const SCHEDULES = new Set<number>([EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated]);
@@ -10,6 +11,12 @@ const SCHEDULES = new Set<number>([EventType.TaskScheduled, EventType.SubOrchest
  * tasks' scheduling and failure events become GenericEvents (so replay schedules them afresh), the
  * failed completion is dropped, failed sub-orchestrations are rewound first, and the instance runs
  * again from where it failed. Returns false when the instance is not Failed.
+ *
+ * An outcome that arrived while the instance was Failed was dropped (a parent fails fast in
+ * `Task.all` while other children still run): every task still outstanding after the rewind is
+ * re-derived — an activity runs again (at least once, as the extension's queue redelivers), a timer
+ * is re-armed, a child that has since failed is rewound with it and one that has ended otherwise
+ * reports again — so a rewound instance always finishes.
  */
 export function rewind(engine: Engine, record: InstanceRecord, reason: string | undefined): boolean {
     if (record.runtimeStatus !== 'Failed') return false;
@@ -29,5 +36,11 @@ export function rewind(engine: Engine, record: InstanceRecord, reason: string | 
     record.runtimeStatus = 'Running';
     record.output = undefined;
     engine.deliver(record.instanceId, record.executionId, historyEvent(EventType.GenericEvent, at, { Data: `rewind: ${reason ?? ''}` }));
+    const outstanding = outstandingWork(record);
+    for (const created of outstanding.filter((e) => e.EventType === EventType.SubOrchestrationInstanceCreated)) {
+        const child = engine.get(String(created.InstanceId));
+        if (child?.parent?.instanceId === record.instanceId && child.parent.taskId === created.EventId) rewind(engine, child, reason);
+    }
+    engine.dispatch(record, outstanding);
     return true;
 }

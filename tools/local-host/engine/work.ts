@@ -1,8 +1,8 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
-import { FunctionTimeoutError } from '../worker-channel/functionTimeout';
 import { invokeActivity } from '../worker-channel/triggers';
 import { WorkerExitedError } from '../worker-channel/workerProcess';
-import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import { activityFailureFields } from './activityFailure';
+import { EventType, historyEvent, type HistoryEvent } from './history';
 import type { InstanceRecord } from '../store/store';
 
 /** What scheduled work needs from the engine. */
@@ -46,9 +46,9 @@ export class ActivityRunner {
                         host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) was interrupted: ${err.message}; running it again.`);
                         return attempt();
                     }
-                    const failure = activityFailure(name, err);
-                    host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) failed: ${(failure as Error)?.message ?? failure}`);
-                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failureFields(failure) });
+                    const failure = activityFailureFields(name, err);
+                    host.log(`${failure.Reason} (instance ${instanceId}, task ${scheduled.EventId})`);
+                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failure });
                 },
             );
         void attempt().then((event) => {
@@ -56,18 +56,6 @@ export class ActivityRunner {
             host.deliver(instanceId, executionId, event);
         });
     }
-}
-
-/**
- * A timeout fails the activity with the host's message, as TaskActivityShim does (FunctionTimeoutError:
- * "Activity function '<name>' failed: Timeout value of ... was exceeded by function: Functions.<name>";
- * azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/Listener/TaskActivityShim.cs).
- */
-function activityFailure(name: string, err: unknown): unknown {
-    if (!(err instanceof FunctionTimeoutError)) return err;
-    const failure = new Error(`Activity function '${name}' failed: ${err.message}`);
-    failure.name = err.name;
-    return failure;
 }
 
 /** Where timers wait: the process's clock, or a virtual one (the test kit fires them without waiting). */

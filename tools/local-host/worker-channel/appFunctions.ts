@@ -1,4 +1,4 @@
-import type { InvocationResponse, LogLevel } from '../worker/functionsCore';
+import type { InvocationResponse, LogLevel, WorkerCapabilities } from '../worker/functionsCore';
 import type { EpisodeRequest } from '../worker/episodes';
 import type { FunctionInfo, InvocationInput } from '../worker/protocol';
 import { FunctionTimeoutError } from './functionTimeout';
@@ -11,7 +11,14 @@ import { WorkerExitedError } from './workerProcess';
  */
 export interface AppFunctions {
     readonly registrations: ReadonlyMap<string, FunctionInfo>;
-    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse>;
+    /** The current worker's capabilities (`HttpUri`: the app streams HTTP through its own proxy). */
+    readonly capabilities: WorkerCapabilities;
+    /**
+     * Invokes a function. `beforeSend` runs with the capabilities of the worker that runs it, just
+     * before the invocation is sent: the host starts forwarding an HTTP request to that worker's
+     * HttpUri there (a throw cancels the invocation).
+     */
+    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse>;
     /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
     invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
     /** The instance finished (or failed): what was kept for its episodes can go. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InvocationResponse, LogLevel, LogSink } from '../worker/functionsCore';
+import type { InvocationResponse, LogLevel, LogSink, WorkerCapabilities } from '../worker/functionsCore';
 import type { EpisodeRequest } from '../worker/episodes';
 import type { FunctionInfo, InvocationInput, WorkerStart } from '../worker/protocol';
 import type { AppFunctions } from './appFunctions';
@@ -76,9 +76,16 @@ export class WorkerHost implements AppFunctions {
         return { added: after.filter((n) => !before.includes(n)), removed: before.filter((n) => !after.includes(n)) };
     }
 
-    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
+    get capabilities(): WorkerCapabilities {
+        return this.#worker?.capabilities ?? {};
+    }
+
+    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
         const invocationId = input.invocationId ?? randomUUID();
-        return this.#run(functionName, invocationId, (worker) => worker.invoke(functionName, { ...input, invocationId }));
+        return this.#run(functionName, invocationId, (worker) => {
+            beforeSend?.(worker.capabilities);
+            return worker.invoke(functionName, { ...input, invocationId });
+        });
     }
 
     async invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { InvocationResponse, LogSink } from '../worker/functionsCore';
+import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker/episodes';
 import { deserializeError, fromWire, Outbox, toWire, unbatch, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
 
@@ -39,6 +39,8 @@ export class WorkerProcess {
     // results come back a whole turn at a time, so a fan-out's completions meet in few episodes.
     #outbox = new Outbox<HostMessage>((message) => this.#write(message), 64);
     #onLoad?: (message: WorkerMessage) => void;
+    /** What the worker reported once the app loaded (`HttpUri` when the app streams HTTP). */
+    capabilities: WorkerCapabilities = {};
 
     constructor(script: string, start: WorkerStart, log: LogSink) {
         this.#child = fork(script, [], {
@@ -87,7 +89,10 @@ export class WorkerProcess {
     loaded(): Promise<{ functions: FunctionInfo[]; debuggerUrl?: string }> {
         return new Promise((resolve, reject) => {
             this.#onLoad = (message) => {
-                if (message.type === 'loaded') resolve(message);
+                if (message.type === 'loaded') {
+                    this.capabilities = message.capabilities;
+                    resolve(message);
+                }
                 else if (message.type === 'loadFailed') reject(deserializeError(message.error));
             };
             void this.exited.then((exit) => reject(new Error(`The worker process exited before the app loaded (${describeExit(exit)})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`)));

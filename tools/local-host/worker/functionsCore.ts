@@ -57,11 +57,31 @@ export interface InvocationResponse {
     returnValue?: RpcTypedData | null;
 }
 
+/** Name → value pairs a worker reports to the host (`HttpUri`: the app's HTTP proxy when it streams HTTP). */
+export type WorkerCapabilities = Record<string, string>;
+
 export interface ProgrammingModel {
     name: string;
     version: string;
     getInvocationModel(coreContext: unknown): InvocationModel;
+    /** @azure/functions 4.x: adds its own (and starts its HTTP proxy with `enableHttpStream`). */
+    getCapabilities?(capabilities: WorkerCapabilities): Promise<WorkerCapabilities> | WorkerCapabilities;
 }
+
+/**
+ * What the Node worker reports before asking the programming model for its own
+ * (azure-functions-nodejs-worker src/eventHandlers/getWorkerCapabilities.ts).
+ */
+const NODE_WORKER_CAPABILITIES: WorkerCapabilities = {
+    RawHttpBodyBytes: 'true',
+    RpcHttpTriggerMetadataRemoved: 'true',
+    RpcHttpBodyOnly: 'true',
+    IgnoreEmptyValuedRpcHttpHeaders: 'true',
+    UseNullableValueDictionaryForHttp: 'true',
+    WorkerStatus: 'true',
+    TypedDataCollection: 'true',
+    HandlesWorkerTerminateMessage: 'true',
+};
 
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type LogSink = (level: LogLevel, category: 'user' | 'system', message: string) => void;
@@ -100,6 +120,8 @@ export class FunctionsCore {
     readonly registrations = new Map<string, Registration>();
     readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
     programmingModel: ProgrammingModel | undefined;
+    /** Set once the app has loaded (see loadCapabilities). */
+    capabilities: WorkerCapabilities = {};
     #log: LogSink;
     #episodeSender = new HistorySender();
     #episodeCache = new HistoryCache();
@@ -129,8 +151,24 @@ export class FunctionsCore {
         this.#log(level, category, message);
     }
 
-    /** Invokes a registered function in this process (see invoke.ts). */
-    invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
+    /**
+     * Asks the app's programming model for its capabilities, as the Node worker does once the app has
+     * started (WorkerInitHandler / FunctionEnvironmentReloadHandler → getWorkerCapabilities). This is
+     * also when @azure/functions locks `app.setup()` and, with `enableHttpStream`, opens its HTTP proxy.
+     */
+    async loadCapabilities(): Promise<WorkerCapabilities> {
+        const base = { ...NODE_WORKER_CAPABILITIES };
+        this.capabilities = (await this.programmingModel?.getCapabilities?.(base)) ?? base;
+        return this.capabilities;
+    }
+
+    /** Invokes a registered function in this process (see invoke.ts); `beforeSend` as in AppFunctions. */
+    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
+        try {
+            beforeSend?.(this.capabilities);
+        } catch (err) {
+            return Promise.reject(err);
+        }
         return invokeFunction(this, functionName, input);
     }
 

@@ -1,5 +1,5 @@
 import type { EpisodeInput } from './episodes';
-import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData } from './functionsCore';
+import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData, WorkerCapabilities } from './functionsCore';
 
 /**
  * The messages between the host and its worker process. Azure's host and Node worker speak gRPC
@@ -40,7 +40,7 @@ export type HostMessage =
     | { type: 'terminate' };
 
 export type WorkerMessage =
-    | { type: 'loaded'; functions: FunctionInfo[]; debuggerUrl?: string }
+    | { type: 'loaded'; functions: FunctionInfo[]; capabilities: WorkerCapabilities; debuggerUrl?: string }
     | { type: 'loadFailed'; error: SerializedError }
     | { type: 'response'; invocationId: string; response: InvocationResponse }
     | { type: 'failure'; invocationId: string; error: SerializedError }

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     }
     const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({ metadata, triggerName, trigger }));
     process.on('message', (message: HostMessage | Batch<HostMessage>) => unbatch(message).forEach((m) => void handle(core, fromWire(m))));
-    send({ type: 'loaded', functions, debuggerUrl });
+    send({ type: 'loaded', functions, capabilities: core.capabilities, debuggerUrl });
 }
 
 async function handle(core: FunctionsCore, message: HostMessage): Promise<void> {

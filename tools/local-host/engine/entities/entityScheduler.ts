@@ -84,6 +84,23 @@ export class EntityScheduler {
             }));
     }
 
+    /** The entity's instance (`@name@key`) with its record, while it has one (state, or work pending). */
+    instance(id: string): EntityRecord | undefined {
+        return this.#options.store.read(id);
+    }
+
+    /** Every entity instance, by scheduler id. */
+    instances(): { schedulerId: string; record: EntityRecord }[] {
+        return this.#options.store.list();
+    }
+
+    /** Deletes an entity's instance, state and pending work; whether there was one. */
+    purge(id: string): boolean {
+        const existed = this.#options.store.read(id) !== undefined;
+        this.#options.store.delete(id);
+        return existed;
+    }
+
     /** After a restart: hands over unsent messages and processes requests accepted before the crash. */
     recover(): void {
         for (const { schedulerId: id, record } of this.#options.store.list()) {
@@ -99,7 +116,8 @@ export class EntityScheduler {
     }
 
     #emptyRecord(entity: EntityId): EntityRecord {
-        return { entity: { name: entity.name.toLowerCase(), key: entity.key }, exists: false, lastOperationTime: this.#options.now().toISOString(), pending: [], outbox: [], recentIds: [] };
+        const now = this.#options.now().toISOString();
+        return { entity: { name: entity.name.toLowerCase(), key: entity.key }, exists: false, lastOperationTime: now, createdTime: now, pending: [], outbox: [], recentIds: [] };
     }
 
     #kick(id: string): void {

@@ -13,6 +13,8 @@ export interface EntityRecord {
     exists: boolean;
     state?: string;
     lastOperationTime: string;
+    /** When the entity's instance was created (records from before this field: its last operation). */
+    createdTime?: string;
     /** Requests accepted but not processed yet, in arrival order. */
     pending: EntityRequest[];
     outbox: OutboxMessage[];
