@@ -15,6 +15,8 @@ const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request
 export interface DurableApiOptions {
     engine: Engine;
     taskHubName: string;
+    /** `--require-system-key`: the key the management URLs carry. */
+    systemKey?: string;
 }
 
 type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
@@ -29,7 +31,7 @@ interface RequestContext {
 export function durableApi(options: DurableApiOptions) {
     const { engine } = options;
     const managementPayload = (ctx: RequestContext, instanceId: string): Record<string, string> => {
-        const urls = durableClientBindingData(ctx.url.origin, options.taskHubName).managementUrls;
+        const urls = durableClientBindingData(ctx.url.origin, options.taskHubName, { systemKey: options.systemKey }).managementUrls;
         return Object.fromEntries(Object.entries(urls).map(([key, value]) => [key, value.split(INSTANCE_ID_PLACEHOLDER).join(encodeURIComponent(instanceId))]));
     };
     const accepted = (ctx: RequestContext, instanceId: string): void => {

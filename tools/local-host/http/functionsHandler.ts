@@ -13,8 +13,10 @@ export interface FunctionsHandlerOptions {
     taskHubName: string;
     /** The origin the durable client's URLs use (http://localhost:<port>). */
     origin: () => string;
-    /** The loopback origin the durable client calls the host on (no name lookup). */
-    rpcOrigin: () => string;
+    /** Where the durable client calls the host: a loopback address (no name lookup). */
+    rpcBaseUrl: () => string;
+    /** `--require-system-key`: the key the URLs handed to callers carry. */
+    systemKey?: string;
     log: (message: string) => void;
 }
 
@@ -46,7 +48,7 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
         const bindings = options.functions.registrations.get(hit.route.functionName)!.metadata.bindings;
         for (const [name, binding] of Object.entries(bindings)) {
             if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, 'Storage', options.rpcOrigin())) };
+                extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, { rpcBaseUrl: options.rpcBaseUrl(), systemKey: options.systemKey })) };
             }
         }
         const started = Date.now();
