@@ -17,6 +17,7 @@ import { loadOrCreateSystemKey, newRpcPath, SECRETS_FILE, SYSTEM_KEY_NAME, syste
 import { WEBHOOK_PATH } from './durable-api/clientBinding';
 import { lockDataDir } from './store/dataDirLock';
 import { FileStore } from './store/fileStore';
+import type { InstanceRecord } from './store/store';
 import { logSinkTo } from './worker/functionsCore';
 
 export const DEFAULT_INSPECTOR_PORT = 9229;
@@ -78,10 +79,14 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     mkdirSync(flags.data, { recursive: true });
     lockDataDir(flags.data);
     const buildDir = path.join(flags.data, 'build');
-    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog });
+    const store = new FileStore(flags.data);
+    let saved: Promise<InstanceRecord[]> | undefined;
+    // Reading the instance logs (thousands after a while) overlaps with the worker's start.
+    const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
+    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
     const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix } = hostSettings(app.hostJson);
-    const engine = new Engine(functions, new FileStore(flags.data), { log, defaultVersion });
+    const engine = new Engine(functions, store, { log, defaultVersion });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
     const systemKey = flags.requireSystemKey ? loadOrCreateSystemKey(flags.data) : undefined;
@@ -99,7 +104,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host);
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
-    const resumed = await engine.recover();
+    const resumed = await engine.recover(saved);
     extras.start();
     const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log }) : undefined;
     // Before the banner: whoever waits for "Host listening" may press Ctrl-C right away.

@@ -20,6 +20,8 @@ export interface LoadOptions {
     workerScript: string;
     inspectPort?: number;
     log: LogSink;
+    /** Host work to do while the worker process boots and loads the app (the two run in parallel). */
+    whileWorkerStarts?: () => void;
 }
 
 /** Applies local.settings.json `Values` to the environment without overriding what is already set (as Core Tools). */
@@ -50,6 +52,6 @@ export async function loadApp(appDir: string, buildDir: string, options: LoadOpt
     const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
     const timeout = parseFunctionTimeout(hostJson.functionTimeout);
     const functions = new WorkerHost({ script: options.workerScript, appDir, timeout, inspectPort: options.inspectPort, log: options.log });
-    await functions.start(bundle);
+    await functions.start(bundle, options.whileWorkerStarts);
     return { functions, entries, bundle, hostJson, timeout };
 }

@@ -43,9 +43,9 @@ export class Engine implements WorkHost {
         this.defaultVersion = options.defaultVersion;
     }
 
-    /** Loads saved instances and resumes all unfinished work. */
-    async recover(): Promise<number> {
-        const records = await this.store.loadAll();
+    /** Loads saved instances (or takes those already loaded) and resumes all unfinished work. */
+    async recover(loaded: Promise<InstanceRecord[]> = this.store.loadAll()): Promise<number> {
+        const records = await loaded;
         for (const record of records) this.#records.set(record.instanceId, record);
         const unfinished = records.filter((record) => !isTerminal(record));
         for (const record of unfinished) {

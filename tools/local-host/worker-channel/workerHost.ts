@@ -53,10 +53,10 @@ export class WorkerHost implements AppFunctions {
         this.#options.log(level, category, message);
     }
 
-    /** Starts the first worker on `bundle`; rejects with the app's load error. */
-    async start(bundle: string): Promise<void> {
+    /** Starts the first worker on `bundle`; rejects with the app's load error. `whileLoading` runs meanwhile in the host. */
+    async start(bundle: string, whileLoading?: () => void): Promise<void> {
         this.#bundle = bundle;
-        this.#use(await this.#launch(bundle));
+        this.#use(await this.#launch(bundle, whileLoading));
     }
 
     /**
@@ -81,9 +81,19 @@ export class WorkerHost implements AppFunctions {
         return this.#run(functionName, invocationId, (worker) => worker.invoke(functionName, { ...input, invocationId }));
     }
 
-    invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
-        const invocationId = randomUUID();
-        return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+    async invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
+        const attempt = (): Promise<InvocationResponse> => {
+            const invocationId = randomUUID();
+            return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+        };
+        try {
+            return await attempt();
+        } catch (err) {
+            if ((err as Error).name !== 'HistoryCacheMiss') throw err;
+            // The worker lacks part of the history (it should not happen): send it whole.
+            this.endEpisodes(request.fields.instanceId);
+            return attempt();
+        }
     }
 
     endEpisodes(instanceId: string): void {
@@ -124,11 +134,12 @@ export class WorkerHost implements AppFunctions {
         return response;
     }
 
-    async #launch(bundle: string): Promise<Launched> {
+    async #launch(bundle: string, whileLoading?: () => void): Promise<Launched> {
         const { script, appDir, inspectPort, log } = this.#options;
         const start: WorkerStart = { bundle, appDir, inspectPort };
         const worker = new WorkerProcess(script, start, log);
         try {
+            whileLoading?.();
             const { functions, debuggerUrl } = await worker.loaded();
             this.debuggerUrl = debuggerUrl;
             return { worker, functions };

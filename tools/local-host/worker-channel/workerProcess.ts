@@ -35,7 +35,9 @@ export class WorkerProcess {
     #exit?: WorkerExit;
     #stopping?: string;
     #histories = new HistorySender();
-    #outbox = new Outbox<HostMessage>((message) => this.#write(message));
+    // Invocations go in batches of 64: the worker starts on the first while the host sends the rest. Its
+    // results come back a whole turn at a time, so a fan-out's completions meet in few episodes.
+    #outbox = new Outbox<HostMessage>((message) => this.#write(message), 64);
     #onLoad?: (message: WorkerMessage) => void;
 
     constructor(script: string, start: WorkerStart, log: LogSink) {

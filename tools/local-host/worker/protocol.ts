@@ -55,15 +55,21 @@ export interface Batch<T> {
 /**
  * Sends the messages of one turn of the event loop together: one write and one wake-up of the other
  * side instead of one each (a fan-out's thousand activity invocations, and their results, cross in a
- * few batches). Order is kept.
+ * few batches, and the other side starts on a full batch while this one produces the next). Order is kept.
  */
 export class Outbox<T> {
     #queue: T[] = [];
 
-    constructor(private readonly write: (message: T | Batch<T>) => void) {}
+    /** `maxBatch`: a batch that size goes at once, so the other side starts on it while this one produces the rest. */
+    constructor(
+        private readonly write: (message: T | Batch<T>) => void,
+        private readonly maxBatch = Infinity,
+    ) {}
 
     send(message: T): void {
-        if (this.#queue.push(message) === 1) queueMicrotask(() => this.flush());
+        const queued = this.#queue.push(message);
+        if (queued >= this.maxBatch) this.flush();
+        else if (queued === 1) queueMicrotask(() => this.flush());
     }
 
     flush(): void {
