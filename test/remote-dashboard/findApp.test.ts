@@ -21,6 +21,7 @@ afterEach(async () => {
     arm = undefined;
 });
 afterAll(async () => {
+    app?.closeAllConnections();
     await new Promise((resolve) => app?.close(resolve));
 });
 
@@ -43,6 +44,7 @@ interface Setup {
 }
 
 async function dashboard(argv: string[], script: ConstructorParameters<typeof FakeArm>[0], setup: Setup = {}) {
+    await arm?.stop();
     arm = await new FakeArm(script).start();
     const out: string[] = [];
     const pulumiCalls: string[][] = [];

@@ -1,8 +1,12 @@
 import type { InstanceStatus } from './types';
 
 /**
- * Newest-first listing on the extension's standard `GET instances` API, which has no order: the Azure
- * Storage backend answers in instance-id order (its Instances table's partition key). So the page reads
+ * Newest-first listing on the extension's standard `GET instances` API, which has no order and no name
+ * filter (its parameters: runtimeStatus, createdTimeFrom, createdTimeTo, instanceIdPrefix, top, and the
+ * x-ms-continuation-token header: https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api).
+ * The Azure Storage backend answers in instance-id order: the Instances table's partition key is the
+ * instance id (https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-azure-storage-provider),
+ * and a table query returns entities by partition key. So the page reads
  * time slices going back from now (`createdTimeFrom`/`createdTimeTo`), each to its end (bounded), until it
  * holds a page of matches, and sorts and filters by name itself. A slice with more instances than the
  * scan bound is split in halves, newer half first. Pure logic: the HTTP call is passed in.
