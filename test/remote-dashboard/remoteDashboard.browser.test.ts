@@ -96,6 +96,7 @@ describe('the local host in system-key mode (the stand-in for Azure)', () => {
         expect((await httpJson('GET', `${host.url}${API}/instances`)).status).toBe(401);
         expect((await httpJson('GET', `${host.url}${API}/instances?code=wrong`)).status).toBe(401);
         expect((await httpJson('GET', withKey(`${host.url}${API}/instances`))).status).toBe(200);
+        expect((await httpJson('GET', `${host.url}${API}/instances`, undefined, { 'x-functions-key': KEY })).status).toBe(200);
         const started = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
         expect(started.status).toBe(202);
         expect(started.body.statusQueryGetUri).toContain(`code=${encodeURIComponent(KEY)}`);
