@@ -80,6 +80,8 @@ const code = new AppDeployment(
 
 export const resourceGroupName = resourceGroup.name;
 export const functionAppName = app.name;
+/** The app's ARM id (its subscription, for `npm run dashboard`). */
+export const functionAppId = app.id;
 export const defaultHostName = app.defaultHostName;
 export const appInsightsName = monitoring.appInsightsName;
 /** Durable Task Scheduler only (absent otherwise). */

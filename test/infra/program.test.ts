@@ -149,6 +149,7 @@ describe('the default stack (Azure Storage backend, public network)', () => {
         expect(run.outputs).toEqual({
             resourceGroupName: run.one('azure-native:resources:ResourceGroup').state.name,
             functionAppName: site().state.name,
+            functionAppId: site().id,
             defaultHostName: host,
             appInsightsName: run.one('azure-native:applicationinsights:Component').state.name,
             starterUrl: `https://${host}/api/orchestrators/hello_orchestrator?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`,

@@ -8,11 +8,13 @@ import { functionIndex } from './http/functionIndex';
 import { functionRoutes } from './http/functionRoutes';
 import { functionsHandler } from './http/functionsHandler';
 import { createHostServer, listen } from './http/server';
-import { dashboardLine, handleDashboard } from './dashboard/serve';
+import { dashboardHandler, dashboardLine, LOCAL_DASHBOARD } from './dashboard/serve';
 import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
 import { logUnhandledRejections, stopOnSignals } from './processPolicy';
 import { startupBanner } from './startupBanner';
+import { loadOrCreateSystemKey, newRpcPath, SECRETS_FILE, SYSTEM_KEY_NAME, systemKeyGate } from './systemKey';
+import { WEBHOOK_PATH } from './durable-api/clientBinding';
 import { lockDataDir } from './store/dataDirLock';
 import { FileStore } from './store/fileStore';
 import type { InstanceRecord } from './store/store';
@@ -28,9 +30,11 @@ interface Flags {
     /** Inspector port (`--inspect[=port]`); undefined when not debugging. */
     inspect?: number;
     watch: boolean;
+    /** Require the Durable extension's system key on /runtime/webhooks/durabletask, as Azure does. */
+    requireSystemKey: boolean;
 }
 
-const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>] [--inspect[=<port>]] [--watch]';
+const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>] [--inspect[=<port>]] [--watch] [--require-system-key]';
 
 function portNumber(text: string, flag: string): number {
     const port = Number(text);
@@ -39,7 +43,7 @@ function portNumber(text: string, flag: string): number {
 }
 
 export function parseFlags(argv: string[], cwd: string): Flags {
-    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1', watch: false };
+    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1', watch: false, requireSystemKey: false };
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split(/=(.*)/s, 2);
         const value = (): string => {
@@ -53,6 +57,7 @@ export function parseFlags(argv: string[], cwd: string): Flags {
         else if (name === '--host') flags.host = value();
         else if (name === '--inspect') flags.inspect = inline === undefined ? DEFAULT_INSPECTOR_PORT : portNumber(inline, '--inspect=<port>');
         else if (name === '--watch') flags.watch = true;
+        else if (name === '--require-system-key') flags.requireSystemKey = true;
         else if (name === '--help' || name === '-h') throw new Error(USAGE);
         else throw new Error(`Unknown flag '${argv[i]}'. ${USAGE}`);
     }
@@ -84,14 +89,17 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const engine = new Engine(functions, store, { log, defaultVersion });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
-    const rpcOrigin = (): string => `http://${loopbackAddress(flags.host)}:${port}`;
+    const systemKey = flags.requireSystemKey ? loadOrCreateSystemKey(flags.data) : undefined;
+    const rpcPath = systemKey ? newRpcPath() : `${WEBHOOK_PATH}/`;
+    const rpcBaseUrl = (): string => `http://${loopbackAddress(flags.host)}:${port}${rpcPath}`;
     const routes = functionRoutes(functions);
     const extras = localExtensions({ functions, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
     const handlers = [
-        handleDashboard,
+        ...(systemKey ? [systemKeyGate(systemKey, rpcPath)] : []),
+        dashboardHandler(LOCAL_DASHBOARD),
         ...extras.handlers,
-        durableApi({ engine, taskHubName, entities: extras.entityInstances }),
-        functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcOrigin, log }),
+        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey }),
+        functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcBaseUrl, systemKey, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host);
@@ -117,7 +125,9 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         port,
         taskHubName,
         extensionsBanner: extras.banner(),
-        dashboardLine: await dashboardLine(origin()),
+        dashboardLine: systemKey
+            ? `Durable HTTP API and dashboard require the system key ${SYSTEM_KEY_NAME} (in ${path.join(flags.data, SECRETS_FILE)}), as in Azure`
+            : await dashboardLine(origin()),
         debuggerUrl: functions.debuggerUrl,
         timeout: app.timeout,
         watching: stopWatch !== undefined,

@@ -46,6 +46,8 @@ function isTestFailure(err: unknown): err is Error {
  */
 export class KitFunctions implements AppFunctions {
     readonly calls: ActivityCall[] = [];
+    /** No HTTP in the kit: no streaming proxy to report. */
+    readonly capabilities: AppFunctions['capabilities'] = {};
     testFailure: Error | undefined;
 
     constructor(

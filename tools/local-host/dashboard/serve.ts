@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONFIG_FILE, type DashboardConfig } from './src/types';
 
 /**
  * The dashboard's page, served by the local host under the Functions host's reserved `/runtime/`
@@ -10,8 +11,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * and the page can never be stale.
  */
 export const DASHBOARD_PATH = '/runtime/webhooks/durabletask/dashboard/';
-// This folder: __dirname itself when run from source (jest), its sibling when bundled into dist/host.js.
-const DIR = [__dirname, path.join(__dirname, '..', 'dashboard')].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? __dirname;
+// This folder: __dirname itself when run from source (jest), its sibling when bundled into dist/host.js,
+// tools/local-host/dashboard from dist/tools/ (`npm run dashboard`).
+const DIR =
+    [__dirname, path.join(__dirname, '..', 'dashboard'), path.join(__dirname, '..', '..', 'tools', 'local-host', 'dashboard')].find((dir) =>
+        existsSync(path.join(dir, 'index.html')),
+    ) ?? __dirname;
 
 export interface Asset {
     contentType: string;
@@ -60,8 +65,19 @@ export function dashboardAssets(): Promise<DashboardAssets> {
     return cached;
 }
 
-/** Serves the dashboard's paths; answers false for any other path so the host's router goes on. */
-export async function handleDashboard(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/** The local host's: every action, its own listing extensions, a refresh every second. */
+export const LOCAL_DASHBOARD: DashboardConfig = { label: 'local dashboard', actions: true, listing: 'extensions', refreshMs: 1000 };
+
+/**
+ * Serves the dashboard's paths, and `config.json` (what the server behind the page offers); answers false
+ * for any other path so the server's router goes on.
+ */
+export function dashboardHandler(config: DashboardConfig) {
+    const configBody = Buffer.from(JSON.stringify(config));
+    return (req: IncomingMessage, res: ServerResponse): Promise<boolean> => handleDashboard(req, res, configBody);
+}
+
+async function handleDashboard(req: IncomingMessage, res: ServerResponse, configBody: Buffer): Promise<boolean> {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname === DASHBOARD_PATH.slice(0, -1)) {
         res.writeHead(308, { location: DASHBOARD_PATH }).end();
@@ -79,7 +95,8 @@ export async function handleDashboard(req: IncomingMessage, res: ServerResponse)
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`The dashboard failed to build: ${err instanceof Error ? err.message : String(err)}`);
         return true;
     }
-    const asset = assets.get(pathname.slice(DASHBOARD_PATH.length));
+    const file = pathname.slice(DASHBOARD_PATH.length);
+    const asset = file === CONFIG_FILE ? { contentType: 'application/json; charset=utf-8', body: configBody } : assets.get(file);
     if (!asset) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `No dashboard file ${pathname}. Open ${DASHBOARD_PATH}.` }));
         return true;

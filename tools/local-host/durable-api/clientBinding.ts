@@ -16,14 +16,22 @@ export interface DurableClientBindingData {
     httpBaseUrl: string;
 }
 
-/**
- * `rpcOrigin`: where the client's own calls go. The extension serves them on a loopback address
- * (`rpcBaseUrl` = http://127.0.0.1:17071/durabletask/, DurableTaskOptions.LocalRpcEndpointEnabled in
- * azure-functions-durable-extension); the URLs handed to callers keep the public origin.
- */
-export function durableClientBindingData(origin: string, taskHubName: string, connection = 'Storage', rpcOrigin = origin): DurableClientBindingData {
+export interface BindingUrlOptions {
+    connection?: string;
+    /**
+     * Where the client's own calls go (default: the API under `origin`). The extension serves them on a
+     * loopback address (`rpcBaseUrl` = http://127.0.0.1:17071/durabletask/, DurableTaskOptions.LocalRpcEndpointEnabled
+     * in azure-functions-durable-extension); the URLs handed to callers keep the public origin.
+     */
+    rpcBaseUrl?: string;
+    /** The extension's system key, added as `code=` to the URLs handed to callers (as in Azure). */
+    systemKey?: string;
+}
+
+export function durableClientBindingData(origin: string, taskHubName: string, options: BindingUrlOptions = {}): DurableClientBindingData {
     const baseUrl = `${origin}${WEBHOOK_PATH}`;
-    const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=${encodeURIComponent(connection)}`;
+    const key = options.systemKey === undefined ? '' : `&code=${encodeURIComponent(options.systemKey)}`;
+    const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=${encodeURIComponent(options.connection ?? 'Storage')}${key}`;
     const instance = `${baseUrl}/instances/${INSTANCE_ID_PLACEHOLDER}`;
     return {
         taskHubName,
@@ -44,7 +52,7 @@ export function durableClientBindingData(origin: string, taskHubName: string, co
         },
         baseUrl,
         requiredQueryStringParameters: query,
-        rpcBaseUrl: `${rpcOrigin}${WEBHOOK_PATH}/`,
+        rpcBaseUrl: options.rpcBaseUrl ?? `${baseUrl}/`,
         httpBaseUrl: baseUrl,
     };
 }

@@ -18,6 +18,8 @@ export interface DurableApiOptions {
     taskHubName: string;
     /** Entities served as `@name@key` instances, as the Azure Storage backend keeps them. */
     entities?: EntityInstances;
+    /** `--require-system-key`: the key the management URLs carry. */
+    systemKey?: string;
 }
 
 type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
@@ -32,7 +34,7 @@ interface RequestContext {
 export function durableApi(options: DurableApiOptions) {
     const { engine } = options;
     const managementPayload = (ctx: RequestContext, instanceId: string): Record<string, string> => {
-        const urls = durableClientBindingData(ctx.url.origin, options.taskHubName).managementUrls;
+        const urls = durableClientBindingData(ctx.url.origin, options.taskHubName, { systemKey: options.systemKey }).managementUrls;
         return Object.fromEntries(Object.entries(urls).map(([key, value]) => [key, value.split(INSTANCE_ID_PLACEHOLDER).join(encodeURIComponent(instanceId))]));
     };
     const accepted = (ctx: RequestContext, instanceId: string): void => {

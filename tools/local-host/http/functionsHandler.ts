@@ -15,8 +15,10 @@ export interface FunctionsHandlerOptions {
     taskHubName: string;
     /** The origin the durable client's URLs use (http://localhost:<port>). */
     origin: () => string;
-    /** The loopback origin the durable client calls the host on (no name lookup). */
-    rpcOrigin: () => string;
+    /** Where the durable client calls the host: a loopback address (no name lookup). */
+    rpcBaseUrl: () => string;
+    /** `--require-system-key`: the key the URLs handed to callers carry. */
+    systemKey?: string;
     log: (message: string) => void;
 }
 
@@ -77,7 +79,7 @@ function match(options: FunctionsHandlerOptions, req: IncomingMessage, res: Serv
     const functionName = hit.route.functionName;
     for (const [name, binding] of Object.entries(options.functions.registrations.get(functionName)!.metadata.bindings)) {
         if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-            extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, 'Storage', options.rpcOrigin())) };
+            extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, { rpcBaseUrl: options.rpcBaseUrl(), systemKey: options.systemKey })) };
         }
     }
     return { functions: options.functions, functionName, request: { method, url: url.href, headers, query, params: hit.params ?? {} }, extraInputs };

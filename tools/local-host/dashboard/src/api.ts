@@ -2,7 +2,8 @@
  * The Durable Functions HTTP API (`/runtime/webhooks/durabletask/...`), the page's only data source.
  * The page lives at `<base>/dashboard/`, so the API base is its parent folder.
  */
-import { CONTINUATION_HEADER, type InstanceStatus, type RuntimeStatus } from './types';
+import { listNewest } from './newestFirst';
+import { CONFIG_FILE, CONTINUATION_HEADER, type DashboardConfig, type InstanceStatus, type RuntimeStatus } from './types';
 
 export * from './types';
 export interface ListQuery {
@@ -17,6 +18,8 @@ export interface ListQuery {
 export interface Page {
     instances: InstanceStatus[];
     continuationToken?: string;
+    /** The page may miss instances (standard listing only: too many created in one second to scan). */
+    partial?: boolean;
 }
 
 export class ApiError extends Error {
@@ -45,16 +48,48 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
 
 const enc = encodeURIComponent;
 
-export async function listInstances(query: ListQuery): Promise<Page> {
-    // order and namePrefix are this host's additions to the listing API (Azure ignores them).
-    const params = new URLSearchParams({ top: String(query.top), order: 'newest', showInput: 'false' });
-    if (query.statuses.length) params.set('runtimeStatus', query.statuses.join(','));
-    if (query.name) params.set('namePrefix', query.name);
-    if (query.instanceIdPrefix) params.set('instanceIdPrefix', query.instanceIdPrefix);
-    const headers: Record<string, string> = query.continuationToken ? { [CONTINUATION_HEADER]: query.continuationToken } : {};
+/** What the server offers; without a config (an older host), only the standard API and actions shown. */
+export async function loadConfig(): Promise<DashboardConfig> {
+    const fallback: DashboardConfig = { label: '', actions: true, listing: 'standard', refreshMs: 2000 };
+    try {
+        const response = await fetch(new URL(CONFIG_FILE, window.location.href), { headers: { accept: 'application/json' } });
+        return response.ok ? { ...fallback, ...((await response.json()) as Partial<DashboardConfig>) } : fallback;
+    } catch {
+        return fallback;
+    }
+}
+
+async function instancesPage(params: URLSearchParams, continuationToken: string | undefined): Promise<Page> {
+    const headers: Record<string, string> = continuationToken ? { [CONTINUATION_HEADER]: continuationToken } : {};
     const response = await request(`instances?${params}`, { headers });
     const token = response.headers.get(CONTINUATION_HEADER) ?? undefined;
     return { instances: (await response.json()) as InstanceStatus[], continuationToken: token || undefined };
+}
+
+function filterParams(query: ListQuery, top: number): URLSearchParams {
+    const params = new URLSearchParams({ top: String(top), showInput: 'false' });
+    if (query.statuses.length) params.set('runtimeStatus', query.statuses.join(','));
+    if (query.instanceIdPrefix) params.set('instanceIdPrefix', query.instanceIdPrefix);
+    return params;
+}
+
+/** Newest first, by name prefix: with the local host's listing extensions, or by the page itself on the standard API (Azure). */
+export async function listInstances(query: ListQuery, listing: DashboardConfig['listing']): Promise<Page> {
+    if (listing === 'extensions') {
+        const params = filterParams(query, query.top);
+        params.set('order', 'newest');
+        if (query.name) params.set('namePrefix', query.name);
+        return instancesPage(params, query.continuationToken);
+    }
+    return listNewest(
+        (slice) => {
+            const params = filterParams(query, 100);
+            params.set('createdTimeFrom', slice.createdTimeFrom);
+            if (slice.createdTimeTo) params.set('createdTimeTo', slice.createdTimeTo);
+            return instancesPage(params, slice.continuationToken);
+        },
+        { pageSize: query.top, name: query.name, after: query.continuationToken, now: Date.now() },
+    );
 }
 
 export async function getInstance(id: string): Promise<InstanceStatus | undefined> {
@@ -70,6 +105,7 @@ export async function getInstance(id: string): Promise<InstanceStatus | undefine
 export const terminate = (id: string, reason: string) => request(`instances/${enc(id)}/terminate?reason=${enc(reason)}`, { method: 'POST' });
 export const suspend = (id: string, reason: string) => request(`instances/${enc(id)}/suspend?reason=${enc(reason)}`, { method: 'POST' });
 export const resume = (id: string, reason: string) => request(`instances/${enc(id)}/resume?reason=${enc(reason)}`, { method: 'POST' });
+export const rewind = (id: string, reason: string) => request(`instances/${enc(id)}/rewind?reason=${enc(reason)}`, { method: 'POST' });
 export const purge = (id: string) => request(`instances/${enc(id)}`, { method: 'DELETE' });
 
 export const raiseEvent = (id: string, eventName: string, json: string) =>

@@ -13,7 +13,7 @@ const jsonBlock = (title: string, value: unknown, cls = ''): Child =>
         value === undefined || value === null || value === '' ? h('p', { class: 'muted' }, 'none') : h('pre', {}, formatJson(value)));
 
 /** One instance: its data, the actions the API offers and its history as a timeline. */
-export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void): View {
+export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void, config: api.DashboardConfig): View {
     let lastJson = '';
     let current: api.InstanceStatus | undefined;
     const summary = h('div', { class: 'summary' });
@@ -61,6 +61,7 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
         suspend: h('button', { type: 'button', onclick: () => act('Suspend', () => api.suspend(instanceId, reason.value)) }, 'Suspend'),
         resume: h('button', { type: 'button', onclick: () => act('Resume', () => api.resume(instanceId, reason.value)) }, 'Resume'),
         restart: h('button', { type: 'button', onclick: () => act('Restart', async () => navigate(`#/instances/${encodeURIComponent(await api.restart(instanceId))}`)) }, 'Restart'),
+        rewind: h('button', { type: 'button', onclick: () => act('Rewind', () => api.rewind(instanceId, reason.value)) }, 'Rewind'),
         purge: h('button', { type: 'button', class: 'danger', onclick: () => confirmPurge() }, 'Purge'),
         raise: h('button', { type: 'button', onclick: raise }, 'Raise event'),
     };
@@ -88,6 +89,7 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
         buttons.suspend.disabled = status !== 'Running' && status !== 'Pending';
         buttons.resume.disabled = status !== 'Suspended';
         buttons.restart.disabled = status === undefined;
+        buttons.rewind.disabled = status !== 'Failed';
         buttons.purge.disabled = status === undefined || !TERMINAL.has(status);
     }
 
@@ -139,10 +141,12 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     replaceChildren(root,
         h('p', {}, h('a', { href: '#/' }, '← All orchestrations')),
         summary,
-        h('section', { class: 'actions panel', 'aria-label': 'Actions' },
-            h('div', { class: 'row' }, reason, buttons.terminate, buttons.suspend, buttons.resume, buttons.restart, buttons.purge),
-            h('div', { class: 'row' }, eventName, eventData, buttons.raise),
-            message),
+        config.actions
+            ? h('section', { class: 'actions panel', 'aria-label': 'Actions' },
+                h('div', { class: 'row' }, reason, buttons.terminate, buttons.suspend, buttons.resume, buttons.restart, buttons.rewind, buttons.purge),
+                h('div', { class: 'row' }, eventName, eventData, buttons.raise),
+                message)
+            : h('p', { class: 'message read-only' }, config.actionsHint ?? 'Read-only: actions are off.'),
         content,
     );
     updateButtons(undefined);

@@ -1,4 +1,4 @@
-import { listInstances, RUNTIME_STATUSES, type InstanceStatus, type ListQuery, type RuntimeStatus } from './api';
+import { listInstances, RUNTIME_STATUSES, type DashboardConfig, type InstanceStatus, type ListQuery, type RuntimeStatus } from './api';
 import { h, replaceChildren } from './dom';
 import { formatTime } from './format';
 import type { View } from './view';
@@ -8,7 +8,7 @@ const PAGE_SIZE = 20;
 export const statusBadge = (status: string): HTMLElement => h('span', { class: `badge s-${status.toLowerCase()}` }, status);
 
 /** The instance list: filters, newest first, paged with the API's continuation token. */
-export function listView(root: HTMLElement): View {
+export function listView(root: HTMLElement, config: DashboardConfig): View {
     const query: ListQuery = { statuses: [], name: '', instanceIdPrefix: '', top: PAGE_SIZE };
     // tokens[i] is the continuation token that fetches page i (page 0 needs none).
     let tokens: (string | undefined)[] = [undefined];
@@ -19,6 +19,7 @@ export function listView(root: HTMLElement): View {
 
     const body = h('tbody');
     const pageLabel = h('span', { class: 'muted' });
+    const partialNote = h('p', { class: 'message', role: 'status' });
     const newer = h('button', { type: 'button', onclick: () => go(page - 1) }, '← Newer');
     const older = h('button', { type: 'button', onclick: () => go(page + 1) }, 'Older →');
     const statusBoxes = RUNTIME_STATUSES.map((status) =>
@@ -45,7 +46,7 @@ export function listView(root: HTMLElement): View {
 
     async function refresh(): Promise<void> {
         const mine = ++generation;
-        const result = await listInstances({ ...query, continuationToken: tokens[page] });
+        const result = await listInstances({ ...query, continuationToken: tokens[page] }, config.listing);
         if (mine !== generation) return; // a newer request (filters changed, page turned) answers instead
         nextToken = result.continuationToken;
         tokens = tokens.slice(0, page + 1);
@@ -53,6 +54,7 @@ export function listView(root: HTMLElement): View {
         newer.disabled = page === 0;
         older.disabled = !nextToken;
         pageLabel.textContent = `Page ${page + 1}`;
+        partialNote.textContent = result.partial ? 'More instances were created within one second than the page reads at once: some may be missing here.' : '';
         const json = JSON.stringify(result.instances);
         if (json === lastJson) return;
         lastJson = json;
@@ -82,6 +84,7 @@ export function listView(root: HTMLElement): View {
             h('thead', {}, h('tr', {}, ...['Name', 'Instance id', 'Status', 'Created', 'Last updated'].map((t) => h('th', {}, t)))),
             body),
         h('nav', { class: 'pager' }, newer, pageLabel, older),
+        partialNote,
     );
     return { title: 'Orchestrations', refresh };
 }

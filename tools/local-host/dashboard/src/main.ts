@@ -1,19 +1,20 @@
+import { loadConfig, type DashboardConfig } from './api';
 import { h, byId, replaceChildren } from './dom';
 import { instanceView } from './instanceView';
 import { listView } from './listView';
 import type { View } from './view';
 
-/** Hash routes (`#/`, `#/instances/{id}`) and a live tick that refreshes the open view every second. */
-const TICK_MS = 1000;
+/** Hash routes (`#/`, `#/instances/{id}`) and a live tick that refreshes the open view (every second locally). */
 const root = byId('view');
 const live = byId('live');
 let view: View | undefined;
 let busy = false;
+let config: DashboardConfig;
 
 function route(): void {
     view?.dispose?.();
     const match = /^#\/instances\/(.+)$/.exec(window.location.hash);
-    view = match ? instanceView(root, decodeURIComponent(match[1]), navigate) : listView(root);
+    view = match ? instanceView(root, decodeURIComponent(match[1]), navigate, config) : listView(root, config);
     document.title = `${view.title} · Durable dashboard`;
     void tick();
 }
@@ -39,7 +40,11 @@ async function tick(): Promise<void> {
     }
 }
 
-window.addEventListener('hashchange', route);
-document.addEventListener('visibilitychange', () => void tick());
-setInterval(() => void tick(), TICK_MS);
-route();
+void loadConfig().then((loaded) => {
+    config = loaded;
+    if (config.label) replaceChildren(byId('target'), config.label, config.actions ? '' : ' · read-only');
+    window.addEventListener('hashchange', route);
+    document.addEventListener('visibilitychange', () => void tick());
+    setInterval(() => void tick(), config.refreshMs);
+    route();
+});

@@ -33,3 +33,21 @@ export interface InstanceStatus {
 }
 
 export const CONTINUATION_HEADER = 'x-ms-continuation-token';
+
+/** `config.json` beside the page: what the server behind it offers (the local host, or `npm run dashboard`'s proxy). */
+export interface DashboardConfig {
+    /** Shown in the header: `local` or the deployed app's name. */
+    label: string;
+    /** Whether terminate, suspend, resume, raise event, restart, rewind and purge are allowed; false hides them. */
+    actions: boolean;
+    /** Shown instead of the action buttons when actions are off. */
+    actionsHint?: string;
+    /**
+     * `extensions`: the local host's `order=newest` and `namePrefix` listing parameters; `standard`: only what
+     * the extension's API offers in Azure (the page orders and filters by name itself).
+     */
+    listing: 'extensions' | 'standard';
+    /** How often the open view refreshes. */
+    refreshMs: number;
+}
+export const CONFIG_FILE = 'config.json';
