@@ -27,6 +27,8 @@ export class WorkerForward {
     /** Settles when the worker's response headers arrive. */
     readonly responded: Promise<void>;
     #proxyReq: ClientRequest;
+    #req: IncomingMessage;
+    #upload: Transform;
     #responseStarted = false;
 
     constructor(req: IncomingMessage, res: ServerResponse, httpUri: string, invocationId: string, maxRequestBytes: number) {
@@ -38,8 +40,14 @@ export class WorkerForward {
         });
         this.responded.catch(() => undefined);
         const response = new Promise<IncomingMessage>((resolve) => this.#proxyReq.once('response', resolve));
+        // The client's request is piped, not owned: a failed forward must not destroy the client's
+        // connection (its error response still has to reach it, and keep-alive reuse must stay safe).
+        this.#req = req;
+        this.#upload = byteLimit(maxRequestBytes);
+        req.pipe(this.#upload);
+        req.once('aborted', () => this.#upload.destroy(new Error('The client went away before sending the whole body.')));
         this.relayed = Promise.all([
-            pipeline(req, byteLimit(maxRequestBytes), this.#proxyReq),
+            pipeline(this.#upload, this.#proxyReq),
             response.then((proxyRes) => {
                 this.#responseStarted = true;
                 res.writeHead(proxyRes.statusCode ?? 502, passedOn(proxyRes.headers));
@@ -54,8 +62,13 @@ export class WorkerForward {
         return this.#responseStarted;
     }
 
-    /** Drops the forwarded request (the invocation failed, or the client went away). */
+    /**
+     * Drops the forwarded request (the invocation failed, or the client went away). The rest of the
+     * client's body is read and discarded, as Kestrel does, so its connection stays usable.
+     */
     abort(): void {
+        this.#req.unpipe(this.#upload);
+        this.#req.resume();
         this.#proxyReq.destroy();
     }
 }
