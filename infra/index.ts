@@ -26,7 +26,7 @@ const config = loadConfig();
 const resourceGroup = new resources.ResourceGroup('rg-durable-hello', { location: config.location, tags: config.tags });
 const placement = { resourceGroupName: resourceGroup.name, location: resourceGroup.location, tags: config.tags };
 
-// Production options (README, "Production options"): network isolation and the Durable Task Scheduler.
+// Production options (docs/production-options.md): network isolation and the Durable Task Scheduler.
 const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges });
 const storage = new AppStorage('storage', {
     ...placement,

@@ -7,7 +7,7 @@ import { actionPins, loadWorkflow, steps, workflowFiles, type Workflow } from '.
  * Every action the workflows use: its current major, read from the tags of the action's own repository (all
  * run on node24), and the inputs its action.yml declares at that release. actionlint checks `with:` keys only
  * for `@vN` refs it knows, not for SHA pins, so this record does it. Dependabot moves SHAs; a pull request that
- * crosses a major updates this record too, after reading the release notes (README, "CI/CD" → "Pinned actions").
+ * crosses a major updates this record too, after reading the release notes (docs/ci-cd.md, "Pinned actions").
  */
 const ACTIONS: Record<string, { major: string; inputs: string }> = {
     'actions/checkout': {

@@ -11,7 +11,7 @@ import { measureScaling, SCALING_SIZES } from './scaling';
 
 const USAGE = 'Usage: npm run bench [-- --runs <hello runs, ≥100>] [--load-runs <processes per variant, ≥10>] [--quick (smaller scaling cases and 1,000 instead of 10,000 hellos, to try it out)]';
 
-/** --quick: a quarter of each scaling size and 1,000 hellos for the restart case (the README's table is from a full run). */
+/** --quick: a quarter of each scaling size and 1,000 hellos for the restart case (docs/benchmarks.md's table is from a full run). */
 const QUICK = { sequence: [25, 100, 400], fanOut: [250, 1000, 4000], restartHellos: 1000 };
 
 export function parseArgs(argv: string[]): { runs: number; loadRuns: number; quick: boolean } {

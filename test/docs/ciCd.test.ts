@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ROLES } from '../../infra/roles';
-import { actionPins, workflowFiles } from './workflowRules';
+import { actionPins, workflowFiles } from '../ci/workflowRules';
+import { readDoc } from './docs';
 
-const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-const cicd = readme.slice(readme.indexOf('## CI/CD'), readme.indexOf('\n## ', readme.indexOf('## CI/CD') + 1));
+const cicd = readDoc('docs/ci-cd.md');
 
-describe('README "CI/CD" keeps up with the workflows and the stack', () => {
+describe('docs/ci-cd.md keeps up with the workflows and the stack', () => {
     it('documents how to set every variable and secret the workflows read', () => {
         const used = new Set(workflowFiles().flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\$\{\{\s*(vars|secrets)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`)));
         expect(used.size).toBeGreaterThan(0);
