@@ -1,6 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { deploy, type DeploymentStatus, type GetToken } from './oneDeploy';
-import { isSiteId } from './functionCheck';
+import { DEFAULT_ARM_BASE_URL, isSiteId } from './functionCheck';
+import { defaultAzureTokens } from './tokens';
 
 export type { DeploymentStatus };
 
@@ -86,25 +87,12 @@ export interface DeploymentRuntime {
     now: () => number;
 }
 
-/** Tokens are reused until this close to their expiry (the Azure CLI credential runs `az` for each new one). */
-const TOKEN_REFRESH_MS = 5 * 60_000;
-
 /** The real runtime: the app's SCM host, public ARM, DefaultAzureCredential tokens for the scope asked, `pulumi.log`. */
 function azureRuntime(inputs: DeploymentInputs): DeploymentRuntime {
-    let credential: import('@azure/identity').TokenCredential | undefined;
-    const tokens = new Map<string, import('@azure/identity').AccessToken>();
     return {
         scmBaseUrl: `https://${inputs.scmHost}`,
-        armBaseUrl: 'https://management.azure.com',
-        getToken: async (scope) => {
-            const cached = tokens.get(scope);
-            if (cached && cached.expiresOnTimestamp - Date.now() > TOKEN_REFRESH_MS) return cached.token;
-            const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-            credential ??= new DefaultAzureCredential();
-            const token = await credential.getToken(scope);
-            if (token) tokens.set(scope, token);
-            return token?.token ?? '';
-        },
+        armBaseUrl: DEFAULT_ARM_BASE_URL,
+        getToken: defaultAzureTokens(),
         // A dynamic provider has no engine connection (pulumi/pulumi#6065): pulumi.log falls back to
         // the console, which the CLI passes through as the provider's output (pulumi/pulumi#18253).
         show: (message) => {

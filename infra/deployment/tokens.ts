@@ -21,6 +21,28 @@ export const ARM_SCOPE = 'https://management.azure.com/.default';
 /** An Entra ID access token for `scope`. */
 export type GetToken = (scope: string) => Promise<string>;
 
+/** Tokens are reused until this close to their expiry (the Azure CLI credential runs `az` for each new one). */
+const TOKEN_REFRESH_MS = 5 * 60_000;
+
+/**
+ * The signed-in user's or pipeline's tokens (DefaultAzureCredential: Azure CLI login, OIDC environment, ...),
+ * one per scope, reused until close to expiry. `@azure/identity` is `require`d on first use: the dynamic
+ * providers that call this are serialized by Pulumi and run in another process.
+ */
+export function defaultAzureTokens(): GetToken {
+    let credential: import('@azure/identity').TokenCredential | undefined;
+    const tokens = new Map<string, import('@azure/identity').AccessToken>();
+    return async (scope) => {
+        const cached = tokens.get(scope);
+        if (cached && cached.expiresOnTimestamp - Date.now() > TOKEN_REFRESH_MS) return cached.token;
+        const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+        credential ??= new DefaultAzureCredential();
+        const token = await credential.getToken(scope);
+        if (token) tokens.set(scope, token);
+        return token?.token ?? '';
+    };
+}
+
 const SIGN_IN = 'Locally run `az login`; in GitHub Actions sign in with azure/login (OIDC) first.';
 
 /** The bearer token for ARM: one audience, a clear error when there is none. */

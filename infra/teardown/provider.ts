@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ARM_SCOPE, disconnectVnetIntegration, waitUntilSubnetReleased, type ArmAccess } from './releaseSubnet';
+import { defaultAzureTokens } from '../deployment/tokens';
+import { disconnectVnetIntegration, waitUntilSubnetReleased, type ArmAccess } from './releaseSubnet';
 
 /**
  * A resource that does nothing on `pulumi up` and one teardown step when Pulumi deletes it; where it sits
@@ -19,13 +20,8 @@ export const TEARDOWN_STEPS: TeardownStepName[] = ['disconnectVnetIntegration', 
 
 /** Runs a step with the deployer's Entra login (DefaultAzureCredential, ARM audience) unless `access` is given. */
 export async function runTeardownStep(inputs: TeardownInputs, access?: ArmAccess): Promise<void> {
-    let credential: import('@azure/identity').TokenCredential | undefined;
     const real: ArmAccess = {
-        getToken: async () => {
-            const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-            credential ??= new DefaultAzureCredential();
-            return (await credential.getToken(ARM_SCOPE))?.token ?? '';
-        },
+        getToken: defaultAzureTokens(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         now: () => Date.now(),
         // A dynamic provider has no engine connection (pulumi/pulumi#6065): pulumi.log prints to the console.

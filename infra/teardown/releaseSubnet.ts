@@ -11,15 +11,17 @@
  * Pure logic: HTTP, token, clock and sleep are injected (tests run it against a fake ARM in virtual time).
  */
 
-export const ARM_ENDPOINT = 'https://management.azure.com';
-/** An ARM token: Resource Manager's own audience (this is ARM, not Kudu). */
-export const ARM_SCOPE = 'https://management.azure.com/.default';
-/** The Microsoft.Web version Microsoft's Flex samples use, as for the function list (infra/deployment/functionCheck.ts). */
-export const WEB_API_VERSION = '2024-04-01';
+import { bodyText, checkTokenOrigin } from '../deployment/errors';
+import { DEFAULT_ARM_BASE_URL, FUNCTIONS_API_VERSION } from '../deployment/functionCheck';
+import { armAuthorization, type GetToken } from '../deployment/tokens';
+
+/** The Microsoft.Web version Microsoft's Flex samples use, as for the function list. */
+export const WEB_API_VERSION = FUNCTIONS_API_VERSION;
 export const NETWORK_API_VERSION = '2024-05-01';
 
 export interface ArmAccess {
-    getToken: () => Promise<string>;
+    /** Asked for Resource Manager's own audience (this is ARM, not Kudu). */
+    getToken: GetToken;
     fetch?: typeof fetch;
     sleep: (ms: number) => Promise<void>;
     now: () => number;
@@ -37,30 +39,16 @@ function checkArmId(kind: string, id: string): void {
     if (!ARM_ID.test(id)) throw new Error(`${kind} '${id}' is not an ARM resource id (/subscriptions/.../providers/...).`);
 }
 
-async function armToken(access: ArmAccess): Promise<string> {
-    let token: string;
-    try {
-        token = await access.getToken();
-    } catch (err) {
-        throw new Error(
-            `Could not get an Entra ID token for ${ARM_SCOPE}: ${err instanceof Error ? err.message : String(err)}. ` +
-                'Locally run `az login`; in GitHub Actions sign in with azure/login (OIDC) first.',
-        );
-    }
-    if (!token) throw new Error(`The credential returned an empty token for ${ARM_SCOPE}.`);
-    return token;
-}
-
 function session(access: ArmAccess) {
     const timeoutMs = access.timeoutMs ?? 30 * 60_000;
     return {
         http: access.fetch ?? fetch,
-        base: access.armEndpoint ?? ARM_ENDPOINT,
+        base: checkTokenOrigin(access.armEndpoint ?? DEFAULT_ARM_BASE_URL, DEFAULT_ARM_BASE_URL).origin,
         log: access.log ?? (() => undefined),
         deadline: access.now() + timeoutMs,
         minutes: Math.round(timeoutMs / 60_000),
         interval: access.pollIntervalMs ?? 15_000,
-        headers: async () => ({ Authorization: `Bearer ${await armToken(access)}`, Accept: 'application/json' }),
+        headers: async () => ({ Authorization: await armAuthorization(access.getToken), Accept: 'application/json' }),
     };
 }
 
@@ -74,7 +62,7 @@ export async function disconnectVnetIntegration(siteId: string, access: ArmAcces
     const url = `${base}${siteId}/networkConfig/virtualNetwork?api-version=${WEB_API_VERSION}`;
     for (let attempt = 1; ; attempt++) {
         const response = await http(url, { method: 'DELETE', headers: await headers() });
-        const body = (await response.text().catch(() => '')).slice(0, 500);
+        const body = await bodyText(response);
         if (response.status === 200 || response.status === 204) {
             log(`Disconnected the VNet integration of ${siteId} (HTTP ${response.status}).`);
             return true;
@@ -111,6 +99,7 @@ export async function waitUntilSubnetReleased(subnetId: string, access: ArmAcces
     for (let polls = 1; ; polls++) {
         const response = await http(url, { headers: await headers() });
         if (response.status === 404) return polls;
+        // Whole: a subnet's JSON (IP configurations, delegations) can exceed a message-sized body.
         const text = await response.text().catch(() => '');
         let links: string[] | undefined;
         if (response.status === 200) {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { defaultAzureTokens } from '../../infra/deployment/tokens';
 import { DashboardError, DEFAULT_ARM, durableSystemKey, type ArmClient } from './arm';
 import { startProxy, type KeySource, type RunningProxy } from './proxy';
 import { findTarget, type AppTarget, type RunPulumi, type TargetArgs } from './target';
@@ -120,16 +121,7 @@ export const pulumiCli: RunPulumi = (args) =>
 
 /** `npm run dashboard`: the user's Entra login (DefaultAzureCredential, as the deploy), public ARM. */
 export async function main(argv: string[]): Promise<number> {
-    let credential: import('@azure/identity').TokenCredential | undefined;
-    const arm: ArmClient = {
-        baseUrl: DEFAULT_ARM,
-        fetch,
-        getToken: async (scope) => {
-            const { DefaultAzureCredential } = await import('@azure/identity');
-            credential ??= new DefaultAzureCredential();
-            return (await credential.getToken(scope))?.token ?? '';
-        },
-    };
+    const arm: ArmClient = { baseUrl: DEFAULT_ARM, fetch, getToken: defaultAzureTokens() };
     const log = (line: string): void => void process.stdout.write(`${line}\n`);
     const result = await run(argv, { arm, runPulumi: pulumiCli, log, error: (line) => void process.stderr.write(`${line}\n`) });
     if (!result.dashboard) return result.exitCode;
