@@ -1,51 +1,45 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { disconnectVnetIntegration, NETWORK_API_VERSION, waitUntilSubnetReleased, WEB_API_VERSION, type ArmAccess } from '../../infra/teardown/releaseSubnet';
+import { AUDIENCE, FakeServer, tokenForScope, virtualClock, type RecordedRequest } from '../deploy/fakeServer';
 
 const SITE = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/func-hello';
 const SUBNET = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app';
-const TOKEN = 'arm-token';
 
 /** A fake ARM: answers the two requests the teardown makes, from scripted answers, and checks what ARM checks. */
-class FakeArm {
-    readonly requests: string[] = [];
-    #server = http.createServer((req, res) => this.#handle(req, res));
-    constructor(private readonly script: { disconnect: number[]; subnetLinks: (string[] | number)[] }) {}
-
-    async start(): Promise<string> {
-        await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-        return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+class FakeArm extends FakeServer {
+    constructor(private readonly script: { disconnect: number[]; subnetLinks: (string[] | number)[] }) {
+        super();
     }
 
-    stop(): Promise<void> {
-        this.#server.closeAllConnections();
-        return new Promise((resolve) => this.#server.close(() => resolve()));
+    /** `METHOD path?query` of each request. */
+    get calls(): string[] {
+        return this.requests.map((r) => `${r.method} ${r.path}`);
     }
 
-    #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        const url = new URL(req.url ?? '/', 'http://arm');
-        this.requests.push(`${req.method} ${url.pathname}?${url.searchParams}`);
-        const answer = (status: number, body: unknown = ''): void => void res.writeHead(status, { 'Content-Type': 'application/json' }).end(body === '' ? '' : JSON.stringify(body));
-        if (req.headers.authorization !== `Bearer ${TOKEN}`) return answer(401, { error: { code: 'AuthenticationFailed' } });
-        if (!url.searchParams.get('api-version')) return answer(400, { error: { code: 'MissingApiVersionParameter' } });
-        if (req.method === 'DELETE' && url.pathname === `${SITE}/networkConfig/virtualNetwork`) return answer(this.script.disconnect.shift() ?? 200);
-        if (req.method === 'GET' && url.pathname === SUBNET) {
+    protected accepts(audience: string): boolean {
+        return audience === AUDIENCE.arm || audience === AUDIENCE.legacyArm;
+    }
+
+    protected handle(request: RecordedRequest, res: ServerResponse): void {
+        const url = new URL(request.path, 'http://arm');
+        if (!url.searchParams.get('api-version')) return this.json(res, 400, { error: { code: 'MissingApiVersionParameter' } });
+        if (request.method === 'DELETE' && url.pathname === `${SITE}/networkConfig/virtualNetwork`) return void res.writeHead(this.script.disconnect.shift() ?? 200).end();
+        if (request.method === 'GET' && url.pathname === SUBNET) {
             const next = this.script.subnetLinks.length > 1 ? this.script.subnetLinks.shift()! : this.script.subnetLinks[0];
-            if (typeof next === 'number') return answer(next, { error: { code: 'Status' } });
-            return answer(200, { id: SUBNET, properties: { serviceAssociationLinks: next.map((name) => ({ name, properties: { linkedResourceType: 'Microsoft.App/environments' } })) } });
+            if (typeof next === 'number') return this.json(res, next, { error: { code: 'Status' } });
+            return this.json(res, 200, { id: SUBNET, properties: { serviceAssociationLinks: next.map((name) => ({ name, properties: { linkedResourceType: 'Microsoft.App/environments' } })) } });
         }
-        answer(404, { error: { code: 'NotFound' } });
+        this.json(res, 404, { error: { code: 'NotFound' } });
     }
 }
 
 async function withArm<T>(script: ConstructorParameters<typeof FakeArm>[0], run: (access: ArmAccess, arm: FakeArm, logs: string[]) => Promise<T>): Promise<T> {
-    const arm = new FakeArm(script);
-    const armEndpoint = await arm.start();
-    let clock = 0;
+    const arm = await new FakeArm(script).start();
+    const { now, sleep } = virtualClock(0);
     const logs: string[] = [];
     try {
         return await run(
-            { armEndpoint, getToken: async () => TOKEN, now: () => clock, sleep: async (ms) => void (clock += ms), log: (m) => logs.push(m), timeoutMs: 60_000, pollIntervalMs: 15_000 },
+            { armEndpoint: arm.baseUrl, getToken: async (scope) => tokenForScope(scope), now, sleep, log: (m) => logs.push(m), timeoutMs: 60_000, pollIntervalMs: 15_000 },
             arm,
             logs,
         );
@@ -58,7 +52,7 @@ describe('disconnecting the VNet integration before the site is deleted', () => 
     it('sends DELETE <site>/networkConfig/virtualNetwork with its api-version and retries 409 (another operation in progress)', async () => {
         await withArm({ disconnect: [409, 200], subnetLinks: [[]] }, async (access, arm) => {
             expect(await disconnectVnetIntegration(SITE, access)).toBe(true);
-            expect(arm.requests).toEqual([
+            expect(arm.calls).toEqual([
                 `DELETE ${SITE}/networkConfig/virtualNetwork?api-version=${WEB_API_VERSION}`,
                 `DELETE ${SITE}/networkConfig/virtualNetwork?api-version=${WEB_API_VERSION}`,
             ]);
@@ -83,7 +77,7 @@ describe('disconnecting the VNet integration before the site is deleted', () => 
     it('refuses an id that is not an ARM resource id', async () => {
         await withArm({ disconnect: [], subnetLinks: [[]] }, async (access, arm) => {
             await expect(disconnectVnetIntegration('func-hello', access)).rejects.toThrow(/siteId 'func-hello' is not an ARM resource id/);
-            expect(arm.requests).toEqual([]);
+            expect(arm.calls).toEqual([]);
         });
     });
 });
@@ -92,7 +86,7 @@ describe('waiting for Azure to release the subnet after the site is deleted', ()
     it('polls the subnet until it lists no service association link, logging what it waits for', async () => {
         await withArm({ disconnect: [], subnetLinks: [['legionservicelink'], 503, ['legionservicelink'], []] }, async (access, arm, logs) => {
             expect(await waitUntilSubnetReleased(SUBNET, access)).toBe(4);
-            expect(arm.requests[0]).toBe(`GET ${SUBNET}?api-version=${NETWORK_API_VERSION}`);
+            expect(arm.calls[0]).toBe(`GET ${SUBNET}?api-version=${NETWORK_API_VERSION}`);
             expect(logs).toEqual(expect.arrayContaining([expect.stringContaining('still linked by legionservicelink'), expect.stringContaining('no service association link')]));
         });
     });
