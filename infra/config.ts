@@ -22,8 +22,6 @@ const REFUSED_NODE_VERSIONS: Record<string, string> = {
     '20': 'Node.js 20 reached end of life on 2026-04-30: no security fixes, and Azure Functions no longer supports it',
     '24': 'Node.js 24 is not generally available on Flex Consumption (preview only)',
 };
-/** Flex Consumption's per-app maximum instance count (infra/flexRules.ts). */
-export const MAX_INSTANCE_RANGE = { min: MAXIMUM_INSTANCE_COUNT.min, max: MAXIMUM_INSTANCE_COUNT.max } as const;
 export const NETWORKS = ['public', 'isolated'] as const;
 export type NetworkMode = (typeof NETWORKS)[number];
 export const DTS_SKUS = ['Consumption', 'Dedicated'] as const;
@@ -158,7 +156,7 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
     const network = reader.oneOf('network', NETWORKS, 'public');
     const config: StackConfig = {
         location: readLocation(reader, durableBackend),
-        maximumInstanceCount: reader.integer('maximumInstanceCount', MAX_INSTANCE_RANGE, 100, MAXIMUM_INSTANCE_COUNT.source),
+        maximumInstanceCount: reader.integer('maximumInstanceCount', MAXIMUM_INSTANCE_COUNT, 100, MAXIMUM_INSTANCE_COUNT.source),
         instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048, INSTANCE_MEMORY_SIZES.source),
         nodeVersion: readNodeVersion(reader),
         starterAuthLevel: reader.oneOf('starterAuthLevel', AUTH_LEVELS, 'function'),
