@@ -1,7 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Engine } from '../local-host/engine/engine';
 import { attachEntities } from '../local-host/engine/entities/orchestrationBridge';
-import { MemoryEntityStore } from '../local-host/engine/entities/entityStore';
 import type { EntityScheduler } from '../local-host/engine/entities/entityScheduler';
 import type { EpisodeResult } from '../local-host/engine/episode';
 import { historyJson } from '../local-host/durable-api/statusJson';
@@ -68,7 +67,7 @@ export class OrchestrationRun {
             log: (message) => log('information', 'system', message),
             onEpisode: (record, result) => this.#checkEpisode(record, result),
         });
-        this.entities = attachEntities(this.engine, new MemoryEntityStore(), log);
+        this.entities = attachEntities(this.engine, log);
     }
 
     get record(): InstanceRecord {
