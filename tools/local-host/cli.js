@@ -4,8 +4,10 @@
 'use strict';
 const path = require('node:path');
 
-if (Number(process.versions.node.split('.')[0]) < 22) {
-    process.stderr.write(`The local Durable host needs Node.js 22 or newer (this is ${process.version}).\n`);
+// node:sqlite (the store) loads without a flag from Node 22.13.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+    process.stderr.write(`The local Durable host needs Node.js 22.13 or newer (this is ${process.version}).\n`);
     process.exit(1);
 }
 const { compileTs } = require('../compileTs');
