@@ -21,6 +21,7 @@ function failingStore(inner: SqliteStore, failing: Set<string>): Store {
     return {
         entities: inner.entities,
         loadAll: () => inner.loadAll(),
+        releaseHistory: (record) => inner.releaseHistory(record),
         close: () => inner.close(),
         step: (write, apply) =>
             inner.step((ops) => {

@@ -187,6 +187,7 @@ export class EpisodeLoop {
                     if (ended) this.host.timers.cancel(record.instanceId, record.executionId);
                     if (outcome.scheduled) this.host.dispatch(record, outcome.scheduled);
                     outcome.parent?.apply(toldParent);
+                    if (ended) this.host.store.releaseHistory(record);
                 },
             ),
         );

@@ -70,7 +70,7 @@ export class SqliteStore implements Store {
         const rows = this.#run('SELECT * FROM instances').all() as unknown as InstanceRow[];
         return rows.map((row) => {
             const record = recordOf(row);
-            if (isTerminal(record)) this.#historyOnDisk(record);
+            if (isTerminal(record)) this.releaseHistory(record);
             else {
                 record.history = this.#readHistory(record.instanceId);
                 record.inbox = this.#readMessages(record.instanceId);
@@ -246,7 +246,7 @@ export class SqliteStore implements Store {
      * A finished instance keeps its status in memory; its history is read when something asks for it
      * (status with showHistory, the dashboard, rewind), so memory does not grow with finished instances.
      */
-    #historyOnDisk(record: InstanceRecord): void {
+    releaseHistory(record: InstanceRecord): void {
         const read = (): HistoryEvent[] => (this.#closed ? [] : this.#readHistory(record.instanceId));
         Object.defineProperty(record, 'history', {
             configurable: true,

@@ -55,6 +55,8 @@ export interface Store {
     readonly entities: EntityStore;
     loadAll(): Promise<InstanceRecord[]>;
     step<T>(write: (ops: StoreOps) => T, apply?: (written: T) => void): Promise<T>;
+    /** A finished instance's history may leave memory (read back from disk when asked for). */
+    releaseHistory(record: InstanceRecord): void;
     close(): Promise<void>;
 }
 
@@ -80,5 +82,6 @@ export class MemoryStore implements Store {
         apply?.(written);
         return written;
     }
+    releaseHistory(): void {}
     async close(): Promise<void> {}
 }
