@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import type { InstanceRecord } from '../../tools/local-host/model/instance';
+import { hasUnflaggedSqlite, openDatabase } from '../../tools/local-host/store/sqlite';
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { InstanceGoneError } from '../../tools/local-host/store/store';
 
@@ -143,5 +144,13 @@ describe('SqliteStore', () => {
         const [reloaded] = await new SqliteStore(dir).loadAll();
         expect(reloaded).toMatchObject({ executionId: 'e2', input: '2', history: [] });
         expect(reloaded.inbox.map((e) => e.EventType)).toEqual([EventType.ExecutionStarted, EventType.EventRaised]);
+    });
+});
+
+describe('node:sqlite availability', () => {
+    it('accepts the Node versions where node:sqlite loads without a flag, and says what to install otherwise', () => {
+        expect(['22.13.0', '22.23.3', '23.4.0', '24.0.0'].filter(hasUnflaggedSqlite)).toHaveLength(4);
+        expect(['20.18.0', '22.12.0', '23.3.0'].filter(hasUnflaggedSqlite)).toEqual([]);
+        expect(() => openDatabase(':memory:', '22.12.0')).toThrow(/needs Node\.js 22\.13 or newer .*this is 22\.12\.0.*install a current Node 22 or later/);
     });
 });

@@ -4,10 +4,10 @@
 'use strict';
 const path = require('node:path');
 
-// node:sqlite (the store) loads without a flag from Node 22.13.
+// node:sqlite (the store) loads without a flag from 22.13 and 23.4 (nodejs/node doc/api/sqlite.md history).
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 13)) {
-    process.stderr.write(`The local Durable host needs Node.js 22.13 or newer (this is ${process.version}).\n`);
+if (major < 22 || (major === 22 && minor < 13) || (major === 23 && minor < 4)) {
+    process.stderr.write(`The local Durable host needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${process.version}).\n`);
     process.exit(1);
 }
 const { compileTs } = require('../compileTs');

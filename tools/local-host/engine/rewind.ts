@@ -17,7 +17,7 @@ interface Rewound {
 /**
  * Rewinds a Failed orchestration as DurableTask's Azure Storage provider does
  * (Azure/durabletask src/DurableTask.AzureStorage/Tracking/AzureTableTrackingStore.cs RewindHistoryAsync,
- * and AzureStorageOrchestrationService.RewindTaskOrchestrationAsync): in the failed execution, each
+ * and src/DurableTask.AzureStorage/AzureStorageOrchestrationService.cs RewindTaskOrchestrationAsync): in the failed execution, each
  * TaskFailed and its TaskScheduled become GenericEvents (replay schedules the activity afresh); each
  * SubOrchestrationInstanceFailed becomes a GenericEvent while its SubOrchestrationInstanceCreated stays
  * (the parent goes on waiting for that child) and the child is rewound the same way, recursively; the

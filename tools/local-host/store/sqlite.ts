@@ -1,7 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-/** The first Node release where `node:sqlite` loads without a flag (nodejs/node CHANGELOG_V22, 22.13.0: "sqlite: unflag"). */
-export const SQLITE_MIN_NODE = [22, 13] as const;
+/**
+ * Whether `node:sqlite` loads without a flag: from v22.13.0 on the 22 line and from v23.4.0 on
+ * (nodejs/node doc/api/sqlite.md history, PR #55890 "SQLite is no longer behind --experimental-sqlite").
+ */
+export function hasUnflaggedSqlite(version: string): boolean {
+    const [major, minor] = version.split('.').map(Number);
+    return major > 23 || (major === 23 && minor >= 4) || (major === 22 && minor >= 13);
+}
 
 /**
  * Opens a database with Node's built-in `node:sqlite`. Node emits one ExperimentalWarning when the
@@ -9,9 +15,8 @@ export const SQLITE_MIN_NODE = [22, 13] as const;
  * user's output; every other warning still prints.
  */
 export function openDatabase(file: string, version = process.versions.node): DatabaseSync {
-    const [major, minor] = version.split('.').map(Number);
-    if (major < SQLITE_MIN_NODE[0] || (major === SQLITE_MIN_NODE[0] && minor < SQLITE_MIN_NODE[1])) {
-        throw new Error(`The local Durable host keeps its data in SQLite through node:sqlite, which needs Node.js ${SQLITE_MIN_NODE.join('.')} or newer (this is ${version}): install a newer Node 22 or later.`);
+    if (!hasUnflaggedSqlite(version)) {
+        throw new Error(`The local Durable host keeps its data in SQLite through node:sqlite, which needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${version}): install a current Node 22 or later.`);
     }
     filterSqliteWarning();
     // Loaded here, after the warning filter is in place.
