@@ -66,7 +66,7 @@ describe('engine steps through the store', () => {
         await settle(first, 'healthy', (s) => s === 'Completed');
         for (let i = 0; i < 400 && !logs.some((m) => m.includes("Instance 'doomed' stopped")); i++) await new Promise((resolve) => setTimeout(resolve, 5));
         expect(first.get('healthy')).toMatchObject({ runtimeStatus: 'Completed', output: '8' });
-        expect(logs.find((m) => m.includes("Instance 'doomed' stopped"))).toMatch(/Could not write to .*durable\.db: SQLITE_FULL: database or disk is full \(simulated\)\. Nothing of this step was kept/);
+        expect(logs.find((m) => m.includes("Instance 'doomed' stopped"))).toMatch(/Could not write to durable\.db in the data directory: SQLITE_FULL: database or disk is full \(simulated\)\. Nothing of this step was kept/);
         expect(first.get('doomed')).toMatchObject({ runtimeStatus: 'Pending', history: [] });
         await first.whenIdle();
         await first.close();

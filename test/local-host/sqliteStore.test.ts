@@ -87,7 +87,7 @@ describe('SqliteStore', () => {
         const clash = store.step((ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorCompleted)]), () => applied.push('clash'));
         const status = store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Running' }), () => applied.push('status'));
         await expect(first).resolves.toBeUndefined();
-        await expect(clash).rejects.toThrow(/Could not write to .*durable\.db: .*UNIQUE constraint failed.*restart the host to resume from the last commit/);
+        await expect(clash).rejects.toThrow(/Could not write to durable\.db in the data directory: .*UNIQUE constraint failed.*restart the host to resume from the last commit/);
         await expect(status).resolves.toBeUndefined();
         expect(applied).toEqual(['first', 'status']);
         const [reloaded] = await new SqliteStore(dir).loadAll();

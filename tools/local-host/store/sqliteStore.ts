@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
     }
 
     step<T>(write: (ops: StoreOps) => T, apply?: (written: T) => void): Promise<T> {
-        if (this.#closed) return Promise.reject(new Error(`The store ${this.file} is closed.`));
+        if (this.#closed) return Promise.reject(new Error('The store is closed (the host is shutting down).'));
         return new Promise<T>((resolve, reject) => {
             this.#queue.push({ write, apply: apply as Step['apply'], resolve: resolve as Step['resolve'], reject });
             if (this.#scheduled) return;
@@ -136,7 +136,7 @@ export class SqliteStore implements Store {
     }
 
     #writeError(err: unknown): Error {
-        return new Error(`Could not write to ${this.file}: ${(err as Error).message}. Nothing of this step was kept; check the disk (space, permissions) and restart the host to resume from the last commit.`, { cause: err });
+        return new Error(`Could not write to durable.db in the data directory: ${(err as Error).message}. Nothing of this step was kept; check the disk (space, permissions) and restart the host to resume from the last commit.`, { cause: err });
     }
 
     #run(sql: string): StatementSync {
