@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 /** The parts of a GitHub Actions workflow the rules read. */
 export interface Step {
     id?: string;
+    if?: string;
     name?: string;
     uses?: string;
     run?: string;
