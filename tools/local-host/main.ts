@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { integerValue, parseCommandArgs, readArgs, type CommandSpec } from '../cli/args';
+import { redactSecrets } from '../cli/redact';
 import { hostSettings } from './app-loading/hostSettings';
 import { loadApp } from './app-loading/loadApp';
 import { durableApi } from './durable-api/router';
@@ -89,7 +90,9 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         return;
     }
     const flags = read.value;
-    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
+    // No line carries a key: the system key, the durable client's secret path and any `code=` are redacted.
+    const secrets: string[] = [];
+    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${redactSecrets(message, secrets)}\n`);
     const appLog = logSinkTo(log);
     logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
@@ -107,6 +110,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const origin = (): string => `http://localhost:${port}`;
     const systemKey = flags.requireSystemKey ? loadOrCreateSystemKey(flags.data) : undefined;
     const rpcPath = systemKey ? newRpcPath() : `${WEBHOOK_PATH}/`;
+    if (systemKey) secrets.push(systemKey, rpcPath);
     const rpcBaseUrl = (): string => `http://${loopbackAddress(flags.host)}:${port}${rpcPath}`;
     const routes = functionRoutes(functions);
     const extras = localExtensions({ functions, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
