@@ -27,7 +27,7 @@ export const CONTINUATION = 'x-ms-continuation-token';
 const MAX_TOKENS = 10_000;
 
 /**
- * The extension's continuation tokens (`x-ms-continuation-token`, HttpApiHandler.cs HandleGetStatusRequestAsync)
+ * The extension's continuation tokens (`x-ms-continuation-token`, HttpApiHandler.cs HandleGetStatusRequestAsync, lines 490-509)
  * are opaque to the page: it gets a handle of ours instead and sends it back; the upstream token never reaches
  * the browser, whatever it encodes.
  */

@@ -4,18 +4,19 @@ import { WEBHOOK_PATH } from '../local-host/durable-api/clientBinding';
  * Which Durable HTTP API call a request to the proxy is, read as the extension will read it, and the one
  * canonical URL path the proxy sends upstream for it (never the page's own spelling).
  *
- * The extension (Azure/azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs,
- * HandleRequestAsync) takes the path after the webhook base, trims '/' at both ends
- * (`"/" + AbsolutePath.Substring(basePath.Length).Trim('/')`) and matches it against ASP.NET route templates,
- * whose literals compare case-insensitively: `instances/{instanceId?}/{operation?}` (GetInstancesRoute) with
- * the operation compared OrdinalIgnoreCase, and `instances/{instanceId?}/raiseEvent/{eventName}`. An
- * instance route without an id is the listing for GET and the purge of every instance matching the query's
- * filters for DELETE (HandleDeleteHistoryWithFiltersRequestAsync): `DELETE instances/%2F` is that purge once
- * the %2F is decoded and trimmed. Whether a layer in front (Kestrel, PathString, Uri) decodes %2F, or decodes
- * twice, is not ours to guess: a path whose meaning depends on it (an encoded '/' or '\', a '%' left after
- * decoding, an empty, '.' or '..' segment, control characters) is refused, so every reading gives the same
- * action. Instance ids cannot hold '/', '\', '#', '?' or control characters anyway (DurableClient.cs,
- * IsInvalidCharacter: "Orchestration instance ids must not contain /, \, #, ?, or control characters").
+ * The extension (Azure/azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs at
+ * a7c6d694, HandleRequestAsync) takes the path after the webhook base and trims '/' at both ends (line 298:
+ * `"/" + request.RequestUri.AbsolutePath.Substring(basePath.Length).Trim('/')`), then matches ASP.NET route
+ * templates, whose literals compare ignoring case: `instances/{instanceId?}/{operation?}` (GetInstancesRoute,
+ * line 164) with the operation compared OrdinalIgnoreCase (lines 389-405), and
+ * `instances/{instanceId?}/raiseEvent/{eventName}` (GetInstanceRaiseEventRoute, line 170). The instances route
+ * without an id is the listing for GET and, for DELETE, the purge of every instance the query's filters match
+ * (line 365, HandleDeleteHistoryWithFiltersRequestAsync): `DELETE instances/%2F` is that purge once the %2F is
+ * decoded and trimmed. Whether a layer in front (Kestrel, PathString, Uri) decodes %2F, or decodes twice, is
+ * not ours to guess: a path whose meaning depends on it (an encoded '/' or '\', a '%' left after decoding, an
+ * empty, '.' or '..' segment, control characters, white space around an id) is refused, so every reading gives
+ * the same call. Instance ids cannot hold '/', '\', '#', '?' or control characters anyway (DurableClient.cs,
+ * IsInvalidCharacter, line 225: "Orchestration instance ids must not contain /, \, #, ?, or control characters").
  */
 export type ActionName = 'list' | 'status' | 'terminate' | 'suspend' | 'resume' | 'rewind' | 'restart' | 'raiseEvent' | 'purge';
 
@@ -36,7 +37,7 @@ export interface Refusal {
     refused: string;
 }
 
-/** The query parameters each call reads (HttpApiHandler.cs: the *Parameter constants each handler reads, and GetClient's taskHub/connection). */
+/** The query parameters each call reads (HttpApiHandler.cs: the constants of lines 40-62 each handler reads; GetClient, line 1094, reads taskHub/connection). */
 const READ_CLIENT = ['taskHub', 'connection'];
 const QUERY: Record<ActionName, string[]> = {
     list: ['instanceIdPrefix', 'createdTimeFrom', 'createdTimeTo', 'runtimeStatus', 'showInput', 'top', ...READ_CLIENT],

@@ -1,7 +1,7 @@
 /**
  * Keeps the system key out of everything the proxy sends to the browser. The extension puts the key it was
  * called with into the URLs it answers (`statusQueryGetUri` and the other management URLs of a restart,
- * the `Location` of a running instance's 202: HttpApiHandler.cs, CreateHttpManagementPayload), and an app's
+ * the `Location` of a running instance's 202: Azure/azure-functions-durable-extension HttpApiHandler.cs, CreateHttpManagementPayload, line 181), and an app's
  * own outputs may carry it in any encoding. The proxy parses every answer and scrubs the decoded strings:
  * the key, character by character in any mix of its URL, JSON and HTML escapes, becomes a placeholder the
  * proxy drops again when such a URL is called through it; a base64 run that decodes to text holding the
