@@ -65,7 +65,7 @@ describe('the shared reading of arguments', () => {
     const spec = {
         name: 'demo',
         usage: 'usage: demo [--name <n>] [--flag] [--inspect[=<port>]]',
-        options: { name: { type: 'string' }, flag: { type: 'boolean' }, inspect: { type: 'string' } },
+        options: { name: { type: 'string', short: 'n' }, flag: { type: 'boolean', short: 'f' }, inspect: { type: 'string' } },
         optionalValues: { inspect: '9229' },
     } satisfies CommandSpec;
     const error = (argv: string[]): string => {
@@ -87,10 +87,11 @@ describe('the shared reading of arguments', () => {
 
     it('refuses a missing, empty, dash-led or repeated value, a value on a switch, and positionals where none are taken', () => {
         expect(error(['--name'])).toBe('--name needs a value.');
+        expect(error(['-n'])).toBe('--name needs a value.');
         expect(error(['--name='])).toBe('--name needs a value.');
         expect(error(['--name', '--flag'])).toMatch(/^--name needs a value \(a value starting with '-' goes as --name=<value>\)/);
         expect(error(['--name', 'a', '--name', 'b'])).toBe('--name is given more than once.');
-        expect(error(['--flag=yes'])).toBe('--flag takes no value');
+        expect(error(['--flag=yes'])).toBe('--flag takes no value.');
         expect(error(['extra'])).toBe("unexpected argument 'extra': this command takes only options.");
         expect(error(['-x'])).toBe('unknown option -x.');
     });

@@ -79,9 +79,13 @@ function describeParseError(err: Error & { code?: string }, argv: string[]): str
         const option = /Option '([^']+)'/.exec(first)?.[1] ?? 'the option';
         return `${option} needs a value (a value starting with '-' goes as ${option}=<value>).`;
     }
-    const missing = /Option '(-[^ ']*)[^']*' argument missing/.exec(first);
-    if (missing) return `${missing[1].replace(/^-[a-z], /, '')} needs a value.`;
-    return first.replace(/^Option '([^']+)' does not take an argument/, '$1 takes no value');
+    // "-g, --resource-group <value>" → "--resource-group"
+    const long = (option: string) => option.replace(/^-[A-Za-z], /, '').replace(/ <value>$/, '');
+    const missing = /Option '([^']+)' argument missing/.exec(first);
+    if (missing) return `${long(missing[1])} needs a value.`;
+    const valued = /Option '([^']+)' does not take an argument/.exec(first);
+    if (valued) return `${long(valued[1])} takes no value.`;
+    return first;
 }
 
 export interface ReadOutput {
