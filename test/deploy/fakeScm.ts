@@ -17,8 +17,10 @@ export { virtualClock } from './fakeServer';
 export interface FakeScmScript {
     /** Token audiences accepted; default the App Service and legacy ARM ones. */
     audiences?: string[];
-    /** HTTP statuses answered to successive publish POSTs (with an accepted token) before the accepted one. */
-    publishFailures?: number[];
+    /** Answers to successive publish POSTs (with an accepted token) before the accepted one: a status, or a status with headers (e.g. Retry-After). */
+    publishFailures?: (number | { status: number; headers: Record<string, string> })[];
+    /** Where the accepted package goes, as One Deploy writes it to the app's deployment container. */
+    storage?: { putPackage(body: Buffer): void };
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
     pollsUntilDone?: number;
     outcome?: keyof typeof KUDU_STATUS;
@@ -38,7 +40,7 @@ export const FAILURE_DETAIL = "Error: Cannot find module 'index.js' (package.jso
 const STATUS_TEXT: Record<number, string> = { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.', [-1]: 'Cancelled' };
 
 export class FakeScm extends FakeServer {
-    #publishFailures: number[];
+    #publishFailures: NonNullable<FakeScmScript['publishFailures']>;
     #polls = 0;
     #accepted = false;
 
@@ -89,10 +91,12 @@ export class FakeScm extends FakeServer {
         if (request.method === 'POST' && request.path === PUBLISH_PATH) {
             const failure = this.#publishFailures.shift();
             if (failure !== undefined) {
-                res.writeHead(failure).end(failure === 403 ? 'Forbidden' : 'Try again');
+                const { status, headers } = typeof failure === 'number' ? { status: failure, headers: {} } : failure;
+                res.writeHead(status, headers).end(status === 403 ? 'Forbidden' : 'Try again');
                 return;
             }
             this.#accepted = true;
+            this.script.storage?.putPackage(request.body);
             const answer = this.script.publishAnswer ?? 'jsonId';
             if (answer === 'location') {
                 res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
