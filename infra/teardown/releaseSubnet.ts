@@ -13,7 +13,7 @@
 
 import { checkTokenOrigin, describeError } from '../deployment/errors';
 import { DEFAULT_ARM_BASE_URL, FUNCTIONS_API_VERSION } from '../deployment/functionCheck';
-import { DEFAULT_DEADLINES, isBoundPassed, isDeadlineError, send, tokenWithin, type Answer, type Bound, type RequestDeadlines } from '../deployment/http';
+import { DEFAULT_DEADLINES, duration, isBoundPassed, isDeadlineError, send, tokenWithin, type Answer, type Bound, type RequestDeadlines } from '../deployment/http';
 import { retryAfterMs, retryDelay } from '../deployment/retryAfter';
 import { armAuthorization, type GetToken } from '../deployment/tokens';
 
@@ -50,7 +50,7 @@ function checkArmId(kind: string, id: string): void {
 function session(access: ArmAccess, step: string) {
     const timeoutMs = access.timeoutMs ?? 30 * 60_000;
     const minutes = Math.round(timeoutMs / 60_000);
-    const bound: Bound = { at: access.now() + timeoutMs, name: `${minutes} min deadline of ${step}` };
+    const bound: Bound = { at: access.now() + timeoutMs, name: `${duration(timeoutMs)} deadline of ${step}` };
     const ctx = { http: access.fetch ?? fetch, now: access.now, deadlines: { ...DEFAULT_DEADLINES, ...access.deadlines } };
     const tokenMs = access.tokenTimeoutMs ?? 60_000;
     const getToken: GetToken = (scope) => tokenWithin((abortSignal) => access.getToken(scope, { abortSignal }), `Entra ID token for ${scope}`, tokenMs);
