@@ -32,6 +32,8 @@ export interface HttpContext {
 
 const DEADLINE_ERROR = 'DeadlineError';
 const CHUNK = 64 * 1024;
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The URL as messages show it: query values dropped except a few known harmless ones (a Location or nextLink may carry a token). */
 export function safeUrl(raw: string): string {
@@ -114,7 +116,7 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
     };
     const timers = [
         setTimeout(fire(deadline('the request deadline passed', d.requestMs)), d.requestMs),
-        setTimeout(fire(boundPassed(`${label} was in flight when the ${init.bound.name} passed; aborted it.`)), left),
+        setTimeout(fire(boundPassed(`${label} was in flight when the ${init.bound.name} passed; aborted it.`)), Math.min(left, MAX_TIMER_MS)),
     ];
     let phase: NodeJS.Timeout | undefined;
     const arm = (what: string, ms: number) => {
@@ -122,11 +124,17 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
         phase = setTimeout(fire(deadline(what, ms)), ms);
     };
     arm('no response headers within the connect/headers deadline', d.headersMs);
+    // Each chunk the socket takes re-arms the body-idle deadline; after the last, the headers deadline runs again.
+    const written = (done: boolean) =>
+        done
+            ? arm('no response headers within the connect/headers deadline after the body was sent', d.headersMs)
+            : arm('no byte of the request body written within the body-idle deadline', d.bodyIdleMs);
     try {
         const response = await ctx.http(init.url, {
             method: init.method,
+            // An explicit length: the body is a stream (to see each write), which would otherwise go chunked.
             headers: init.body ? { ...init.headers, 'Content-Length': String(init.body.length) } : init.headers,
-            body: init.body ? upload(init.body, (done) => (done ? arm('no response headers within the connect/headers deadline after the body was sent', d.headersMs) : arm('no byte of the request body written within the body-idle deadline', d.bodyIdleMs))) : undefined,
+            body: init.body ? upload(init.body, written) : undefined,
             signal: controller.signal,
             ...(init.body ? { duplex: 'half' } : {}),
         } as globalThis.RequestInit);

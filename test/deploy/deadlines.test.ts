@@ -168,6 +168,17 @@ describe('Retry-After', () => {
         expect(scm.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     });
 
+    it('spaces the status polls as a poll answer’s Retry-After asks, and stops at one beyond the cap', async () => {
+        const busy = { status: 503, headers: { 'Retry-After': '8' } };
+        const polled = await run({ scm: { pollsUntilDone: 0, pollFailures: [busy] } });
+        await expect(polled.result).resolves.toMatchObject({ status: 'success', decidedBy: 'kudu' });
+        expect(polled.time.clock.slept).toEqual([8_000]);
+        expect(polled.lines.join('\n')).toMatch(/Polling \S+: HTTP 503 Service Unavailable; retrying in 8000 ms, as its Retry-After asks/);
+        await Promise.all([scm.stop(), arm.stop(), storage.stop()]);
+        const { result } = await run({ scm: { pollFailures: [{ status: 429, headers: { 'Retry-After': '300' } }] } });
+        expect(await failure(result)).toMatch(/^Polling \S+ stopped: the server asked to retry after 300 s, beyond our 60 s cap: like azcore, not retried; last answer: HTTP 429/);
+    });
+
     it('does not wait past the deployment’s overall deadline', async () => {
         const { result } = await run({ scm: { publishFailures: [{ status: 503, headers: { 'Retry-After': '50' } }] }, options: { overallTimeoutMs: 30_000 } });
         expect(await failure(result)).toContain("waiting 50000 ms, as its Retry-After asks would pass the deployment's overall deadline (30 s): not retried");

@@ -19,6 +19,8 @@ export interface FakeScmScript {
     audiences?: string[];
     /** Answers to successive publish POSTs (with an accepted token) before the accepted one: a status, or a status with headers (e.g. Retry-After). */
     publishFailures?: (number | { status: number; headers: Record<string, string> })[];
+    /** Answers to the first status polls after the publish was accepted (e.g. 503 with Retry-After), before the record. */
+    pollFailures?: { status: number; headers: Record<string, string> }[];
     /** Where the accepted package goes, as One Deploy writes it to the app's deployment container. */
     storage?: { putPackage(body: Buffer): void };
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
@@ -42,11 +44,13 @@ const STATUS_TEXT: Record<number, string> = { 1: 'Building', 3: 'Deployment fail
 export class FakeScm extends FakeServer {
     #publishFailures: NonNullable<FakeScmScript['publishFailures']>;
     #polls = 0;
+    #pollFailures: NonNullable<FakeScmScript['pollFailures']>;
     #accepted = false;
 
     constructor(private readonly script: FakeScmScript = {}) {
         super();
         this.#publishFailures = [...(script.publishFailures ?? [])];
+        this.#pollFailures = [...(script.pollFailures ?? [])];
     }
 
     protected accepts(audience: string): boolean {
@@ -77,6 +81,8 @@ export class FakeScm extends FakeServer {
 
     #answerPoll(res: http.ServerResponse, latest: boolean): void {
         if (!this.#accepted || this.script.neverRecorded) return this.json(res, 404, { Message: 'No deployment found.' });
+        const failure = this.#pollFailures.shift();
+        if (failure) return void res.writeHead(failure.status, failure.headers).end('Service Unavailable');
         if (this.#recycled) {
             const after = this.script.latestAfterRecycle ?? 'gone';
             if (!latest || after === 'gone') return this.json(res, 404, { Message: 'No deployment found.' });
