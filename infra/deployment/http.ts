@@ -17,6 +17,11 @@ export interface RequestDeadlines {
 }
 
 export const DEFAULT_DEADLINES: RequestDeadlines = { headersMs: 60_000, bodyIdleMs: 60_000, requestMs: 180_000 };
+/**
+ * The upload's: a large zip on a slow link takes long while bytes still flow, and Kudu may store the package before
+ * it answers, so the answer after the last byte and the whole request get longer; a stall is caught as fast.
+ */
+export const DEFAULT_UPLOAD_DEADLINES: RequestDeadlines = { headersMs: 5 * 60_000, bodyIdleMs: 60_000, requestMs: 20 * 60_000 };
 
 /** A point in time (in `now()` milliseconds) past which nothing may run, and its name for messages. */
 export interface Bound {

@@ -12,7 +12,7 @@
  */
 import { checkTokenOrigin, deploymentError } from './errors';
 import { checkFunctionCheck, DEFAULT_ARM_BASE_URL, waitForFunctions, type FunctionCheck } from './functionCheck';
-import { DEFAULT_DEADLINES, duration, tokenWithin, type Bound, type RequestDeadlines } from './http';
+import { DEFAULT_DEADLINES, DEFAULT_UPLOAD_DEADLINES, duration, tokenWithin, type Bound, type RequestDeadlines } from './http';
 import { packageBlobUrl, packageEvidence } from './packageCheck';
 import { waitForDeployment, KUDU_STATUS, type KuduDeployment } from './poll';
 import { DEFAULT_RETRY, publishPackage, type RetryPolicy, type ScmContext } from './publish';
@@ -43,7 +43,7 @@ export interface DeployOptions {
     pollIntervalMs?: number;
     /** The whole deployment, upload to function list, in flight requests included (default 40 min). */
     overallTimeoutMs?: number;
-    /** Each request's deadlines (default {@link DEFAULT_DEADLINES}); the upload's may differ. */
+    /** Each request's deadlines (default DEFAULT_DEADLINES), and the upload's (default DEFAULT_UPLOAD_DEADLINES). */
     deadlines?: Partial<RequestDeadlines>;
     uploadDeadlines?: Partial<RequestDeadlines>;
     /** How long a token request may take (default 60 s: the Azure CLI credential runs `az`). */
@@ -88,7 +88,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const getToken: GetToken = (scope) =>
         tokenWithin((abortSignal) => options.getToken(scope, { abortSignal }), `Entra ID token for ${scope}`, Math.max(1, Math.min(tokenMs, overall.at - now())));
     const http = { http: options.fetch ?? fetch, now, deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines } };
-    const scm: ScmContext = { ...http, base: checkScmBaseUrl(options.scmBaseUrl), auth: kuduAuth(getToken, log), sleep: options.sleep, log, uploadDeadlines: options.uploadDeadlines };
+    const scm: ScmContext = { ...http, base: checkScmBaseUrl(options.scmBaseUrl), auth: kuduAuth(getToken, log), sleep: options.sleep, log, uploadDeadlines: { ...DEFAULT_UPLOAD_DEADLINES, ...options.uploadDeadlines } };
     const arm = { ...http, armBaseUrl: options.armBaseUrl ?? DEFAULT_ARM_BASE_URL, getToken, sleep: options.sleep, log, overall };
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
     const timing = { timeoutMs: options.timeoutMs ?? 15 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 5_000, overall };
