@@ -1,5 +1,5 @@
 import { deploymentError, describeError, isDeploymentError } from './errors';
-import { earlier, isBoundPassed, isDeadlineError, send, type Bound } from './http';
+import { duration, earlier, isBoundPassed, isDeadlineError, send, type Bound } from './http';
 import { sameOrigin, type ScmContext } from './publish';
 import { retryAfterMs, retryDelay } from './retryAfter';
 
@@ -110,15 +110,15 @@ export async function deploymentLog(scm: ScmContext, deployment: KuduDeployment,
         }
         return lines.join('\n');
     } catch (err) {
-        if (isDeploymentError(err)) throw err;
-        return `(deployment log unavailable: ${isDeadlineError(err) ? (err as Error).message : describeError(err)})`;
+        if (isDeploymentError(err) && !isBoundPassed(err)) throw err;
+        return `(deployment log unavailable: ${isDeadlineError(err) || isBoundPassed(err) ? (err as Error).message : describeError(err)})`;
     }
 }
 
 /** Returns a success or partial success, throws on every other final status, or reports the record lost. */
 export async function waitForDeployment(scm: ScmContext, pollUrl: string, deploymentId: string | undefined, timing: PollTiming): Promise<PollResult> {
     const latestUrl = new URL('/api/deployments/latest', scm.base).href;
-    const waited = `${Math.round(timing.timeoutMs / 1000)} s`;
+    const waited = duration(timing.timeoutMs);
     const bound = earlier({ at: scm.now() + timing.timeoutMs, name: `deadline of ${waited} for the deployment to finish` }, timing.overall);
     let url = pollUrl;
     let last = 'no answer yet';

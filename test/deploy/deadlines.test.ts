@@ -78,6 +78,14 @@ describe('a request that never answers', () => {
         expect(await failure(result)).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/api\/publish\?RemoteBuild=false&Deployer=durable-hello-pulumi was in flight when the deployment's overall deadline \(400 ms\) passed; aborted it\.$/);
     });
 
+    it('is aborted in flight when the poll’s own deadline passes, and the timeout says so', async () => {
+        const generous = { headersMs: 600_000, bodyIdleMs: 600_000, requestMs: 600_000 };
+        const { result } = await run({ misbehave: { on: isPoll, how: { kind: 'hang' } }, options: { deadlines: generous, timeoutMs: 500 } });
+        expect(await failure(result)).toMatch(
+            /^Timed out after 500 ms waiting for the deployment to finish; polled \S+, last answer: no answer yet\. GET \S+ was in flight when the deadline of 500 ms for the deployment to finish passed; aborted it\.$/,
+        );
+    });
+
     it('in the function list is named in the error at the check’s bound', async () => {
         const { result } = await run({ misbehave: { server: 'arm', on: (method) => method === 'GET', how: { kind: 'hang' } } });
         expect(await failure(result)).toMatch(/still does not list the function\(s\) hello_orchestrator, hello, http_start \(last answer from ARM: GET \S+\/functions\?api-version=2024-04-01: no response headers within the connect\/headers deadline \(1 s\)\)/);
