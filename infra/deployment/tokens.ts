@@ -20,8 +20,8 @@ export const KUDU_SCOPES = [APP_SERVICE_SCOPE, LEGACY_ARM_SCOPE] as const;
 /** ARM itself (the function list): the audience ARM documents; it also accepts the legacy one. */
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
-/** An Entra ID access token for `scope`. */
-export type GetToken = (scope: string) => Promise<string>;
+/** An Entra ID access token for `scope`; `abortSignal` ends the request at its deadline (see http.ts tokenWithin). */
+export type GetToken = (scope: string, options?: { abortSignal?: AbortSignal }) => Promise<string>;
 
 /** Tokens are reused until this close to their expiry (the Azure CLI credential runs `az` for each new one). */
 const TOKEN_REFRESH_MS = 5 * 60_000;
@@ -54,11 +54,11 @@ export function azureCredential(options: AzureTokenOptions = {}): TokenCredentia
 export function defaultAzureTokens(options: AzureTokenOptions = {}): GetToken {
     let credential: TokenCredential | undefined;
     const tokens = new Map<string, AccessToken>();
-    return async (scope) => {
+    return async (scope, tokenOptions) => {
         const cached = tokens.get(scope);
         if (cached && cached.expiresOnTimestamp - Date.now() > TOKEN_REFRESH_MS) return cached.token;
         credential ??= azureCredential(options);
-        const token = await credential.getToken(scope);
+        const token = await credential.getToken(scope, { abortSignal: tokenOptions?.abortSignal });
         if (token) tokens.set(scope, token);
         return token?.token ?? '';
     };
