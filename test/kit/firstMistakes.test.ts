@@ -36,7 +36,15 @@ describe('a mistyped function name', () => {
 });
 
 describe('expect(run).toHaveCompleted()', () => {
-    const failing = () => app.runOrchestration('fanOut', { input: 1, activities: { echo: () => Promise.reject(new Error('the warehouse is closed')) } });
+    const failing = () =>
+        app.runOrchestration('fanOut', {
+            input: 1,
+            activities: {
+                echo: () => {
+                    throw new Error('the warehouse is closed');
+                },
+            },
+        });
 
     it('passes on a Completed run, and compares the output when given one', async () => {
         const run = await app.runOrchestration('fanOut', { input: 2 });
@@ -56,7 +64,10 @@ describe('expect(run).toHaveCompleted()', () => {
             }
             throw new Error('expected toHaveCompleted to fail');
         })();
-        expect(error.message).toMatch(/^Orchestration 'fanOut' \(\w+\) is Failed, not Completed\.\nReason: Orchestrator function 'fanOut' failed: Activity function 'echo' failed: the warehouse is closed$/);
+        expect(error.message).toMatch(/^Orchestration 'fanOut' \(\w+\) is Failed, not Completed\.\nReason: Orchestrator function 'fanOut' failed: Activity function 'echo' failed: the warehouse is closed\n/);
+        // Where the activity threw: here, the stub in this file (in an app, the activity's source line).
+        expect(error.message).toMatch(/\nThrown at: .*firstMistakes\.test\.ts:\d+:\d+\)?$/);
+        expect(error.message).not.toContain('$type');
         expect(error.stack).toMatch(/firstMistakes\.test\.ts/);
     });
 

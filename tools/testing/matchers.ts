@@ -9,10 +9,35 @@ export function failureReason(output: unknown): string {
     return text.split(/\s*\n\s*\{"\$type"/)[0].trim();
 }
 
+const OWN_FRAME = /[\\/](tools[\\/](testing|local-host)|node_modules)[\\/]|node:internal/;
+
+/**
+ * Where an activity's error was thrown: the first frame outside the kit, the host and node_modules of the stack
+ * the worker reported ("Stack: ..." in the host's serialized exception). An orchestrator's own error carries no
+ * stack: durable-functions sends only its message.
+ */
+export function thrownAt(output: unknown): string | undefined {
+    if (typeof output !== 'string') return undefined;
+    const json = /\n\s*(\{"\$type"[\s\S]*)$/.exec(output)?.[1];
+    if (json === undefined) return undefined;
+    const messages: string[] = [];
+    try {
+        for (let e = JSON.parse(json) as { Message?: string; InnerException?: unknown } | null; e; e = e.InnerException as typeof e) messages.push(e.Message ?? '');
+    } catch {
+        return undefined;
+    }
+    const frames = messages.join('\n').split('\n').filter((line) => /^\s+at /.test(line));
+    return frames.find((line) => !OWN_FRAME.test(line))?.trim().replace(/^at /, '');
+}
+
 /** Why a run is not what the test expected, in words: its failure reason and the events it never waited for. */
 export function explainRun(run: OrchestrationResult): string[] {
     const lines: string[] = [];
-    if (run.runtimeStatus === 'Failed') lines.push(`Reason: ${failureReason(run.output)}`);
+    if (run.runtimeStatus === 'Failed') {
+        lines.push(`Reason: ${failureReason(run.output)}`);
+        const at = thrownAt(run.output);
+        if (at) lines.push(`Thrown at: ${at}`);
+    }
     if (run.eventsNeverAwaited.length > 0) {
         lines.push(`Raised but never awaited: ${run.eventsNeverAwaited.map((n) => `'${n}'`).join(', ')} (event names are case-sensitive; check waitForExternalEvent and the test's events).`);
     }
