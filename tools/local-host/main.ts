@@ -9,7 +9,7 @@ import { Engine } from './engine/engine';
 import { functionIndex } from './http/functionIndex';
 import { functionRoutes } from './http/functionRoutes';
 import { functionsHandler } from './http/functionsHandler';
-import { createHostServer, listen } from './http/server';
+import { createHostServer, listen, PortInUseError } from './http/server';
 import { dashboardHandler, dashboardLine, LOCAL_DASHBOARD } from './dashboard/serve';
 import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
@@ -122,7 +122,10 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcBaseUrl, systemKey, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
-    port = await listen(server, flags.port, flags.host);
+    port = await listen(server, flags.port, flags.host).catch((err: unknown) => {
+        if (!(err instanceof PortInUseError)) throw err;
+        throw new Error(`${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`);
+    });
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
     const resumed = await engine.recover(saved);
     extras.start();

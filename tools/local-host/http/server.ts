@@ -75,11 +75,23 @@ function endAfterRequestBody(req: IncomingMessage, res: ServerResponse): void {
     }) as ServerResponse['end'];
 }
 
+/** listen's rejection when another process holds the port (EADDRINUSE). */
+export class PortInUseError extends Error {
+    constructor(
+        readonly port: number,
+        readonly host: string,
+    ) {
+        super(`Port ${port} on ${host} is already in use by another process.`);
+        this.name = 'PortInUseError';
+    }
+}
+
 export function listen(server: Server, port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        const fail = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host) : err);
+        server.once('error', fail);
         server.listen(port, host, () => {
-            server.off('error', reject);
+            server.off('error', fail);
             resolve((server.address() as AddressInfo).port);
         });
     });
