@@ -49,5 +49,18 @@ export interface DashboardConfig {
     listing: 'extensions' | 'standard';
     /** How often the open view refreshes. */
     refreshMs: number;
+    /** The local host's list of work waiting to be redelivered after it ended its worker (poison messages), relative to the API. */
+    redeliveries?: string;
+}
+
+/** One entry of that list (worker-channel/redelivery.ts). */
+export interface Redelivery {
+    /** The instance id, or `<instance id> task <n>` for an activity. */
+    key: string;
+    functionName: string;
+    deliveries: number;
+    nextAttemptAt: string;
+    poison: boolean;
+    lastError: string;
 }
 export const CONFIG_FILE = 'config.json';
