@@ -127,6 +127,16 @@ describe('instance ids as Azure\'s DurableClient takes them', () => {
     });
 });
 
+describe('no absolute paths in answers', () => {
+    it('answers a failure the host did not foresee without the data directory\'s path (an entity key longer than a file name, on the file store)', async () => {
+        const key = 'k'.repeat(300);
+        const answer = await httpJson('POST', `${api()}/entities/box/${key}?op=set`, '1', json);
+        expect(answer.text).not.toContain(host.data);
+        expect(answer.text).not.toMatch(/\/tmp\/|\/home\//);
+        if (answer.status >= 500) expect(answer.body.error).toMatch(/^The local host could not handle the request: .*\(details in the host's log\)$/);
+    });
+});
+
 describe('entity keys Azure refuses', () => {
     it.each(['a%2Fb', 'a%5Cb', 'a%23b', 'a%3Fb', 'a%07b'])('answers 400 with the client\'s message for key %s, not 500', async (key) => {
         const refused = await httpJson('POST', `${api()}/entities/box/${key}?op=set`, '1', json);

@@ -50,6 +50,9 @@ export function entityRoutes(options: EntityRoutesOptions) {
         const method = (req.method ?? 'GET').toUpperCase();
         const foreignHub = otherTaskHub(url, taskHubName);
 
+        // new EntityId(name, key) refuses an empty name: ArgumentNullException, 400 with its message (HttpApiHandler EntityRoute;
+        // azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/EntityScheduler/EntityId.cs).
+        if (!name && key !== undefined && rawKey !== '') throw new HttpError(400, 'Invalid entity id: entity name must not be a null or empty string.');
         if (method === 'GET' && key !== undefined && rawKey !== '') {
             const read = foreignHub ? { exists: false } : entities.readState({ name, key });
             if (!read.exists) throw new HttpError(404, `Entity @${name.toLowerCase()}@${key} does not exist${foreignHub ? ` in task hub '${foreignHub}' (this host serves task hub '${taskHubName}')` : ''}.`);
