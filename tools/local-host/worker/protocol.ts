@@ -118,11 +118,25 @@ function isWireBytes(value: object): value is { $bytes: string } {
     return typeof (value as { $bytes?: unknown }).$bytes === 'string' && Object.keys(value).length === 1;
 }
 
+/** Below this depth the walk recurses (fast on the usual small messages); deeper, it goes on iteratively. */
+const RECURSION_DEPTH = 256;
+
 /**
- * Copies `value`, swapping what `replace` returns for the objects it matches. Iterative: user JSON of
- * any depth (an app may build one thousands of levels deep) cannot overflow the stack here.
+ * Copies `value`, swapping what `replace` returns for the objects it matches. User JSON of any depth
+ * (an app may build one thousands of levels deep) cannot overflow the stack here.
  */
-function walk(value: unknown, replace: (value: object) => unknown): unknown {
+function walk(value: unknown, replace: (value: object) => unknown, depth = 0): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= RECURSION_DEPTH) return walkIteratively(value, replace);
+    const replaced = replace(value);
+    if (replaced !== undefined) return replaced;
+    if (Array.isArray(value)) return value.map((item) => walk(item, replace, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, walk(item, replace, depth + 1));
+    return out;
+}
+
+function walkIteratively(value: unknown, replace: (value: object) => unknown): unknown {
     const pending: { from: object; to: unknown[] | Record<string, unknown> }[] = [];
     const copy = (item: unknown): unknown => {
         if (item === null || typeof item !== 'object') return item;
@@ -138,11 +152,16 @@ function walk(value: unknown, replace: (value: object) => unknown): unknown {
         if (Array.isArray(from)) {
             for (let i = 0; i < from.length; i++) (to as unknown[])[i] = copy(from[i]);
         } else {
-            // defineProperty: a JSON key "__proto__" stays a plain property, as JSON.parse made it.
-            for (const [key, item] of Object.entries(from)) Object.defineProperty(to, key, { value: copy(item), enumerable: true, writable: true, configurable: true });
+            for (const [key, item] of Object.entries(from)) setOwn(to as Record<string, unknown>, key, copy(item));
         }
     }
     return root;
+}
+
+/** A JSON key "__proto__" stays a plain property, as JSON.parse made it (an assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    else target[key] = value;
 }
 
 /**
