@@ -1,9 +1,9 @@
-import { isInterruption } from './appFunctions';
+import type { Redelivery } from '../dashboard/src/types';
 import { WorkerExitedError } from './workerProcess';
 
 /**
  * Durable work that keeps ending its worker (a `process.exit`, a crash, a stack overflow nobody
- * catches, a functionTimeout) is redelivered as DurableTask.AzureStorage redelivers an abandoned queue
+ * catches) is redelivered as DurableTask.AzureStorage redelivers an abandoned queue
  * message: after 2^n seconds, n = times it was delivered, at most 600 s; from there on it is logged as
  * poison ("Message ... has been dequeued n times and is now considered poison") and still retried every
  * 600 s. Nothing fails it: the instance keeps its status (Pending before its first step, else Running),
@@ -16,19 +16,8 @@ import { WorkerExitedError } from './workerProcess';
  */
 export const MAX_REDELIVERY_DELAY_S = 600;
 
-export interface RedeliveryState {
-    /** The work: an orchestration instance, an activity (`<instance> task <id>`), an entity. */
-    key: string;
-    /** The function it runs. */
-    functionName: string;
-    /** Times it was delivered and its worker went away. */
-    deliveries: number;
-    /** When it is delivered again (ISO). */
-    nextAttemptAt: string;
-    /** Azure's rule: the redelivery delay reached its 600 s maximum. */
-    poison: boolean;
-    lastError: string;
-}
+/** What the dashboard shows of a piece of work waiting to be redelivered (its type lives with the page's). */
+export type RedeliveryState = Redelivery;
 
 interface Entry extends RedeliveryState {
     at: number;
@@ -50,6 +39,7 @@ export class Redeliveries {
     constructor(
         private readonly log: (message: string) => void,
         private readonly secondMs = 1000,
+        private readonly now: () => number = Date.now,
     ) {}
 
     /** Runs `attempt` for `key`, after the delay the key's earlier deliveries earned. */
@@ -57,7 +47,7 @@ export class Redeliveries {
         if (key === undefined) return attempt();
         const entry = this.#entries.get(key);
         if (!entry) return this.#attempt(key, functionName, attempt);
-        if (entry.at > Date.now()) await this.#wait(entry);
+        if (entry.at > this.now()) await this.#wait(entry);
         const previous = this.#turn;
         let release = (): void => undefined;
         this.#turn = new Promise((resolve) => (release = resolve));
@@ -76,8 +66,11 @@ export class Redeliveries {
             this.#entries.delete(key);
             return result;
         } catch (err) {
-            if (isInterruption(err) && !(err instanceof RedeliveryWoken)) this.#abandoned(key, functionName, err as Error);
-            else if (!(err instanceof RedeliveryWoken)) this.#entries.delete(key);
+            // Only a worker that went away counts. A functionTimeout is the function's own failure (an activity
+            // fails with it; an orchestrator episode is replayed after paying the whole timeout).
+            if (err instanceof RedeliveryWoken) throw err;
+            if (err instanceof WorkerExitedError) this.#abandoned(key, functionName, err);
+            else this.#entries.delete(key);
             throw err;
         }
     }
@@ -105,7 +98,7 @@ export class Redeliveries {
             const timer = setTimeout(() => {
                 entry.wake = undefined;
                 resolve();
-            }, entry.at - Date.now());
+            }, entry.at - this.now());
             timer.unref();
             entry.wake = () => {
                 clearTimeout(timer);
@@ -118,7 +111,7 @@ export class Redeliveries {
         const deliveries = (this.#entries.get(key)?.deliveries ?? 0) + 1;
         // TaskHubQueue.AbandonMessageAsync: 2^DequeueCount seconds while DequeueCount <= 30, at most 600.
         const seconds = deliveries <= 30 ? Math.min(2 ** deliveries, MAX_REDELIVERY_DELAY_S) : MAX_REDELIVERY_DELAY_S;
-        const at = Date.now() + seconds * this.secondMs;
+        const at = this.now() + seconds * this.secondMs;
         const poison = seconds === MAX_REDELIVERY_DELAY_S;
         this.#entries.set(key, { key, functionName, deliveries, at, nextAttemptAt: new Date(at).toISOString(), poison, lastError: err.message });
         if (poison) {

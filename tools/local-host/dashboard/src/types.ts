@@ -55,11 +55,15 @@ export interface DashboardConfig {
 
 /** One entry of that list (worker-channel/redelivery.ts). */
 export interface Redelivery {
-    /** The instance id, or `<instance id> task <n>` for an activity. */
+    /** The work: an instance id (its orchestrator episode), `<instance id> task <n>` (an activity), `@name@key` (an entity). */
     key: string;
+    /** The function it runs. */
     functionName: string;
+    /** Times it was delivered and its worker went away. */
     deliveries: number;
+    /** When it is delivered again (ISO). */
     nextAttemptAt: string;
+    /** Azure's rule: the redelivery delay reached its 600 s maximum. */
     poison: boolean;
     lastError: string;
 }
