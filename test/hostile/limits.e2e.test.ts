@@ -73,6 +73,22 @@ describe('JSON nested deeper than Azure reads (Newtonsoft MaxDepth 64)', () => {
     });
 });
 
+describe('deep values built by app code (no HTTP API in between)', () => {
+    it('fail the orchestration that cannot carry them, never the worker or the host; the next orchestration completes', async () => {
+        const start = async (id: string, depth: number) => (await httpJson('POST', `${api()}/orchestrators/deepChild/${id}`, String(depth), json)).body.statusQueryGetUri as string;
+        const [shallow, deep, deeper] = await Promise.all([start('app-deep-1000', 1000), start('app-deep-3000', 3000), start('app-deep-20000', 20_000)]);
+        expect(await pollStatus(shallow, { timeoutMs: 20_000 })).toMatchObject({ runtimeStatus: 'Completed', output: 1000 });
+        for (const url of [deep, deeper]) {
+            const failed = await pollStatus(url, { timeoutMs: 20_000 });
+            expect(failed.runtimeStatus).toBe('Failed');
+            expect(failed.output).toMatch(/Maximum call stack size exceeded/);
+        }
+        expect(host.output()).not.toMatch(/Worker process \(pid \d+\) exited/);
+        const after = await httpJson('POST', `${api()}/orchestrators/echoOrchestration/after-app-deep`, '7', json);
+        expect(await pollStatus(after.body.statusQueryGetUri, { timeoutMs: 20_000 })).toMatchObject({ runtimeStatus: 'Completed', output: 7 });
+    });
+});
+
 describe('instance ids as Azure\'s DurableClient takes them', () => {
     const tooLong = 'x'.repeat(257);
     it.each([

@@ -65,3 +65,13 @@ app.http('client', {
         }
     },
 });
+
+/** Builds a value nested `depth` levels in app code (no HTTP API in between) and hands it to a sub-orchestration. */
+df.app.orchestration('deepChild', function* (context) {
+    let value = 0;
+    for (let i = 0; i < context.df.getInput(); i++) value = [value];
+    const echoed = yield context.df.callSubOrchestrator('echoOrchestration', value);
+    let depth = 0;
+    for (let v = echoed; Array.isArray(v); v = v[0]) depth++;
+    return depth;
+});
