@@ -77,7 +77,7 @@ function endAfterRequestBody(req: IncomingMessage, res: ServerResponse): void {
 
 /** Absolute file paths (POSIX or Windows) shortened to their last segment: `open '/home/me/.durable-local/x.log'` → `open 'x.log'`. */
 export function withoutPaths(message: string): string {
-    return message.replace(/(?:[A-Za-z]:\\|\\\\|\/)(?:[^\s'"`\\/]+[\\/])+(?=[^\s'"`\\/]*)/g, '');
+    return message.replace(/(?:[A-Za-z]:\\|\\\\|\/)(?:[^\s'"`\\/]+[\\/])+/g, '');
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
