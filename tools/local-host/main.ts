@@ -118,7 +118,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         ...(systemKey ? [systemKeyGate(systemKey, rpcPath)] : []),
         dashboardHandler(LOCAL_DASHBOARD),
         ...extras.handlers,
-        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey }),
+        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey, wake: (id) => functions.redeliveries.wake(id), redeliveries: () => functions.redeliveries.list() }),
         functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcBaseUrl, systemKey, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);

@@ -25,7 +25,8 @@ export function createHostServer(handlers: RequestHandler[], index: () => unknow
                 return;
             }
             log(`Request ${req.method} ${redactQuerySecrets(req.url ?? '')} failed: ${(err as Error)?.stack ?? err}`);
-            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${(err as Error)?.message ?? err}`);
+            // The host's log has the whole error; the caller gets it without the machine's paths (the data directory's, for one).
+            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${withoutPaths(String((err as Error)?.message ?? err))} (details in the host's log)`);
             else res.end();
         });
     });
@@ -84,6 +85,11 @@ export class PortInUseError extends Error {
         super(`Port ${port} on ${host} is already in use by another process.`);
         this.name = 'PortInUseError';
     }
+}
+
+/** Absolute file paths (POSIX or Windows) shortened to their last segment: `open '/home/me/.durable-local/x.log'` → `open 'x.log'`. */
+export function withoutPaths(message: string): string {
+    return message.replace(/(?:[A-Za-z]:\\|\\\\|\/)(?:[^\s'"`\\/]+[\\/])+/g, '');
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
