@@ -11,7 +11,7 @@ describe('the functions a deployment waits for', () => {
         expect(files.map((file) => path.basename(file, '.ts')).sort()).toEqual([...APP_FUNCTIONS].sort());
         for (const file of files) {
             const name = path.basename(file, '.ts');
-            expect(fs.readFileSync(path.join(dir, file), 'utf8')).toMatch(new RegExp(`(\\.(http|activity)|registerOrchestration)\\('${name}',`));
+            expect(fs.readFileSync(path.join(dir, file), 'utf8')).toMatch(new RegExp(`\\.(http|activity|orchestration)\\('${name}',`));
         }
     });
 });
