@@ -177,10 +177,10 @@ describe('a deployment record Kudu loses (404 after its worker recycles)', () =>
     });
 
     it('fails, naming the evidence and the missing functions, when the host does not list them', async () => {
-        const { result } = await run({ scm: recycled, arm: { functions: ['http_start'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
+        const { result } = await run({ scm: recycled, arm: { functions: ['startWorkflow'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
         const message = await failure(result);
         expect(message).toMatch(/^Kudu answered 404 for \S+ after Kudu reported it in progress .*\/latest answered HTTP 404; so the deployment most likely failed\. /);
-        expect(message).toContain('still does not list the function(s) hello_orchestrator, hello (last answer from ARM: listed: http_start)');
+        expect(message).toContain('still does not list the function(s) processOrder, reserveStock (last answer from ARM: listed: startWorkflow)');
         expect(message).toMatch(/Run `pulumi up` again\.$/);
     });
 
@@ -202,14 +202,14 @@ describe('the function list after a successful deployment', () => {
         const { result, lines } = await run({ arm: { whileIndexing: ['notFound', 'hostError', 'empty'], pageSize: 2 } });
         await expect(result).resolves.toMatchObject({ functions: ALL_FUNCTIONS });
         expect(arm.requests.map((r) => new URL(r.path, 'https://x').searchParams.get('skip'))).toEqual([null, null, null, null, '2']);
-        expect(lines.join('\n')).toContain('Waiting for the host to list hello_orchestrator, hello, http_start (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
+        expect(lines.join('\n')).toContain('Waiting for the host to list processOrder, reserveStock, startWorkflow (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
     });
 
     it('fails within its bound naming the missing functions and the classic causes', async () => {
         const { result, time } = await run({ arm: { functions: [] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 60_000, intervalMs: 10_000 } } });
         const message = await failure(result);
         expect(message).toBe(
-            'After 60 s the app still does not list the function(s) hello_orchestrator, hello, http_start (last answer from ARM: listed: no functions). ' +
+            'After 60 s the app still does not list the function(s) processOrder, reserveStock, startWorkflow (last answer from ARM: listed: no functions). ' +
                 'The host did not index the deployed code. Classic causes: package.json `main` matches no file in the zip, or files are missing from the zip ' +
                 "(check the package with `npm run package`); or the host fails to start (see the app's log stream or Application Insights).",
         );

@@ -97,3 +97,11 @@ function writeAtomically(file: string, data: Buffer): void {
     fs.writeFileSync(partial, data);
     fs.renameSync(partial, file);
 }
+
+/** The manifest of the app in `appDir` as `buildPackage` would write it, without writing a zip. */
+export function appManifest(appDir: string, options: { nodePaths?: string[]; appSettings?: Record<string, string> } = {}): AppManifest {
+    const dir = path.resolve(appDir);
+    const hostJson = deployedHostJson(fs.readFileSync(path.join(dir, 'host.json'), 'utf8'));
+    const bundle = bundleApp({ appDir: dir, nodePaths: options.nodePaths });
+    return manifestOf(indexBundle(bundle.code.toString('utf8'), path.join(dir, BUNDLE_NAME), options.appSettings), hostJson);
+}
