@@ -26,7 +26,11 @@ export function describeError(err: unknown): string {
 
 /** A response body for a message: at most 2,000 characters, '' when it cannot be read. */
 export async function bodyText(response: Response): Promise<string> {
-    const text = await response.text().catch(() => '');
+    return clipped(await response.text().catch(() => ''));
+}
+
+/** A response body short enough for a message. */
+export function clipped(text: string): string {
     return text.length > 2_000 ? text.slice(0, 2_000) + '…' : text;
 }
 

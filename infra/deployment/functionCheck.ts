@@ -1,4 +1,4 @@
-import { bodyText, checkTokenOrigin, deploymentError, describeError, isDeploymentError, type Fetch } from './errors';
+import { checkTokenOrigin, clipped, deploymentError, describeError, isDeploymentError, type Fetch } from './errors';
 import { armAuthorization, type GetToken } from './tokens';
 
 /**
@@ -60,7 +60,9 @@ async function listFunctions(arm: ArmContext, base: URL, siteId: string): Promis
     let url: string | undefined = new URL(`${siteId}/functions?api-version=${FUNCTIONS_API_VERSION}`, base).href;
     while (url) {
         const response = await arm.http(url, { headers: { Authorization: await armAuthorization(arm.getToken), Accept: 'application/json' } });
-        const text = await bodyText(response);
+        // The whole page: an app with more than a handful of functions lists more than bodyText keeps for messages.
+        const full = await response.text().catch(() => '');
+        const text = clipped(full);
         if (response.status === 401 || response.status === 403) {
             throw deploymentError(
                 `ARM refused to list the app's functions (HTTP ${response.status}) at ${url}: the deploying identity needs ` +
@@ -70,7 +72,7 @@ async function listFunctions(arm: ArmContext, base: URL, siteId: string): Promis
         if (response.status !== 200) return { failure: `HTTP ${response.status} ${text.slice(0, 300)}`.trim() };
         let page: ArmFunctionList;
         try {
-            page = JSON.parse(text) as ArmFunctionList;
+            page = JSON.parse(full) as ArmFunctionList;
         } catch {
             return { failure: `HTTP 200 with a body that is not JSON: ${text.slice(0, 200)}` };
         }

@@ -67,6 +67,12 @@ describe('One Deploy against a fake Kudu that checks the token audience', () => 
         expect(arm.requests.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual([`GET ${SITE_ID}/functions?api-version=${FUNCTIONS_API_VERSION} ${AUDIENCE.arm}`]);
     });
 
+    it('reads a function list of any length: an app of 40 functions lists far more than an error message keeps', async () => {
+        const many = Array.from({ length: 40 }, (_, i) => `function_with_a_long_name_${i}`);
+        const { result } = await run({ arm: { functions: many }, options: { functions: { siteId: SITE_ID, expected: many, timeoutMs: 30_000 } } });
+        await expect(result).resolves.toMatchObject({ status: 'success', functions: many });
+    });
+
     it('falls back to the legacy ARM audience when the credential cannot get an App Service token, and says so', async () => {
         const scopes: string[] = [];
         const { result, lines } = await run({
