@@ -7,7 +7,12 @@ interface Order {
 }
 
 df.app.activity('reserveStock', { handler: (order: Order) => ({ reserved: order.items, id: order.id }) });
-df.app.activity('chargeCard', { handler: (order: Order) => `charged ${order.id}` });
+// A block body gives the return its own line: the dev-loop tests stop there and edit it.
+df.app.activity('chargeCard', {
+    handler: (order: Order) => {
+        return `charged ${order.id}`;
+    },
+});
 
 df.app.orchestration('processOrder', function* (context: OrchestrationContext) {
     const order = context.df.getInput<Order>();
