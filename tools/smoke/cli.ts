@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
 import { appManifest } from '../package';
 import { starterOf } from '../package/manifest';
 import { redact, runSmoke, type SmokeDeps, type SmokeOptions } from './smoke';
@@ -18,19 +19,30 @@ export const USAGE = `usage: npm run smoke -- <apiBaseUrl> [--route <template>] 
   --interval <seconds>  longest wait between two status polls; Retry-After is honoured up to this (default 5)
   --max-polls <n>       most status polls before giving up (default 200)`;
 
-export class UsageError extends Error {}
+export const SMOKE_COMMAND = {
+    name: 'smoke',
+    usage: USAGE,
+    options: {
+        route: { type: 'string' },
+        app: { type: 'string' },
+        timeout: { type: 'string' },
+        interval: { type: 'string' },
+        'max-polls': { type: 'string' },
+    },
+    allowPositionals: true,
+} satisfies CommandSpec;
+
+export { UsageError };
 
 const DEFAULTS = { timeout: 300, interval: 5, maxPolls: 200 };
+/** dist/tools/ once compiled, tools/smoke/ in tests: the repository is two folders up either way. */
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-function text(flag: string, raw: string | undefined): string {
-    if (raw === undefined || raw === '' || raw.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
-    return raw;
-}
-
-function positiveNumber(flag: string, raw: string | undefined): number {
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+    if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (raw === undefined || raw.startsWith('--') || !Number.isFinite(value) || value <= 0) {
-        throw new UsageError(`${flag} needs a positive number, got ${raw === undefined ? 'nothing' : `'${raw}'`}.`);
+    if (!Number.isFinite(value) || value <= 0) {
+        throw new UsageError(`${flag} needs a positive number, got '${redact(raw)}'.`);
     }
     return value;
 }
@@ -44,25 +56,14 @@ export interface SmokeArgs {
     maxPolls: number;
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}, repoRoot = REPO_ROOT): SmokeArgs {
-    const positional: string[] = [];
-    const numbers = { ...DEFAULTS };
-    let route: string | undefined;
-    let appDir = path.join(repoRoot, 'app');
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-        const value = () => (inline !== undefined ? inline : argv[++i]);
-        if (flag === '--timeout') numbers.timeout = positiveNumber(flag, value());
-        else if (flag === '--interval') numbers.interval = positiveNumber(flag, value());
-        else if (flag === '--max-polls') numbers.maxPolls = Math.ceil(positiveNumber(flag, value()));
-        else if (flag === '--route') route = text(flag, value());
-        else if (flag === '--app') appDir = path.resolve(text(flag, value()));
-        else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}.`);
-        else positional.push(arg);
-    }
+    const { values, positionals } = parseCommandArgs(SMOKE_COMMAND, argv);
+    const positional = [...positionals];
+    const numbers = {
+        timeout: positiveNumber('--timeout', values.timeout, DEFAULTS.timeout),
+        interval: positiveNumber('--interval', values.interval, DEFAULTS.interval),
+        maxPolls: Math.ceil(positiveNumber('--max-polls', values['max-polls'], DEFAULTS.maxPolls)),
+    };
     if (positional.length === 0 && env.API_BASE_URL) {
         positional.push(env.API_BASE_URL);
     }
@@ -83,37 +84,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}, repoRoot 
     }
     return {
         apiBaseUrl: url.toString(),
-        route,
-        appDir,
+        route: values.route,
+        appDir: values.app === undefined ? path.join(repoRoot, 'app') : path.resolve(values.app),
         timeoutMs: numbers.timeout * 1000,
         maxIntervalMs: numbers.interval * 1000,
         maxPolls: numbers.maxPolls,
     };
-}
-
-/** Returns the process exit code: 0 passed, 1 smoke test failed, 2 bad usage. */
-export async function main(argv: string[], deps: Partial<SmokeDeps> = {}): Promise<number> {
-    const out = deps.log ?? ((line: string) => console.log(line));
-    let options: SmokeOptions;
-    try {
-        options = smokeOptions(parseArgs(argv, process.env), process.env.STARTER_KEY);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        console.error(`smoke: ${err.message}\n${USAGE}`);
-        return 2;
-    }
-    const result = await runSmoke(options, {
-        fetch: deps.fetch ?? globalThis.fetch,
-        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        now: deps.now ?? Date.now,
-        log: out,
-    });
-    if (result.ok) {
-        out(`smoke: passed: ${result.message}`);
-        return 0;
-    }
-    console.error(`smoke: FAILED: ${result.message}`);
-    return 1;
 }
 
 /** The app's smoke check against `args.apiBaseUrl`: its spec, and the starter's route (given, or read from the app's functions). */
@@ -127,4 +103,24 @@ export function smokeOptions(args: SmokeArgs, key = ''): SmokeOptions {
     } catch (err) {
         throw err instanceof UsageError ? err : new UsageError((err as Error).message);
     }
+}
+
+/** Returns the process exit code: 0 passed, 1 smoke test failed, 2 bad usage. */
+export async function main(argv: string[], deps: Partial<SmokeDeps> = {}): Promise<number> {
+    const out = deps.log ?? ((line: string) => console.log(line));
+    const read = readArgs(SMOKE_COMMAND, argv, (args) => smokeOptions(parseArgs(args, process.env), process.env.STARTER_KEY));
+    if (!read.ok) return read.exitCode;
+    const options = read.value;
+    const result = await runSmoke(options, {
+        fetch: deps.fetch ?? globalThis.fetch,
+        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        now: deps.now ?? Date.now,
+        log: out,
+    });
+    if (result.ok) {
+        out(`smoke: passed: ${result.message}`);
+        return 0;
+    }
+    console.error(`smoke: FAILED: ${result.message}`);
+    return 1;
 }

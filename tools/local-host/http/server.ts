@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redactQuerySecrets } from '../../cli/redact';
 import { HttpError, sendError, sendJson } from './respond';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -23,7 +24,7 @@ export function createHostServer(handlers: RequestHandler[], index: () => unknow
                 else res.end();
                 return;
             }
-            log(`Request ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
+            log(`Request ${req.method} ${redactQuerySecrets(req.url ?? '')} failed: ${(err as Error)?.stack ?? err}`);
             if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${(err as Error)?.message ?? err}`);
             else res.end();
         });
