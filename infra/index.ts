@@ -9,7 +9,7 @@ import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
-import { APP_FUNCTIONS, starterUrl as buildStarterUrl } from './starterUrl';
+import { starterOutputs } from './starter';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 import { aliasPreviousNames } from './previousNames';
 
@@ -73,10 +73,11 @@ const code = new AppDeployment(
         scmHost: app.defaultHostName.apply(scmHostFor),
         deploymentContainerUrl: app.deploymentContainerUrl,
         siteId: app.id,
-        expectedFunctions: APP_FUNCTIONS,
         appDir: path.join(__dirname, '..', 'app'),
         durableBackend: config.durableBackend,
         nodeVersion: config.nodeVersion,
+        // The app setting the app reads while it registers its functions (FunctionApp sets it): the manifest shows the starter's auth level.
+        appSettings: { HTTP_START_AUTH_LEVEL: config.starterAuthLevel },
     },
     { dependsOn: app.deploymentDependencies },
 );
@@ -90,13 +91,18 @@ export const appInsightsName = monitoring.appInsightsName;
 /** Durable Task Scheduler only (absent otherwise). */
 export const schedulerEndpoint = scheduler?.endpoint;
 export const schedulerDashboardUrl = scheduler?.dashboardUrl;
-// Read after the deployment: the host creates its keys when the deployed code first starts.
-export const starterUrl = code.after(
-    buildStarterUrl({
-        appName: app.name,
-        resourceGroupName: app.resourceGroupName,
-        defaultHostName: app.defaultHostName,
-        authLevel: config.starterAuthLevel,
-        deployed: code.deploymentId,
-    }),
-);
+// How to reach the app's starter, from the package's manifest (docs/deploy.md, "Outputs"). Read after the
+// deployment: the host creates its keys when the deployed code first starts.
+const starter = starterOutputs({
+    manifest: code.manifest,
+    appName: app.name,
+    resourceGroupName: app.resourceGroupName,
+    defaultHostName: app.defaultHostName,
+    deployed: code.deploymentId,
+});
+/** `https://<host>/api`: the base of every HTTP function's route. */
+export const apiBaseUrl = code.after(starter.apiBaseUrl);
+/** The starter's route template, e.g. `orchestrators/{functionName}`. */
+export const starterRouteTemplate = starter.starterRouteTemplate;
+/** The starter's own function key ('' when it is anonymous); a secret. */
+export const starterKey = code.after(starter.starterKey);

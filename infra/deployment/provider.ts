@@ -71,7 +71,7 @@ export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.Che
     }
     const expected = news.expectedFunctions;
     if (!Array.isArray(expected) || expected.length === 0 || !expected.every((name) => typeof name === 'string' && /^[\w-]+$/.test(name))) {
-        failures.push({ property: 'expectedFunctions', reason: 'expectedFunctions must list the function names the package defines, e.g. ["http_start"]' });
+        failures.push({ property: 'expectedFunctions', reason: "expectedFunctions must list the function names the package defines (its manifest's functions)" });
     }
     return failures;
 }

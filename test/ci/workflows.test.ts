@@ -147,13 +147,15 @@ describe('pipeline.yml', () => {
         }
     });
 
-    it('runs the smoke test after pulumi up, on the stack output starterUrl', () => {
+    it("runs the app's smoke check after pulumi up, on the stack's starter outputs, the key masked and kept off the command line", () => {
         const [, job] = jobRunning(pipeline, 'up');
         const all = steps(job);
         const up = all.findIndex((s) => pulumiCommand(s) === 'up');
         const smoke = all.findIndex((s) => /npm run smoke/.test(s.run ?? ''));
         expect(smoke).toBeGreaterThan(up);
-        expect(all[smoke].run).toContain('pulumi stack output starterUrl --show-secrets');
+        for (const output of ['apiBaseUrl', 'starterRouteTemplate', 'starterKey --show-secrets']) expect(all[smoke].run).toContain(`pulumi stack output ${output}`);
+        expect(all[smoke].run).toContain('echo "::add-mask::$STARTER_KEY"');
+        expect(all[smoke].run).toMatch(/export API_BASE_URL STARTER_KEY\n\s*npm run smoke -- --route "\$ROUTE"/);
     });
 });
 

@@ -88,7 +88,7 @@ describe('a request that never answers', () => {
 
     it('in the function list is named in the error at the check’s bound', async () => {
         const { result } = await run({ misbehave: { server: 'arm', on: (method) => method === 'GET', how: { kind: 'hang' } } });
-        expect(await failure(result)).toMatch(/still does not list the function\(s\) hello_orchestrator, hello, http_start \(last answer from ARM: GET \S+\/functions\?api-version=2024-04-01: no response headers within the connect\/headers deadline \(1 s\)\)/);
+        expect(await failure(result)).toMatch(/still does not list the function\(s\) processOrder, reserveStock, startWorkflow \(last answer from ARM: GET \S+\/functions\?api-version=2024-04-01: no response headers within the connect\/headers deadline \(1 s\)\)/);
     });
 
     it('for a token ends at the token deadline, the credential gets the abort signal, and the message says which', async () => {

@@ -75,6 +75,12 @@ describe('One Deploy against a fake Kudu that checks the token audience', () => 
         expect(arm.requests.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual([`GET ${SITE_ID}/functions?api-version=${FUNCTIONS_API_VERSION} ${AUDIENCE.arm}`]);
     });
 
+    it('reads a function list of any length: an app of 40 functions lists far more than an error message keeps', async () => {
+        const many = Array.from({ length: 40 }, (_, i) => `function_with_a_long_name_${i}`);
+        const { result } = await run({ arm: { functions: many }, options: { functions: { siteId: SITE_ID, expected: many, timeoutMs: 30_000 } } });
+        await expect(result).resolves.toMatchObject({ status: 'success', functions: many });
+    });
+
     it('falls back to the legacy ARM audience when the credential cannot get an App Service token, and says so', async () => {
         const scopes: string[] = [];
         const { result, lines } = await run({
@@ -202,8 +208,8 @@ describe('a deployment record Kudu loses (404 after its worker recycles)', () =>
     });
 
     it('fails, naming the missing functions, when the package is ours but the host does not list them', async () => {
-        const { result } = await run({ scm: recycled, arm: { functions: ['http_start'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
-        expect(await failure(result)).toContain('still does not list the function(s) hello_orchestrator, hello (last answer from ARM: listed: http_start)');
+        const { result } = await run({ scm: recycled, arm: { functions: ['startWorkflow'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
+        expect(await failure(result)).toContain('still does not list the function(s) processOrder, reserveStock (last answer from ARM: listed: startWorkflow)');
     });
 
     it('says the outcome is unknown when there is no package to check', async () => {
@@ -224,14 +230,14 @@ describe('the function list after a successful deployment', () => {
         const { result, lines } = await run({ arm: { whileIndexing: ['notFound', 'hostError', 'empty'], pageSize: 2 } });
         await expect(result).resolves.toMatchObject({ functions: ALL_FUNCTIONS });
         expect(arm.requests.map((r) => new URL(r.path, 'https://x').searchParams.get('skip'))).toEqual([null, null, null, null, '2']);
-        expect(lines.join('\n')).toContain('Waiting for the host to list hello_orchestrator, hello, http_start (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
+        expect(lines.join('\n')).toContain('Waiting for the host to list processOrder, reserveStock, startWorkflow (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
     });
 
     it('fails within its bound naming the missing functions and the classic causes', async () => {
         const { result, time } = await run({ arm: { functions: [] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 60_000, intervalMs: 10_000 } } });
         const message = await failure(result);
         expect(message).toBe(
-            'After 60 s the app still does not list the function(s) hello_orchestrator, hello, http_start (last answer from ARM: listed: no functions). ' +
+            'After 60 s the app still does not list the function(s) processOrder, reserveStock, startWorkflow (last answer from ARM: listed: no functions). ' +
                 'The host did not index the deployed code. Classic causes: package.json `main` matches no file in the zip, or files are missing from the zip ' +
                 "(check the package with `npm run package`); or the host fails to start (see the app's log stream or Application Insights).",
         );

@@ -20,7 +20,7 @@ const deployed: DeploymentInputs & { deploymentId: string } = {
     packagePath: '/home/dev/repo/dist/app.zip',
     packageSha256: sha('v1'),
     siteId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hello/providers/Microsoft.Web/sites/func-hello',
-    expectedFunctions: ['hello_orchestrator', 'hello', 'http_start'],
+    expectedFunctions: ['processOrder', 'reserveStock', 'startWorkflow'],
     deploymentId: 'abc',
 };
 

@@ -34,7 +34,7 @@ const seen: Promise<string>[] = [];
 const pageErrors: string[] = [];
 
 function dashboardDeps() {
-    const outputs = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: `127.0.0.1:${host.port}`, functionAppId: SITE_ID, starterUrl: '[secret]' };
+    const outputs = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: `127.0.0.1:${host.port}`, functionAppId: SITE_ID, starterKey: '[secret]' };
     return {
         arm: { baseUrl: arm.baseUrl, fetch, getToken: async (scope: string) => tokenForScope(scope) },
         runPulumi: async () => ({ code: 0, stdout: JSON.stringify(outputs), stderr: '' }),

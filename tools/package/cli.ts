@@ -34,6 +34,8 @@ export function main(argv: string[], repoRoot: string): number {
     console.log(`${path.relative(process.cwd(), pkg.path)}: ${pkg.bytes} bytes (${kb(pkg.bytes)}), ${pkg.files.length} files: ${pkg.files.join(', ')}`);
     console.log(`sha256 ${pkg.sha256}`);
     console.log(`bundle ${kb(pkg.bundleBytes)} from ${pkg.functionFiles.join(', ')}; largest parts: ${pkg.composition.slice(0, 5).map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`);
+    const counts = (['orchestrators', 'activities', 'entities'] as const).map((k) => `${pkg.manifest[k].length} ${k}`).join(', ');
+    console.log(`${path.relative(process.cwd(), pkg.manifestPath)}: ${pkg.manifest.functions.length} functions (${counts}): ${pkg.manifest.functions.map((f) => f.name).join(', ')}`);
     console.log(`durable backend ${options.durableBackend}; built in ${ms.toFixed(0)} ms`);
     return 0;
 }

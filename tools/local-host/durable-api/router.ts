@@ -12,7 +12,7 @@ import type { EntityInstances } from './entityInstances';
 import { ArgumentError, instanceIdProblem, refuseDeepJson } from './validation';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500 } as const;
+const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500, 'invalid-argument': 400 } as const;
 
 export interface DurableApiOptions {
     engine: Engine;
@@ -200,7 +200,7 @@ export function durableApi(options: DurableApiOptions) {
         try {
             await hit.route.handler(ctx, hit.match!.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))));
         } catch (err) {
-            if (err instanceof EngineError && err.code === 'invalid-operation') sendInvalidOperation(res, err);
+            if (err instanceof EngineError && (err.code === 'invalid-operation' || err.code === 'invalid-argument')) sendClientException(res, err);
             else if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
             else throw err;
         }
@@ -209,16 +209,18 @@ export function durableApi(options: DurableApiOptions) {
 }
 
 /**
- * What the extension answers when the client call it makes throws: 500 with the exception
- * (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync
- * → HttpRequestMessageExtensions.CreateErrorResponse). durable-functions turns it into
- * "The operation failed with an unexpected status code: 500. Details: {...}".
+ * What the extension answers when the client call it makes throws (azure-functions-durable-extension
+ * src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync → HttpRequestMessageExtensions.CreateErrorResponse):
+ * an ArgumentException (e.g. starting a function that is not an orchestrator) is a 400 "One or more of the
+ * arguments submitted is incorrect", anything else a 500. durable-functions turns either into
+ * "The operation failed with an unexpected status code: <status>. Details: {...}".
  */
-function sendInvalidOperation(res: ServerResponse, err: EngineError): void {
+function sendClientException(res: ServerResponse, err: EngineError): void {
+    const argument = err.code === 'invalid-argument';
     sendJson(res, ENGINE_STATUS[err.code], {
-        Message: 'Something went wrong while processing your request',
+        Message: argument ? 'One or more of the arguments submitted is incorrect' : 'Something went wrong while processing your request',
         ExceptionMessage: err.message,
-        ExceptionType: 'System.InvalidOperationException',
+        ExceptionType: argument ? 'System.ArgumentException' : 'System.InvalidOperationException',
         StackTrace: null,
     });
 }

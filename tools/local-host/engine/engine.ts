@@ -1,7 +1,7 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
 import { isTerminal, type InstanceRecord, type Store } from '../store/store';
 import { EpisodeLoop } from './episodeLoop';
-import { EngineError } from './errors';
+import { EngineError, notAnOrchestratorMessage } from './errors';
 import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
@@ -84,8 +84,7 @@ export class Engine implements WorkHost {
     ): Promise<InstanceRecord> {
         if (!this.isOrchestrator(name)) {
             const known = [...this.functions.registrations.keys()].filter((n) => this.isOrchestrator(n));
-            const problem = `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`;
-            throw new EngineError('bad-request', `${problem} Orchestrators: ${known.join(', ') || 'none'}.`);
+            throw new EngineError('invalid-argument', notAnOrchestratorMessage(name, known));
         }
         const existing = this.#records.get(instanceId);
         if (existing && !isTerminal(existing)) {

@@ -68,7 +68,7 @@ export function listView(root: HTMLElement, config: DashboardConfig): View {
 
     function render(instances: InstanceStatus[], redelivered: Map<string, Redelivery[]>): void {
         if (!instances.length) {
-            replaceChildren(body, h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No orchestrations match. Start one, e.g. POST /api/orchestrators/hello_orchestrator.')));
+            replaceChildren(body, h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No orchestrations match. Start one through the app, e.g. POST /api/orchestrators/<name>.')));
             return;
         }
         replaceChildren(body, ...instances.map((instance) => {
