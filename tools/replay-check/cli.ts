@@ -95,7 +95,8 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CheckArgs {
 export interface CheckDeps {
     out: (text: string) => void;
     err: (text: string) => void;
-    readDeployed?: typeof readDeployed;
+    /** Reads the deployed task hub (tests give it fake ARM and Azurite). */
+    readDeployed?: (args: CheckArgs, progress: (line: string) => void) => Promise<RecordedInstance[]>;
 }
 
 /** The new build, loaded in this process as the test kit loads it (TypeScript sources, esbuild). */
