@@ -9,6 +9,8 @@ import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
+import { replayCheckRoles } from './replayCheckRoles';
+import { ReplayCheckAccess } from './components/replayCheckAccess';
 import { APP_FUNCTIONS, starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 
@@ -46,6 +48,13 @@ const identity = new AppIdentity('identity', {
         schedulerId: scheduler?.id,
     }),
 });
+// The replay check before deploys (npm run replay-check, docs/changing-a-running-workflow.md): read-only data roles.
+if (config.replayCheckPrincipal) {
+    new ReplayCheckAccess('replay-check', {
+        principal: config.replayCheckPrincipal,
+        roles: replayCheckRoles(config.durableBackend, { storageAccountId: storage.accountId, schedulerId: scheduler?.id }),
+    });
+}
 const app = new FunctionApp('app', {
     ...placement,
     identity,
