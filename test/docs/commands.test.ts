@@ -5,6 +5,7 @@ import { USAGE as SMOKE_USAGE } from '../../tools/smoke/cli';
 import { USAGE as DASHBOARD_USAGE } from '../../tools/dashboard/cli';
 import { parseArgs as parseBenchArgs } from '../../tools/bench/cli';
 import { allDocs, codeSpans, readDoc, REPO_ROOT, section, tableRows, npmInvocations } from './docs';
+import { USAGE as REPLAY_CHECK_USAGE } from '../../tools/replay-check/cli';
 
 const errorMessage = (run: () => unknown): string => {
     try {
@@ -24,6 +25,7 @@ const USAGES: Record<string, string> = {
     smoke: SMOKE_USAGE,
     dashboard: DASHBOARD_USAGE,
     bench: errorMessage(() => parseBenchArgs(['--no-such-flag'])),
+    'replay-check': REPLAY_CHECK_USAGE,
 };
 
 const localHost = readDoc('docs/local-host.md');
