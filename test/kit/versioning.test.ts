@@ -51,6 +51,12 @@ describe('versions in the kit', () => {
         expect(run.activityCalls.map((c) => c.name)).toEqual(['draft', 'publish']);
     });
 
+    it('sub-orchestrations get defaultVersion unless the call gives one', async () => {
+        app = await loadTestApp(V2);
+        const run = await app.runOrchestration('versions', { version: '1.0' });
+        expect(run.output).toEqual({ parent: '1.0', byDefault: '2.0', given: '1.5' });
+    });
+
     it('CurrentOrOlder with Reject leaves a newer instance untouched: it never runs', async () => {
         app = await loadTestApp(V2);
         const run = await app.startOrchestration('approval', { input: 'Q3', version: '3.0' });
