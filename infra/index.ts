@@ -13,6 +13,7 @@ import { replayCheckRoles } from './replayCheckRoles';
 import { ReplayCheckAccess } from './components/replayCheckAccess';
 import { APP_FUNCTIONS, starterUrl as buildStarterUrl } from './starterUrl';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
+import { aliasPreviousNames } from './previousNames';
 
 function loadConfig(): StackConfig {
     try {
@@ -27,9 +28,11 @@ const config = loadConfig();
 
 const resourceGroup = new resources.ResourceGroup('rg-durable-hello', { location: config.location, tags: config.tags });
 const placement = { resourceGroupName: resourceGroup.name, location: resourceGroup.location, tags: config.tags };
+// Stacks created before component children took their component's name keep their resources (infra/previousNames.ts).
+const renamed = { transformations: [aliasPreviousNames] };
 
 // Production options (docs/production-options.md): network isolation and the Durable Task Scheduler.
-const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges });
+const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges }, renamed);
 const storage = new AppStorage('storage', {
     ...placement,
     privateAccess: network && {
@@ -37,9 +40,9 @@ const storage = new AppStorage('storage', {
         virtualNetworkId: network.virtualNetworkId,
         services: [...STORAGE_SERVICES],
     },
-});
-const monitoring = new Monitoring('monitoring', placement);
-const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler });
+}, renamed);
+const monitoring = new Monitoring('monitoring', placement, renamed);
+const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler }, renamed);
 const identity = new AppIdentity('identity', {
     ...placement,
     roles: appRoles(config.durableBackend, {
@@ -47,7 +50,7 @@ const identity = new AppIdentity('identity', {
         appInsightsId: monitoring.appInsightsId,
         schedulerId: scheduler?.id,
     }),
-});
+}, renamed);
 // The replay check before deploys (npm run replay-check, docs/changing-a-running-workflow.md): read-only data roles.
 if (config.replayCheckPrincipal) {
     new ReplayCheckAccess('replay-check', {
@@ -69,7 +72,7 @@ const app = new FunctionApp('app', {
     virtualNetworkSubnetId: network?.appSubnetId,
     // The subnet release runs on destroy after the site is gone and before the network goes.
     dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady, ...(network ? [network.appSubnetRelease] : [])],
-});
+}, renamed);
 
 // The code, packaged for the backend (it decides the deployed host.json) and the Node version.
 const code = new AppDeployment(

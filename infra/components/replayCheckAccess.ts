@@ -7,7 +7,7 @@ export class ReplayCheckAccess extends pulumi.ComponentResource {
     constructor(name: string, args: { principal: { id: string; type: PrincipalType }; roles: { role: RoleName; scope: pulumi.Input<string> }[] }, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('ReplayCheckAccess'), name, {}, opts);
         assignRoles(
-            'replay-check',
+            name,
             args.roles.map((r) => ({ ...r, principalId: args.principal.id, principalType: args.principal.type })),
             this,
         );

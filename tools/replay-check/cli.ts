@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
+import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
 import { hostSettings } from '../local-host/app-loading/hostSettings';
 import { isTerminal } from '../local-host/store/store';
 import { KitFunctions } from '../testing/activities';
@@ -10,7 +10,7 @@ import { readLocalData } from './localData';
 import { replayAll, type InstanceReport, type ReplayTarget } from './replay';
 import { readDeployed, type DeployedArgs } from './deployed';
 
-export const USAGE = `usage: npm run replay-check -- [sources] [--app <dir>] [--instance <id>]... [--save <dir>] [--json]
+export const USAGE = `usage: npm run replay-check -- [sources] [--app <dir>] [--instance <id>[,<id>...]] [--save <dir>] [--json]
 
 Replays the history of every unfinished orchestration instance against the current build of the app
 and reports each one as compatible, would break (with the first step where the new code differs) or
@@ -25,16 +25,28 @@ sources (one or more):
 
 options:
   --app <dir>                the app to check against (default app)
-  --instance <id>            only this instance (repeatable)
+  --instance <id>[,<id>...]  only these instances
   --save <dir>               also write the instances read as recorded histories into <dir>
   --json                     print the report as JSON
-  -h, --help                 this text
 
 exit status: 0 nothing would break, 1 some instance would break, 2 bad arguments or a source that cannot be read`;
 
-export class UsageError extends Error {
-    override name = 'UsageError';
-}
+export const REPLAY_CHECK_COMMAND = {
+    name: 'replay-check',
+    usage: USAGE,
+    options: {
+        app: { type: 'string' },
+        histories: { type: 'string' },
+        data: { type: 'string' },
+        stack: { type: 'string' },
+        'app-name': { type: 'string' },
+        'resource-group': { type: 'string', short: 'g' },
+        subscription: { type: 'string' },
+        instance: { type: 'string' },
+        save: { type: 'string' },
+        json: { type: 'boolean' },
+    },
+} satisfies CommandSpec;
 
 export interface CheckArgs extends DeployedArgs {
     app: string;
@@ -43,47 +55,23 @@ export interface CheckArgs extends DeployedArgs {
     instances: string[];
     save?: string;
     json: boolean;
-    help: boolean;
 }
 
+/** replay-check's arguments; throws UsageError on bad usage. */
 export function parseArgs(argv: string[], cwd = process.cwd()): CheckArgs {
-    let values;
-    try {
-        ({ values } = parseNodeArgs({
-            args: argv,
-            strict: true,
-            allowPositionals: false,
-            options: {
-                app: { type: 'string', default: 'app' },
-                histories: { type: 'string', multiple: true, default: [] },
-                data: { type: 'string', multiple: true, default: [] },
-                stack: { type: 'string' },
-                'app-name': { type: 'string' },
-                'resource-group': { type: 'string' },
-                subscription: { type: 'string' },
-                instance: { type: 'string', multiple: true, default: [] },
-                save: { type: 'string' },
-                json: { type: 'boolean', default: false },
-                help: { type: 'boolean', short: 'h', default: false },
-            },
-        }));
-    } catch (err) {
-        throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandArgs(REPLAY_CHECK_COMMAND, argv);
     const args: CheckArgs = {
-        app: path.resolve(cwd, values.app),
-        histories: values.histories.map((d) => path.resolve(cwd, d)),
-        data: values.data.map((d) => path.resolve(cwd, d)),
+        app: path.resolve(cwd, values.app ?? 'app'),
+        histories: values.histories === undefined ? [] : [path.resolve(cwd, values.histories)],
+        data: values.data === undefined ? [] : [path.resolve(cwd, values.data)],
         stack: values.stack,
         appName: values['app-name'],
         resourceGroup: values['resource-group'],
         subscription: values.subscription,
-        instances: values.instance,
+        instances: values.instance === undefined ? [] : values.instance.split(',').map((id) => id.trim()).filter(Boolean),
         save: values.save === undefined ? undefined : path.resolve(cwd, values.save),
-        json: values.json,
-        help: values.help,
+        json: values.json ?? false,
     };
-    if (args.help) return args;
     if (args.stack && (args.appName || args.resourceGroup)) throw new UsageError('Give --stack, or --app-name with --resource-group, not both.');
     if (!args.stack && Boolean(args.appName) !== Boolean(args.resourceGroup)) throw new UsageError('--app-name and --resource-group go together.');
     if (args.histories.length + args.data.length === 0 && !args.stack && !args.appName) {
@@ -120,17 +108,9 @@ export function exitCode(reports: InstanceReport[]): number {
 }
 
 export async function main(argv: string[], deps: CheckDeps = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }): Promise<number> {
-    let args: CheckArgs;
-    try {
-        args = parseArgs(argv);
-    } catch (err) {
-        deps.err(`replay-check: ${(err as Error).message}\n${USAGE}\n`);
-        return 2;
-    }
-    if (args.help) {
-        deps.out(`${USAGE}\n`);
-        return 0;
-    }
+    const read = readArgs(REPLAY_CHECK_COMMAND, argv, (a) => parseArgs(a), { out: (t) => deps.out(`${t}\n`), err: (t) => deps.err(`${t}\n`) });
+    if (!read.ok) return read.exitCode;
+    const args = read.value;
     try {
         const instances = await readSources(args, deps);
         if (args.save) for (const file of writeHistoryFolder(args.save, instances)) deps.err(`saved ${path.relative(process.cwd(), file)}\n`);

@@ -1,3 +1,4 @@
+import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
 import { redact, runSmoke, type SmokeDeps, type SmokeOptions } from './smoke';
 
 export const USAGE = `usage: npm run smoke -- <starterUrl> [--timeout <seconds>] [--interval <seconds>] [--max-polls <n>]
@@ -10,31 +11,38 @@ export const USAGE = `usage: npm run smoke -- <starterUrl> [--timeout <seconds>]
   --interval <seconds>  longest wait between two status polls; Retry-After is honoured up to this (default 5)
   --max-polls <n>       most status polls before giving up (default 200)`;
 
-export class UsageError extends Error {}
+export const SMOKE_COMMAND = {
+    name: 'smoke',
+    usage: USAGE,
+    options: {
+        timeout: { type: 'string' },
+        interval: { type: 'string' },
+        'max-polls': { type: 'string' },
+    },
+    allowPositionals: true,
+} satisfies CommandSpec;
+
+export { UsageError };
 
 const DEFAULTS = { timeout: 300, interval: 5, maxPolls: 200 };
 
-function positiveNumber(flag: string, raw: string | undefined): number {
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+    if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (raw === undefined || raw.startsWith('--') || !Number.isFinite(value) || value <= 0) {
-        throw new UsageError(`${flag} needs a positive number, got ${raw === undefined ? 'nothing' : `'${raw}'`}.`);
+    if (!Number.isFinite(value) || value <= 0) {
+        throw new UsageError(`${flag} needs a positive number, got '${redact(raw)}'.`);
     }
     return value;
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SmokeOptions {
-    const positional: string[] = [];
-    const numbers = { ...DEFAULTS };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-        const value = () => (inline !== undefined ? inline : argv[++i]);
-        if (flag === '--timeout') numbers.timeout = positiveNumber(flag, value());
-        else if (flag === '--interval') numbers.interval = positiveNumber(flag, value());
-        else if (flag === '--max-polls') numbers.maxPolls = Math.ceil(positiveNumber(flag, value()));
-        else if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}.`);
-        else positional.push(arg);
-    }
+    const { values, positionals } = parseCommandArgs(SMOKE_COMMAND, argv);
+    const positional = [...positionals];
+    const numbers = {
+        timeout: positiveNumber('--timeout', values.timeout, DEFAULTS.timeout),
+        interval: positiveNumber('--interval', values.interval, DEFAULTS.interval),
+        maxPolls: Math.ceil(positiveNumber('--max-polls', values['max-polls'], DEFAULTS.maxPolls)),
+    };
     if (positional.length === 0 && env.STARTER_URL) {
         positional.push(env.STARTER_URL);
     }
@@ -61,14 +69,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SmokeOpt
 /** Returns the process exit code: 0 passed, 1 smoke test failed, 2 bad usage. */
 export async function main(argv: string[], deps: Partial<SmokeDeps> = {}): Promise<number> {
     const out = deps.log ?? ((line: string) => console.log(line));
-    let options: SmokeOptions;
-    try {
-        options = parseArgs(argv, process.env);
-    } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        console.error(`smoke: ${err.message}\n${USAGE}`);
-        return 2;
-    }
+    const read = readArgs(SMOKE_COMMAND, argv, (args) => parseArgs(args, process.env));
+    if (!read.ok) return read.exitCode;
+    const options = read.value;
     const result = await runSmoke(options, {
         fetch: deps.fetch ?? globalThis.fetch,
         sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

@@ -10,6 +10,7 @@ import { durationMs, OrchestrationRun, type Duration, type OrchestrationResult }
 export { byInput, UnexpectedActivityInput, type ActivityCall, type ActivityStub } from './activities';
 export type { Duration, OrchestrationResult } from './orchestrationRun';
 export type { Episode, ScheduledWork } from './episodes';
+export { failureReason, orchestrationMatchers } from './matchers';
 
 export interface StartOptions {
     input?: unknown;

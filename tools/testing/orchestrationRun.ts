@@ -13,9 +13,11 @@ import type { ActivityCall, KitFunctions } from './activities';
 import { atCaller } from './testFailure';
 import { VirtualClock } from './virtualClock';
 import { episodesOf, type Episode } from './episodes';
+import { describeEventsNeverAwaited, eventsNeverAwaited, unknownFunctionCall } from './mistakes';
 import { describeWaits } from './waits';
 
 export interface OrchestrationResult {
+    name: string;
     instanceId: string;
     runtimeStatus: RuntimeStatus;
     /** The instance's version (its ExecutionStarted event's), '' or undefined when it has none. */
@@ -29,6 +31,8 @@ export interface OrchestrationResult {
     episodes: Episode[];
     /** Every activity call, stubbed or real, in the order they ran. */
     activityCalls: ActivityCall[];
+    /** External events raised on it that it never waited for under that name (e.g. 'Approval' for 'approval'). */
+    eventsNeverAwaited: string[];
     /** Virtual time now. */
     now: Date;
 }
@@ -86,6 +90,7 @@ export class OrchestrationRun {
     status(): OrchestrationResult {
         const record = this.record;
         return {
+            name: record.name,
             instanceId: record.instanceId,
             runtimeStatus: record.runtimeStatus,
             version: [...record.history, ...record.inbox].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined,
@@ -94,6 +99,7 @@ export class OrchestrationRun {
             history: historyJson(record.history, true),
             episodes: episodesOf(record.history),
             activityCalls: [...this.functions.calls],
+            eventsNeverAwaited: eventsNeverAwaited(record, this.#lastActions.get(record.instanceId) ?? []),
             now: this.clock.now(),
         };
     }
@@ -163,6 +169,13 @@ export class OrchestrationRun {
 
     #throwTestFailure(): void {
         if (this.functions.testFailure) throw atCaller(this.functions.testFailure);
+        for (const record of this.engine.list()) {
+            const unknown = unknownFunctionCall(record, (trigger) => this.functions.namesOf(trigger));
+            if (unknown === undefined) continue;
+            const error = new Error(unknown);
+            error.name = 'UnknownFunction';
+            throw atCaller(error);
+        }
         const [first, ...more] = this.#replayProblems;
         if (first !== undefined) {
             const others = more.length > 0 ? ` (and ${more.length} more difference${more.length > 1 ? 's' : ''})` : '';
@@ -181,7 +194,10 @@ export class OrchestrationRun {
             return atCaller(error);
         }
         const time = beyondHorizon ? `its next timer is due after ${HORIZON_MS / 86_400_000} days of virtual time` : 'no timer is pending';
-        const error = new Error(`Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${time} (virtual time ${this.clock.now().toISOString()}).`);
+        const unawaited = describeEventsNeverAwaited(record, this.#lastActions.get(record.instanceId) ?? []);
+        const error = new Error(
+            `Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${unawaited ? `${unawaited}; ` : ''}${time} (virtual time ${this.clock.now().toISOString()}).`,
+        );
         error.name = 'OrchestrationNeverFinishes';
         return atCaller(error);
     }
