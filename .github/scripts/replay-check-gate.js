@@ -3,7 +3,8 @@
 // the new code (npm run replay-check, docs/changing-a-running-workflow.md). An instance that would break fails the
 // deploy with the list and what to do, unless the repository variable REPLAY_CHECK_OVERRIDE says why (the reason is
 // logged as a warning on the run). Env: STACK, REPLAY_CHECK_OVERRIDE; REPLAY_CHECK_COMMAND replaces the check
-// (tests run the gate against a fake). The Pulumi CLI comes from PATH, else the SDK installs its own version.
+// (tests run the gate against a fake). The Pulumi CLI comes from PATH, else @pulumi/pulumi's automation API installs the
+// CLI of the SDK's own version: the version pulumi-version.js pins for pulumi/actions (the same number, one release).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
