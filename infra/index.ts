@@ -10,6 +10,8 @@ import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
 import { starterOutputs } from './starter';
+import { replayCheckRoles } from './replayCheckRoles';
+import { ReplayCheckAccess } from './components/replayCheckAccess';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
 import { aliasPreviousNames } from './previousNames';
 
@@ -49,6 +51,13 @@ const identity = new AppIdentity('identity', {
         schedulerId: scheduler?.id,
     }),
 }, renamed);
+// The replay check before deploys (npm run replay-check, docs/changing-a-running-workflow.md): read-only data roles.
+if (config.replayCheckPrincipal) {
+    new ReplayCheckAccess('replay-check', {
+        principal: config.replayCheckPrincipal,
+        roles: replayCheckRoles(config.durableBackend, { storageAccountId: storage.accountId, schedulerId: scheduler?.id }),
+    });
+}
 const app = new FunctionApp('app', {
     ...placement,
     identity,

@@ -7,6 +7,7 @@ import { DASHBOARD_COMMAND } from '../../tools/dashboard/cli';
 import { BENCH_COMMAND, parseArgs as parseBenchArgs } from '../../tools/bench/cli';
 import { PACKAGE_COMMAND } from '../../tools/package/cli';
 import { allDocs, codeSpans, readDoc, REPO_ROOT, section, tableRows, npmInvocations } from './docs';
+import { REPLAY_CHECK_COMMAND } from '../../tools/replay-check/cli';
 
 const flagsIn = (usage: string): string[] => [...new Set([...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))].sort();
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     dashboard: DASHBOARD_COMMAND,
     bench: BENCH_COMMAND,
     package: PACKAGE_COMMAND,
+    'replay-check': REPLAY_CHECK_COMMAND,
 };
 const accepted = (spec: CommandSpec | undefined): string[] => (spec ? ['--help', ...Object.keys(spec.options).map((name) => `--${name}`)].sort() : []);
 

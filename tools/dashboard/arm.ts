@@ -68,7 +68,7 @@ interface Call {
     notFound: string;
 }
 
-async function call(arm: ArmClient, c: Call): Promise<unknown> {
+export async function call(arm: ArmClient, c: Call): Promise<unknown> {
     const base = checkTokenOrigin(arm.baseUrl, DEFAULT_ARM);
     const url = new URL(`${c.path}?api-version=${c.apiVersion}`, base);
     let response: Answer;

@@ -104,8 +104,8 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
     const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
     const { functions } = app;
-    const { taskHubName, defaultVersion, routePrefix } = hostSettings(app.hostJson);
-    const engine = new Engine(functions, store, { log, defaultVersion });
+    const { taskHubName, defaultVersion, routePrefix, versioning } = hostSettings(app.hostJson);
+    const engine = new Engine(functions, store, { log, defaultVersion, versioning });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
     const systemKey = flags.requireSystemKey ? loadOrCreateSystemKey(flags.data) : undefined;

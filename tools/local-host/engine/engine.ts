@@ -5,6 +5,7 @@ import { EngineError, notAnOrchestratorMessage } from './errors';
 import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
+import type { VersioningSettings } from './versioning';
 import { ActivityRunner, outstandingWork, TimerWheel, type TimerClock, type WorkHandler, type WorkHost } from './work';
 
 export interface EngineOptions {
@@ -12,6 +13,8 @@ export interface EngineOptions {
     log?: (message: string) => void;
     /** host.json `extensions.durableTask.defaultVersion`: the version of orchestrations started without one. */
     defaultVersion?: string;
+    /** The version check before each episode (versionMatchStrategy / versionFailureStrategy); none: every version runs. */
+    versioning?: VersioningSettings;
     /** Where durable timers wait (the process's clock by default; the test kit's virtual clock). */
     timerClock?: TimerClock;
     /** Called after each orchestrator episode with what it returned (the test kit checks replays with it). */
@@ -27,6 +30,7 @@ export class Engine implements WorkHost {
     readonly now: () => Date;
     readonly log: (message: string) => void;
     readonly defaultVersion: string | undefined;
+    readonly versioning: VersioningSettings | undefined;
     readonly activities = new ActivityRunner();
     readonly timers: TimerWheel;
     readonly onEpisode: EngineOptions['onEpisode'];
@@ -47,6 +51,7 @@ export class Engine implements WorkHost {
         this.now = options.now ?? (() => new Date());
         this.log = options.log ?? (() => undefined);
         this.defaultVersion = options.defaultVersion;
+        this.versioning = options.versioning;
         this.timers = new TimerWheel(options.timerClock);
         this.onEpisode = options.onEpisode;
     }
@@ -149,6 +154,11 @@ export class Engine implements WorkHost {
             deleted++;
         }
         return deleted;
+    }
+
+    /** Whether the version check rejected the instance's waiting messages (engine/versioning.ts). */
+    versionRejected(instanceId: string): boolean {
+        return this.#episodes.rejected.has(instanceId);
     }
 
     /** Resolves when no episode is running and no message waits (tests and shutdown). */

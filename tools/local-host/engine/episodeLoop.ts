@@ -4,6 +4,7 @@ import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } fro
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
 import type { TimerWheel, WorkHost } from './work';
+import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 
 /** What the episode loop needs from the engine. */
 export interface EpisodeHost extends WorkHost {
@@ -13,6 +14,7 @@ export interface EpisodeHost extends WorkHost {
     /** Starts the work (activities, timers, ...) an episode scheduled. */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void;
     readonly onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
+    readonly versioning?: VersioningSettings;
 }
 
 type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
@@ -23,6 +25,8 @@ type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
  */
 export class EpisodeLoop {
     #running = new Set<string>();
+    /** Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop. */
+    readonly rejected = new Set<string>();
     #idle: (() => void)[] = [];
 
     constructor(private readonly host: EpisodeHost) {}
@@ -30,6 +34,7 @@ export class EpisodeLoop {
     /** Makes sure an episode loop runs for the instance (no-op while one does). */
     kick(instanceId: string): void {
         if (this.#running.has(instanceId)) return;
+        this.rejected.delete(instanceId);
         this.#running.add(instanceId);
         setImmediate(() => void this.#drain(instanceId));
     }
@@ -67,7 +72,7 @@ export class EpisodeLoop {
             this.#running.delete(instanceId);
             // A message may have arrived between the last empty take and here.
             const record = this.host.get(instanceId);
-            if (record && hasWork(record)) this.kick(instanceId);
+            if (record && hasWork(record) && !this.rejected.has(instanceId)) this.kick(instanceId);
             else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
         }
     }
@@ -83,6 +88,8 @@ export class EpisodeLoop {
             const reason = (terminated.Input as string | undefined) ?? JSON.stringify('');
             return this.#finish(record, newEvents, 'Terminated', reason);
         }
+        const version = this.#versionCheck(record, messages, newEvents);
+        if (version !== undefined) return version;
         const statusBefore = record.runtimeStatus;
         for (const message of messages) {
             if (message.EventType === EventType.ExecutionSuspended) record.runtimeStatus = 'Suspended';
@@ -119,6 +126,22 @@ export class EpisodeLoop {
         await this.#commit(record, [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)]);
         this.host.dispatch(record, scheduled);
         return true;
+    }
+
+    /** The worker's version check (engine/versioning.ts): Reject puts the messages back and stops; Fail fails the instance. */
+    #versionCheck(record: InstanceRecord, messages: HistoryEvent[], newEvents: HistoryEvent[]): boolean | undefined {
+        if (!this.host.versioning) return undefined;
+        const started = [...record.history, ...messages].find((e) => e.EventType === EventType.ExecutionStarted);
+        const verdict = checkVersion(this.host.versioning, started?.Version as string | undefined);
+        if (verdict.ok) return undefined;
+        this.host.log(`Orchestration '${record.name}' (${record.instanceId}): ${describeAction(verdict)}.`);
+        if (verdict.action === 'Reject') {
+            record.inbox.unshift(...messages);
+            this.rejected.add(record.instanceId);
+            return false;
+        }
+        const error = Object.assign(new Error(VERSION_MISMATCH.ErrorMessage), { name: VERSION_MISMATCH.ErrorType, isNonRetriable: true, stack: undefined });
+        return this.#finish(record, newEvents, 'Failed', failureOutput(record, error), error);
     }
 
     /** A new execution of the same instance: fresh history, same version; waiting events and control messages carry over. */
