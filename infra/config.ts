@@ -36,6 +36,9 @@ export const DEFAULT_ADDRESS_RANGES: AddressRanges = {
     privateEndpointSubnet: '10.20.2.0/24',
 };
 
+export const REPLAY_CHECK_PRINCIPAL_TYPES = ['ServicePrincipal', 'User', 'Group'] as const;
+export type ReplayCheckPrincipalType = (typeof REPLAY_CHECK_PRINCIPAL_TYPES)[number];
+
 export interface DurableTaskSchedulerConfig {
     sku: DtsSku;
     /** Dedicated only. */
@@ -56,6 +59,8 @@ export interface StackConfig {
     /** Set when durableBackend is durableTaskScheduler. */
     scheduler?: DurableTaskSchedulerConfig;
     network: NetworkMode;
+    /** The identity that runs `npm run replay-check` before deploys (the pipeline's): it gets the read-only data roles. */
+    replayCheckPrincipal?: { id: string; type: ReplayCheckPrincipalType };
     /** Set when network is isolated. */
     addressRanges?: AddressRanges;
 }
@@ -168,6 +173,15 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
         config.scheduler = readScheduler(reader);
     } else {
         rejectUnused(reader, ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'], 'with durableBackend durableTaskScheduler');
+    }
+    const replayCheckId = reader.raw('replayCheckPrincipalId');
+    if (replayCheckId !== undefined) {
+        if (!GUID.test(replayCheckId)) {
+            reader.fail('replayCheckPrincipalId', `is '${replayCheckId}'; expected an Entra object id (a GUID): the pipeline's service principal, e.g. az ad sp show --id <client id> --query id -o tsv.`);
+        }
+        config.replayCheckPrincipal = { id: replayCheckId.toLowerCase(), type: reader.oneOf('replayCheckPrincipalType', REPLAY_CHECK_PRINCIPAL_TYPES, 'ServicePrincipal') };
+    } else {
+        rejectUnused(reader, ['replayCheckPrincipalType'], 'with replayCheckPrincipalId');
     }
     if (network === 'isolated') {
         config.addressRanges = readAddressRanges(reader);

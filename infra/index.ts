@@ -9,8 +9,11 @@ import { DurableTaskScheduler } from './components/scheduler';
 import { AppStorage } from './components/storage';
 import { ConfigError, readConfig, type StackConfig } from './config';
 import { appRoles, schedulerAppSettings, STORAGE_SERVICES } from './durableBackend';
-import { APP_FUNCTIONS, starterUrl as buildStarterUrl } from './starterUrl';
+import { starterOutputs } from './starter';
+import { replayCheckRoles } from './replayCheckRoles';
+import { ReplayCheckAccess } from './components/replayCheckAccess';
 import { AppDeployment, scmHostFor } from './deployment/appDeployment';
+import { aliasPreviousNames } from './previousNames';
 
 function loadConfig(): StackConfig {
     try {
@@ -25,9 +28,11 @@ const config = loadConfig();
 
 const resourceGroup = new resources.ResourceGroup('rg-durable-hello', { location: config.location, tags: config.tags });
 const placement = { resourceGroupName: resourceGroup.name, location: resourceGroup.location, tags: config.tags };
+// Stacks created before component children took their component's name keep their resources (infra/previousNames.ts).
+const renamed = { transformations: [aliasPreviousNames] };
 
 // Production options (docs/production-options.md): network isolation and the Durable Task Scheduler.
-const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges });
+const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges }, renamed);
 const storage = new AppStorage('storage', {
     ...placement,
     privateAccess: network && {
@@ -35,9 +40,9 @@ const storage = new AppStorage('storage', {
         virtualNetworkId: network.virtualNetworkId,
         services: [...STORAGE_SERVICES],
     },
-});
-const monitoring = new Monitoring('monitoring', placement);
-const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler });
+}, renamed);
+const monitoring = new Monitoring('monitoring', placement, renamed);
+const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler }, renamed);
 const identity = new AppIdentity('identity', {
     ...placement,
     roles: appRoles(config.durableBackend, {
@@ -45,7 +50,14 @@ const identity = new AppIdentity('identity', {
         appInsightsId: monitoring.appInsightsId,
         schedulerId: scheduler?.id,
     }),
-});
+}, renamed);
+// The replay check before deploys (npm run replay-check, docs/changing-a-running-workflow.md): read-only data roles.
+if (config.replayCheckPrincipal) {
+    new ReplayCheckAccess('replay-check', {
+        principal: config.replayCheckPrincipal,
+        roles: replayCheckRoles(config.durableBackend, { storageAccountId: storage.accountId, schedulerId: scheduler?.id }),
+    });
+}
 const app = new FunctionApp('app', {
     ...placement,
     identity,
@@ -60,7 +72,7 @@ const app = new FunctionApp('app', {
     virtualNetworkSubnetId: network?.appSubnetId,
     // The subnet release runs on destroy after the site is gone and before the network goes.
     dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady, ...(network ? [network.appSubnetRelease] : [])],
-});
+}, renamed);
 
 // The code, packaged for the backend (it decides the deployed host.json) and the Node version.
 const code = new AppDeployment(
@@ -70,10 +82,11 @@ const code = new AppDeployment(
         scmHost: app.defaultHostName.apply(scmHostFor),
         deploymentContainerUrl: app.deploymentContainerUrl,
         siteId: app.id,
-        expectedFunctions: APP_FUNCTIONS,
         appDir: path.join(__dirname, '..', 'app'),
         durableBackend: config.durableBackend,
         nodeVersion: config.nodeVersion,
+        // The app setting the app reads while it registers its functions (FunctionApp sets it): the manifest shows the starter's auth level.
+        appSettings: { HTTP_START_AUTH_LEVEL: config.starterAuthLevel },
     },
     { dependsOn: app.deploymentDependencies },
 );
@@ -87,13 +100,18 @@ export const appInsightsName = monitoring.appInsightsName;
 /** Durable Task Scheduler only (absent otherwise). */
 export const schedulerEndpoint = scheduler?.endpoint;
 export const schedulerDashboardUrl = scheduler?.dashboardUrl;
-// Read after the deployment: the host creates its keys when the deployed code first starts.
-export const starterUrl = code.after(
-    buildStarterUrl({
-        appName: app.name,
-        resourceGroupName: app.resourceGroupName,
-        defaultHostName: app.defaultHostName,
-        authLevel: config.starterAuthLevel,
-        deployed: code.deploymentId,
-    }),
-);
+// How to reach the app's starter, from the package's manifest (docs/deploy.md, "Outputs"). Read after the
+// deployment: the host creates its keys when the deployed code first starts.
+const starter = starterOutputs({
+    manifest: code.manifest,
+    appName: app.name,
+    resourceGroupName: app.resourceGroupName,
+    defaultHostName: app.defaultHostName,
+    deployed: code.deploymentId,
+});
+/** `https://<host>/api`: the base of every HTTP function's route. */
+export const apiBaseUrl = code.after(starter.apiBaseUrl);
+/** The starter's route template, e.g. `orchestrators/{functionName}`. */
+export const starterRouteTemplate = starter.starterRouteTemplate;
+/** The starter's own function key ('' when it is anonymous); a secret. */
+export const starterKey = code.after(starter.starterKey);

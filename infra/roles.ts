@@ -10,6 +10,10 @@ export const ROLES = {
     'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
     'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
     'Durable Task Data Contributor': '0ad04412-c4d5-4796-b79c-f76d14c8d402',
+    // Read-only, for `npm run replay-check` (infra/replayCheckRoles.ts).
+    'Storage Table Data Reader': '76199698-9eea-4c19-bc75-cec21354c6b6',
+    'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+    'Durable Task Data Reader': 'd6a5505f-6ebb-45a4-896e-ac8274cfc0ac',
 } as const;
 export type RoleName = keyof typeof ROLES;
 

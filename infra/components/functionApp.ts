@@ -3,6 +3,7 @@ import * as web from '@pulumi/azure-native/web';
 import type { InstanceMemoryMB, NodeVersion, StarterAuthLevel } from '../config';
 import { SENT_SITE_CONFIG_KEYS } from '../flexRules';
 import { TeardownStep } from '../teardown/provider';
+import { childName } from './naming';
 import { componentType, type Placement } from './placement';
 
 export interface FunctionAppArgs extends Placement {
@@ -73,7 +74,7 @@ export class FunctionApp extends pulumi.ComponentResource {
     constructor(name: string, args: FunctionAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('FunctionApp'), name, {}, opts);
         const plan = new web.AppServicePlan(
-            'plan-durable-hello',
+            childName(name, 'plan'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -86,7 +87,7 @@ export class FunctionApp extends pulumi.ComponentResource {
         );
         const settings = appSettings(args);
         const site = new web.WebApp(
-            'func-durable-hello',
+            childName(name, 'func'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -126,18 +127,18 @@ export class FunctionApp extends pulumi.ComponentResource {
         // back on for as long as the site lives: they are never deleted on their own and go with the site.
         const basicAuthOff = { parent: this, retainOnDelete: true, deletedWith: site };
         const ftp = new web.WebAppFtpAllowed(
-            'ftp-basic-auth-off',
+            childName(name, 'ftp-basic-auth-off'),
             { resourceGroupName: args.resourceGroupName, name: site.name, allow: false },
             basicAuthOff,
         );
         const scm = new web.WebAppScmAllowed(
-            'scm-basic-auth-off',
+            childName(name, 'scm-basic-auth-off'),
             { resourceGroupName: args.resourceGroupName, name: site.name, allow: false },
             { ...basicAuthOff, dependsOn: [ftp] },
         );
         if (args.virtualNetworkSubnetId !== undefined) {
             // Takes the site's id, so on destroy it runs before the site is deleted (infra/teardown/releaseSubnet.ts).
-            new TeardownStep('vnet-integration-off', { step: 'disconnectVnetIntegration', resourceId: site.id }, { parent: this });
+            new TeardownStep(childName(name, 'vnet-integration-off'), { step: 'disconnectVnetIntegration', resourceId: site.id }, { parent: this });
         }
         this.name = site.name;
         this.id = site.id;

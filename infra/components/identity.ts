@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type * as authorization from '@pulumi/azure-native/authorization';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import { assignRoles, type RoleName } from '../roles';
+import { childName } from './naming';
 import { componentType, type Placement } from './placement';
 
 export interface IdentityArgs extends Placement {
@@ -19,7 +20,7 @@ export class AppIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Identity'), name, {}, opts);
         const identity = new managedidentity.UserAssignedIdentity(
-            'id-durable-hello',
+            childName(name, 'id'),
             { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
             { parent: this },
         );
@@ -27,7 +28,7 @@ export class AppIdentity extends pulumi.ComponentResource {
         this.clientId = identity.clientId;
         this.principalId = identity.principalId;
         this.roleAssignments = assignRoles(
-            'app',
+            name,
             args.roles.map((r) => ({ ...r, principalId: identity.principalId, principalType: 'ServicePrincipal' as const })),
             this,
         );

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as applicationinsights from '@pulumi/azure-native/applicationinsights';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
+import { childName } from './naming';
 import { componentType, type Placement } from './placement';
 
 export type MonitoringArgs = Placement;
@@ -18,7 +19,7 @@ export class Monitoring extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Monitoring'), name, {}, opts);
         const workspace = new operationalinsights.Workspace(
-            'log-durable-hello',
+            childName(name, 'log'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -29,7 +30,7 @@ export class Monitoring extends pulumi.ComponentResource {
             { parent: this },
         );
         const appInsights = new applicationinsights.Component(
-            'appi-durable-hello',
+            childName(name, 'appi'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,

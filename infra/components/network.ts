@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import type { AddressRanges } from '../addressRanges';
 import { TeardownStep } from '../teardown/provider';
+import { childName } from './naming';
 import { componentType, type Placement } from './placement';
 
 export interface NetworkArgs extends Placement {
@@ -29,7 +30,7 @@ export class AppNetwork extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Network'), name, {}, opts);
         const vnet = new network.VirtualNetwork(
-            'vnet-durable-hello',
+            childName(name, 'vnet'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -56,7 +57,7 @@ export class AppNetwork extends pulumi.ComponentResource {
         this.virtualNetworkId = vnet.id;
         this.appSubnetId = pulumi.interpolate`${vnet.id}/subnets/${APP_SUBNET}`;
         this.privateEndpointSubnetId = pulumi.interpolate`${vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
-        this.appSubnetRelease = new TeardownStep('app-subnet-release', { step: 'waitUntilSubnetReleased', resourceId: this.appSubnetId }, { parent: this });
+        this.appSubnetRelease = new TeardownStep(childName(name, 'app-subnet-release'), { step: 'waitUntilSubnetReleased', resourceId: this.appSubnetId }, { parent: this });
         this.registerOutputs({ virtualNetworkId: this.virtualNetworkId });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as privatedns from '@pulumi/azure-native/privatedns';
+import { childName } from './naming';
 import type { Placement } from './placement';
 
 export type StorageService = 'blob' | 'queue' | 'table';
@@ -18,6 +19,7 @@ export interface PrivateStorageAccess {
  * address inside the network. Returns what the app must wait for.
  */
 export function privateEndpoints(
+    component: string,
     placement: Placement,
     accountId: pulumi.Input<string>,
     access: PrivateStorageAccess,
@@ -25,7 +27,7 @@ export function privateEndpoints(
 ): pulumi.Resource[] {
     return access.services.flatMap((service) => {
         const zone = new privatedns.PrivateZone(
-            `dns-${service}`,
+            childName(component, `dns-${service}`),
             {
                 resourceGroupName: placement.resourceGroupName,
                 privateZoneName: `privatelink.${service}.core.windows.net`,
@@ -35,7 +37,7 @@ export function privateEndpoints(
             { parent },
         );
         const link = new privatedns.VirtualNetworkLink(
-            `dns-${service}-link`,
+            childName(component, `dns-${service}-link`),
             {
                 resourceGroupName: placement.resourceGroupName,
                 privateZoneName: zone.name,
@@ -47,7 +49,7 @@ export function privateEndpoints(
             { parent },
         );
         const endpoint = new network.PrivateEndpoint(
-            `pe-${service}`,
+            childName(component, `pe-${service}`),
             {
                 resourceGroupName: placement.resourceGroupName,
                 location: placement.location,
@@ -58,7 +60,7 @@ export function privateEndpoints(
             { parent },
         );
         const dnsGroup = new network.PrivateDnsZoneGroup(
-            `pe-${service}-dns`,
+            childName(component, `pe-${service}-dns`),
             {
                 resourceGroupName: placement.resourceGroupName,
                 privateEndpointName: endpoint.name,

@@ -3,6 +3,7 @@ import type * as authorization from '@pulumi/azure-native/authorization';
 import * as durabletask from '@pulumi/azure-native/durabletask';
 import type { DurableTaskSchedulerConfig } from '../config';
 import { assignRoles } from '../roles';
+import { childName } from './naming';
 import { componentType, type Placement } from './placement';
 
 export const TASK_HUB = 'durable-hello';
@@ -23,7 +24,7 @@ export class DurableTaskScheduler extends pulumi.ComponentResource {
     constructor(name: string, args: SchedulerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('DurableTaskScheduler'), name, {}, opts);
         const scheduler = new durabletask.Scheduler(
-            'dts-durable-hello',
+            childName(name, 'dts'),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -38,7 +39,7 @@ export class DurableTaskScheduler extends pulumi.ComponentResource {
             { parent: this },
         );
         const taskHub = new durabletask.TaskHub(
-            'taskhub',
+            childName(name, 'taskhub'),
             { resourceGroupName: args.resourceGroupName, schedulerName: scheduler.name, taskHubName: TASK_HUB },
             { parent: this },
         );
@@ -48,7 +49,7 @@ export class DurableTaskScheduler extends pulumi.ComponentResource {
         this.dashboardUrl = pulumi.interpolate`https://dashboard.durabletask.io/?endpoint=${this.endpoint.apply(encodeURIComponent)}&taskhub=${taskHub.name}`;
         this.dashboardRoleAssignments = args.dashboardPrincipal
             ? assignRoles(
-                  'dashboard',
+                  childName(name, 'dashboard'),
                   [{ role: 'Durable Task Data Contributor', scope: scheduler.id, principalId: args.dashboardPrincipal.id, principalType: args.dashboardPrincipal.type }],
                   this,
               )

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
+import { childName, storageAccountLogicalName } from './naming';
 import { componentType, type Placement } from './placement';
 import { privateEndpoints, type PrivateStorageAccess } from './privateStorage';
 
@@ -27,7 +28,7 @@ export class AppStorage extends pulumi.ComponentResource {
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Storage'), name, {}, opts);
         const account = new storage.StorageAccount(
-            'sthello',
+            storageAccountLogicalName(name),
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
@@ -54,7 +55,7 @@ export class AppStorage extends pulumi.ComponentResource {
             { parent: this },
         );
         const container = new storage.BlobContainer(
-            'deployment',
+            childName(name, 'deployment'),
             {
                 resourceGroupName: args.resourceGroupName,
                 accountName: account.name,
@@ -63,7 +64,7 @@ export class AppStorage extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.privateAccessReady = args.privateAccess ? privateEndpoints(args, account.id, args.privateAccess, this) : [];
+        this.privateAccessReady = args.privateAccess ? privateEndpoints(name, args, account.id, args.privateAccess, this) : [];
         this.accountName = account.name;
         this.accountId = account.id;
         this.deploymentContainerName = container.name;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { buildPackage, type DurableBackend } from '../../tools/package';
+import { buildPackage, type AppManifest, type DurableBackend } from '../../tools/package';
 import { oneDeployProvider, type DeploymentInputs, type DeploymentStatus } from './provider';
 
 export interface AppDeploymentArgs {
@@ -10,10 +10,8 @@ export interface AppDeploymentArgs {
     scmHost: pulumi.Input<string>;
     /** The app's deployment container URL (FunctionApp.deploymentContainerUrl): a new one redeploys. */
     deploymentContainerUrl: pulumi.Input<string>;
-    /** The app's ARM id: the deployment finishes once its function list shows `expectedFunctions`. */
+    /** The app's ARM id: the deployment finishes once its function list shows every function of the package's manifest. */
     siteId: pulumi.Input<string>;
-    /** The functions the app defines (the host must list each one after the deployment). */
-    expectedFunctions: string[];
     /** The function app folder (host.json, package.json, src/functions/) to package. */
     appDir: string;
     /** Decides the deployed host.json. */
@@ -22,6 +20,8 @@ export interface AppDeploymentArgs {
     nodeVersion?: string;
     /** Where the zip is written; default `dist/` next to appDir. */
     outDir?: string;
+    /** App settings the app reads while it registers its functions (e.g. an auth level): the manifest is indexed with them. */
+    appSettings?: Record<string, string>;
 }
 
 type OneDeploymentArgs = { [K in keyof DeploymentInputs]: pulumi.Input<DeploymentInputs[K]> };
@@ -55,6 +55,8 @@ export class AppDeployment extends pulumi.ComponentResource {
     readonly log: pulumi.Output<string>;
     /** The functions the app listed after the deployment. */
     readonly functions: pulumi.Output<string[]>;
+    /** The package's manifest: the functions the app registers, as the host indexes them. */
+    readonly manifest: AppManifest;
 
     constructor(name: string, args: AppDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super('durable-hello:deployment:AppDeployment', name, {}, opts);
@@ -64,7 +66,9 @@ export class AppDeployment extends pulumi.ComponentResource {
             outFile: path.join(args.outDir ?? path.join(path.dirname(path.resolve(args.appDir)), 'dist'), zipName),
             durableBackend: args.durableBackend,
             nodeVersion: args.nodeVersion,
+            appSettings: args.appSettings,
         });
+        this.manifest = appPackage.manifest;
         const inputs: OneDeploymentArgs = {
             appName: args.appName,
             scmHost: args.scmHost,
@@ -72,7 +76,7 @@ export class AppDeployment extends pulumi.ComponentResource {
             packagePath: appPackage.path,
             packageSha256: appPackage.sha256,
             siteId: args.siteId,
-            expectedFunctions: args.expectedFunctions,
+            expectedFunctions: expectedFunctionsOf(appPackage.manifest),
         };
         // A component's dependsOn does not hold back its children: pass it on explicitly.
         const deployment = new OneDeployment(`${name}-onedeploy`, inputs, { parent: this, dependsOn: opts?.dependsOn });
@@ -84,10 +88,15 @@ export class AppDeployment extends pulumi.ComponentResource {
         this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256, status: this.status, log: this.log, functions: this.functions });
     }
 
-    /** `value`, available only after the deployment finished: e.g. the starter URL. */
+    /** `value`, available only after the deployment finished: e.g. the starter's outputs. */
     after<T>(value: pulumi.Input<T>): pulumi.Output<T> {
         return pulumi.all([value, this.deploymentId]).apply(([v]) => v as T);
     }
+}
+
+/** Exactly the functions the package registers: the deployment waits until the host lists each one. */
+export function expectedFunctionsOf(manifest: AppManifest): string[] {
+    return manifest.functions.map((f) => f.name);
 }
 
 /**

@@ -21,7 +21,9 @@ export function isDeploymentError(err: unknown): boolean {
 
 export function describeError(err: unknown): string {
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    return [err instanceof Error ? err.message : String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
+    // `message`, not `instanceof Error`: fetch's errors come from another realm under jest's VM.
+    const message = (err as { message?: unknown })?.message;
+    return [typeof message === 'string' ? message : String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }
 
 /** A response body for a message: at most 2,000 characters, '' when it cannot be read. */

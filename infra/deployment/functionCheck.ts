@@ -1,4 +1,5 @@
-import { bodyText, checkTokenOrigin, deploymentError, describeError, isDeploymentError, type Fetch } from './errors';
+import { checkTokenOrigin, deploymentError, describeError, isDeploymentError } from './errors';
+import { earlier, isBoundPassed, isDeadlineError, send, type Bound, type HttpContext } from './http';
 import { armAuthorization, type GetToken } from './tokens';
 
 /**
@@ -30,14 +31,14 @@ export interface FunctionCheck {
     intervalMs?: number;
 }
 
-export interface ArmContext {
+export interface ArmContext extends HttpContext {
     /** https://management.azure.com (http only for a loopback test server). */
     armBaseUrl: string;
-    http: Fetch;
     getToken: GetToken;
     sleep: (ms: number) => Promise<void>;
-    now: () => number;
     log: (message: string) => void;
+    /** The whole deployment's deadline, when it comes before the check's own. */
+    overall?: Bound;
 }
 
 interface ArmFunctionList {
@@ -55,16 +56,17 @@ function functionName(entry: { name?: string; properties?: { name?: string } }):
 }
 
 /** Every function name ARM lists (following nextLink on the same origin), or why the list is not there. */
-async function listFunctions(arm: ArmContext, base: URL, siteId: string): Promise<{ names: string[] } | { failure: string }> {
+async function listFunctions(arm: ArmContext, base: URL, siteId: string, bound: Bound): Promise<{ names: string[] } | { failure: string }> {
     const names: string[] = [];
     let url: string | undefined = new URL(`${siteId}/functions?api-version=${FUNCTIONS_API_VERSION}`, base).href;
     while (url) {
-        const response = await arm.http(url, { headers: { Authorization: await armAuthorization(arm.getToken), Accept: 'application/json' } });
-        const text = await bodyText(response);
+        const headers = { Authorization: await armAuthorization(arm.getToken), Accept: 'application/json' };
+        const response = await send(arm, { method: 'GET', url, headers, bound, maxBytes: 1024 * 1024 });
+        const text = response.text;
         if (response.status === 401 || response.status === 403) {
             throw deploymentError(
                 `ARM refused to list the app's functions (HTTP ${response.status}) at ${url}: the deploying identity needs ` +
-                    `Microsoft.Web/sites/functions/read on the app (Website Contributor or Contributor has it). ${text}`.trim(),
+                    `Microsoft.Web/sites/functions/read on the app (Website Contributor or Contributor has it). ${text.slice(0, 2_000)}`.trim(),
             );
         }
         if (response.status !== 200) return { failure: `HTTP ${response.status} ${text.slice(0, 300)}`.trim() };
@@ -97,12 +99,14 @@ export async function waitForFunctions(arm: ArmContext, check: FunctionCheck): P
     const base = checkFunctionCheck(arm.armBaseUrl, check);
     const timeoutMs = check.timeoutMs ?? 5 * 60_000;
     const intervalMs = check.intervalMs ?? 10_000;
-    const deadline = arm.now() + timeoutMs;
+    const bound = earlier({ at: arm.now() + timeoutMs, name: `deadline of ${Math.round(timeoutMs / 1000)} s for the function list` }, arm.overall);
+    const deadline = bound.at;
     let last = 'no answer yet';
     let missing = check.expected;
     for (;;) {
+        let passed = false;
         try {
-            const listed = await listFunctions(arm, base, check.siteId);
+            const listed = await listFunctions(arm, base, check.siteId, bound);
             if ('names' in listed) {
                 missing = check.expected.filter((name) => !listed.names.includes(name));
                 if (missing.length === 0) {
@@ -114,10 +118,11 @@ export async function waitForFunctions(arm: ArmContext, check: FunctionCheck): P
                 last = listed.failure;
             }
         } catch (err) {
-            if (isDeploymentError(err)) throw err;
-            last = `network error: ${describeError(err)}`;
+            if (isDeploymentError(err) && !isBoundPassed(err)) throw err;
+            passed = isBoundPassed(err);
+            last = isDeadlineError(err) || passed ? (err as Error).message : `network error: ${describeError(err)}`;
         }
-        if (arm.now() + intervalMs > deadline) {
+        if (passed || arm.now() + intervalMs >= deadline) {
             throw deploymentError(
                 `After ${Math.round(timeoutMs / 1000)} s the app still does not list the function(s) ${missing.join(', ')} ` +
                     `(last answer from ARM: ${last}). The host did not index the deployed code. Classic causes: package.json ` +

@@ -71,7 +71,7 @@ export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.Che
     }
     const expected = news.expectedFunctions;
     if (!Array.isArray(expected) || expected.length === 0 || !expected.every((name) => typeof name === 'string' && /^[\w-]+$/.test(name))) {
-        failures.push({ property: 'expectedFunctions', reason: 'expectedFunctions must list the function names the package defines, e.g. ["http_start"]' });
+        failures.push({ property: 'expectedFunctions', reason: "expectedFunctions must list the function names the package defines (its manifest's functions)" });
     }
     return failures;
 }
@@ -80,6 +80,8 @@ export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.Che
 export interface DeploymentRuntime {
     scmBaseUrl: string;
     armBaseUrl: string;
+    /** Where the app's package is read from when Kudu cannot say (default: the inputs' deploymentContainerUrl). */
+    packageContainerUrl?: string;
     getToken: GetToken;
     /** Shows a progress message to the person running `pulumi up` as it happens. */
     show: (message: string) => void;
@@ -132,8 +134,9 @@ export async function runDeployment(inputs: DeploymentInputs, overrides: Partial
         armBaseUrl: runtime.armBaseUrl,
         zip,
         functions: { siteId: inputs.siteId, expected: inputs.expectedFunctions },
-        getToken: async (scope) => {
-            const token = await runtime.getToken(scope);
+        packageContainerUrl: runtime.packageContainerUrl ?? inputs.deploymentContainerUrl,
+        getToken: async (scope, options) => {
+            const token = await runtime.getToken(scope, options);
             tokens.add(token);
             return token;
         },

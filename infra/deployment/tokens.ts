@@ -1,4 +1,6 @@
+import type { AccessToken, ClientAssertionCredentialOptions, TokenCredential } from '@azure/identity';
 import { deploymentError, describeError } from './errors';
+import { gitHubActionsCredential, gitHubOidcSettings } from './githubOidc';
 
 /**
  * Token audiences. Kudu (the SCM site) takes Entra ID tokens for two audiences:
@@ -18,26 +20,45 @@ export const KUDU_SCOPES = [APP_SERVICE_SCOPE, LEGACY_ARM_SCOPE] as const;
 /** ARM itself (the function list): the audience ARM documents; it also accepts the legacy one. */
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
-/** An Entra ID access token for `scope`. */
-export type GetToken = (scope: string) => Promise<string>;
+/** An Entra ID access token for `scope`; `abortSignal` ends the request at its deadline (see http.ts tokenWithin). */
+export type GetToken = (scope: string, options?: { abortSignal?: AbortSignal }) => Promise<string>;
 
 /** Tokens are reused until this close to their expiry (the Azure CLI credential runs `az` for each new one). */
 const TOKEN_REFRESH_MS = 5 * 60_000;
 
+export interface AzureTokenOptions {
+    /** Where the GitHub Actions settings are read (default: process.env). */
+    env?: NodeJS.ProcessEnv;
+    /** For the Actions credential: authority host, HTTP client (tests point these at fakes). */
+    credentialOptions?: ClientAssertionCredentialOptions;
+}
+
 /**
- * The signed-in user's or pipeline's tokens (DefaultAzureCredential: Azure CLI login, OIDC environment, ...),
- * one per scope, reused until close to expiry. `@azure/identity` is `require`d on first use: the dynamic
- * providers that call this are serialized by Pulumi and run in another process.
+ * The credential our code signs in with. In a GitHub Actions job that may ask for OIDC tokens
+ * (ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN) and names the identity (AZURE_CLIENT_ID, AZURE_TENANT_ID): a client-assertion
+ * credential that takes a fresh GitHub token for every exchange (githubOidc.ts), so no token depends on the age of
+ * azure/login's CLI session. Everywhere else: DefaultAzureCredential (`az login`, azd, VS Code, managed identity...).
  */
-export function defaultAzureTokens(): GetToken {
-    let credential: import('@azure/identity').TokenCredential | undefined;
-    const tokens = new Map<string, import('@azure/identity').AccessToken>();
-    return async (scope) => {
+export function azureCredential(options: AzureTokenOptions = {}): TokenCredential {
+    const actions = gitHubOidcSettings(options.env ?? process.env);
+    if (actions) return gitHubActionsCredential(actions, options.credentialOptions);
+    const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+    return new DefaultAzureCredential();
+}
+
+/**
+ * The signed-in user's or pipeline's tokens (azureCredential), one per scope, reused until close to expiry.
+ * `@azure/identity` is `require`d on first use: the dynamic providers that call this are serialized by Pulumi and
+ * run in another process.
+ */
+export function defaultAzureTokens(options: AzureTokenOptions = {}): GetToken {
+    let credential: TokenCredential | undefined;
+    const tokens = new Map<string, AccessToken>();
+    return async (scope, tokenOptions) => {
         const cached = tokens.get(scope);
         if (cached && cached.expiresOnTimestamp - Date.now() > TOKEN_REFRESH_MS) return cached.token;
-        const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-        credential ??= new DefaultAzureCredential();
-        const token = await credential.getToken(scope);
+        credential ??= azureCredential(options);
+        const token = await credential.getToken(scope, { abortSignal: tokenOptions?.abortSignal });
         if (token) tokens.set(scope, token);
         return token?.token ?? '';
     };

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { durableClientBindingData } from '../../tools/local-host/durable-api/clientBinding';
+import { notAnOrchestratorMessage } from '../../tools/local-host/engine/errors';
 import type { RpcHttpData } from '../../tools/local-host/worker/functionsCore';
 import { AppHarness } from '../support/loadApp';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });
 
-/** Stands in for the Durable extension's HTTP API: records each start request it receives. */
+/**
+ * Stands in for the Durable extension's HTTP API: records each start request it receives, and refuses a
+ * name that is not a registered orchestrator as the extension does (400, ArgumentException).
+ */
 const started: { path: string; body: string }[] = [];
 let server: Server;
 let origin: string;
@@ -22,12 +26,24 @@ function readBody(req: IncomingMessage): Promise<string> {
 beforeAll(async () => {
     server = createServer(async (req, res) => {
         const body = await readBody(req);
+        const name = decodeURIComponent(/\/orchestrators\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '');
+        const orchestrators = [...mockHarness.core.registrations.values()].filter((r) => r.trigger.type === 'orchestrationTrigger').map((r) => r.metadata.name);
+        if (name === 'overloaded') {
+            res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ Message: 'Something went wrong while processing your request' }));
+            return;
+        }
+        if (!orchestrators.includes(name)) {
+            const refusal = { Message: 'One or more of the arguments submitted is incorrect', ExceptionMessage: notAnOrchestratorMessage(name, orchestrators), ExceptionType: 'System.ArgumentException' };
+            res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
+            return;
+        }
         started.push({ path: req.url ?? '', body });
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `instance-${started.length}` }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.env.WEBSITE_HOSTNAME = origin.replace('http://', '');
+    require('../../app/src/functions/hello');
     require('../../app/src/functions/hello_orchestrator');
     require('../../app/src/functions/http_start');
 });
@@ -103,11 +119,17 @@ describe('http_start', () => {
         expect(started.map((s) => s.path)).toEqual(Array(2).fill('/runtime/webhooks/durabletask/orchestrators/hello_orchestrator'));
     });
 
-    it('answers 404 with the known orchestrators for an unknown name, starting nothing', async () => {
-        const response = await callStarter('hello_orchestrater', 'POST', '{}');
-        expect(response.status).toBe(404);
-        expect(response.json).toEqual({ error: expect.stringContaining("'hello_orchestrater'"), knownOrchestrators: ['hello_orchestrator'] });
+    it('answers 404 with the orchestrators the extension knows when it refuses the name (a typo, or an activity), starting nothing', async () => {
+        for (const name of ['hello_orchestrater', 'hello']) {
+            const response = await callStarter(name, 'POST', '{}');
+            expect(response.status).toBe(404);
+            expect(response.json).toEqual({ error: `No orchestrator named '${name}'. Use one of: hello_orchestrator.`, knownOrchestrators: ['hello_orchestrator'] });
+        }
         expect(started).toHaveLength(0);
+    });
+
+    it('does not turn any other failure of the start into a 404: the invocation fails (the host answers 500)', async () => {
+        await expect(callStarter('overloaded', 'POST')).rejects.toThrow('The operation failed with an unexpected status code: 500.');
     });
 
     it('answers 400 for a body that is not JSON, starting nothing', async () => {

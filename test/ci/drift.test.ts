@@ -43,8 +43,8 @@ describe('drift.yml', () => {
     it("has the preview job's rights plus issues, and nothing else", () => {
         expect(drift.permissions).toEqual({ contents: 'read' });
         expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
-        // An environment would hold every check for its reviewers; the OIDC subject is the main branch instead.
-        expect(job.environment).toBeUndefined();
+        // The read-only identity's environment (no reviewers there, or every daily check would wait for one).
+        expect(job.environment).toBe('preview');
     });
 
     it('never deploys: the only Pulumi commands are login and preview', () => {

@@ -1,9 +1,16 @@
-import { parseArgs } from '../../tools/smoke/cli';
-import { EXPECTED_OUTPUT, redact, retryAfterMs, runSmoke, type SmokeOptions } from '../../tools/smoke/smoke';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs, smokeOptions } from '../../tools/smoke/cli';
+import { redact, retryAfterMs, runSmoke, type SmokeOptions } from '../../tools/smoke/smoke';
+import { readSmokeSpec, starterUrlFor } from '../../tools/smoke/spec';
+
+const EXPECTED_OUTPUT = { reservation: { reserved: 2 }, receipt: 'charged o-1' };
+const WORKFLOW_APP = path.join(__dirname, '..', 'apps', 'workflow');
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 
-const STARTER = 'https://app.example.net/api/orchestrators/hello_orchestrator?code=FUNCTION-KEY';
+const STARTER = 'https://app.example.net/v1/workflows/processOrder?code=FUNCTION-KEY';
 const STATUS = 'https://app.example.net/runtime/webhooks/durabletask/instances/abc?taskHub=h&code=SYSTEM-KEY';
 const accepted: Reply = { status: 202, body: { id: 'abc', statusQueryGetUri: STATUS }, headers: { 'retry-after': '10' } };
 const running: Reply = { status: 202, body: { runtimeStatus: 'Running', output: null }, headers: { 'retry-after': '2' } };
@@ -13,7 +20,7 @@ const done = (output: unknown, runtimeStatus = 'Completed'): Reply => ({ status:
 function harness(replies: Reply[], overrides: Partial<SmokeOptions> = {}) {
     let clock = 0;
     const sleeps: number[] = [];
-    const calls: { method: string; url: string }[] = [];
+    const calls: { method: string; url: string; body?: unknown }[] = [];
     const lines: string[] = [];
     const deps = {
         now: () => clock,
@@ -23,7 +30,7 @@ function harness(replies: Reply[], overrides: Partial<SmokeOptions> = {}) {
         },
         log: (line: string) => lines.push(line),
         fetch: (async (url: string, init: RequestInit) => {
-            calls.push({ method: String(init.method), url });
+            calls.push({ method: String(init.method), url, body: init.body });
             const reply = replies.length > 1 ? replies.shift()! : replies[0];
             if (reply instanceof Error) throw reply;
             return new Response(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? ''), {
@@ -32,7 +39,7 @@ function harness(replies: Reply[], overrides: Partial<SmokeOptions> = {}) {
             });
         }) as unknown as typeof fetch,
     };
-    const options = { starterUrl: STARTER, timeoutMs: 60_000, maxIntervalMs: 5000, maxPolls: 50, ...overrides };
+    const options: SmokeOptions = { starterUrl: STARTER, expected: EXPECTED_OUTPUT, timeoutMs: 60_000, maxIntervalMs: 5000, maxPolls: 50, ...overrides };
     return { run: () => runSmoke(options, deps), sleeps, calls, lines };
 }
 
@@ -51,7 +58,7 @@ describe('smoke logic', () => {
     it('fails on a different output and shows the last status JSON', async () => {
         const result = await harness([accepted, done(['Hello Paris'])]).run();
         expect(result.ok).toBe(false);
-        expect(result.message).toContain('completed with ["Hello Paris"], expected ["Hello Seattle","Hello Tokyo","Hello London"]');
+        expect(result.message).toContain(`completed with ["Hello Paris"], expected ${JSON.stringify(EXPECTED_OUTPUT)}`);
         expect(result.message).toContain('"runtimeStatus": "Completed"');
     });
 
@@ -70,7 +77,16 @@ describe('smoke logic', () => {
 
     it('explains a 401 as a missing function key', async () => {
         const result = await harness([{ status: 401, body: '' }]).run();
-        expect(result.message).toContain('needs a function key');
+        expect(result.message).toContain('needs its function key: set STARTER_KEY');
+    });
+
+    it('sends the input as the JSON body, and no body without one', async () => {
+        const withInput = harness([accepted, done(EXPECTED_OUTPUT)], { input: { id: 'o-1', items: 2 } });
+        await withInput.run();
+        expect(withInput.calls[0]).toMatchObject({ method: 'POST', body: '{"id":"o-1","items":2}' });
+        const without = harness([accepted, done(EXPECTED_OUTPUT)]);
+        await without.run();
+        expect(without.calls[0].body).toBeUndefined();
     });
 
     it('stops at the overall timeout with the last status', async () => {
@@ -97,6 +113,32 @@ describe('smoke logic', () => {
         expect(gone.message).toContain('404 3 times in a row');
     });
 
+    it('sends the start again on a 5xx, a connection error or a timeout (a cold start), waiting 1 s, 2 s, 4 s', async () => {
+        const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+        const h = harness([{ status: 503, body: 'Service Unavailable' }, new Error('fetch failed'), timeout, { status: 502, body: '' }, accepted, done(EXPECTED_OUTPUT)]);
+        const result = await h.run();
+        expect(result).toMatchObject({ ok: true, polls: 1 });
+        expect(h.calls.map((c) => c.method)).toEqual(['POST', 'POST', 'POST', 'POST', 'POST', 'GET']);
+        expect(h.sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 5000]);
+        expect(h.lines).toContain('smoke: start attempt 1 failed (HTTP 503 Service Unavailable); retrying in 1000 ms');
+        expect(h.lines).toContain('smoke: start attempt 2 failed (fetch failed); retrying in 2000 ms');
+    });
+
+    it('does not send the start again on a 4xx', async () => {
+        const h = harness([{ status: 400, body: { error: 'Request body is not valid JSON' } }, accepted]);
+        const result = await h.run();
+        expect(result.message).toContain('answered HTTP 400, expected 202');
+        expect(h.calls).toHaveLength(1);
+    });
+
+    it('stops sending the start at the overall deadline, with the attempts and the last failure', async () => {
+        const h = harness([{ status: 503, body: 'Service Unavailable' }], { timeoutMs: 10_000 });
+        const result = await h.run();
+        expect(result.ok).toBe(false);
+        expect(result.message).toContain('did not answer within the 10 s deadline (4 attempt(s); last: HTTP 503 Service Unavailable)');
+        expect(h.sleeps).toEqual([1000, 2000, 4000]);
+    });
+
     it('never prints a function key', async () => {
         const h = harness([accepted, done(['nope'])]);
         const result = await h.run();
@@ -120,16 +162,54 @@ describe('smoke helpers', () => {
     });
 
     it('parses flags and rejects bad input with a clear message', () => {
-        expect(parseArgs(['http://localhost:7071/api/orchestrators/hello_orchestrator', '--timeout', '20', '--interval=0.5'])).toEqual({
-            starterUrl: 'http://localhost:7071/api/orchestrators/hello_orchestrator',
+        expect(parseArgs(['http://localhost:7071/api', '--timeout', '20', '--interval=0.5', '--route', 'go/{functionName}'], {}, '/repo')).toEqual({
+            apiBaseUrl: 'http://localhost:7071/api',
+            route: 'go/{functionName}',
+            appDir: path.join('/repo', 'app'),
             timeoutMs: 20_000,
             maxIntervalMs: 500,
             maxPolls: 200,
         });
-        expect(() => parseArgs([])).toThrow('the starter URL is missing');
-        expect(parseArgs(['--timeout', '1'], { STARTER_URL: 'https://h/api/x?code=k' }).starterUrl).toBe('https://h/api/x?code=k');
+        expect(() => parseArgs([])).toThrow('the API base URL is missing');
+        expect(parseArgs(['--timeout', '1'], { API_BASE_URL: 'https://h/api' }).apiBaseUrl).toBe('https://h/api');
+        expect(() => parseArgs(['https://h/api?code=k'])).toThrow('takes no query: pass the key as STARTER_KEY');
+        expect(() => parseArgs(['http://h/api', '--route'])).toThrow('--route needs a value');
         expect(() => parseArgs(['localhost:7071/x'])).toThrow(/must be http/);
         expect(() => parseArgs(['http://h/x', '--timeout', 'soon'])).toThrow("--timeout needs a positive number, got 'soon'");
         expect(() => parseArgs(['http://h/x', '--verbose'])).toThrow('unknown option --verbose');
+    });
+});
+
+describe("the app's smoke check", () => {
+    const args = { apiBaseUrl: 'https://app.example.net/v1', appDir: WORKFLOW_APP, timeoutMs: 1000, maxIntervalMs: 100, maxPolls: 5 };
+
+    it("starts the app's smoke.json orchestrator with its input at the starter's route, read from the app's functions unless given", () => {
+        expect(smokeOptions(args, 'k+1')).toEqual({
+            ...{ timeoutMs: 1000, maxIntervalMs: 100, maxPolls: 5 },
+            starterUrl: 'https://app.example.net/v1/workflows/processOrder?code=k%2B1',
+            input: { id: 'o-1', items: 2 },
+            expected: { reservation: { reserved: 2, id: 'o-1' }, receipt: 'charged o-1' },
+        });
+        expect(smokeOptions({ ...args, route: 'orchestrators/{functionName}' }).starterUrl).toBe('https://app.example.net/v1/orchestrators/processOrder');
+    });
+
+    it('fills {functionName} (with a constraint too), drops an optional {instanceId?}, and refuses a route without it', () => {
+        expect(starterUrlFor('http://h/api/', 'orchestrators/{functionName:alpha}/{instanceId?}', 'a b')).toBe('http://h/api/orchestrators/a%20b');
+        expect(() => starterUrlFor('http://h/api', 'start/{id}', 'x')).toThrow("The starter route 'start/{id}' must take the orchestrator as {functionName}");
+    });
+
+    it('says what to write when smoke.json is missing or wrong', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-spec-'));
+        try {
+            expect(() => readSmokeSpec(dir)).toThrow(/smoke.json not found: the smoke check needs \{ "orchestrator"/);
+            fs.writeFileSync(path.join(dir, 'smoke.json'), '{ "orchestrator": "", "expected": 1 }');
+            expect(() => readSmokeSpec(dir)).toThrow(
+                '"orchestrator" must name the orchestrator to start; "expectedOutput" must give the output it completes with; unknown key(s) expected',
+            );
+            fs.writeFileSync(path.join(dir, 'smoke.json'), '{ "orchestrator": "a", "expectedOutput": null }');
+            expect(readSmokeSpec(dir)).toEqual({ orchestrator: 'a', expectedOutput: null });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

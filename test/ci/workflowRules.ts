@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 /** The parts of a GitHub Actions workflow the rules read. */
 export interface Step {
     id?: string;
+    if?: string;
     name?: string;
     uses?: string;
     run?: string;
@@ -134,4 +135,48 @@ export function concurrencyOf(job: Job): { group: string; cancelInProgress: bool
     if (typeof job.concurrency === 'string') return { group: job.concurrency, cancelInProgress: false };
     const cancel = job.concurrency['cancel-in-progress'];
     return { group: job.concurrency.group, cancelInProgress: cancel === true || cancel === 'true' };
+}
+
+const holdsCredentials = (wf: Workflow, job: Job) => {
+    const perms = typeof job.permissions === 'object' ? job.permissions : {};
+    return perms['id-token'] === 'write' || /\$\{\{\s*secrets\./.test(JSON.stringify([wf.env, job]));
+};
+
+/**
+ * Jobs that hold credentials (an OIDC token or a secret) and restore a dependency cache: a cache that another
+ * branch's run wrote would run with those credentials. setup-node caches with `cache:`, and on its own when
+ * package.json names a packageManager unless `package-manager-cache: false`.
+ */
+export function cachedCredentialJobs(wf: Workflow): string[] {
+    return Object.entries(wf.jobs).flatMap(([name, job]) => {
+        if (!holdsCredentials(wf, job)) return [];
+        return steps(job)
+            .filter((s) => usesAction(s, 'actions/setup-node') || usesAction(s, 'actions/cache'))
+            .filter((s) => usesAction(s, 'actions/cache') || s.with?.cache !== undefined || s.with?.['package-manager-cache'] !== false)
+            .map((s) => `${name}: ${s.uses!.split('@')[0]} may restore a cache`);
+    });
+}
+
+/** Jobs that read `secrets.*` without naming an environment: the secrets would be repository-wide ones. */
+export function secretsOutsideEnvironments(wf: Workflow): string[] {
+    if (/\$\{\{\s*secrets\./.test(JSON.stringify(wf.env ?? {}))) return ['workflow env reads secrets'];
+    return Object.entries(wf.jobs)
+        .filter(([, job]) => /\$\{\{\s*secrets\./.test(JSON.stringify(job)) && !job.environment)
+        .map(([name]) => `${name}: reads secrets outside an environment`);
+}
+
+export const PULUMI_VERSION_INPUT = '${{ steps.pulumi-version.outputs.version }}';
+
+/** pulumi/actions steps whose CLI version is not the one the lockfile's SDK pins (the pulumi-version step). */
+export function unpinnedPulumiCli(wf: Workflow): string[] {
+    return Object.entries(wf.jobs).flatMap(([name, job]) => {
+        const all = steps(job);
+        const versionStep = all.findIndex((s) => s.id === 'pulumi-version' && s.run === 'node .github/scripts/pulumi-version.js >> "$GITHUB_OUTPUT"');
+        return all.flatMap((s, i) => {
+            if (!usesAction(s, 'pulumi/actions')) return [];
+            if (s.with?.['pulumi-version'] !== PULUMI_VERSION_INPUT) return [`${name}: pulumi/actions without pulumi-version from the lockfile`];
+            if (versionStep < 0 || versionStep > i) return [`${name}: pulumi-version is read after pulumi/actions runs`];
+            return [];
+        });
+    });
 }

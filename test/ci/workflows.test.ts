@@ -2,14 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
+    PULUMI_VERSION_INPUT,
     WORKFLOW_DIR,
+    cachedCredentialJobs,
     concurrencyOf,
     idTokenProblems,
     loadWorkflow,
     logsIntoAzure,
     pulumiCommand,
     secretLeaks,
+    secretsOutsideEnvironments,
     steps,
+    unpinnedPulumiCli,
     unpinnedActions,
     usesAction,
     workflowFiles,
@@ -53,6 +57,43 @@ describe('every workflow', () => {
         }
     });
 
+    it.each(all)('$file: no job that holds credentials restores a dependency cache', ({ wf }) => {
+        expect(cachedCredentialJobs(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: secrets are read only by jobs that name an environment (environment-scoped secrets)', ({ wf }) => {
+        expect(secretsOutsideEnvironments(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: the Pulumi CLI is the version of the SDK in package-lock.json', ({ wf }) => {
+        expect(unpinnedPulumiCli(wf)).toEqual([]);
+    });
+
+    it.each(all)('$file: Azure jobs name an environment and give our code AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID', ({ wf }) => {
+        for (const job of Object.values(wf.jobs).filter(logsIntoAzure)) {
+            // So no job presents the pull_request or branch subject: each identity trusts exactly one environment.
+            expect(job.environment).toBeDefined();
+            expect(job.env).toMatchObject({
+                AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}',
+                AZURE_TENANT_ID: '${{ vars.AZURE_TENANT_ID }}',
+                AZURE_SUBSCRIPTION_ID: '${{ vars.AZURE_SUBSCRIPTION_ID }}',
+            });
+        }
+    });
+
+    it.each(all)('$file: every job that runs pulumi up, destroy or preview links the recovery runbook when it fails or is cancelled', ({ wf }) => {
+        for (const [name, job] of Object.entries(wf.jobs)) {
+            const pulumi = steps(job).find((s) => ['up', 'destroy', 'preview'].includes(pulumiCommand(s) ?? ''));
+            if (!pulumi) continue;
+            const last = steps(job).at(-1)!;
+            expect([name, pulumi.id]).toEqual([name, 'pulumi']);
+            expect(last.if).toBe('failure() || cancelled()');
+            expect(last.env).toEqual({ OUTCOME: '${{ steps.pulumi.outcome }}' });
+            expect(last.run).toBe(`node .github/scripts/recovery-summary.js "$STACK" ${String(pulumi.with?.command)} "$OUTCOME" >> "$GITHUB_STEP_SUMMARY"`);
+            expect(job.env?.STACK ?? wf.env?.STACK).toBeDefined();
+        }
+    });
+
     it.each(all)('$file: every npm job sets up Node 22', ({ wf }) => {
         for (const job of Object.values(wf.jobs).filter((j) => steps(j).some((s) => /\bnpm\b/.test(s.run ?? '')))) {
             const setup = steps(job).find((s) => usesAction(s, 'actions/setup-node'));
@@ -80,6 +121,18 @@ describe('pipeline.yml', () => {
         expect(name).not.toBe('deploy');
     });
 
+    it('previews as the read-only identity: environment preview, no stack creation, values in the comment only when private', () => {
+        const [, job] = jobRunning(pipeline, 'preview');
+        expect(job.environment).toBe('preview');
+        const preview = steps(job).find((s) => pulumiCommand(s) === 'preview')!;
+        expect(preview.with?.upsert).toBeUndefined();
+        expect(preview.with?.diff).toBe('${{ github.event.repository.private }}');
+        expect(preview.with?.['pulumi-version']).toBe(PULUMI_VERSION_INPUT);
+        // Only deploy and destroy run in dev, the deploying identity's environment.
+        const inDev = all.flatMap(({ wf }) => Object.values(wf.jobs).filter((j) => j.environment === 'dev' || j.environment === '${{ inputs.stack }}'));
+        expect(inDev.flatMap((j) => steps(j).map(pulumiCommand).filter(Boolean)).sort()).toEqual(['destroy', 'up']);
+    });
+
     it('deploys on push to main only, after the tests, in a protected environment', () => {
         const [, job] = jobRunning(pipeline, 'up');
         expect(job.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
@@ -94,13 +147,15 @@ describe('pipeline.yml', () => {
         }
     });
 
-    it('runs the smoke test after pulumi up, on the stack output starterUrl', () => {
+    it("runs the app's smoke check after pulumi up, on the stack's starter outputs, the key masked and kept off the command line", () => {
         const [, job] = jobRunning(pipeline, 'up');
         const all = steps(job);
         const up = all.findIndex((s) => pulumiCommand(s) === 'up');
         const smoke = all.findIndex((s) => /npm run smoke/.test(s.run ?? ''));
         expect(smoke).toBeGreaterThan(up);
-        expect(all[smoke].run).toContain('pulumi stack output starterUrl --show-secrets');
+        for (const output of ['apiBaseUrl', 'starterRouteTemplate', 'starterKey --show-secrets']) expect(all[smoke].run).toContain(`pulumi stack output ${output}`);
+        expect(all[smoke].run).toContain('echo "::add-mask::$STARTER_KEY"');
+        expect(all[smoke].run).toMatch(/export API_BASE_URL STARTER_KEY\n\s*npm run smoke -- --route "\$ROUTE"/);
     });
 });
 
@@ -156,6 +211,7 @@ jobs:
     steps:
       - uses: actions/checkout@main
       - uses: actions/setup-node@v7
+        with: { node-version: 22, cache: npm }
       - uses: hashicorp/setup-terraform@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca
       - uses: pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7
       - uses: ./.github/actions/local
@@ -174,6 +230,9 @@ jobs:
             'pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7',
         ]);
         expect(idTokenProblems(bad)).toEqual(['leak: has id-token: write but does not log into Azure']);
+        expect(cachedCredentialJobs(bad)).toEqual(['leak: actions/setup-node may restore a cache']);
+        expect(secretsOutsideEnvironments(bad)).toEqual(['leak: reads secrets outside an environment']);
+        expect(unpinnedPulumiCli(bad)).toEqual(['leak: pulumi/actions without pulumi-version from the lockfile']);
         expect(secretLeaks(bad)).toEqual([
             'leak step 6: ${{ secrets.* }} inside run',
             'leak step 6: uses secret env TOKEN',

@@ -24,7 +24,8 @@ export interface FakeArmScript {
 }
 
 export const SITE_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hello/providers/Microsoft.Web/sites/func-hello';
-export const ALL_FUNCTIONS = ['hello_orchestrator', 'hello', 'http_start'];
+/** Function names of a package (the fixture app test/apps/workflow's orchestrator, activity and starter). */
+export const ALL_FUNCTIONS = ['processOrder', 'reserveStock', 'startWorkflow'];
 
 export class FakeArm extends FakeServer {
     #indexing: NonNullable<FakeArmScript['whileIndexing']>;

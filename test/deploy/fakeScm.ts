@@ -17,8 +17,12 @@ export { virtualClock } from './fakeServer';
 export interface FakeScmScript {
     /** Token audiences accepted; default the App Service and legacy ARM ones. */
     audiences?: string[];
-    /** HTTP statuses answered to successive publish POSTs (with an accepted token) before the accepted one. */
-    publishFailures?: number[];
+    /** Answers to successive publish POSTs (with an accepted token) before the accepted one: a status, or a status with headers (e.g. Retry-After). */
+    publishFailures?: (number | { status: number; headers: Record<string, string> })[];
+    /** Answers to the first status polls after the publish was accepted (e.g. 503 with Retry-After), before the record. */
+    pollFailures?: { status: number; headers: Record<string, string> }[];
+    /** Where the accepted package goes, as One Deploy writes it to the app's deployment container. */
+    storage?: { putPackage(body: Buffer): void };
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
     pollsUntilDone?: number;
     outcome?: keyof typeof KUDU_STATUS;
@@ -38,13 +42,15 @@ export const FAILURE_DETAIL = "Error: Cannot find module 'index.js' (package.jso
 const STATUS_TEXT: Record<number, string> = { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.', [-1]: 'Cancelled' };
 
 export class FakeScm extends FakeServer {
-    #publishFailures: number[];
+    #publishFailures: NonNullable<FakeScmScript['publishFailures']>;
     #polls = 0;
+    #pollFailures: NonNullable<FakeScmScript['pollFailures']>;
     #accepted = false;
 
     constructor(private readonly script: FakeScmScript = {}) {
         super();
         this.#publishFailures = [...(script.publishFailures ?? [])];
+        this.#pollFailures = [...(script.pollFailures ?? [])];
     }
 
     protected accepts(audience: string): boolean {
@@ -75,6 +81,8 @@ export class FakeScm extends FakeServer {
 
     #answerPoll(res: http.ServerResponse, latest: boolean): void {
         if (!this.#accepted || this.script.neverRecorded) return this.json(res, 404, { Message: 'No deployment found.' });
+        const failure = this.#pollFailures.shift();
+        if (failure) return void res.writeHead(failure.status, failure.headers).end('Service Unavailable');
         if (this.#recycled) {
             const after = this.script.latestAfterRecycle ?? 'gone';
             if (!latest || after === 'gone') return this.json(res, 404, { Message: 'No deployment found.' });
@@ -89,10 +97,12 @@ export class FakeScm extends FakeServer {
         if (request.method === 'POST' && request.path === PUBLISH_PATH) {
             const failure = this.#publishFailures.shift();
             if (failure !== undefined) {
-                res.writeHead(failure).end(failure === 403 ? 'Forbidden' : 'Try again');
+                const { status, headers } = typeof failure === 'number' ? { status: failure, headers: {} } : failure;
+                res.writeHead(status, headers).end(status === 403 ? 'Forbidden' : 'Try again');
                 return;
             }
             this.#accepted = true;
+            this.script.storage?.putPackage(request.body);
             const answer = this.script.publishAnswer ?? 'jsonId';
             if (answer === 'location') {
                 res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();

@@ -43,12 +43,41 @@ export interface RecordedRequest {
     authorization?: string;
     audience?: string;
     contentType?: string;
+    headers: http.IncomingHttpHeaders;
     body: Buffer;
+}
+
+/**
+ * How a request can misbehave, as a network or an overloaded server does:
+ * - `hang`: the request is read, no answer ever comes (not even headers);
+ * - `stallUpload`: the request body is never read, so the client's writes stop once the socket buffers are full;
+ * - `trickle`: headers at once, then one byte of body every `everyMs` (real) milliseconds, never ending;
+ * - `reset`: the connection is reset (TCP RST) once the request has arrived.
+ */
+export type Misbehaviour = { kind: 'hang' } | { kind: 'stallUpload' } | { kind: 'trickle'; everyMs: number } | { kind: 'reset' };
+
+interface Rule {
+    when: (method: string, path: string) => boolean;
+    how: Misbehaviour;
+    times: number;
 }
 
 export abstract class FakeServer {
     readonly requests: RecordedRequest[] = [];
+    /** The requests that misbehaved, as `METHOD path kind`. */
+    readonly misbehaved: string[] = [];
+    #rules: Rule[] = [];
+    #timers = new Set<NodeJS.Timeout>();
     #server = http.createServer((req, res) => {
+        const rule = this.#rules.find((r) => r.times > 0 && r.when(req.method ?? '', req.url ?? ''));
+        if (rule) {
+            rule.times--;
+            this.misbehaved.push(`${req.method} ${req.url} ${rule.how.kind}`);
+            if (rule.how.kind === 'stallUpload') return void req.pause();
+            req.resume();
+            req.on('end', () => this.#misbehave(rule.how, res));
+            return;
+        }
         const chunks: Buffer[] = [];
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
         req.on('end', () => {
@@ -58,6 +87,7 @@ export abstract class FakeServer {
                 authorization: req.headers.authorization,
                 audience: audienceOf(req.headers.authorization),
                 contentType: req.headers['content-type'],
+                headers: req.headers,
                 body: Buffer.concat(chunks),
             };
             this.requests.push(request);
@@ -68,6 +98,27 @@ export abstract class FakeServer {
             this.handle(request, res);
         });
     });
+
+    /** From now on, `times` requests matching `when` misbehave `how` (see {@link Misbehaviour}). */
+    misbehave(when: (method: string, path: string) => boolean, how: Misbehaviour, times = Infinity): this {
+        this.#rules.push({ when, how, times });
+        return this;
+    }
+
+    #misbehave(how: Misbehaviour, res: http.ServerResponse): void {
+        if (how.kind === 'hang') return;
+        if (how.kind === 'reset') return void res.socket?.resetAndDestroy();
+        if (how.kind === 'trickle') {
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            res.write('[');
+            const timer = setInterval(() => res.write(' '), how.everyMs);
+            this.#timers.add(timer);
+            res.on('close', () => {
+                clearInterval(timer);
+                this.#timers.delete(timer);
+            });
+        }
+    }
 
     /** Whether a token for `audience` is accepted. */
     protected abstract accepts(audience: string): boolean;
@@ -83,6 +134,7 @@ export abstract class FakeServer {
     }
 
     async stop(): Promise<void> {
+        this.#timers.forEach(clearInterval);
         this.#server.closeAllConnections();
         await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     }

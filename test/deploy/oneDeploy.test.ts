@@ -4,14 +4,17 @@ import { MAX_EARLY_404S } from '../../infra/deployment/poll';
 import { ALL_FUNCTIONS, FakeArm, SITE_ID, type FakeArmScript } from './fakeArm';
 import { DEPLOYMENT_ID, FAILURE_DETAIL, FakeScm, OTHER_DEPLOYMENT_ID, virtualClock, type FakeScmScript } from './fakeScm';
 import { AUDIENCE, jwtFor, tokenForScope } from './fakeServer';
+import { FakeStorage } from './fakeStorage';
 
 const zip = Buffer.from('PK\u0003\u0004 not really a zip, but bytes that must arrive unchanged \u00ff\u0000', 'latin1');
 
 let scm: FakeScm;
 let arm: FakeArm;
+let storage: FakeStorage;
 afterEach(async () => {
     await scm?.stop();
     await arm?.stop();
+    await storage?.stop();
 });
 
 interface Run {
@@ -19,11 +22,15 @@ interface Run {
     arm?: FakeArmScript;
     /** Check the function list (default true). */
     functions?: boolean;
+    /** The deployment container: One Deploy writes our package there (default), or `other` is there, or reading it answers 403, or none is given. */
+    container?: 'ours' | 'other' | 403 | 'none';
     options?: Partial<DeployOptions>;
 }
 
-async function run({ scm: scmScript = {}, arm: armScript = {}, functions = true, options = {} }: Run = {}) {
-    scm = await new FakeScm(scmScript).start();
+async function run({ scm: scmScript = {}, arm: armScript = {}, functions = true, container = 'ours', options = {} }: Run = {}) {
+    storage = await new FakeStorage(container === 403 ? 403 : undefined).start();
+    if (container === 'other') storage.putPackage(Buffer.from('PK another package'));
+    scm = await new FakeScm({ storage: container === 'ours' ? storage : undefined, ...scmScript }).start();
     arm = await new FakeArm(armScript).start();
     const time = virtualClock();
     const lines: string[] = [];
@@ -33,6 +40,7 @@ async function run({ scm: scmScript = {}, arm: armScript = {}, functions = true,
         zip,
         getToken: async (scope) => tokenForScope(scope),
         functions: functions ? { siteId: SITE_ID, expected: ALL_FUNCTIONS } : undefined,
+        packageContainerUrl: container === 'none' ? undefined : storage.containerUrl,
         now: time.now,
         sleep: time.sleep,
         timeoutMs: 60_000,
@@ -65,6 +73,12 @@ describe('One Deploy against a fake Kudu that checks the token audience', () => 
         expect(publish.body.equals(zip)).toBe(true);
         expect(polls.map((p) => `${p.method} ${p.path} ${p.audience}`)).toEqual(Array(3).fill(`GET /api/deployments/${DEPLOYMENT_ID} ${AUDIENCE.appService}`));
         expect(arm.requests.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual([`GET ${SITE_ID}/functions?api-version=${FUNCTIONS_API_VERSION} ${AUDIENCE.arm}`]);
+    });
+
+    it('reads a function list of any length: an app of 40 functions lists far more than an error message keeps', async () => {
+        const many = Array.from({ length: 40 }, (_, i) => `function_with_a_long_name_${i}`);
+        const { result } = await run({ arm: { functions: many }, options: { functions: { siteId: SITE_ID, expected: many, timeoutMs: 30_000 } } });
+        await expect(result).resolves.toMatchObject({ status: 'success', functions: many });
     });
 
     it('falls back to the legacy ARM audience when the credential cannot get an App Service token, and says so', async () => {
@@ -114,11 +128,15 @@ describe('One Deploy against a fake Kudu that checks the token audience', () => 
         expect(scm.requests).toHaveLength(0);
     });
 
-    it('reads a bare id, and falls back to the Location when the publish names no deployment', async () => {
-        await expect((await run({ scm: { publishAnswer: 'bareId' } })).result).resolves.toMatchObject({ pollUrl: `${scm.baseUrl}/api/deployments/${DEPLOYMENT_ID}` });
-        await scm.stop();
-        await arm.stop();
-        await expect((await run({ scm: { publishAnswer: 'location' } })).result).resolves.toMatchObject({ pollUrl: expect.stringContaining('/api/deployments/latest?deployer=OneDeploy') });
+    it('reads a bare id; with only a Location, takes a success at latest only once the package the app runs is ours', async () => {
+        await expect((await run({ scm: { publishAnswer: 'bareId' } })).result).resolves.toMatchObject({ pollUrl: `${scm.baseUrl}/api/deployments/${DEPLOYMENT_ID}`, decidedBy: 'kudu' });
+        await Promise.all([scm.stop(), arm.stop(), storage.stop()]);
+        const located = await run({ scm: { publishAnswer: 'location' } });
+        await expect(located.result).resolves.toMatchObject({ pollUrl: expect.stringContaining('/api/deployments/latest?deployer=OneDeploy'), decidedBy: 'package' });
+        expect(located.lines.join('\n')).toContain('but the publish answer named no deployment id to match it to; checking the package the app runs');
+        await Promise.all([scm.stop(), arm.stop(), storage.stop()]);
+        const other = await run({ scm: { publishAnswer: 'location' }, container: 'other' });
+        expect(await failure(other.result)).toMatch(/named no deployment id to match it to; and the package the app runs, \S+\/app-package\/released-package\.zip .*is not ours/);
         expect(deploymentIdFrom('<html>error</html>')).toBeUndefined();
     });
 });
@@ -166,32 +184,42 @@ describe('a deployment record Kudu loses (404 after its worker recycles)', () =>
         expect(await failure(result)).toMatch(/Deployment \S+ failed .*polled http:\/\/127\.0\.0\.1:\d+\/api\/deployments\/latest\.\nDeployment log:\n.*Starting deployment pipeline/s);
     });
 
-    it.each(['gone', 'other'] as const)('finishes when latest is %s but the host lists every expected function, saying what decided', async (latestAfterRecycle) => {
+    it.each(['gone', 'other'] as const)('finishes when latest is %s only because the package the app runs is ours, then checks the functions', async (latestAfterRecycle) => {
         const { result, lines } = await run({ scm: { ...recycled, latestAfterRecycle }, arm: { whileIndexing: ['empty'] } });
-        await expect(result).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', decidedBy: 'functionList', functions: ALL_FUNCTIONS });
+        await expect(result).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', decidedBy: 'package', functions: ALL_FUNCTIONS });
         const log = lines.join('\n');
         expect(log).toContain(`Kudu answered 404 for ${scm.baseUrl}/api/deployments/${DEPLOYMENT_ID} after Kudu reported it in progress (status 1 'Building')`);
         expect(log).toContain(latestAfterRecycle === 'gone' ? 'latest answered HTTP 404' : `latest names another deployment (${OTHER_DEPLOYMENT_ID}`);
-        expect(log).toContain('deciding from the app\'s function list');
-        expect(log).toContain('the deployment counts as finished');
+        expect(log).toMatch(/Kudu could not say, but the package the app runs, \S+\/app-package\/released-package\.zip \(last modified .*\), is ours: sha256 [0-9a-f]{64}/);
+        expect(storage.requests.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual(['GET /app-package/released-package.zip https://storage.azure.com']);
     });
 
-    it('fails, naming the evidence and the missing functions, when the host does not list them', async () => {
-        const { result } = await run({ scm: recycled, arm: { functions: ['http_start'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
+    it('fails when the function list would match but the package the app runs is not ours: the names cannot tell old code from new', async () => {
+        const { result } = await run({ scm: recycled, container: 'other' });
         const message = await failure(result);
-        expect(message).toMatch(/^Kudu answered 404 for \S+ after Kudu reported it in progress .*\/latest answered HTTP 404; so the deployment most likely failed\. /);
-        expect(message).toContain('still does not list the function(s) hello_orchestrator, hello (last answer from ARM: listed: http_start)');
-        expect(message).toMatch(/Run `pulumi up` again\.$/);
+        expect(message).toMatch(/^Kudu answered 404 for \S+ after Kudu reported it in progress .*latest answered HTTP 404; and the package the app runs, .* is not ours: sha256 [0-9a-f]{64}, ours is sha256 [0-9a-f]{64}\. The outcome is unknown, so the deployment counts as failed\./);
+        expect(message).toMatch(/Deployment Center > Logs\) and run `pulumi up` again\.$/);
+        expect(arm.requests).toHaveLength(0);
     });
 
-    it('says the outcome is unknown when there is no function list to decide from', async () => {
-        const { result } = await run({ scm: recycled, functions: false });
-        expect(await failure(result)).toMatch(/latest answered HTTP 404\. The outcome is unknown: see the app's deployment history/);
+    it('fails naming the role to grant when the package cannot be read', async () => {
+        const { result } = await run({ scm: recycled, container: 403 });
+        expect(await failure(result)).toMatch(/released-package\.zip answered HTTP 403: reading it needs Storage Blob Data Reader on the container/);
+    });
+
+    it('fails, naming the missing functions, when the package is ours but the host does not list them', async () => {
+        const { result } = await run({ scm: recycled, arm: { functions: ['startWorkflow'] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 30_000 } } });
+        expect(await failure(result)).toContain('still does not list the function(s) processOrder, reserveStock (last answer from ARM: listed: startWorkflow)');
+    });
+
+    it('says the outcome is unknown when there is no package to check', async () => {
+        const { result } = await run({ scm: recycled, container: 'none' });
+        expect(await failure(result)).toMatch(/latest answered HTTP 404\. The outcome is unknown: nothing else shows which package the app runs\. See the deployment history/);
     });
 
     it(`stops polling a record that never appears after ${MAX_EARLY_404S} answers of 404 instead of waiting for the timeout`, async () => {
-        const { result, time } = await run({ scm: { neverRecorded: true }, arm: { functions: [] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 20_000 } } });
-        expect(await failure(result)).toMatch(/^Kudu answered 404 for \S+ 3 times in a row .*latest answered HTTP 404; so the deployment most likely failed/);
+        const { result, time } = await run({ scm: { neverRecorded: true }, container: 'other' });
+        expect(await failure(result)).toMatch(/^Kudu answered 404 for \S+ 3 times in a row .*latest answered HTTP 404; and the package the app runs, .* is not ours/);
         expect(time.clock.slept.slice(0, 2)).toEqual([5_000, 5_000]);
         expect(scm.requests.filter((r) => r.method === 'GET')).toHaveLength(MAX_EARLY_404S + 1);
     });
@@ -202,19 +230,19 @@ describe('the function list after a successful deployment', () => {
         const { result, lines } = await run({ arm: { whileIndexing: ['notFound', 'hostError', 'empty'], pageSize: 2 } });
         await expect(result).resolves.toMatchObject({ functions: ALL_FUNCTIONS });
         expect(arm.requests.map((r) => new URL(r.path, 'https://x').searchParams.get('skip'))).toEqual([null, null, null, null, '2']);
-        expect(lines.join('\n')).toContain('Waiting for the host to list hello_orchestrator, hello, http_start (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
+        expect(lines.join('\n')).toContain('Waiting for the host to list processOrder, reserveStock, startWorkflow (HTTP 400 {"Code":"BadRequest","Message":"Encountered an error (ServiceUnavailable) from host runtime."})');
     });
 
     it('fails within its bound naming the missing functions and the classic causes', async () => {
         const { result, time } = await run({ arm: { functions: [] }, options: { functions: { siteId: SITE_ID, expected: ALL_FUNCTIONS, timeoutMs: 60_000, intervalMs: 10_000 } } });
         const message = await failure(result);
         expect(message).toBe(
-            'After 60 s the app still does not list the function(s) hello_orchestrator, hello, http_start (last answer from ARM: listed: no functions). ' +
+            'After 60 s the app still does not list the function(s) processOrder, reserveStock, startWorkflow (last answer from ARM: listed: no functions). ' +
                 'The host did not index the deployed code. Classic causes: package.json `main` matches no file in the zip, or files are missing from the zip ' +
                 "(check the package with `npm run package`); or the host fails to start (see the app's log stream or Application Insights).",
         );
-        expect(arm.requests).toHaveLength(7);
-        expect(time.clock.slept.filter((ms) => ms === 10_000)).toHaveLength(6);
+        expect(arm.requests).toHaveLength(6);
+        expect(time.clock.slept.filter((ms) => ms === 10_000)).toHaveLength(5);
     });
 
     it('stops at once when ARM refuses the list (a missing role), naming the permission', async () => {
@@ -258,10 +286,8 @@ describe('publish retries, timeouts and input checks', () => {
         await expect(result).rejects.toThrow(/'http:\/\/management\.azure\.com' must use https/);
     });
 
-    it('doubles the delay up to the cap and honours a longer Retry-After within it', () => {
+    it('doubles the delay up to the cap', () => {
         const policy = { maxAttempts: 10, baseDelayMs: 2_000, maxDelayMs: 60_000 };
         expect([1, 2, 3, 6, 9].map((a) => backoffDelay(a, policy))).toEqual([2_000, 4_000, 8_000, 60_000, 60_000]);
-        expect(backoffDelay(1, policy, '30')).toBe(30_000);
-        expect(backoffDelay(1, policy, '600')).toBe(60_000);
     });
 });

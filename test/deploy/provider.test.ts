@@ -9,6 +9,7 @@ import { checkInputs, diffDeployment, oneDeployProvider, runDeployment, type Dep
 import { ALL_FUNCTIONS, FakeArm, SITE_ID } from './fakeArm';
 import { DEPLOYMENT_ID, FakeScm, virtualClock } from './fakeScm';
 import { tokenForScope } from './fakeServer';
+import { FakeStorage } from './fakeStorage';
 import { asPulumiRunsIt } from '../support/serializedProvider';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -19,7 +20,7 @@ const deployed: DeploymentInputs & { deploymentId: string } = {
     packagePath: '/home/dev/repo/dist/app.zip',
     packageSha256: sha('v1'),
     siteId: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-hello/providers/Microsoft.Web/sites/func-hello',
-    expectedFunctions: ['hello_orchestrator', 'hello', 'http_start'],
+    expectedFunctions: ['processOrder', 'reserveStock', 'startWorkflow'],
     deploymentId: 'abc',
 };
 
@@ -100,21 +101,28 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
         console.mockRestore();
     });
 
-    it('runs the whole serialized client against the fakes: publish, a lost record, latest, the function list', async () => {
+    it('runs the whole serialized client against the fakes: publish, a lost record, latest, the package in the container, the function list', async () => {
         const serializedRun = await asPulumiRunsIt(runDeployment);
-        const scm = await new FakeScm({ audiences: ['https://management.core.windows.net/'], pollsUntilDone: 2, recycleAfterPolls: 1 }).start();
+        const storage = await new FakeStorage().start();
+        const scm = await new FakeScm({ audiences: ['https://management.core.windows.net/'], pollsUntilDone: 2, recycleAfterPolls: 1, storage }).start();
         const arm = await new FakeArm({ whileIndexing: ['empty'] }).start();
         try {
             const inputs = { ...deployed, packagePath: path.join(tmp, 'app.zip'), packageSha256: sha('zip bytes') };
             const time = virtualClock();
-            const overrides = { scmBaseUrl: scm.baseUrl, armBaseUrl: arm.baseUrl, getToken: async (scope: string) => tokenForScope(scope), show: () => undefined, ...time };
+            const overrides = {
+                scmBaseUrl: scm.baseUrl,
+                armBaseUrl: arm.baseUrl,
+                packageContainerUrl: storage.containerUrl,
+                getToken: async (scope: string) => tokenForScope(scope),
+                show: () => undefined,
+                ...time,
+            };
             const outputs = await serializedRun(inputs, overrides);
             expect(outputs).toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: ALL_FUNCTIONS });
-            expect(outputs.log).toContain('the deployment counts as finished');
+            expect(outputs.log).toContain(`is ours: sha256 ${sha('zip bytes')}`);
             expect(arm.requests.map((r) => r.path)).toEqual(Array(2).fill(`${SITE_ID}/functions?api-version=${FUNCTIONS_API_VERSION}`));
         } finally {
-            await scm.stop();
-            await arm.stop();
+            await Promise.all([scm.stop(), arm.stop(), storage.stop()]);
         }
     });
 

@@ -56,7 +56,7 @@ describe('the deployment outputs and progress (provider create/update against a 
         const { outputs, shown, tokens } = await deployTo({ publishFailures: [403] });
         expect(outputs).toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: ALL_FUNCTIONS });
         expect(outputs.log).toMatch(
-            /^One Deploy attempt 1 failed \(HTTP 403 \(role assignment not propagated yet\?\) Forbidden\); retrying in 2000 ms\nOne Deploy accepted the package \(HTTP 202, token for https:\/\/appservice\.azure\.com\/\.default\) after 2 attempt\(s\).*\nDeployment 5d7ec4e7-\S+ succeeded: Deployment successful\.\nThe host lists the deployed functions: hello_orchestrator, hello, http_start$/s,
+            /^One Deploy attempt 1 failed \(HTTP 403 \(role assignment not propagated yet\?\) Forbidden\); retrying in 2000 ms\nOne Deploy accepted the package \(HTTP 202, token for https:\/\/appservice\.azure\.com\/\.default\) after 2 attempt\(s\).*\nDeployment 5d7ec4e7-\S+ succeeded: Deployment successful\.\nThe host lists the deployed functions: processOrder, reserveStock, startWorkflow$/s,
         );
         expect(shown.join('\n')).toBe(outputs.log);
         for (const token of tokens) expect(JSON.stringify(outputs)).not.toContain(token);

@@ -1,30 +1,28 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseFlags } from '../../tools/local-host/main';
-import { USAGE as SMOKE_USAGE } from '../../tools/smoke/cli';
-import { USAGE as DASHBOARD_USAGE } from '../../tools/dashboard/cli';
-import { parseArgs as parseBenchArgs } from '../../tools/bench/cli';
+import { usageOf, type CommandSpec } from '../../tools/cli/args';
+import { LOCAL_HOST_COMMAND, parseFlags } from '../../tools/local-host/main';
+import { SMOKE_COMMAND, USAGE as SMOKE_USAGE } from '../../tools/smoke/cli';
+import { DASHBOARD_COMMAND } from '../../tools/dashboard/cli';
+import { BENCH_COMMAND, parseArgs as parseBenchArgs } from '../../tools/bench/cli';
+import { PACKAGE_COMMAND } from '../../tools/package/cli';
 import { allDocs, codeSpans, readDoc, REPO_ROOT, section, tableRows, npmInvocations } from './docs';
+import { REPLAY_CHECK_COMMAND } from '../../tools/replay-check/cli';
 
-const errorMessage = (run: () => unknown): string => {
-    try {
-        run();
-    } catch (err) {
-        return (err as Error).message;
-    }
-    throw new Error('expected an error');
-};
 const flagsIn = (usage: string): string[] => [...new Set([...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))].sort();
 
-const LOCAL_HOST_USAGE = errorMessage(() => parseFlags(['--help'], '/'));
-/** What each npm script accepts after `--`, from its own usage text. */
-const USAGES: Record<string, string> = {
-    start: LOCAL_HOST_USAGE,
-    dev: LOCAL_HOST_USAGE,
-    smoke: SMOKE_USAGE,
-    dashboard: DASHBOARD_USAGE,
-    bench: errorMessage(() => parseBenchArgs(['--no-such-flag'])),
+const LOCAL_HOST_USAGE = LOCAL_HOST_COMMAND.usage;
+/** Each npm script's command: what it accepts after `--` (its parseArgs options) and its usage text (what --help prints). */
+const COMMANDS: Record<string, CommandSpec> = {
+    start: LOCAL_HOST_COMMAND,
+    dev: LOCAL_HOST_COMMAND,
+    smoke: SMOKE_COMMAND,
+    dashboard: DASHBOARD_COMMAND,
+    bench: BENCH_COMMAND,
+    package: PACKAGE_COMMAND,
+    'replay-check': REPLAY_CHECK_COMMAND,
 };
+const accepted = (spec: CommandSpec | undefined): string[] => (spec ? ['--help', ...Object.keys(spec.options).map((name) => `--${name}`)].sort() : []);
 
 const localHost = readDoc('docs/local-host.md');
 
@@ -36,9 +34,13 @@ describe('commands and flags in README.md and docs/ match the code', () => {
         const wrong: string[] = [];
         for (const { script, flags } of invocations) {
             if (!(script in scripts)) wrong.push(`npm run ${script}: no such script`);
-            for (const flag of flags) if (!flagsIn(USAGES[script] ?? '').includes(flag)) wrong.push(`npm run ${script} -- ${flag}: not accepted`);
+            for (const flag of flags) if (!accepted(COMMANDS[script]).includes(flag)) wrong.push(`npm run ${script} -- ${flag}: not accepted`);
         }
         expect(wrong).toEqual([]);
+    });
+
+    it("names in each command's usage (its --help) exactly the options it accepts", () => {
+        for (const spec of Object.values(COMMANDS)) expect(flagsIn(usageOf(spec))).toEqual(accepted(spec));
     });
 
     it("lists exactly the local host's flags, with their defaults", () => {

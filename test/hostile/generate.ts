@@ -37,7 +37,11 @@ export function generateRequests(count: number, seed: number): HostileRequest[] 
         '..%2F..%2Fetc%2Fpasswd',
         'a'.repeat(2000),
         '%E0%A4%A',
+        // What Azure's DurableClient refuses: a leading @, / \ # ? (encoded), control characters, more than 256 characters.
+        '@x', 'a%2Fb', 'a%5Cb', 'a%23b', 'a%3Fb', 'a%00b', 'a%C2%9Fb', 'b'.repeat(257),
+        'order%2042%40contoso', 'Abc', 'abc',
     ]);
+    const entityKey = () => pick(['k', 'a%2Fb', 'a%23b', 'a%07b', '%24', 'k'.repeat(200), encodeURIComponent(text(8)), '..%2F..%2Fsecrets']);
     const paths = [
         () => `/api/orchestrators/${pick(['hello_orchestrator', 'hello', 'nope', encodeURIComponent(text(8)), '..%2Fhello_orchestrator', '%zz', ''])}`,
         () => `/api/${pick(['', 'orchestrators', 'hello', '../../etc/passwd', '%2e%2e/%2e%2e/etc/passwd', 'http_start', 'x'.repeat(6000)])}`,
@@ -46,6 +50,8 @@ export function generateRequests(count: number, seed: number): HostileRequest[] 
         () => `${WEBHOOKS}/instances?${pick(['runtimeStatus=Bogus', 'top=-1', 'top=abc', 'createdTimeFrom=yesterday', 'continuationToken=%FF', 'showInput=maybe', ''])}`,
         () => `${WEBHOOKS}/orchestrators/${pick(['hello_orchestrator', 'nope', encodeURIComponent(text(5))])}${pick(['', '/', '/%00'])}`,
         () => `${WEBHOOKS}/${pick(['', 'entities/counter/x', 'entities/', '../../../', 'instances/', `instances/${id()}/raiseEvent/${'e'.repeat(300)}`])}`,
+        () => `${WEBHOOKS}/orchestrators/hello_orchestrator/${id()}${pick(['', '?timeout=1&pollingInterval=1'])}`,
+        () => `${WEBHOOKS}/entities/${pick(['counter', 'nope', ''])}/${entityKey()}${pick(['', '?op=add', '?op=%00'])}`,
         () => pick(['/', '//api//orchestrators//hello_orchestrator', '/favicon.ico', '/admin/functions', '/%', `/${'a/'.repeat(3000)}`]),
     ];
     const bodies: (() => { body?: Buffer; type?: string; what: string })[] = [
@@ -55,6 +61,7 @@ export function generateRequests(count: number, seed: number): HostileRequest[] 
         () => ({ body: Buffer.alloc(1024 * 1024 + 17, '['), type: 'application/json', what: 'huge (>1 MB) nested JSON' }),
         () => ({ body: Buffer.from(JSON.stringify({ s: 'x'.repeat(1024 * 1024 + 5) })), type: 'application/json', what: 'huge (>1 MB) valid JSON' }),
         () => ({ body: Buffer.from('['.repeat(20000) + ']'.repeat(20000)), type: 'application/json', what: 'deeply nested JSON' }),
+        () => ({ body: Buffer.from(`${'{"a":'.repeat(65)}1${'}'.repeat(65)}`), type: 'application/json', what: 'JSON nested 65 levels (one past Azure\'s MaxDepth)' }),
         () => ({ body: Buffer.from(Array.from({ length: 512 }, () => Math.floor(random() * 256))), type: pick(['application/octet-stream', 'text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16']), what: 'random bytes' }),
     ];
     const headerSets: (() => Record<string, string>)[] = [
@@ -73,4 +80,18 @@ export function generateRequests(count: number, seed: number): HostileRequest[] 
         const sendBody = body && !['GET', 'HEAD', 'TRACE'].includes(method) ? body : undefined;
         return { method, path, headers, body: sendBody, label: `#${i} ${method} ${path.slice(0, 120)} (${sendBody ? what : 'no body'})` };
     });
+}
+
+/** What Azure's Durable client refuses, each once, with the status Azure answers (400). */
+export function azureRefusals(): (HostileRequest & { expected: number })[] {
+    const json = (text: string) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(text) });
+    const start = (id: string) => `${WEBHOOKS}/orchestrators/hello_orchestrator/${id}`;
+    const cases: [string, string, string, { headers: Record<string, string>; body?: Buffer }][] = [
+        ...['@x', 'a%2Fb', 'a%5Cb', 'a%23b', 'a%3Fb', 'a%00b', 'a%C2%9Fb', 'b'.repeat(257)].map((id): [string, string, string, { headers: Record<string, string> }] => ['POST', start(id), `instance id ${id.slice(0, 20)}`, { headers: {} }]),
+        ['POST', start('deep-input'), 'start input nested 65 levels', json('['.repeat(65) + ']'.repeat(65))],
+        ['POST', `${WEBHOOKS}/entities/counter/k?op=add`, 'entity input nested 65 levels', json('['.repeat(65) + ']'.repeat(65))],
+        ...['a%2Fb', 'a%23b', 'a%07b'].map((key): [string, string, string, { headers: Record<string, string> }] => ['POST', `${WEBHOOKS}/entities/counter/${key}?op=add`, `entity key ${key}`, { headers: {} }]),
+        ['GET', `${WEBHOOKS}/entities//k`, 'entity without a name', { headers: {} }],
+    ];
+    return cases.map(([method, path, what, { headers, body }]) => ({ method, path, headers, body, label: `Azure refuses: ${what}`, expected: 400 }));
 }

@@ -130,5 +130,5 @@ export function expectBasicAuthOffUntilSiteIsGone(run: ProgramRun): void {
     for (const type of ['azure-native:web:WebAppFtpAllowed', 'azure-native:web:WebAppScmAllowed']) {
         expect(run.one(type).options).toMatchObject({ retainOnDelete: true, deletedWith: site.urn });
     }
-    expect(site.urn).toMatch(/azure-native:web:WebApp::func-durable-hello$/);
+    expect(site.urn).toMatch(/FunctionApp\$azure-native:web:WebApp::app-func$/);
 }

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
-import { buildPackage } from '../../tools/package';
+import { buildPackage, type AppManifest } from '../../tools/package';
+import { manifestPathFor } from '../../tools/package/manifest';
 import { INFRA_PROGRAM, runProgram, valueOf, type ProgramRun } from '../support/pulumiMocks';
 
 const DEPLOYMENT_TYPE = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
@@ -36,12 +37,14 @@ describe('the code deployment in the program', () => {
         expect(deployment.inputs.packageSha256).toBe(createHash('sha256').update(fs.readFileSync(deployment.inputs.packagePath)).digest('hex'));
     });
 
-    it("finishes only once the site's function list shows every function of the app: the site's ARM id and the names are inputs", () => {
+    it("finishes only once the site's function list shows exactly the functions of the package's manifest: the site's ARM id and the names are inputs", () => {
         const deployment = run.one(DEPLOYMENT_TYPE);
         const site = run.one('azure-native:web:WebApp');
         expect(deployment.inputs.siteId).toBe(site.id);
         expect(deployment.inputs.siteId).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/);
-        expect(deployment.inputs.expectedFunctions).toEqual(['hello_orchestrator', 'hello', 'http_start']);
+        const manifest = JSON.parse(fs.readFileSync(manifestPathFor(deployment.inputs.packagePath), 'utf8')) as AppManifest;
+        expect(manifest.functions.length).toBeGreaterThan(0);
+        expect(deployment.inputs.expectedFunctions).toEqual(manifest.functions.map((f) => f.name));
     });
 
     it('deploys, for the default nodeVersion, the very package `npm run package` builds (same sha256: no redeploy)', () => {
@@ -75,10 +78,12 @@ describe('the code deployment in the program', () => {
         expect(run.ofType('azure-native:authorization:RoleAssignment')).toHaveLength(4);
     });
 
-    it('produces the starter URL only after the deployment', async () => {
-        const starterUrl = program.starterUrl as pulumi.Output<string>;
-        const resources = await (starterUrl as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
-        const urns = await Promise.all([...resources].map((r) => valueOf(r.urn)));
-        expect(urns).toEqual(expect.arrayContaining([expect.stringContaining(`${DEPLOYMENT_TYPE}::`)]));
+    it("produces the API base URL and the starter's key only after the deployment", async () => {
+        for (const output of ['apiBaseUrl', 'starterKey']) {
+            const value = program[output] as pulumi.Output<string>;
+            const resources = await (value as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
+            const urns = await Promise.all([...resources].map((r) => valueOf(r.urn)));
+            expect(urns).toEqual(expect.arrayContaining([expect.stringContaining(`${DEPLOYMENT_TYPE}::`)]));
+        }
     });
 });

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AppManifest } from '../../tools/package';
+import { manifestPathFor, starterOf } from '../../tools/package/manifest';
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
 import { expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';
@@ -144,21 +146,25 @@ describe('the default stack (Azure Storage backend, public network)', () => {
         expect(run.calls.map((c) => c.token)).not.toContain('azure-native:storage:listStorageAccountKeys');
     });
 
-    it('exports the names, the host name and the starter URL with the function key, as a secret', () => {
+    it("exports the names, the host name, the API base URL, the starter's route from the manifest and its function key, as a secret", () => {
         const host = `${site().state.name}.azurewebsites.net`;
+        const packagePath = run.one('pulumi-nodejs:dynamic/durable-hello:OneDeploy').inputs.packagePath as string;
+        const starter = starterOf(JSON.parse(fs.readFileSync(manifestPathFor(packagePath), 'utf8')) as AppManifest)!;
         expect(run.outputs).toEqual({
             resourceGroupName: run.one('azure-native:resources:ResourceGroup').state.name,
             functionAppName: site().state.name,
             functionAppId: site().id,
             defaultHostName: host,
             appInsightsName: run.one('azure-native:applicationinsights:Component').state.name,
-            starterUrl: `https://${host}/api/orchestrators/hello_orchestrator?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`,
+            apiBaseUrl: `https://${host}/api`,
+            starterRouteTemplate: starter.route,
+            starterKey: MOCK_FUNCTION_KEY,
         });
-        expect([...run.secretOutputs]).toEqual(['starterUrl']);
-        // The starter's own key (it opens only http_start), never a host or master key.
+        expect([...run.secretOutputs]).toEqual(['starterKey']);
+        // The starter's own key (it opens only the starter), never a host or master key.
         expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
         const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppFunctionKeys');
-        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName, functionName: 'http_start' });
+        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName, functionName: starter.name });
     });
     it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
         expectSiteSentAsFlexAccepts(run);

@@ -30,11 +30,12 @@ describe('a stack that sets every config key', () => {
         }
     });
 
-    it('makes the starter anonymous: app setting, and a URL without a key that is still a secret', () => {
+    it('makes the starter anonymous: app setting, the package indexed with it, and an empty key that is still a secret', () => {
         expect(appSettingsOf(run).HTTP_START_AUTH_LEVEL).toBe('anonymous');
         const host = run.one('azure-native:web:WebApp').state.defaultHostName;
-        expect(run.outputs.starterUrl).toBe(`https://${host}/api/orchestrators/hello_orchestrator`);
-        expect(run.secretOutputs.has('starterUrl')).toBe(true);
+        expect(run.outputs.apiBaseUrl).toBe(`https://${host}/api`);
+        expect(run.outputs.starterKey).toBe('');
+        expect(run.secretOutputs.has('starterKey')).toBe(true);
         expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppFunctionKeys');
     });
 });

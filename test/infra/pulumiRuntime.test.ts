@@ -19,6 +19,6 @@ describe('the program under Pulumi’s Node runtime', () => {
                 'pulumi-nodejs:dynamic/durable-hello:OneDeploy',
             ]),
         );
-        expect(result.outputs).toEqual(expect.arrayContaining(['starterUrl', 'functionAppName', 'resourceGroupName']));
+        expect(result.outputs).toEqual(expect.arrayContaining(['apiBaseUrl', 'starterRouteTemplate', 'starterKey', 'functionAppName', 'resourceGroupName']));
     });
 });

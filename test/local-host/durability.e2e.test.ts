@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { httpJson, pollStatus, startLocalHost } from '../support/localHost';
 
 const FEATURES_APP = path.join(__dirname, '../apps/durable-features');
+/** A TypeScript app with a starter of its own (test/apps/workflow): processOrder calls two activities with the order object. */
+const WORKFLOW_APP = path.join(__dirname, '../apps/workflow');
 
 describe('durable state', () => {
     it('survives kill -9 mid-orchestration: after a restart on the same data dir every instance completes', async () => {
@@ -32,20 +34,22 @@ describe('durable state', () => {
         }
     });
 
-    it('starts 200 hello orchestrations concurrently and completes all of them', async () => {
-        const host = await startLocalHost();
+    it("starts 200 orchestrations concurrently through the app's starter and completes all of them", async () => {
+        const host = await startLocalHost({ app: WORKFLOW_APP });
         try {
             const startedAt = Date.now();
-            const starts = await Promise.all(Array.from({ length: 200 }, () => httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`)));
+            const order = (i: number) => ({ id: `o-${i}`, items: i });
+            const starts = await Promise.all(Array.from({ length: 200 }, (_, i) => httpJson('POST', `${host.url}/v1/workflows/processOrder`, order(i))));
             expect(starts.map((s) => s.status)).toEqual(Array(200).fill(202));
             const ids = new Set(starts.map((s) => s.body.id as string));
             expect(ids.size).toBe(200);
             const statuses = await Promise.all(starts.map((s) => pollStatus(s.body.statusQueryGetUri, { timeoutMs: 15000, intervalMs: 50 })));
             const elapsed = Date.now() - startedAt;
-            expect(statuses.filter((s) => s.runtimeStatus === 'Completed' && (s.output as string[]).join() === 'Hello Seattle,Hello Tokyo,Hello London')).toHaveLength(200);
+            expect(statuses.map((s) => s.runtimeStatus)).toEqual(Array(200).fill('Completed'));
+            expect(statuses.map((s) => s.output)).toEqual(Array.from({ length: 200 }, (_, i) => ({ reservation: { reserved: i, id: `o-${i}` }, receipt: `charged o-${i}` })));
             const listed = await httpJson('GET', `${host.url}/runtime/webhooks/durabletask/instances?runtimeStatus=Completed&top=1000`);
             expect(new Set(listed.body.map((s: { instanceId: string }) => s.instanceId))).toEqual(ids);
-            process.stdout.write(`200 concurrent hellos: ${elapsed} ms start → all Completed\n`);
+            process.stdout.write(`200 concurrent orchestrations: ${elapsed} ms start → all Completed\n`);
         } finally {
             await host.stop();
         }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { notAnOrchestratorMessage } from '../../tools/local-host/engine/errors';
 import { httpJson, pollStatus, startLocalHost, type JsonResponse, type LocalHost } from '../support/localHost';
 
 let host: LocalHost;
@@ -19,6 +20,19 @@ async function start(name: string, input?: unknown, instanceId?: string) {
 }
 
 describe('Durable features through HTTP', () => {
+    it("refuses to start a function that is not an orchestrator as the extension does: 400, ArgumentException, its text with the known orchestrators", async () => {
+        const index = await httpJson('GET', `${host.url}/`);
+        const known = (index.body.functions as { name: string; trigger: string }[]).filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name);
+        expect(known.length).toBeGreaterThan(2);
+        for (const name of ['noSuchFunction', (index.body.functions as { name: string; trigger: string }[]).find((f) => f.trigger === 'activityTrigger')!.name]) {
+            const refused = await httpJson('POST', `${api}/orchestrators/${name}`);
+            expect(refused).toMatchObject({
+                status: 400,
+                body: { Message: 'One or more of the arguments submitted is incorrect', ExceptionMessage: notAnOrchestratorMessage(name, known), ExceptionType: 'System.ArgumentException' },
+            });
+        }
+    });
+
     it('fans out to activities in parallel and fans in', async () => {
         const started = await start('fanOut', 10);
         const status = await pollStatus(started.statusQueryGetUri);

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { buildPackage } from '../../tools/package';
 import { bundleApp } from '../../tools/package/bundle';
+import { starterOf } from '../../tools/package/manifest';
 import { AppHarness } from '../support/loadApp';
 import { readZip } from '../support/readZip';
 
@@ -11,7 +13,8 @@ const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });
 
 const repoRoot = path.join(__dirname, '..', '..');
-const appDir = path.join(repoRoot, 'app');
+/** The machinery's own fixture app (not hello): what the package step does must not depend on which app it packs. */
+const appDir = path.join(repoRoot, 'test', 'apps', 'workflow');
 const nodePaths = [path.join(repoRoot, 'node_modules')];
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -21,7 +24,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe('buildPackage on the real app', () => {
+describe('buildPackage', () => {
     let pkg: ReturnType<typeof buildPackage>;
     beforeAll(() => {
         pkg = buildPackage({ appDir, outFile: path.join(tmp, 'out', 'app.zip') });
@@ -37,19 +40,66 @@ describe('buildPackage on the real app', () => {
 
     it("points package.json main at the bundle and ships the app's host.json", () => {
         const entries = new Map(readZip(fs.readFileSync(pkg.path)).map((e) => [e.name, e.data]));
-        expect(JSON.parse(entries.get('package.json')!.toString())).toEqual({ name: 'durable-hello-app', version: '1.0.0', private: true, main: 'index.js' });
+        expect(JSON.parse(entries.get('package.json')!.toString())).toEqual({ name: 'workflow-test-app', version: '2.1.0', private: true, main: 'index.js' });
         expect(JSON.parse(entries.get('host.json')!.toString())).toEqual(JSON.parse(fs.readFileSync(path.join(appDir, 'host.json'), 'utf8')));
     });
 
-    it('bundles a file that, required with the worker-provided @azure/functions-core, registers exactly the three functions', async () => {
+    it('writes beside the zip a manifest of every function as the host indexes the bundle: trigger, kind, route, methods, auth level', () => {
+        expect(pkg.manifestPath).toBe(path.join(tmp, 'out', 'app.manifest.json'));
+        expect(JSON.parse(fs.readFileSync(pkg.manifestPath, 'utf8'))).toEqual({
+            schema: 1,
+            routePrefix: 'v1',
+            functions: [
+                { name: 'chargeCard', trigger: 'activityTrigger', kind: 'activity' },
+                { name: 'health', trigger: 'httpTrigger', kind: 'http', route: 'health', methods: ['GET', 'HEAD'], authLevel: 'anonymous' },
+                { name: 'nightlyReport', trigger: 'timerTrigger', kind: 'timer' },
+                { name: 'processOrder', trigger: 'orchestrationTrigger', kind: 'orchestrator' },
+                { name: 'reserveStock', trigger: 'activityTrigger', kind: 'activity' },
+                {
+                    name: 'startWorkflow',
+                    trigger: 'httpTrigger',
+                    kind: 'http',
+                    route: 'workflows/{functionName}',
+                    methods: ['POST'],
+                    authLevel: 'function',
+                    durableClient: true,
+                },
+                { name: 'stockLevel', trigger: 'entityTrigger', kind: 'entity' },
+            ],
+            orchestrators: ['processOrder'],
+            activities: ['chargeCard', 'reserveStock'],
+            entities: ['stockLevel'],
+        });
+        expect(pkg.manifest).toEqual(JSON.parse(fs.readFileSync(pkg.manifestPath, 'utf8')));
+    });
+
+    it('indexes with the app settings the stack gives the app, and leaves the environment as it was', () => {
+        const anonymous = buildPackage({ appDir, outFile: path.join(tmp, 'anon.zip'), appSettings: { WORKFLOW_AUTH_LEVEL: 'anonymous' } });
+        expect(anonymous.manifest.functions.find((f) => f.name === 'startWorkflow')?.authLevel).toBe('anonymous');
+        expect((runInThisContext('process') as NodeJS.Process).env.WORKFLOW_AUTH_LEVEL).toBeUndefined();
+    });
+
+    it('names the starter: the HTTP function with a durable client whose route takes {functionName}', () => {
+        expect(starterOf(pkg.manifest)?.name).toBe('startWorkflow');
+        expect(starterOf({ ...pkg.manifest, functions: pkg.manifest.functions.filter((f) => f.name !== 'startWorkflow') })).toBeUndefined();
+    });
+
+    it('bundles a file that, required with the worker-provided @azure/functions-core, registers exactly the manifest\'s functions', async () => {
         const bundleFile = path.join(tmp, 'unzipped', 'index.js');
         fs.mkdirSync(path.dirname(bundleFile), { recursive: true });
         fs.writeFileSync(bundleFile, readZip(fs.readFileSync(pkg.path)).find((e) => e.name === 'index.js')!.data);
         require(bundleFile);
-        expect(mockHarness.names()).toEqual(['hello', 'hello_orchestrator', 'http_start']);
-        expect(mockHarness.core.registrations.get('hello_orchestrator')?.trigger.type).toBe('orchestrationTrigger');
-        const greeting = await mockHarness.call('hello', { [mockHarness.triggerName('hello')]: { json: JSON.stringify('Tokyo') } });
-        expect(greeting).toBe('Hello Tokyo');
+        expect(mockHarness.names()).toEqual(pkg.manifest.functions.map((f) => f.name));
+        const reserved = await mockHarness.call('reserveStock', { [mockHarness.triggerName('reserveStock')]: { json: JSON.stringify({ id: 'o1', items: 3 }) } });
+        expect(reserved).toEqual({ reserved: 3, id: 'o1' });
+    });
+
+    it('refuses an app that registers no function, as the host would find 0 functions', () => {
+        const empty = path.join(tmp, 'empty-app');
+        fs.mkdirSync(path.join(empty, 'src', 'functions'), { recursive: true });
+        for (const file of ['host.json', 'package.json']) fs.copyFileSync(path.join(appDir, file), path.join(empty, file));
+        fs.writeFileSync(path.join(empty, 'src', 'functions', 'none.ts'), "import '@azure/functions';\n");
+        expect(() => buildPackage({ appDir: empty, outFile: path.join(tmp, 'empty.zip'), nodePaths })).toThrow(/registers no functions/);
     });
 });
 
@@ -76,10 +126,11 @@ describe('buildPackage reproducibility', () => {
         for (const file of ['host.json', 'package.json']) fs.copyFileSync(path.join(appDir, file), path.join(copy(), file));
     });
 
-    it('gives byte-identical zips for the same sources, also after every file mtime changes; one changed byte changes the sha256', () => {
+    it('gives byte-identical zips and manifests for the same sources, also after every file mtime changes; one changed byte changes the sha256', () => {
         const first = build('1.zip');
         const second = build('2.zip');
         expect(fs.readFileSync(second.path).equals(fs.readFileSync(first.path))).toBe(true);
+        expect(fs.readFileSync(second.manifestPath).equals(fs.readFileSync(first.manifestPath))).toBe(true);
 
         const later = new Date('2031-05-06T07:08:09Z');
         for (const entry of fs.readdirSync(copy(), { recursive: true, withFileTypes: true })) {
@@ -87,11 +138,11 @@ describe('buildPackage reproducibility', () => {
         }
         expect(build('3.zip').sha256).toBe(first.sha256);
 
-        const hello = path.join(copy(), 'src', 'functions', 'hello.ts');
-        fs.writeFileSync(hello, fs.readFileSync(hello, 'utf8').replace("'Hello '", "'Hallo '"));
+        const orders = path.join(copy(), 'src', 'functions', 'orders.ts');
+        fs.writeFileSync(orders, fs.readFileSync(orders, 'utf8').replace('`charged ', '`billed '));
         const changed = build('4.zip');
         expect(changed.sha256).not.toBe(first.sha256);
-        expect(readZip(fs.readFileSync(changed.path)).find((e) => e.name === 'index.js')!.data.toString()).toContain('Hallo ');
+        expect(readZip(fs.readFileSync(changed.path)).find((e) => e.name === 'index.js')!.data.toString()).toContain('billed ');
     });
 
     it('says what is wrong when the folder is not a function app', () => {

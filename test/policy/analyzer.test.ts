@@ -29,7 +29,9 @@ beforeAll(async () => {
         pack.on('exit', (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
     });
     client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 30000);
+    // No fixed budget: ts-node compiles the pack (11 s idle, over 30 s on a busy 2-core machine); a pack
+    // that fails exits and rejects above, so this bound only catches a hang.
+}, 600_000);
 
 afterAll(() => {
     client?.close();

@@ -69,4 +69,18 @@ export const breakingCases: BreakingCase[] = [
             },
         ],
     },
+    {
+        // The replay check's Storage Table Data Reader on the whole resource group instead of the storage account.
+        policy: 'replay-check-readers-scoped-to-the-task-hub', resource: 'replay-check-reader', fix: 'scope to the storage account id',
+        stack: () => [
+            ...compliantStack(),
+            {
+                type: 'azure-native:authorization:RoleAssignment', name: 'replay-check-reader',
+                props: {
+                    principalId: '00000000-0000-0000-0000-000000000004', principalType: 'ServicePrincipal', scope: '/subscriptions/s/resourceGroups/rg',
+                    roleDefinitionId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/76199698-9eea-4c19-bc75-cec21354c6b6',
+                },
+            },
+        ],
+    },
 ];

@@ -34,7 +34,7 @@ const seen: Promise<string>[] = [];
 const pageErrors: string[] = [];
 
 function dashboardDeps() {
-    const outputs = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: `127.0.0.1:${host.port}`, functionAppId: SITE_ID, starterUrl: '[secret]' };
+    const outputs = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: `127.0.0.1:${host.port}`, functionAppId: SITE_ID, starterKey: '[secret]' };
     return {
         arm: { baseUrl: arm.baseUrl, fetch, getToken: async (scope: string) => tokenForScope(scope) },
         runPulumi: async () => ({ code: 0, stdout: JSON.stringify(outputs), stderr: '' }),
@@ -188,7 +188,7 @@ describe('npm run dashboard -- --stack dev --allow-actions', () => {
         const origin = new URL(withActions!.url).origin;
         const start = await httpJson('POST', `${api}orchestrators/hello_orchestrator`, undefined, { origin });
         expect(start.status).toBe(403);
-        expect(start.body.error).toContain('only instance actions pass');
+        expect(start.body.error).toContain('not forwarded: only reading instances and the instance actions the page offers pass');
         const bulkPurge = await httpJson('DELETE', `${api}instances?createdTimeFrom=2000-01-01T00:00:00Z`, undefined, { origin });
         expect(bulkPurge.status).toBe(403);
     });

@@ -28,13 +28,17 @@ export interface StartOptions {
     args?: string[];
     env?: Record<string, string>;
     timeoutMs?: number;
+    /** The repository whose local host runs (default: this one), e.g. a copy with a changed app. */
+    repoRoot?: string;
 }
 
 /** Spawns the local host as `npm start -- --port 0` would, waits for its port. */
 export function startLocalHost(options: StartOptions = {}): Promise<LocalHost> {
     const data = options.data ?? mkdtempSync(path.join(tmpdir(), 'durable-local-'));
-    const args = [HOST_CLI, '--port', '0', '--data', data, ...(options.app ? ['--app', options.app] : []), ...(options.args ?? [])];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const root = options.repoRoot ?? REPO_ROOT;
+    const cli = path.join(root, path.relative(REPO_ROOT, HOST_CLI));
+    const args = [cli, '--port', '0', '--data', data, ...(options.app ? ['--app', options.app] : []), ...(options.args ?? [])];
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {

@@ -18,7 +18,13 @@ export interface SentOptions {
     /** URN of the resource this one is deleted with, '' when none. */
     deletedWith: string;
     dependencies: string[];
+    /** URN of the parent ('' for the stack's direct children). */
+    parent: string;
+    aliases: SentAlias[];
 }
+
+/** An alias as sent: a whole URN, or a spec whose empty fields the engine fills from the resource itself. */
+export type SentAlias = { urn: string } | { name: string; type: string; parentUrn: string; noParent: boolean; project: string; stack: string };
 
 export interface MockedResource {
     type: string;
@@ -49,6 +55,20 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getDeletedwith(): string;
     getDependenciesList(): string[];
+    getParent(): string;
+    getAliasesList(): AliasMessage[];
+}
+
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean; getProject(): string; getStack(): string } | undefined;
+}
+
+function sentAlias(alias: AliasMessage): SentAlias {
+    const spec = alias.getSpec();
+    if (alias.hasUrn() || spec === undefined) return { urn: alias.getUrn() };
+    return { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent(), project: spec.getProject(), stack: spec.getStack() };
 }
 
 /**
@@ -60,7 +80,13 @@ function recordSentOptions(sent: Map<string, SentOptions>, urns: Map<string, str
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, response?: { getUrn(): string }) => void) => {
         const key = `${req.getType()}::${req.getName()}`;
-        sent.set(key, { retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith(), dependencies: req.getDependenciesList() });
+        sent.set(key, {
+            retainOnDelete: req.getRetainondelete() === true,
+            deletedWith: req.getDeletedwith(),
+            dependencies: req.getDependenciesList(),
+            parent: req.getParent(),
+            aliases: req.getAliasesList().map(sentAlias),
+        });
         return register(req, (err: unknown, response?: { getUrn(): string }) => {
             if (response) urns.set(key, response.getUrn());
             callback(err, response);
@@ -212,7 +238,7 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
                 const name = azureName(args);
                 const id = args.custom === false ? '' : armId(args, name);
                 const state = { ...args.inputs, name, ...computed(args, name) };
-                const options = sentOptions.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, deletedWith: '', dependencies: [] };
+                const options = sentOptions.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, deletedWith: '', dependencies: [], parent: '', aliases: [] };
                 resources.push({ type: args.type, name: args.name, custom: args.custom !== false, id, urn: '', options, inputs: args.inputs, state });
                 return { id, state };
             },
@@ -264,4 +290,20 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
             return matches[0];
         },
     };
+}
+
+/**
+ * The URN each alias of a resource denotes, as the engine resolves it: a spec's empty fields are the resource's
+ * own name, type, parent, project and stack, and a child's URN is its parent's type chain, `$`, its type and name
+ * (pulumi/pulumi sdk/go/common/resource/alias.go, CreateURN). A parent of the root stack's type means no parent.
+ */
+export function aliasUrns(resource: MockedResource): string[] {
+    const [, stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resource.urn) ?? [];
+    return resource.options.aliases.map((alias) => {
+        if ('urn' in alias) return alias.urn;
+        let parent = alias.noParent ? '' : alias.parentUrn || resource.options.parent;
+        if (parent.includes('::pulumi:pulumi:Stack::')) parent = '';
+        const prefix = parent ? `${parent.slice(0, parent.lastIndexOf('::'))}$` : `urn:pulumi:${alias.stack || stack}::${alias.project || project}::`;
+        return `${prefix}${alias.type || resource.type}::${alias.name || resource.name}`;
+    });
 }

@@ -7,7 +7,7 @@ const SUBNET = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/
 
 /** A fake ARM: answers the two requests the teardown makes, from scripted answers, and checks what ARM checks. */
 class FakeArm extends FakeServer {
-    constructor(private readonly script: { disconnect: number[]; subnetLinks: (string[] | number)[] }) {
+    constructor(private readonly script: { disconnect: (number | { status: number; headers: Record<string, string> })[]; subnetLinks: (string[] | number)[] }) {
         super();
     }
 
@@ -23,7 +23,10 @@ class FakeArm extends FakeServer {
     protected handle(request: RecordedRequest, res: ServerResponse): void {
         const url = new URL(request.path, 'http://arm');
         if (!url.searchParams.get('api-version')) return this.json(res, 400, { error: { code: 'MissingApiVersionParameter' } });
-        if (request.method === 'DELETE' && url.pathname === `${SITE}/networkConfig/virtualNetwork`) return void res.writeHead(this.script.disconnect.shift() ?? 200).end();
+        if (request.method === 'DELETE' && url.pathname === `${SITE}/networkConfig/virtualNetwork`) {
+            const next = this.script.disconnect.shift() ?? 200;
+            return void (typeof next === 'number' ? res.writeHead(next) : res.writeHead(next.status, next.headers)).end();
+        }
         if (request.method === 'GET' && url.pathname === SUBNET) {
             const next = this.script.subnetLinks.length > 1 ? this.script.subnetLinks.shift()! : this.script.subnetLinks[0];
             if (typeof next === 'number') return this.json(res, next, { error: { code: 'Status' } });
@@ -33,15 +36,20 @@ class FakeArm extends FakeServer {
     }
 }
 
-async function withArm<T>(script: ConstructorParameters<typeof FakeArm>[0], run: (access: ArmAccess, arm: FakeArm, logs: string[]) => Promise<T>): Promise<T> {
+async function withArm<T>(
+    script: ConstructorParameters<typeof FakeArm>[0],
+    run: (access: ArmAccess, arm: FakeArm, logs: string[], slept: number[]) => Promise<T>,
+): Promise<T> {
     const arm = await new FakeArm(script).start();
-    const { now, sleep } = virtualClock(0);
+    const { now, sleep, clock } = virtualClock(0);
     const logs: string[] = [];
     try {
+        const deadlines = { headersMs: 1_000, bodyIdleMs: 1_000, requestMs: 10_000 };
         return await run(
-            { armEndpoint: arm.baseUrl, getToken: async (scope) => tokenForScope(scope), now, sleep, log: (m) => logs.push(m), timeoutMs: 60_000, pollIntervalMs: 15_000 },
+            { armEndpoint: arm.baseUrl, getToken: async (scope) => tokenForScope(scope), now, sleep, log: (m) => logs.push(m), timeoutMs: 60_000, pollIntervalMs: 15_000, deadlines },
             arm,
             logs,
+            clock.slept,
         );
     } finally {
         await arm.stop();
@@ -74,6 +82,27 @@ describe('disconnecting the VNet integration before the site is deleted', () => 
         });
     });
 
+    it('aborts a DELETE that never answers at its headers deadline, naming it, and tries again', async () => {
+        await withArm({ disconnect: [200], subnetLinks: [[]] }, async (access, arm, logs) => {
+            arm.misbehave((method) => method === 'DELETE', { kind: 'hang' }, 1);
+            expect(await disconnectVnetIntegration(SITE, access)).toBe(true);
+            expect(arm.misbehaved).toHaveLength(1);
+            expect(logs[0]).toMatch(/^Disconnecting the VNet integration: DELETE \S+\/networkConfig\/virtualNetwork\?api-version=\S+: no response headers within the connect\/headers deadline \(1 s\) \(attempt 1\); retrying in 15000 ms\.$/);
+        });
+    });
+
+    it('waits for a Retry-After HTTP-date, and does not retry one beyond the 60 s cap (as azcore)', async () => {
+        const sent = new Date('2026-01-01T10:00:00Z');
+        const later = (s: number) => new Date(sent.getTime() + s * 1000).toUTCString();
+        await withArm({ disconnect: [{ status: 429, headers: { Date: sent.toUTCString(), 'Retry-After': later(40) } }, 200], subnetLinks: [[]] }, async (access, _arm, _logs, slept) => {
+            expect(await disconnectVnetIntegration(SITE, access)).toBe(true);
+            expect(slept).toEqual([40_000]);
+        });
+        await withArm({ disconnect: [{ status: 503, headers: { 'Retry-After': '120' } }], subnetLinks: [[]] }, async (access) => {
+            await expect(disconnectVnetIntegration(SITE, access)).rejects.toThrow(/answered HTTP 503; the server asked to retry after 120 s, beyond our 60 s cap: like azcore, not retried\. ARM did not complete it/);
+        });
+    });
+
     it('refuses an id that is not an ARM resource id', async () => {
         await withArm({ disconnect: [], subnetLinks: [[]] }, async (access, arm) => {
             await expect(disconnectVnetIntegration('func-hello', access)).rejects.toThrow(/siteId 'func-hello' is not an ARM resource id/);
@@ -100,6 +129,13 @@ describe('waiting for Azure to release the subnet after the site is deleted', ()
     it('gives up after its timeout with what to do, naming the link and the known Azure issue', async () => {
         await withArm({ disconnect: [], subnetLinks: [['legionservicelink']] }, async (access) => {
             await expect(waitUntilSubnetReleased(SUBNET, access)).rejects.toThrow(/still linked by legionservicelink 1 min after the app was deleted \(Azure\/Azure-Functions#2605\).*run `pulumi destroy` again later/);
+        });
+    });
+
+    it('aborts a subnet read in flight when its deadline passes, trickling or not', async () => {
+        await withArm({ disconnect: [], subnetLinks: [['legionservicelink']] }, async (access, arm) => {
+            arm.misbehave(() => true, { kind: 'trickle', everyMs: 20 });
+            await expect(waitUntilSubnetReleased(SUBNET, { ...access, timeoutMs: 500 })).rejects.toThrow(/^GET \S+\/subnets\/app\?api-version=\S+ was in flight when the 500 ms deadline of waiting for the subnet passed; aborted it\.$/);
         });
     });
 

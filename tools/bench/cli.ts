@@ -1,3 +1,4 @@
+import { integerValue, parseCommandArgs, readArgs, type CommandSpec } from '../cli/args';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,35 +11,41 @@ import { formatTable, goalRows, machine, type BenchFigures } from './report';
 import { measureRestart } from './restart';
 import { measureScaling, SCALING_SIZES } from './scaling';
 
-const USAGE =
-    'Usage: npm run bench [-- --runs <hello runs, ≥100>] [--load-runs <processes per variant, ≥10>] [--baseline-dir <where the in-process host at 4e909cf is checked out; default dist/bench-base>] [--quick (smaller scaling cases and 1,000 instead of 10,000 hellos, to try it out)]';
+export const BENCH_COMMAND = {
+    name: 'bench',
+    usage: `usage: npm run bench [-- --runs <n>] [--load-runs <n>] [--baseline-dir <dir>] [--quick]
+
+  --runs <n>             sequential hellos on the local host (default 100, at least 100)
+  --load-runs <n>        fresh processes per variant for the cold-load times (default 15, at least 10)
+  --baseline-dir <dir>   where the in-process host at 4e909cf is checked out as a git worktree (default dist/bench-base; added when missing)
+  --quick                smaller scaling cases and 1,000 instead of 10,000 hellos for the restart case, to try it out`,
+    options: {
+        runs: { type: 'string' },
+        'load-runs': { type: 'string' },
+        'baseline-dir': { type: 'string' },
+        quick: { type: 'boolean' },
+    },
+} satisfies CommandSpec;
 
 /** --quick: a quarter of each scaling size and 1,000 hellos for the restart case (docs/benchmarks.md's table is from a full run). */
 const QUICK = { sequence: [25, 100, 400], fanOut: [250, 1000, 4000], restartHellos: 1000 };
 
+/** The bench's options; throws UsageError on bad usage. */
 export function parseArgs(argv: string[]): { runs: number; loadRuns: number; quick: boolean; baselineDir?: string } {
-    const options: { runs: number; loadRuns: number; quick: boolean; baselineDir?: string } = { runs: 100, loadRuns: 15, quick: false };
-    for (let i = 0; i < argv.length; i += 2) {
-        if (argv[i] === '--quick') {
-            options.quick = true;
-            i--;
-            continue;
-        }
-        if (argv[i] === '--baseline-dir' && argv[i + 1]) {
-            options.baselineDir = path.resolve(argv[i + 1]);
-            continue;
-        }
-        const [flag, value] = [argv[i], Number(argv[i + 1])];
-        const key = flag === '--runs' ? 'runs' : flag === '--load-runs' ? 'loadRuns' : undefined;
-        const min = key === 'runs' ? 100 : 10;
-        if (!key || !Number.isInteger(value) || value < min) throw new Error(`Bad argument '${argv.slice(i, i + 2).join(' ')}'. ${USAGE}`);
-        options[key] = value;
-    }
-    return options;
+    const { values } = parseCommandArgs(BENCH_COMMAND, argv);
+    return {
+        runs: values.runs === undefined ? 100 : integerValue('--runs', values.runs, 100, 1_000_000),
+        loadRuns: values['load-runs'] === undefined ? 15 : integerValue('--load-runs', values['load-runs'], 10, 10_000),
+        quick: values.quick ?? false,
+        baselineDir: values['baseline-dir'] === undefined ? undefined : path.resolve(values['baseline-dir']),
+    };
 }
 
-export async function main(argv: string[], repoRoot: string, probeScript: string): Promise<void> {
-    const { runs, loadRuns, quick, baselineDir } = parseArgs(argv);
+/** Returns the exit code (0, or 2 on bad usage); a failed measurement rejects. */
+export async function main(argv: string[], repoRoot: string, probeScript: string): Promise<number> {
+    const read = readArgs(BENCH_COMMAND, argv, parseArgs);
+    if (!read.ok) return read.exitCode;
+    const { runs, loadRuns, quick, baselineDir } = read.value;
     const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
     step('compiling the app (tsc -p app)');
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', path.join(repoRoot, 'app')], { stdio: 'inherit' });
@@ -82,4 +89,5 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
     console.log(`\nBenchmarks, ${figures.date.slice(0, 10)}, ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform})\n`);
     console.log(formatTable(goalRows(figures)));
     console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+    return 0;
 }

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export const HELLO_OUTPUT = ['Hello Seattle', 'Hello Tokyo', 'Hello London'];
+import { appManifest } from '../package';
+import { starterOf } from '../package/manifest';
+import { readSmokeSpec, starterUrlFor } from '../smoke/spec';
 
 interface StartResponse {
     id: string;
@@ -40,9 +42,32 @@ export function pollInterval(pollMs: number, elapsedMs: number): number {
     return Math.max(pollMs, elapsedMs / 100);
 }
 
-/** Starts hello_orchestrator through the app's HTTP starter; start → Completed in ms. Throws on a wrong output. */
+interface Workflow {
+    path: string;
+    body: string | undefined;
+    expected: unknown;
+}
+
+let workflow: Workflow | undefined;
+
+/** The app's smoke workflow (app/smoke.json) through its HTTP starter: what the bench runs (hello, in this repository). */
+function appWorkflow(): Workflow {
+    if (workflow) return workflow;
+    // dist/tools/ once compiled, tools/bench/ in tests: the repository is two folders up either way.
+    const appDir = path.resolve(__dirname, '..', '..', 'app');
+    const spec = readSmokeSpec(appDir);
+    const manifest = appManifest(appDir);
+    const route = starterOf(manifest)?.route;
+    if (!route) throw new Error(`The app in ${appDir} has no HTTP starter whose route takes {functionName}.`);
+    const url = new URL(starterUrlFor(`http://bench/${manifest.routePrefix}`, route, spec.orchestrator));
+    workflow = { path: url.pathname, body: spec.input === undefined ? undefined : JSON.stringify(spec.input), expected: spec.expectedOutput };
+    return workflow;
+}
+
+/** Starts the app's smoke workflow through its HTTP starter; start → Completed in ms. Throws on a wrong output. */
 export async function runHello(baseUrl: string, pollMs: number, timeoutMs = 30_000): Promise<number> {
-    const { ms, output } = await runToCompletion(baseUrl, '/api/orchestrators/hello_orchestrator', undefined, pollMs, timeoutMs);
-    if (JSON.stringify(output) !== JSON.stringify(HELLO_OUTPUT)) throw new Error(`hello completed with ${JSON.stringify(output)}`);
+    const { path: startPath, body, expected } = appWorkflow();
+    const { ms, output } = await runToCompletion(baseUrl, startPath, body, pollMs, timeoutMs);
+    if (JSON.stringify(output) !== JSON.stringify(expected)) throw new Error(`the workflow completed with ${JSON.stringify(output)}, expected ${JSON.stringify(expected)}`);
     return ms;
 }

@@ -7,4 +7,7 @@ const cli = compileTs(path.join(__dirname, 'cli.ts'), 'bench-cli.js');
 const probe = compileTs(path.join(__dirname, 'loadProbe.ts'), 'bench-load-probe.js');
 require(cli)
     .main(process.argv.slice(2), repoRoot, probe)
+    .then((code) => {
+        process.exitCode = code;
+    })
     .catch((err) => failWith('bench', err));

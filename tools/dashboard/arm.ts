@@ -1,4 +1,5 @@
-import { bodyText, checkTokenOrigin, describeError } from '../../infra/deployment/errors';
+import { checkTokenOrigin, describeError } from '../../infra/deployment/errors';
+import { DEFAULT_DEADLINES, send, tokenWithin, type Answer } from '../../infra/deployment/http';
 import { DEFAULT_ARM_BASE_URL, FUNCTIONS_API_VERSION } from '../../infra/deployment/functionCheck';
 import { ARM_SCOPE, type GetToken } from '../../infra/deployment/tokens';
 
@@ -40,10 +41,14 @@ export const siteId = (site: SiteRef): string =>
 
 const SIGN_IN = 'Sign in with `az login` (or `azd auth login`, or Connect-AzAccount), then run this again.';
 
+/** Each ARM call, token included, is bounded (infra/deployment/http.ts): a hung ARM or login does not hang the dashboard. */
+const CALL_TIMEOUT_MS = 2 * 60_000;
+const TOKEN_TIMEOUT_MS = 60_000;
+
 async function authorization(arm: ArmClient): Promise<string> {
     let token: string;
     try {
-        token = await arm.getToken(ARM_SCOPE);
+        token = await tokenWithin((abortSignal) => arm.getToken(ARM_SCOPE, { abortSignal }), `Entra ID token for ${ARM_SCOPE}`, TOKEN_TIMEOUT_MS);
     } catch (err) {
         throw new DashboardError(`Not signed in to Azure: no Entra ID token for ${ARM_SCOPE} (${describeError(err).split('\n')[0]}). ${SIGN_IN}`);
     }
@@ -63,24 +68,26 @@ interface Call {
     notFound: string;
 }
 
-async function call(arm: ArmClient, c: Call): Promise<unknown> {
+export async function call(arm: ArmClient, c: Call): Promise<unknown> {
     const base = checkTokenOrigin(arm.baseUrl, DEFAULT_ARM);
     const url = new URL(`${c.path}?api-version=${c.apiVersion}`, base);
-    let response: Response;
+    let response: Answer;
     try {
-        response = await arm.fetch(url, { method: c.method, headers: { Authorization: await authorization(arm), Accept: 'application/json' } });
+        const headers = { Authorization: await authorization(arm), Accept: 'application/json' };
+        const bound = { at: Date.now() + CALL_TIMEOUT_MS, name: `${CALL_TIMEOUT_MS / 60_000} min deadline to ${c.what}` };
+        response = await send({ http: arm.fetch, now: Date.now, deadlines: DEFAULT_DEADLINES }, { method: c.method, url: url.href, headers, bound, maxBytes: 1024 * 1024 });
     } catch (err) {
         if (err instanceof DashboardError) throw err;
         throw new DashboardError(`Could not reach ARM at ${base.origin} to ${c.what}: ${describeError(err)}. Check the network or proxy settings.`);
     }
-    if (response.ok) {
+    if (response.status >= 200 && response.status < 300) {
         try {
-            return await response.json();
+            return JSON.parse(response.text);
         } catch {
             throw new DashboardError(`ARM answered ${c.what} with HTTP ${response.status} and a body that is not JSON.`);
         }
     }
-    const detail = armErrorText(await bodyText(response));
+    const detail = armErrorText(response.text.slice(0, 2_000));
     if (response.status === 401) throw new DashboardError(`ARM rejected the sign-in (HTTP 401) when asked to ${c.what}: ${detail} ${SIGN_IN} The login must be in the app's tenant.`);
     if (response.status === 403) throw new DashboardError(`You may not ${c.what} (HTTP 403): ${detail} ${c.needs}`);
     if (response.status === 404) throw new DashboardError(`${c.notFound} (HTTP 404): ${detail}`);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { integerValue, parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
 import { defaultAzureTokens } from '../../infra/deployment/tokens';
 import { DashboardError, DEFAULT_ARM, durableSystemKey, type ArmClient } from './arm';
 import { startProxy, type KeySource, type RunningProxy } from './proxy';
@@ -14,33 +15,37 @@ export const USAGE = `usage: npm run dashboard -- --stack <stack> [--allow-actio
   --allow-actions        enable terminate, suspend, resume, raise event, restart, rewind and purge (read-only without it)
   --port <n>             the port on 127.0.0.1 (default 7072; 0 = any free port)`;
 
+export const DASHBOARD_COMMAND = {
+    name: 'dashboard',
+    usage: USAGE,
+    options: {
+        stack: { type: 'string' },
+        app: { type: 'string' },
+        'resource-group': { type: 'string', short: 'g' },
+        subscription: { type: 'string' },
+        'allow-actions': { type: 'boolean' },
+        port: { type: 'string' },
+    },
+} satisfies CommandSpec;
+
 export interface DashboardArgs extends TargetArgs {
     allowActions: boolean;
     port: number;
 }
 
+/** The dashboard's arguments; throws UsageError on bad usage. */
 export function parseArgs(argv: string[]): DashboardArgs {
-    const args: DashboardArgs = { allowActions: false, port: 7072 };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || v === '' || v.startsWith('--')) throw new DashboardError(`${flag} needs a value.`);
-            return v;
-        };
-        if (flag === '--stack') args.stack = value();
-        else if (flag === '--app') args.app = value();
-        else if (flag === '--resource-group' || flag === '-g') args.resourceGroup = value();
-        else if (flag === '--subscription') args.subscription = value();
-        else if (flag === '--allow-actions') args.allowActions = true;
-        else if (flag === '--port') {
-            const port = Number(value());
-            if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DashboardError('--port must be 0-65535 (0 = any free port).');
-            args.port = port;
-        } else throw new DashboardError(`Unknown option '${argv[i]}'.`);
-    }
-    if (args.stack && (args.app || args.resourceGroup)) throw new DashboardError('Give --stack, or --app with --resource-group, not both.');
-    if (!args.stack && !(args.app && args.resourceGroup)) throw new DashboardError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
+    const { values } = parseCommandArgs(DASHBOARD_COMMAND, argv);
+    const args: DashboardArgs = {
+        stack: values.stack,
+        app: values.app,
+        resourceGroup: values['resource-group'],
+        subscription: values.subscription,
+        allowActions: values['allow-actions'] ?? false,
+        port: values.port === undefined ? 7072 : integerValue('--port', values.port, 0, 65535, ' (0 = any free port)'),
+    };
+    if (args.stack && (args.app || args.resourceGroup)) throw new UsageError('Give --stack, or --app with --resource-group, not both.');
+    if (!args.stack && !(args.app && args.resourceGroup)) throw new UsageError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
     return args;
 }
 
@@ -67,15 +72,11 @@ function keySource(arm: ArmClient, app: AppTarget): KeySource {
     };
 }
 
-/** Exit code 0 with the dashboard running (or the scheduler's URL printed), 1 on an error, 2 on bad usage. */
+/** Exit code 0 with the dashboard running (or the scheduler's URL or the help printed), 1 on an error, 2 on bad usage. */
 export async function run(argv: string[], deps: DashboardDeps): Promise<{ exitCode: number; dashboard?: RunningProxy }> {
-    let args: DashboardArgs;
-    try {
-        args = parseArgs(argv);
-    } catch (err) {
-        deps.error(`dashboard: ${(err as Error).message}\n${USAGE}`);
-        return { exitCode: 2 };
-    }
+    const read = readArgs(DASHBOARD_COMMAND, argv, parseArgs, { out: deps.log, err: deps.error });
+    if (!read.ok) return { exitCode: read.exitCode };
+    const args = read.value;
     try {
         const target = await findTarget(args, { arm: deps.arm, runPulumi: deps.runPulumi, progress: deps.log });
         if (target.kind === 'scheduler') {

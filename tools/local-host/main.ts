@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { integerValue, parseCommandArgs, readArgs, type CommandSpec } from '../cli/args';
+import { redactSecrets } from '../cli/redact';
 import { hostSettings } from './app-loading/hostSettings';
 import { loadApp } from './app-loading/loadApp';
 import { durableApi } from './durable-api/router';
@@ -7,7 +9,7 @@ import { Engine } from './engine/engine';
 import { functionIndex } from './http/functionIndex';
 import { functionRoutes } from './http/functionRoutes';
 import { functionsHandler } from './http/functionsHandler';
-import { createHostServer, listen } from './http/server';
+import { createHostServer, listen, PortInUseError } from './http/server';
 import { dashboardHandler, dashboardLine, LOCAL_DASHBOARD } from './dashboard/serve';
 import { startWatch } from './dev/devLoop';
 import { localExtensions } from './localExtensions';
@@ -34,33 +36,43 @@ interface Flags {
     requireSystemKey: boolean;
 }
 
-const USAGE = 'Usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>] [--inspect[=<port>]] [--watch] [--require-system-key]';
+export const LOCAL_HOST_COMMAND = {
+    name: 'local-host',
+    usage: `usage: npm start -- [--port <n>] [--app <dir>] [--data <dir>] [--host <address>] [--inspect[=<port>]] [--watch] [--require-system-key]
 
-function portNumber(text: string, flag: string): number {
-    const port = Number(text);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be 0-65535 (0 = any free port). ${USAGE}`);
-    return port;
-}
+  --port <n>             the port (default 7071; 0 = any free port)
+  --app <dir>            the function app's folder (default app)
+  --data <dir>           where instances and their history are kept (default .durable-local)
+  --host <address>       the address to listen on (default 127.0.0.1)
+  --inspect[=<port>]     run the app's worker under the inspector (default port ${DEFAULT_INSPECTOR_PORT})
+  --watch                rebuild and reload the app on save (npm run dev)
+  --require-system-key   require the Durable extension's system key on /runtime/webhooks/durabletask, as Azure does`,
+    options: {
+        port: { type: 'string' },
+        app: { type: 'string' },
+        data: { type: 'string' },
+        host: { type: 'string' },
+        inspect: { type: 'string' },
+        watch: { type: 'boolean' },
+        'require-system-key': { type: 'boolean' },
+    },
+    optionalValues: { inspect: String(DEFAULT_INSPECTOR_PORT) },
+} satisfies CommandSpec;
 
+const portNumber = (text: string, flag: string): number => integerValue(flag, text, 0, 65535, ' (0 = any free port)');
+
+/** The flags of `argv`; throws UsageError on bad usage (and for `--help`, which `main` answers first). */
 export function parseFlags(argv: string[], cwd: string): Flags {
-    const flags: Flags = { port: 7071, app: 'app', data: '.durable-local', host: '127.0.0.1', watch: false, requireSystemKey: false };
-    for (let i = 0; i < argv.length; i++) {
-        const [name, inline] = argv[i].split(/=(.*)/s, 2);
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined || v === '') throw new Error(`${name} needs a value. ${USAGE}`);
-            return v;
-        };
-        if (name === '--port') flags.port = portNumber(value(), '--port');
-        else if (name === '--app') flags.app = value();
-        else if (name === '--data') flags.data = value();
-        else if (name === '--host') flags.host = value();
-        else if (name === '--inspect') flags.inspect = inline === undefined ? DEFAULT_INSPECTOR_PORT : portNumber(inline, '--inspect=<port>');
-        else if (name === '--watch') flags.watch = true;
-        else if (name === '--require-system-key') flags.requireSystemKey = true;
-        else if (name === '--help' || name === '-h') throw new Error(USAGE);
-        else throw new Error(`Unknown flag '${argv[i]}'. ${USAGE}`);
-    }
+    const { values } = parseCommandArgs(LOCAL_HOST_COMMAND, argv);
+    const flags: Flags = {
+        port: values.port === undefined ? 7071 : portNumber(values.port, '--port'),
+        app: values.app ?? 'app',
+        data: values.data ?? '.durable-local',
+        host: values.host ?? '127.0.0.1',
+        inspect: values.inspect === undefined ? undefined : portNumber(values.inspect, '--inspect=<port>'),
+        watch: values.watch ?? false,
+        requireSystemKey: values['require-system-key'] ?? false,
+    };
     return { ...flags, app: path.resolve(cwd, flags.app), data: path.resolve(cwd, flags.data) };
 }
 
@@ -72,8 +84,15 @@ export function loopbackAddress(listenHost: string): string {
 }
 
 export async function main(argv: string[], workerScript: string): Promise<void> {
-    const flags = parseFlags(argv, process.cwd());
-    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${message}\n`);
+    const read = readArgs(LOCAL_HOST_COMMAND, argv, (args) => parseFlags(args, process.cwd()));
+    if (!read.ok) {
+        process.exitCode = read.exitCode;
+        return;
+    }
+    const flags = read.value;
+    // No line carries a key: the system key, the durable client's secret path and any `code=` are redacted.
+    const secrets: string[] = [];
+    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${redactSecrets(message, secrets)}\n`);
     const appLog = logSinkTo(log);
     logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
@@ -85,12 +104,13 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
     const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
     const { functions } = app;
-    const { taskHubName, defaultVersion, routePrefix } = hostSettings(app.hostJson);
-    const engine = new Engine(functions, store, { log, defaultVersion });
+    const { taskHubName, defaultVersion, routePrefix, versioning } = hostSettings(app.hostJson);
+    const engine = new Engine(functions, store, { log, defaultVersion, versioning });
     let port = flags.port;
     const origin = (): string => `http://localhost:${port}`;
     const systemKey = flags.requireSystemKey ? loadOrCreateSystemKey(flags.data) : undefined;
     const rpcPath = systemKey ? newRpcPath() : `${WEBHOOK_PATH}/`;
+    if (systemKey) secrets.push(systemKey, rpcPath);
     const rpcBaseUrl = (): string => `http://${loopbackAddress(flags.host)}:${port}${rpcPath}`;
     const routes = functionRoutes(functions);
     const extras = localExtensions({ functions, engine, dataDir: flags.data, taskHubName, routes, routePrefix, log });
@@ -98,11 +118,14 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         ...(systemKey ? [systemKeyGate(systemKey, rpcPath)] : []),
         dashboardHandler(LOCAL_DASHBOARD),
         ...extras.handlers,
-        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey }),
+        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey, wake: (id) => functions.redeliveries.wake(id), redeliveries: () => functions.redeliveries.list() }),
         functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcBaseUrl, systemKey, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
-    port = await listen(server, flags.port, flags.host);
+    port = await listen(server, flags.port, flags.host).catch((err: unknown) => {
+        if (!(err instanceof PortInUseError)) throw err;
+        throw new Error(`${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`);
+    });
     process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
     const resumed = await engine.recover(saved);
     extras.start();

@@ -3,7 +3,7 @@ const path = require('node:path');
 const { compileTs, failWith, repoRoot } = require('../compileTs');
 
 try {
-    require(compileTs(path.join(__dirname, 'cli.ts'), 'package-cli.js')).main(process.argv.slice(2), repoRoot);
+    process.exitCode = require(compileTs(path.join(__dirname, 'cli.ts'), 'package-cli.js')).main(process.argv.slice(2), repoRoot);
 } catch (err) {
     failWith('package', err instanceof Error ? err.message : err);
 }

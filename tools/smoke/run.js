@@ -1,4 +1,4 @@
-// `npm run smoke -- <starterUrl>`: bundles tools/smoke with esbuild, then runs it (see tools/compileTs.js).
+// `npm run smoke -- <apiBaseUrl>`: bundles tools/smoke with esbuild, then runs it (see tools/compileTs.js).
 const path = require('node:path');
 const { compileTs, failWith } = require('../compileTs');
 

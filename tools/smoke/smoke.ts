@@ -1,19 +1,22 @@
 /**
- * The smoke test's logic: start `hello_orchestrator` through its HTTP starter, follow
- * `statusQueryGetUri` until the instance finishes, and check its output. Network, clock and sleep
- * are injected so every branch (Retry-After, timeout, poll limit) runs in tests without waiting.
+ * The smoke test's logic: start the app's smoke orchestration (app/smoke.json) through its HTTP
+ * starter, follow `statusQueryGetUri` until the instance finishes, and check its output. Network,
+ * clock and sleep are injected so every branch (start retries, Retry-After, timeout, poll limit) runs
+ * in tests without waiting.
  */
 
-export const EXPECTED_OUTPUT = ['Hello Seattle', 'Hello Tokyo', 'Hello London'];
-
 export interface SmokeOptions {
+    /** The starter URL for the orchestrator, with its key as `code=` when it needs one. */
     starterUrl: string;
+    /** The orchestration input, sent as the JSON body; undefined: no body. */
+    input?: unknown;
+    /** The output the instance must complete with. */
+    expected: unknown;
     /** Overall deadline for start + polling. */
     timeoutMs: number;
     /** Upper bound of one wait between polls, whatever `Retry-After` says. */
     maxIntervalMs: number;
     maxPolls: number;
-    expected?: unknown;
 }
 
 export interface SmokeDeps {
@@ -39,6 +42,8 @@ const MIN_WAIT_MS = 100;
 /** A status URL that keeps answering 404 points at the wrong task hub or a purged instance. */
 const MAX_CONSECUTIVE_NOT_FOUND = 3;
 const MAX_REQUEST_MS = 30_000;
+/** First wait before the start is sent again; doubles up to the poll interval's bound. */
+const FIRST_START_RETRY_MS = 1000;
 
 /** Hides function keys (`code=...`) wherever a URL or a body may carry one. */
 export function redact(text: string): string {
@@ -72,32 +77,33 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
-    const expected = options.expected ?? EXPECTED_OUTPUT;
+    const expected = options.expected;
     const deadline = deps.now() + options.timeoutMs;
     const remaining = () => deadline - deps.now();
-    const request = (url: string, method: string) =>
+    const request = (url: string, method: string, body?: string) =>
         deps.fetch(url, {
             method,
-            headers: { accept: 'application/json' },
+            headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            body,
             signal: AbortSignal.timeout(Math.max(1, Math.min(remaining(), MAX_REQUEST_MS))),
         });
     const fail = (message: string, extra: Partial<SmokeResult> = {}): SmokeResult => ({ ok: false, message, polls: 0, ...extra });
 
     const shownStarter = redact(options.starterUrl);
+    const body = options.input === undefined ? undefined : JSON.stringify(options.input);
     deps.log(`smoke: POST ${shownStarter}`);
-    let start: Response;
-    try {
-        start = await request(options.starterUrl, 'POST');
-    } catch (err) {
-        return fail(`the starter ${shownStarter} did not answer: ${(err as Error).message}`);
+    const started = await startWithRetries(() => request(options.starterUrl, 'POST', body), { ...deps, remaining, maxWaitMs: options.maxIntervalMs });
+    if (!started.ok) {
+        return fail(`the starter ${shownStarter} did not answer within the ${options.timeoutMs / 1000} s deadline (${started.attempts} attempt(s); last: ${started.last}).`);
     }
+    const start = started.response;
     const startBody = await readBody(start);
     if (start.status !== 202) {
         const hint =
             start.status === 401 || start.status === 403
-                ? ' The starter needs a function key: pass the URL with its ?code=... (the stack output starterUrl has it).'
+                ? ' The starter needs its function key: set STARTER_KEY (the stack output starterKey).'
                 : start.status === 404
-                  ? ' Check the host name and the route /api/orchestrators/hello_orchestrator, and that the app is deployed.'
+                  ? ' Check the API base URL and the starter route, that the app is deployed, and that app/smoke.json names one of its orchestrators.'
                   : '';
         return fail(`the starter ${shownStarter} answered HTTP ${start.status}, expected 202.${hint}\nbody: ${describe(startBody)}`);
     }
@@ -154,4 +160,34 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
     }
     const why = polls >= options.maxPolls ? `${options.maxPolls} polls` : `the ${options.timeoutMs / 1000} s timeout`;
     return result(false, withLast(`instance ${instanceId} did not complete within ${why}.`));
+}
+
+type StartAttempt = { ok: true; response: Response } | { ok: false; attempts: number; last: string };
+
+/**
+ * Sends the start until it gets an answer that is not a 5xx. Right after a deployment a cold app can
+ * answer 502/503 or not at all for a while (the instance is still starting): a connection error, a
+ * timeout or a 5xx is sent again, after 1 s, 2 s, 4 s ... (at most `maxWaitMs`), within the overall
+ * deadline. A retried POST can start a second instance if the first answer was lost: harmless for a check.
+ */
+async function startWithRetries(
+    send: () => Promise<Response>,
+    deps: SmokeDeps & { remaining: () => number; maxWaitMs: number },
+): Promise<StartAttempt> {
+    let wait = FIRST_START_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+        let last: string;
+        try {
+            const response = await send();
+            if (response.status < 500) return { ok: true, response };
+            last = `HTTP ${response.status} ${describe(await readBody(response)).slice(0, 300)}`;
+        } catch (err) {
+            last = (err as Error).message;
+        }
+        const pause = Math.min(wait, deps.maxWaitMs);
+        if (deps.remaining() <= pause) return { ok: false, attempts: attempt, last };
+        deps.log(`smoke: start attempt ${attempt} failed (${last}); retrying in ${pause} ms`);
+        await deps.sleep(pause);
+        wait *= 2;
+    }
 }

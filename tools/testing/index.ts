@@ -3,11 +3,14 @@ import { logSinkTo, type FunctionsCore, type LogSink } from '../local-host/worke
 import { KitFunctions, type ActivityStub } from './activities';
 import type { AppClock } from './appClock';
 import { loadAppInProcess } from './loadApp';
+import { hostSettings } from '../local-host/app-loading/hostSettings';
+import type { VersioningSettings } from '../local-host/engine/versioning';
 import { durationMs, OrchestrationRun, type Duration, type OrchestrationResult } from './orchestrationRun';
 
 export { byInput, UnexpectedActivityInput, type ActivityCall, type ActivityStub } from './activities';
 export type { Duration, OrchestrationResult } from './orchestrationRun';
 export type { Episode, ScheduledWork } from './episodes';
+export { failureReason, orchestrationMatchers } from './matchers';
 
 export interface StartOptions {
     input?: unknown;
@@ -16,6 +19,8 @@ export interface StartOptions {
     activities?: Record<string, ActivityStub>;
     /** Where virtual time starts (default 2030-01-01T00:00:00Z). */
     startTime?: Date;
+    /** The instance's version, as `client.startNew(name, { version })` gives it (default: host.json `defaultVersion`). */
+    version?: string;
 }
 
 export interface RunOptions extends StartOptions {
@@ -26,12 +31,17 @@ export interface RunOptions extends StartOptions {
 export interface TestAppOptions {
     /** Where the app's and the engine's log lines go (default: dropped). */
     log?: (line: string) => void;
+    /**
+     * Replaces host.json's `extensions.durableTask` versioning keys (`defaultVersion`, `versionMatchStrategy`,
+     * `versionFailureStrategy`): test how another build's workers treat your instances.
+     */
+    durableTask?: Record<string, unknown>;
 }
 
 const DEFAULT_START = new Date('2030-01-01T00:00:00Z');
 
 /** An orchestration started by the kit: step it with raiseEvent / advanceTime, finish it with waitForCompletion. */
-export type TestOrchestration = Pick<OrchestrationRun, 'instanceId' | 'status' | 'raiseEvent' | 'advanceTime' | 'waitForCompletion' | 'close'>;
+export type TestOrchestration = Pick<OrchestrationRun, 'instanceId' | 'status' | 'raiseEvent' | 'advanceTime' | 'waitForCompletion' | 'recordedHistory' | 'close'>;
 
 /**
  * The app loaded for tests: its orchestrations run through the local host's engine and invocation
@@ -45,6 +55,8 @@ export class TestApp {
         readonly core: FunctionsCore,
         private readonly clock: AppClock,
         log: LogSink,
+        /** host.json's versioning settings (engine/versioning.ts). */
+        readonly versioning?: VersioningSettings,
     ) {
         this.#log = log;
     }
@@ -61,9 +73,10 @@ export class TestApp {
 
     async #start(name: string, options: StartOptions): Promise<OrchestrationRun> {
         const functions = new KitFunctions(this.core, this.clock, options.activities ?? {});
-        const run = new OrchestrationRun(options.instanceId ?? newId(), functions, options.startTime ?? DEFAULT_START, this.#log);
+        const run = new OrchestrationRun(options.instanceId ?? newId(), functions, options.startTime ?? DEFAULT_START, this.#log, this.versioning);
         this.#runs.push(run);
-        await run.engine.start(name, options.input === undefined ? undefined : JSON.stringify(options.input), run.instanceId);
+        const input = options.input === undefined ? undefined : JSON.stringify(options.input);
+        await run.engine.start(name, input, run.instanceId, undefined, options.version ?? run.engine.defaultVersion);
         await run.settle();
         return run;
     }
@@ -90,6 +103,9 @@ export class TestApp {
 /** Loads the Functions app in `appDir` (its package.json `main`, TypeScript sources included) for tests. */
 export async function loadTestApp(appDir: string, options: TestAppOptions = {}): Promise<TestApp> {
     const log = options.log ? logSinkTo(options.log) : () => undefined;
-    const { core, clock } = await loadAppInProcess(appDir, log);
-    return new TestApp(core, clock, log);
+    const { core, clock, hostJson } = await loadAppInProcess(appDir, log);
+    const extensions = (hostJson.extensions ?? {}) as Record<string, unknown>;
+    const durableTask = { ...((extensions.durableTask ?? {}) as Record<string, unknown>), ...options.durableTask };
+    const { versioning } = hostSettings({ ...hostJson, extensions: { ...extensions, durableTask } });
+    return new TestApp(core, clock, log, versioning);
 }

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -26,6 +27,8 @@ const CLOCK_BANNER = 'var Date = typeof module.appClock === "function" ? module.
 export interface LoadedTestApp {
     core: FunctionsCore;
     clock: AppClock;
+    /** The app's host.json ({} when it has none). */
+    hostJson: Record<string, unknown>;
 }
 
 /**
@@ -61,5 +64,7 @@ export async function loadAppInProcess(appDir: string, log: LogSink): Promise<Lo
         throw new Error(`The app in ${dir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`);
     }
     await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: dir });
-    return { core, clock };
+    const hostFile = path.join(dir, 'host.json');
+    const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
+    return { core, clock, hostJson };
 }

@@ -6,15 +6,21 @@ import type { EpisodeResult } from '../local-host/engine/episode';
 import { historyJson } from '../local-host/durable-api/statusJson';
 import { isTerminal, MemoryStore, type InstanceRecord, type RuntimeStatus } from '../local-host/store/store';
 import type { LogSink } from '../local-host/worker/functionsCore';
+import type { VersioningSettings } from '../local-host/engine/versioning';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import type { ActivityCall, KitFunctions } from './activities';
 import { atCaller } from './testFailure';
 import { VirtualClock } from './virtualClock';
 import { episodesOf, type Episode } from './episodes';
+import { describeEventsNeverAwaited, eventsNeverAwaited, unknownFunctionCall } from './mistakes';
 import { describeWaits } from './waits';
 
 export interface OrchestrationResult {
+    name: string;
     instanceId: string;
     runtimeStatus: RuntimeStatus;
+    /** The instance's version (its ExecutionStarted event's), '' or undefined when it has none. */
+    version: string | undefined;
     /** The orchestrator's return value (for a Failed orchestration, the failure message, as the status API shows it). */
     output: unknown;
     customStatus: unknown;
@@ -24,6 +30,8 @@ export interface OrchestrationResult {
     episodes: Episode[];
     /** Every activity call, stubbed or real, in the order they ran. */
     activityCalls: ActivityCall[];
+    /** External events raised on it that it never waited for under that name (e.g. 'Approval' for 'approval'). */
+    eventsNeverAwaited: string[];
     /** Virtual time now. */
     now: Date;
 }
@@ -59,9 +67,12 @@ export class OrchestrationRun {
         private readonly functions: KitFunctions,
         start: Date,
         log: LogSink,
+        versioning?: VersioningSettings,
     ) {
         this.clock = new VirtualClock(start);
         this.engine = new Engine(functions, new MemoryStore(), {
+            defaultVersion: versioning?.version || undefined,
+            versioning,
             now: this.clock.now,
             timerClock: this.clock,
             log: (message) => log('information', 'system', message),
@@ -78,15 +89,26 @@ export class OrchestrationRun {
     status(): OrchestrationResult {
         const record = this.record;
         return {
+            name: record.name,
             instanceId: record.instanceId,
             runtimeStatus: record.runtimeStatus,
+            version: [...record.history, ...record.inbox].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined,
             output: parse(record.output),
             customStatus: parse(record.customStatus),
             history: historyJson(record.history, true),
             episodes: episodesOf(record.history),
             activityCalls: [...this.functions.calls],
+            eventsNeverAwaited: eventsNeverAwaited(record, this.#lastActions.get(record.instanceId) ?? []),
             now: this.clock.now(),
         };
+    }
+
+    /** The instance's committed history as the engine holds it (DurableTask's events), e.g. for replay-check's histories folder. */
+    recordedHistory(): { instanceId: string; name: string; runtimeStatus: RuntimeStatus; history: HistoryEvent[] } {
+        const { instanceId, name, runtimeStatus, history, inbox } = this.record;
+        // Not started yet (e.g. rejected by the version check): its ExecutionStarted still waits in the inbox.
+        const events = history.length > 0 ? history : inbox.filter((e) => e.EventType === EventType.ExecutionStarted);
+        return { instanceId, name, runtimeStatus, history: structuredClone(events) };
     }
 
     /** Raises an external event now (in virtual time) and runs until nothing moves. */
@@ -124,7 +146,8 @@ export class OrchestrationRun {
             await this.engine.whenIdle();
             await this.entities.idle();
             this.#throwTestFailure();
-            if (this.engine.activities.active === 0 && this.engine.list().every((r) => isTerminal(r) || r.inbox.length === 0 || r.runtimeStatus === 'Suspended')) break;
+            const waiting = (r: InstanceRecord): boolean => r.inbox.length > 0 && r.runtimeStatus !== 'Suspended' && !this.engine.versionRejected(r.instanceId);
+            if (this.engine.activities.active === 0 && this.engine.list().every((r) => isTerminal(r) || !waiting(r))) break;
             await nextTurn();
         }
         return this.status();
@@ -145,6 +168,13 @@ export class OrchestrationRun {
 
     #throwTestFailure(): void {
         if (this.functions.testFailure) throw atCaller(this.functions.testFailure);
+        for (const record of this.engine.list()) {
+            const unknown = unknownFunctionCall(record, (trigger) => this.functions.namesOf(trigger));
+            if (unknown === undefined) continue;
+            const error = new Error(unknown);
+            error.name = 'UnknownFunction';
+            throw atCaller(error);
+        }
         const [first, ...more] = this.#replayProblems;
         if (first !== undefined) {
             const others = more.length > 0 ? ` (and ${more.length} more difference${more.length > 1 ? 's' : ''})` : '';
@@ -157,8 +187,16 @@ export class OrchestrationRun {
     #stuck(beyondHorizon: boolean): Error {
         const record = this.record;
         const waits = describeWaits(this.engine, record, this.#lastActions);
+        if (this.engine.versionRejected(record.instanceId)) {
+            const error = new Error(`Orchestration '${record.name}' (${record.instanceId}) never finishes: the version check rejects it (versionFailureStrategy Reject), see the log.`);
+            error.name = 'OrchestrationNeverFinishes';
+            return atCaller(error);
+        }
         const time = beyondHorizon ? `its next timer is due after ${HORIZON_MS / 86_400_000} days of virtual time` : 'no timer is pending';
-        const error = new Error(`Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${time} (virtual time ${this.clock.now().toISOString()}).`);
+        const unawaited = describeEventsNeverAwaited(record, this.#lastActions.get(record.instanceId) ?? []);
+        const error = new Error(
+            `Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${unawaited ? `${unawaited}; ` : ''}${time} (virtual time ${this.clock.now().toISOString()}).`,
+        );
         error.name = 'OrchestrationNeverFinishes';
         return atCaller(error);
     }

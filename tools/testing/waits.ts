@@ -1,20 +1,17 @@
-import { ActionType, type OrchestratorAction } from '../local-host/engine/actionNodes';
+import { ActionType } from '../local-host/engine/actionNodes';
 import type { Engine } from '../local-host/engine/engine';
 import { EventType, type HistoryEvent } from '../local-host/model/history';
 import { isEntityInstanceId } from '../local-host/engine/entities/entityId';
 import { outstandingWork } from '../local-host/engine/work';
 import type { InstanceRecord } from '../local-host/store/store';
-
-function flatten(actions: unknown[]): OrchestratorAction[] {
-    return (actions as (OrchestratorAction | OrchestratorAction[])[]).flat().flatMap((a) => [a, ...flatten(a.compoundActions ?? [])]);
-}
+import { flattenActions } from './mistakes';
 
 /** External events the orchestrator's last episode waits for that history has not delivered yet. */
 function awaitedEvents(record: InstanceRecord, lastActions: unknown[]): string[] {
     const raised = new Map<string, number>();
     for (const e of record.history) if (e.EventType === EventType.EventRaised) raised.set(String(e.Name), (raised.get(String(e.Name)) ?? 0) + 1);
     const waiting: string[] = [];
-    for (const action of flatten(lastActions)) {
+    for (const action of flattenActions(lastActions)) {
         if (action.actionType !== ActionType.WaitForExternalEvent) continue;
         const name = String(action.externalEventName);
         const left = raised.get(name) ?? 0;

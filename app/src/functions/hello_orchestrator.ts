@@ -1,5 +1,5 @@
+import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { registerOrchestration } from '../lib/orchestrations';
 
 export const CITIES = ['Seattle', 'Tokyo', 'London'] as const;
 
@@ -11,4 +11,4 @@ export const helloOrchestrator: OrchestrationHandler = function* (context: Orche
     return greetings;
 };
 
-registerOrchestration('hello_orchestrator', helloOrchestrator);
+df.app.orchestration('hello_orchestrator', helloOrchestrator);

@@ -1,25 +1,26 @@
 const { app } = require('@azure/functions');
 const df = require('durable-functions');
 
-// Same names and starter route as the real app; the orchestration skips the last city.
-df.app.activity('hello', { handler: (city) => `Hello ${city}` });
+// An app whose orchestration stops one step short of what its smoke check (smoke.json) expects.
+df.app.activity('countStep', { handler: (step) => ({ step }) });
 
-df.app.orchestration('hello_orchestrator', function* (context) {
-    const greetings = [];
-    for (const city of ['Seattle', 'Tokyo']) {
-        greetings.push(yield context.df.callActivity('hello', city));
+df.app.orchestration('countdown', function* (context) {
+    const from = context.df.getInput().from;
+    const steps = [];
+    for (let n = from; n > 1; n--) {
+        steps.push(yield context.df.callActivity('countStep', n));
     }
-    return greetings;
+    return steps;
 });
 
-app.http('http_start', {
-    route: 'orchestrators/{functionName}',
-    methods: ['GET', 'POST'],
+app.http('starter', {
+    route: 'start/{functionName}',
+    methods: ['POST'],
     authLevel: 'anonymous',
     extraInputs: [df.input.durableClient()],
     handler: async (request, context) => {
         const client = df.getClient(context);
-        const instanceId = await client.startNew(request.params.functionName);
+        const instanceId = await client.startNew(request.params.functionName, { input: await request.json() });
         return client.createCheckStatusResponse(request, instanceId);
     },
 });

@@ -17,14 +17,14 @@ describe('processOrder', () => {
             activities: { reserveItem, shipOrder: () => 'TRACK-1' },
             events: [{ name: 'approval', data: { approved: true, by: 'ana' }, after: { days: 2 } }],
         });
-        expect(run.output).toEqual({ status: 'shipped', trackingId: 'TRACK-1', approvedBy: 'ana' });
+        expect(run).toHaveCompleted({ status: 'shipped', trackingId: 'TRACK-1', approvedBy: 'ana' });
         expect(run.episodes[0].scheduled.map((work) => work.kind === 'activity' && work.input)).toEqual(['apple', 'pear']);
         expect(run.activityCalls.find((call) => call.name === 'shipOrder')?.input).toEqual({ orderId: 'o-42', reservations: [{ sku: 'apple', reservationId: 'r1' }, { sku: 'pear', reservationId: 'r2' }] });
     });
 
     it('releases the reservations when no approval comes within 7 days (virtual time: no waiting)', async () => {
         const run = await app.runOrchestration('processOrder', { input: order, activities: { reserveItem }, startTime: new Date('2030-03-01T00:00:00Z') });
-        expect(run.output).toEqual({ status: 'expired', at: '2030-03-08T00:00:00.000Z' });
+        expect(run).toHaveCompleted({ status: 'expired', at: '2030-03-08T00:00:00.000Z' });
         expect(run.activityCalls.filter((call) => call.name === 'releaseItem').map((call) => call.input)).toEqual([
             { sku: 'apple', reservationId: 'r1' },
             { sku: 'pear', reservationId: 'r2' },

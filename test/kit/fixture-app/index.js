@@ -61,3 +61,21 @@ df.app.orchestration('waitsTwoYears', function* (context) {
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 2 * 365 * 86400000));
     return 'too late';
 });
+
+// First mistakes: a mistyped activity name, and an event the orchestrator waits for under another case.
+df.app.orchestration('callsMistypedActivity', function* (context) {
+    return yield context.df.callActivity('ehco', 'hi');
+});
+df.app.orchestration('waitsForApproval', function* (context) {
+    const approval = yield context.df.waitForExternalEvent('approval');
+    return approval.approved ? 'approved' : 'rejected';
+});
+df.app.orchestration('approvalOrTimeout', function* (context) {
+    const approval = context.df.waitForExternalEvent('approval');
+    const timeout = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 86400000));
+    const winner = yield context.df.Task.any([approval, timeout]);
+    return winner === approval ? 'approved' : 'timed out';
+});
+df.app.orchestration('callsMistypedSubOrchestration', function* (context) {
+    return yield context.df.callSubOrchestrator('FanOut', 1);
+});

@@ -66,7 +66,7 @@ export function dashboardAssets(): Promise<DashboardAssets> {
 }
 
 /** The local host's: every action, its own listing extensions, a refresh every second. */
-export const LOCAL_DASHBOARD: DashboardConfig = { label: 'local dashboard', actions: true, listing: 'extensions', refreshMs: 1000 };
+export const LOCAL_DASHBOARD: DashboardConfig = { label: 'local dashboard', actions: true, listing: 'extensions', refreshMs: 1000, redeliveries: 'redeliveries' };
 
 /**
  * Serves the dashboard's paths, and `config.json` (what the server behind the page offers); answers false

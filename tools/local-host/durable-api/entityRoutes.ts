@@ -5,13 +5,11 @@ import type { AppFunctions } from '../worker-channel/appFunctions';
 import { HttpError, readBody, sendJson } from '../http/respond';
 import { WEBHOOK_PATH } from './clientBinding';
 import { CONTINUATION_HEADER, parseTop } from './query';
+import { entityKeyProblem, refuseDeepJson } from './validation';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 /** The extension's marker for an empty entity key in a URL. */
 const EMPTY_KEY = '$';
-// DurableClient refuses these in keys ("Entity keys must not contain /, \, #, ?, or control characters.").
-const INVALID_KEY_CHARS = new Set(['/', '\\', '#', '?']);
-const invalidKey = (key: string): boolean => [...key].some((c) => INVALID_KEY_CHARS.has(c) || c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 
 export interface EntityRoutesOptions {
     functions: AppFunctions;
@@ -52,6 +50,9 @@ export function entityRoutes(options: EntityRoutesOptions) {
         const method = (req.method ?? 'GET').toUpperCase();
         const foreignHub = otherTaskHub(url, taskHubName);
 
+        // new EntityId(name, key) refuses an empty name: ArgumentNullException, 400 with its message (HttpApiHandler EntityRoute;
+        // azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/EntityScheduler/EntityId.cs).
+        if (!name && key !== undefined && rawKey !== '') throw new HttpError(400, 'Invalid entity id: entity name must not be a null or empty string.');
         if (method === 'GET' && key !== undefined && rawKey !== '') {
             const read = foreignHub ? { exists: false } : entities.readState({ name, key });
             if (!read.exists) throw new HttpError(404, `Entity @${name.toLowerCase()}@${key} does not exist${foreignHub ? ` in task hub '${foreignHub}' (this host serves task hub '${taskHubName}')` : ''}.`);
@@ -75,7 +76,9 @@ export function entityRoutes(options: EntityRoutesOptions) {
         }
         if (method !== 'POST' && method !== 'DELETE') throw new HttpError(404, `No ${method} on ${url.pathname}: entities answer GET, POST and DELETE.`);
         if (!name || key === undefined) throw new HttpError(400, `Signal an entity at ${prefix}/{entityName}/{entityKey}?op={operation}.`);
-        if (invalidKey(key)) throw new HttpError(400, 'Entity keys must not contain /, \\, #, ?, or control characters.');
+        // DurableClient.SignalEntityAsyncInternal's ArgumentException → 400 with its message (HttpApiHandler, EntityRoute).
+        const keyProblem = entityKeyProblem(key);
+        if (keyProblem) throw new HttpError(400, keyProblem);
         if (foreignHub) throw new HttpError(404, `Task hub '${foreignHub}' is not served by this host (it serves '${taskHubName}').`);
         if (!findEntityFunction(functions, name)) {
             throw new HttpError(400, `The function '${name}' doesn't exist, is disabled, or is not an entity function.`);
@@ -86,6 +89,7 @@ export function entityRoutes(options: EntityRoutesOptions) {
         if (body.length > 0) {
             const text = body.toString('utf8');
             if (/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+                refuseDeepJson(text, 'Could not parse JSON content: ');
                 try {
                     input = JSON.stringify(JSON.parse(text));
                 } catch (err) {

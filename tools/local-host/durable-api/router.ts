@@ -9,9 +9,10 @@ import { otherTaskHub } from './entityRoutes';
 import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
 import { statusJson } from './statusJson';
 import type { EntityInstances } from './entityInstances';
+import { ArgumentError, instanceIdProblem, refuseDeepJson } from './validation';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500 } as const;
+const ENGINE_STATUS = { 'not-found': 404, gone: 410, conflict: 409, 'bad-request': 400, 'invalid-operation': 500, 'invalid-argument': 400 } as const;
 
 export interface DurableApiOptions {
     engine: Engine;
@@ -20,6 +21,10 @@ export interface DurableApiOptions {
     entities?: EntityInstances;
     /** `--require-system-key`: the key the management URLs carry. */
     systemKey?: string;
+    /** A terminate or purge arrived: an instance waiting out a redelivery delay (a poison message) gets it now. */
+    wake?: (instanceId: string) => void;
+    /** Local only (the dashboard's): work waiting to be redelivered after it ended its worker. */
+    redeliveries?: () => unknown[];
 }
 
 type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
@@ -35,7 +40,9 @@ export function durableApi(options: DurableApiOptions) {
     const { engine } = options;
     const managementPayload = (ctx: RequestContext, instanceId: string): Record<string, string> => {
         const urls = durableClientBindingData(ctx.url.origin, options.taskHubName, { systemKey: options.systemKey }).managementUrls;
-        return Object.fromEntries(Object.entries(urls).map(([key, value]) => [key, value.split(INSTANCE_ID_PLACEHOLDER).join(encodeURIComponent(instanceId))]));
+        // As HttpApiHandler.GetClientResponseLinks: `Id = instanceId` as given, encoded only inside the URLs.
+        const payload = Object.fromEntries(Object.entries(urls).map(([key, value]) => [key, value.split(INSTANCE_ID_PLACEHOLDER).join(encodeURIComponent(instanceId))]));
+        return { ...payload, id: instanceId };
     };
     const accepted = (ctx: RequestContext, instanceId: string): void => {
         const payload = managementPayload(ctx, instanceId);
@@ -52,12 +59,21 @@ export function durableApi(options: DurableApiOptions) {
         if (timeout === undefined || interval === undefined) return accepted(ctx, instanceId);
         if (interval > timeout) throw new HttpError(400, `Total timeout ${timeout} should be bigger than retry timeout ${interval}.`);
         const deadline = Date.now() + timeout * 1000;
-        for (;;) {
-            const record = engine.get(instanceId);
-            if (record?.runtimeStatus === 'Completed') return sendJson(ctx.res, 200, record.output === undefined ? null : JSON.parse(record.output));
-            if (record && TERMINAL_STATUSES.includes(record.runtimeStatus)) return sendJson(ctx.res, 200, statusJson(record, { showInput: true }));
-            if (Date.now() >= deadline) return accepted(ctx, instanceId);
-            await new Promise((resolve) => setTimeout(resolve, Math.min(interval * 1000, Math.max(0, deadline - Date.now()))));
+        // A caller that hangs up ends the wait: no poll, timer or listener outlives its request.
+        let hungUp = ctx.res.destroyed;
+        const onClose = (): void => void (hungUp = true);
+        ctx.res.once('close', onClose);
+        try {
+            for (;;) {
+                if (hungUp) return;
+                const record = engine.get(instanceId);
+                if (record?.runtimeStatus === 'Completed') return sendJson(ctx.res, 200, record.output === undefined ? null : JSON.parse(record.output));
+                if (record && TERMINAL_STATUSES.includes(record.runtimeStatus)) return sendJson(ctx.res, 200, statusJson(record, { showInput: true }));
+                if (Date.now() >= deadline) return accepted(ctx, instanceId);
+                await pause(ctx.res, Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
+            }
+        } finally {
+            ctx.res.off('close', onClose);
         }
     };
     const reason = (ctx: RequestContext): string | undefined => ctx.url.searchParams.get('reason') ?? undefined;
@@ -68,9 +84,13 @@ export function durableApi(options: DurableApiOptions) {
 
     const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
         { method: 'POST', pattern: /^\/orchestrators\/([^/]+)(?:\/([^/]+))?\/?$/, handler: async (ctx, [name, instanceId]) => {
+            const problem = instanceId ? instanceIdProblem(instanceId) : undefined;
+            if (problem) throw new ArgumentError(problem);
             const record = await engine.start(name, jsonOrUndefined(await ctx.body(), 'orchestration input'), instanceId || undefined, undefined, ctx.url.searchParams.get('version') || undefined);
             await acceptedOrWait(ctx, record.instanceId);
         } },
+        // Not in Azure's API (its poison messages are in the queue's DequeueCount): the local dashboard's view of them.
+        { method: 'GET', pattern: /^\/redeliveries\/?$/, handler: async (ctx) => sendJson(ctx.res, 200, options.redeliveries?.() ?? []) },
         { method: 'GET', pattern: /^\/instances\/?$/, handler: async (ctx) => {
             const filter = parseFilter(ctx.url.searchParams);
             const options = parseListOptions(ctx.url.searchParams);
@@ -88,6 +108,7 @@ export function durableApi(options: DurableApiOptions) {
             if (filter.runtimeStatus) filter.runtimeStatus = filter.runtimeStatus.filter((s) => TERMINAL_STATUSES.includes(s));
             const ids = engine.list().filter((r) => matches(r, filter)).map((r) => r.instanceId);
             const entityIds = filter.runtimeStatus ? [] : options.entities?.createdBetween(filter.createdTimeFrom, filter.createdTimeTo) ?? [];
+            ids.forEach((id) => options.wake?.(id));
             const deleted = (await engine.purge(ids)) + entityIds.filter((id) => options.entities!.purge(id)).length;
             sendJson(ctx.res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
         } },
@@ -110,6 +131,7 @@ export function durableApi(options: DurableApiOptions) {
                 throw new HttpError(412, `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${existing.runtimeStatus}`);
             }
             const deleted = existing ? await engine.purge([instanceId]) : Number(options.entities?.purge(instanceId) ?? 0);
+            options.wake?.(instanceId);
             if (deleted === 0) throw new HttpError(404, `No orchestration instance with ID '${instanceId}'.`, { instanceId, instancesDeleted: 0 });
             sendJson(ctx.res, 200, { instancesDeleted: deleted });
         } },
@@ -121,14 +143,22 @@ export function durableApi(options: DurableApiOptions) {
             await engine.raiseEvent(instanceId, eventName, jsonOrUndefined(data, 'event data'));
             sendJson(ctx.res, 202, undefined);
         } },
-        { method: 'POST', pattern: /^\/instances\/([^/]+)\/terminate\/?$/, handler: async (ctx, [id]) => sendAccepted(ctx, await engine.terminate(id, reason(ctx))) },
+        { method: 'POST', pattern: /^\/instances\/([^/]+)\/terminate\/?$/, handler: async (ctx, [id]) => {
+            await engine.terminate(id, reason(ctx));
+            options.wake?.(id);
+            sendJson(ctx.res, 202, undefined);
+        } },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/suspend\/?$/, handler: async (ctx, [id]) => sendAccepted(ctx, await engine.suspend(id, reason(ctx))) },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/resume\/?$/, handler: async (ctx, [id]) => sendAccepted(ctx, await engine.resume(id, reason(ctx))) },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/restart\/?$/, handler: async (ctx, [instanceId]) => {
             const old = engine.get(instanceId);
             if (!old) throw new HttpError(400, 'InstanceId does not match a valid orchestration instance.', { instanceId });
             const version = old.history.find((e) => e.EventType === 0)?.Version as string | undefined;
-            const record = await engine.start(old.name, old.input, flag(ctx, 'restartWithNewInstanceId', true) ? undefined : instanceId, undefined, version);
+            const sameId = !flag(ctx, 'restartWithNewInstanceId', true);
+            // RestartAsync starts through StartNewAsync, which refuses the ids it refuses there.
+            const problem = sameId ? instanceIdProblem(instanceId) : undefined;
+            if (problem) throw new ArgumentError(problem);
+            const record = await engine.start(old.name, old.input, sameId ? instanceId : undefined, undefined, version);
             await acceptedOrWait(ctx, record.instanceId);
         } },
         { method: 'POST', pattern: /^\/instances\/([^/]+)\/rewind\/?$/, handler: async (ctx, [instanceId]) => {
@@ -170,7 +200,7 @@ export function durableApi(options: DurableApiOptions) {
         try {
             await hit.route.handler(ctx, hit.match!.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))));
         } catch (err) {
-            if (err instanceof EngineError && err.code === 'invalid-operation') sendInvalidOperation(res, err);
+            if (err instanceof EngineError && (err.code === 'invalid-operation' || err.code === 'invalid-argument')) sendClientException(res, err);
             else if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
             else throw err;
         }
@@ -179,16 +209,18 @@ export function durableApi(options: DurableApiOptions) {
 }
 
 /**
- * What the extension answers when the client call it makes throws: 500 with the exception
- * (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync
- * → HttpRequestMessageExtensions.CreateErrorResponse). durable-functions turns it into
- * "The operation failed with an unexpected status code: 500. Details: {...}".
+ * What the extension answers when the client call it makes throws (azure-functions-durable-extension
+ * src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync → HttpRequestMessageExtensions.CreateErrorResponse):
+ * an ArgumentException (e.g. starting a function that is not an orchestrator) is a 400 "One or more of the
+ * arguments submitted is incorrect", anything else a 500. durable-functions turns either into
+ * "The operation failed with an unexpected status code: <status>. Details: {...}".
  */
-function sendInvalidOperation(res: ServerResponse, err: EngineError): void {
+function sendClientException(res: ServerResponse, err: EngineError): void {
+    const argument = err.code === 'invalid-argument';
     sendJson(res, ENGINE_STATUS[err.code], {
-        Message: 'Something went wrong while processing your request',
+        Message: argument ? 'One or more of the arguments submitted is incorrect' : 'Something went wrong while processing your request',
         ExceptionMessage: err.message,
-        ExceptionType: 'System.InvalidOperationException',
+        ExceptionType: argument ? 'System.ArgumentException' : 'System.InvalidOperationException',
         StackTrace: null,
     });
 }
@@ -197,9 +229,24 @@ function sendAccepted(ctx: RequestContext, _: void): void {
     sendJson(ctx.res, 202, undefined);
 }
 
+/** Waits `ms`, or less when the response closes first (the caller hung up); leaves no timer or listener behind. */
+function pause(res: ServerResponse, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+        const done = (): void => {
+            clearTimeout(timer);
+            res.off('close', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        res.once('close', done);
+    });
+}
+
 /** A request body that must be JSON when present; returns its JSON text. */
 function jsonOrUndefined(text: string | undefined, what: string): string | undefined {
     if (text === undefined || text.trim() === '') return undefined;
+    // As HttpApiHandler answers the JsonReaderException Newtonsoft throws past MaxDepth 64 (validation.ts).
+    refuseDeepJson(text, 'Invalid JSON content: ');
     try {
         return JSON.stringify(JSON.parse(text));
     } catch (err) {

@@ -3,10 +3,11 @@ import { isTerminal, type InstanceRecord } from '../model/instance';
 import type { Store, StoreOps } from '../store/store';
 import { ActionNodeRegistry } from './actionNodes';
 import { EpisodeLoop } from './episodeLoop';
-import { EngineError } from './errors';
+import { EngineError, notAnOrchestratorMessage } from './errors';
 import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
+import type { VersioningSettings } from './versioning';
 import { ActivityRunner, outstandingWork, TimerWheel, type TimerClock, type WorkHandler, type WorkHost } from './work';
 
 export interface EngineOptions {
@@ -14,6 +15,8 @@ export interface EngineOptions {
     log?: (message: string) => void;
     /** host.json `extensions.durableTask.defaultVersion`: the version of orchestrations started without one. */
     defaultVersion?: string;
+    /** The version check before each episode (versionMatchStrategy / versionFailureStrategy); none: every version runs. */
+    versioning?: VersioningSettings;
     /** Where durable timers wait (the process's clock by default; the test kit's virtual clock). */
     timerClock?: TimerClock;
     /** Called after each orchestrator episode with what it returned (the test kit checks replays with it). */
@@ -37,6 +40,7 @@ export class Engine implements WorkHost {
     readonly now: () => Date;
     readonly log: (message: string) => void;
     readonly defaultVersion: string | undefined;
+    readonly versioning: VersioningSettings | undefined;
     readonly activities = new ActivityRunner();
     readonly timers: TimerWheel;
     readonly onEpisode: EngineOptions['onEpisode'];
@@ -61,6 +65,7 @@ export class Engine implements WorkHost {
         this.now = options.now ?? (() => new Date());
         this.log = options.log ?? (() => undefined);
         this.defaultVersion = options.defaultVersion;
+        this.versioning = options.versioning;
         this.timers = new TimerWheel(options.timerClock);
         this.onEpisode = options.onEpisode;
     }
@@ -98,8 +103,7 @@ export class Engine implements WorkHost {
     ): Promise<InstanceRecord> {
         if (!this.isOrchestrator(name)) {
             const known = [...this.functions.registrations.keys()].filter((n) => this.isOrchestrator(n));
-            const problem = `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`;
-            throw new EngineError('bad-request', `${problem} Orchestrators: ${known.join(', ') || 'none'}.`);
+            throw new EngineError('invalid-argument', notAnOrchestratorMessage(name, known));
         }
         const existing = this.#records.get(instanceId);
         if ((existing && !isTerminal(existing)) || this.#starting.has(instanceId)) {
@@ -181,6 +185,11 @@ export class Engine implements WorkHost {
                 });
             },
         );
+    }
+
+    /** Whether the version check rejected the instance's waiting messages (engine/versioning.ts). */
+    versionRejected(instanceId: string): boolean {
+        return this.#episodes.rejected.has(instanceId);
     }
 
     /** Resolves when no episode is running and no message waits (tests and shutdown). */

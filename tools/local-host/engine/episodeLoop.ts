@@ -7,6 +7,7 @@ import { EventType, failureFields, historyEvent, type HistoryEvent } from '../mo
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
 import type { ActionNodeRegistry } from './actionNodes';
 import type { TimerWheel, WorkHost } from './work';
+import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 
 /** What the episode loop needs from the engine. */
 export interface EpisodeHost extends WorkHost {
@@ -18,6 +19,7 @@ export interface EpisodeHost extends WorkHost {
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void;
     delivery(instanceId: string, executionId: string, event: HistoryEvent): Delivery | undefined;
     readonly onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
+    readonly versioning?: VersioningSettings;
 }
 
 type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
@@ -42,6 +44,8 @@ interface Outcome {
 export class EpisodeLoop {
     #running = new Set<string>();
     #stopped = new Set<string>();
+    /** Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop. */
+    readonly rejected = new Set<string>();
     #idle: (() => void)[] = [];
 
     constructor(private readonly host: EpisodeHost) {}
@@ -49,6 +53,7 @@ export class EpisodeLoop {
     /** Makes sure an episode loop runs for the instance (no-op while one does). */
     kick(instanceId: string): void {
         if (this.#running.has(instanceId) || this.#stopped.has(instanceId)) return;
+        this.rejected.delete(instanceId);
         this.#running.add(instanceId);
         setImmediate(() => void this.#drain(instanceId));
     }
@@ -83,7 +88,7 @@ export class EpisodeLoop {
             this.#running.delete(instanceId);
             // A message may have arrived between the last empty take and here.
             const record = this.host.get(instanceId);
-            if (record && hasWork(record) && !this.#stopped.has(instanceId)) this.kick(instanceId);
+            if (record && hasWork(record) && !this.#stopped.has(instanceId) && !this.rejected.has(instanceId)) this.kick(instanceId);
             else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
         }
     }
@@ -99,6 +104,8 @@ export class EpisodeLoop {
             const reason = (terminated.Input as string | undefined) ?? JSON.stringify('');
             return this.#finish(record, taken, newEvents, 'Terminated', reason);
         }
+        const version = this.#versionCheck(record, taken, newEvents);
+        if (version !== undefined) return version;
         let runtimeStatus = record.runtimeStatus;
         for (const message of taken) {
             if (message.EventType === EventType.ExecutionSuspended) runtimeStatus = 'Suspended';
@@ -135,6 +142,22 @@ export class EpisodeLoop {
         if (result.kind === 'continueAsNew') return this.#continueAsNew(record, taken, newEvents, result.input, at);
         const events = [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)];
         return this.#commit(record, { taken, events, fields: { runtimeStatus, customStatus }, scheduled });
+    }
+
+    /** The worker's version check (engine/versioning.ts): Reject puts the messages back and stops; Fail fails the instance. */
+    #versionCheck(record: InstanceRecord, messages: HistoryEvent[], newEvents: HistoryEvent[]): Promise<boolean> | false | undefined {
+        if (!this.host.versioning) return undefined;
+        const started = [...record.history, ...messages].find((e) => e.EventType === EventType.ExecutionStarted);
+        const verdict = checkVersion(this.host.versioning, started?.Version as string | undefined);
+        if (verdict.ok) return undefined;
+        this.host.log(`Orchestration '${record.name}' (${record.instanceId}): ${describeAction(verdict)}.`);
+        if (verdict.action === 'Reject') {
+            record.inbox.unshift(...messages);
+            this.rejected.add(record.instanceId);
+            return false;
+        }
+        const error = Object.assign(new Error(VERSION_MISMATCH.ErrorMessage), { name: VERSION_MISMATCH.ErrorType, isNonRetriable: true, stack: undefined });
+        return this.#finish(record, messages, newEvents, 'Failed', failureOutput(record, error), error);
     }
 
     /** A new execution of the same instance: fresh history, same version; waiting events and control messages carry over. */

@@ -1,6 +1,9 @@
-export type EngineErrorCode = 'not-found' | 'gone' | 'conflict' | 'bad-request' | 'invalid-operation';
+export type EngineErrorCode = 'not-found' | 'gone' | 'conflict' | 'bad-request' | 'invalid-operation' | 'invalid-argument';
 
-/** A refusal the HTTP API maps to a 4xx status (404, 410, 409, 400), or to the extension's 500 for an InvalidOperationException. */
+/**
+ * A refusal the HTTP API maps to a 4xx status (404, 410, 409, 400), to the extension's 400 for an
+ * ArgumentException, or to its 500 for an InvalidOperationException.
+ */
 export class EngineError extends Error {
     constructor(
         readonly code: EngineErrorCode,
@@ -8,4 +11,16 @@ export class EngineError extends Error {
     ) {
         super(message);
     }
+}
+
+/**
+ * The Durable extension's refusal to start a function that is not an orchestrator, word for word:
+ * DurableClient.StartNewAsync calls ThrowIfFunctionDoesNotExist, which throws an ArgumentException with
+ * GetInvalidOrchestratorFunctionMessage (azure-functions-durable-extension
+ * src/WebJobs.Extensions.DurableTask/DurableTaskExtension.cs, ContextImplementations/DurableClient.cs).
+ */
+export function notAnOrchestratorMessage(name: string, known: string[]): string {
+    const info =
+        known.length > 0 ? `The following are the known orchestrator functions: '${known.join("', '")}'.` : 'No orchestrator functions are currently registered!';
+    return `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ${info}`;
 }

@@ -25,6 +25,14 @@ export interface ShimResult {
  */
 export class NonDeterministicOrchestrationError extends Error {
     override name = 'NonDeterministicOrchestrationException';
+
+    constructor(
+        message: string,
+        /** The first sequence number where the replay differs: what history holds there, and what the replay scheduled (none: nothing). */
+        readonly divergence?: { sequenceNumber: number; history: HistoryEvent; replayed?: HistoryEvent },
+    ) {
+        super(message);
+    }
 }
 
 const CHANGED = 'Was a change made to the orchestrator code after this instance had already started running?';
@@ -102,6 +110,7 @@ export class ReplayShim {
         if (missing) {
             throw new NonDeterministicOrchestrationError(
                 `A previous execution of this orchestration scheduled ${describeWork(missing)} with sequence number ${missing.EventId}, but the current replay execution hasn't (yet?) scheduled this task. ${CHANGED}`,
+                { sequenceNumber: missing.EventId, history: missing },
             );
         }
         return { newEvents: this.#newEvents, continueAsNew: this.continueAsNewInput, canceledTimers: this.canceledTimers, replayDifferences: this.#differences };
@@ -113,6 +122,7 @@ export class ReplayShim {
         if (existing.EventType !== replayed.EventType || !sameName(existing.Name, replayed.Name)) {
             throw new NonDeterministicOrchestrationError(
                 `A previous execution of this orchestration scheduled ${describeWork(existing)} with sequence number ${id}, but the current orchestration replay instead scheduled ${describeWork(replayed)} with this sequence number. ${CHANGED}`,
+                { sequenceNumber: id, history: existing, replayed },
             );
         }
         const field = existing.EventType === EventType.TimerCreated ? 'FireAt' : existing.EventType === EventType.EventSent ? undefined : 'Input';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redactQuerySecrets } from '../../cli/redact';
 import { HttpError, sendError, sendJson } from './respond';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -23,8 +24,9 @@ export function createHostServer(handlers: RequestHandler[], index: () => unknow
                 else res.end();
                 return;
             }
-            log(`Request ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
-            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${(err as Error)?.message ?? err}`);
+            log(`Request ${req.method} ${redactQuerySecrets(req.url ?? '')} failed: ${(err as Error)?.stack ?? err}`);
+            // The host's log has the whole error; the caller gets it without the machine's paths (the data directory's, for one).
+            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${withoutPaths(String((err as Error)?.message ?? err))} (details in the host's log)`);
             else res.end();
         });
     });
@@ -74,11 +76,28 @@ function endAfterRequestBody(req: IncomingMessage, res: ServerResponse): void {
     }) as ServerResponse['end'];
 }
 
+/** listen's rejection when another process holds the port (EADDRINUSE). */
+export class PortInUseError extends Error {
+    constructor(
+        readonly port: number,
+        readonly host: string,
+    ) {
+        super(`Port ${port} on ${host} is already in use by another process.`);
+        this.name = 'PortInUseError';
+    }
+}
+
+/** Absolute file paths (POSIX or Windows) shortened to their last segment: `open '/home/me/.durable-local/x.log'` → `open 'x.log'`. */
+export function withoutPaths(message: string): string {
+    return message.replace(/(?:[A-Za-z]:\\|\\\\|\/)(?:[^\s'"`\\/]+[\\/])+/g, '');
+}
+
 export function listen(server: Server, port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        const fail = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host) : err);
+        server.once('error', fail);
         server.listen(port, host, () => {
-            server.off('error', reject);
+            server.off('error', fail);
             resolve((server.address() as AddressInfo).port);
         });
     });

@@ -92,7 +92,8 @@ export function completedTaskId(event: HistoryEvent): number | undefined {
 /** Failure details in the shape durable-functions reads (`FailureDetails`) plus the classic Reason/Details. */
 export function failureFields(error: unknown): Record<string, unknown> {
     const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
-    let details: Record<string, unknown> = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: err.stack, IsNonRetriable: false };
+    const nonRetriable = (err as { isNonRetriable?: unknown }).isNonRetriable === true;
+    let details: Record<string, unknown> = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: err.stack, IsNonRetriable: nonRetriable };
     // durable-functions serializes failure details into the message when an exception-properties provider is set.
     try {
         const parsed = JSON.parse(err.message) as Record<string, unknown>;

@@ -12,9 +12,10 @@ interface Owner {
  * One host per data directory: two hosts on the same state would both run its orchestrations and
  * activities. The lock file holds the owner's pid and start time. A lock whose owner is gone is taken
  * over at once: no such process, a zombie not yet reaped (right after `kill -9`, until its parent
- * waits for it), or a pid the system has since given to another process. Released when the process exits.
+ * waits for it), or a pid the system has since given to another process. Released when the process exits,
+ * or earlier by calling the function it returns.
  */
-export function lockDataDir(dataDir: string): void {
+export function lockDataDir(dataDir: string): () => void {
     const lockFile = path.join(dataDir, 'host.lock');
     const me: Owner = { pid: process.pid, startTime: processStartTime(process.pid) };
     for (;;) {
@@ -22,8 +23,12 @@ export function lockDataDir(dataDir: string): void {
             const fd = openSync(lockFile, 'wx');
             writeSync(fd, JSON.stringify(me));
             closeSync(fd);
-            process.once('exit', () => releaseIfOurs(lockFile));
-            return;
+            const release = (): void => {
+                process.removeListener('exit', release);
+                releaseIfOurs(lockFile);
+            };
+            process.once('exit', release);
+            return release;
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }

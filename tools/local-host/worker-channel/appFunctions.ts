@@ -18,13 +18,19 @@ export interface AppFunctions {
      * before the invocation is sent: the host starts forwarding an HTTP request to that worker's
      * HttpUri there (a throw cancels the invocation).
      */
-    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse>;
+    invoke(functionName: string, input: HostInvocation, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse>;
     /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
     invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
     /** The instance finished (or failed): what was kept for its episodes can go. */
     endEpisodes(instanceId: string): void;
     /** The host's log, where the app's `context.log` lines and the worker's own arrive. */
     log(level: LogLevel, category: 'user' | 'system', message: string): void;
+}
+
+/** An invocation as the host asks for it. */
+export interface HostInvocation extends InvocationInput {
+    /** The Durable work it runs (an activity task, an entity): a redelivery key (see redelivery.ts); not sent to the worker. */
+    workKey?: string;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { InvocationResponse, LogLevel, LogSink, WorkerCapabilities } from '../worker/functionsCore';
 import type { EpisodeRequest } from '../worker/episodes';
-import type { FunctionInfo, InvocationInput, WorkerStart } from '../worker/protocol';
-import type { AppFunctions } from './appFunctions';
+import type { FunctionInfo, WorkerStart } from '../worker/protocol';
+import type { AppFunctions, HostInvocation } from './appFunctions';
+import { Redeliveries } from './redelivery';
 import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
 import { describeExit, WorkerProcess, type WorkerExit } from './workerProcess';
 
@@ -14,6 +15,8 @@ export interface WorkerHostOptions {
     /** Inspector port for the worker (`--inspect`); functionTimeout is not enforced while debugging. */
     inspectPort?: number;
     log: LogSink;
+    /** One "second" of the redelivery backoff (tests shorten it); default 1000. */
+    redeliverySecondMs?: number;
 }
 
 interface Launched {
@@ -44,9 +47,12 @@ export class WorkerHost implements AppFunctions {
     #ready?: Promise<WorkerProcess>;
     #exitsInARow = 0;
     #closing = false;
+    /** Durable work that ended its worker waits here before it is delivered again (poison messages). */
+    readonly redeliveries: Redeliveries;
 
     constructor(options: WorkerHostOptions) {
         this.#options = options;
+        this.redeliveries = new Redeliveries((message) => options.log('warning', 'system', message), options.redeliverySecondMs);
     }
 
     log(level: LogLevel, category: 'user' | 'system', message: string): void {
@@ -80,11 +86,14 @@ export class WorkerHost implements AppFunctions {
         return this.#worker?.capabilities ?? {};
     }
 
-    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
-        const invocationId = input.invocationId ?? randomUUID();
-        return this.#run(functionName, invocationId, (worker) => {
-            beforeSend?.(worker.capabilities);
-            return worker.invoke(functionName, { ...input, invocationId });
+    invoke(functionName: string, input: HostInvocation, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
+        const { workKey, ...invocation } = input;
+        return this.redeliveries.run(workKey, functionName, () => {
+            const invocationId = invocation.invocationId ?? randomUUID();
+            return this.#run(functionName, invocationId, (worker) => {
+                beforeSend?.(worker.capabilities);
+                return worker.invoke(functionName, { ...invocation, invocationId }, workKey !== undefined);
+            });
         });
     }
 
@@ -93,14 +102,16 @@ export class WorkerHost implements AppFunctions {
             const invocationId = randomUUID();
             return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
         };
-        try {
-            return await attempt();
-        } catch (err) {
-            if ((err as Error).name !== 'HistoryCacheMiss') throw err;
-            // The worker lacks part of the history (it should not happen): send it whole.
-            this.endEpisodes(request.fields.instanceId);
-            return attempt();
-        }
+        return this.redeliveries.run(request.fields.instanceId, functionName, async () => {
+            try {
+                return await attempt();
+            } catch (err) {
+                if ((err as Error).name !== 'HistoryCacheMiss') throw err;
+                // The worker lacks part of the history (it should not happen): send it whole.
+                this.endEpisodes(request.fields.instanceId);
+                return attempt();
+            }
+        });
     }
 
     endEpisodes(instanceId: string): void {
@@ -177,8 +188,10 @@ export class WorkerHost implements AppFunctions {
 
     #onExit(worker: WorkerProcess, exit: WorkerExit): void {
         if (worker !== this.#worker || this.#closing) return;
-        const delay = RESTART_DELAYS_MS[Math.min(this.#exitsInARow, RESTART_DELAYS_MS.length - 1)];
-        this.#exitsInARow++;
+        // Durable work in flight is blamed and waits out its own redelivery delay (redelivery.ts): the next
+        // worker starts at once, so a poison message never slows down the other instances.
+        const delay = exit.durableWorkInFlight ? 0 : RESTART_DELAYS_MS[Math.min(this.#exitsInARow, RESTART_DELAYS_MS.length - 1)];
+        if (!exit.durableWorkInFlight) this.#exitsInARow++;
         const stderr = exit.stderrTail ? `; last stderr:\n${exit.stderrTail.split('\n').slice(-10).join('\n')}` : '';
         this.#options.log('error', 'system', `Worker process (pid ${worker.pid}) exited with ${describeExit(exit)}${stderr}. Restarting it${delay ? ` in ${delay} ms` : ''}.`);
         this.#ready = this.#restart(delay);

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker/episodes';
-import { deserializeError, fromWire, Outbox, toWire, unbatch, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
+import { deserializeError, fromWire, Outbox, toWire, unbatch, writeEach, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
 
 /** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
 export class WorkerExitedError extends Error {
@@ -13,11 +13,14 @@ export interface WorkerExit {
     signal: NodeJS.Signals | null;
     /** The last lines the worker wrote to stderr (a native crash, an out-of-memory abort). */
     stderrTail: string;
+    /** Durable work (an episode, an activity, an entity batch) was in flight: it is redelivered on its own schedule. */
+    durableWorkInFlight?: boolean;
 }
 
 interface Pending {
     resolve: (response: InvocationResponse) => void;
     reject: (err: Error) => void;
+    durable: boolean;
 }
 
 const STDERR_TAIL_CHARS = 2000;
@@ -62,7 +65,8 @@ export class WorkerProcess {
         });
         this.exited = new Promise((resolve) => {
             this.#child.once('exit', (code, signal) => {
-                this.#exit = { code, signal, stderrTail: this.#stderr.trim() };
+                const durableWorkInFlight = [...this.#pending.values()].some((p) => p.durable);
+                this.#exit = { code, signal, stderrTail: this.#stderr.trim(), durableWorkInFlight };
                 const reason = this.#stopping ?? `the worker process (pid ${this.pid}) exited (${describeExit(this.#exit)})`;
                 for (const [id, pending] of this.#pending) {
                     this.#pending.delete(id);
@@ -99,14 +103,15 @@ export class WorkerProcess {
         });
     }
 
-    invoke(functionName: string, input: InvocationInput & { invocationId: string }): Promise<InvocationResponse> {
+    /** `durable`: the invocation runs Durable work (an activity, an entity batch). */
+    invoke(functionName: string, input: InvocationInput & { invocationId: string }, durable = false): Promise<InvocationResponse> {
         const { invocationId, inputData, triggerMetadata } = input;
-        return this.#request(invocationId, toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }));
+        return this.#request(invocationId, toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }), durable);
     }
 
     invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
         const episode = this.#histories.input(request);
-        return this.#request(invocationId, { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() });
+        return this.#request(invocationId, { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() }, true);
     }
 
     /** The instance finished: the worker drops its history with the next episode message. */
@@ -114,10 +119,10 @@ export class WorkerProcess {
         this.#histories.forget(instanceId);
     }
 
-    #request(invocationId: string, message: HostMessage): Promise<InvocationResponse> {
+    #request(invocationId: string, message: HostMessage, durable: boolean): Promise<InvocationResponse> {
         if (this.#exit) return Promise.reject(new WorkerExitedError(`the worker process (pid ${this.pid}) has exited`));
         return new Promise((resolve, reject) => {
-            this.#pending.set(invocationId, { resolve, reject });
+            this.#pending.set(invocationId, { resolve, reject, durable });
             this.#send(message);
         });
     }
@@ -141,7 +146,9 @@ export class WorkerProcess {
 
     #write(message: HostMessage | Batch<HostMessage>): void {
         if (this.#exit || !this.#child.connected) return;
-        this.#child.send(message, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`));
+        writeEach((m) => this.#child.send(m, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`)), message, (unsent, err) => {
+            if (unsent.type !== 'terminate') this.#settle(unsent.invocationId)?.reject(new Error(`The invocation could not be sent to the worker: ${err.message}`));
+        });
     }
 
     #settle(invocationId: string): Pending | undefined {

@@ -118,12 +118,69 @@ function isWireBytes(value: object): value is { $bytes: string } {
     return typeof (value as { $bytes?: unknown }).$bytes === 'string' && Object.keys(value).length === 1;
 }
 
-function walk(value: unknown, replace: (value: object) => unknown): unknown {
+/** Below this depth the walk recurses (fast on the usual small messages); deeper, it goes on iteratively. */
+const RECURSION_DEPTH = 256;
+
+/**
+ * Copies `value`, swapping what `replace` returns for the objects it matches. User JSON of any depth
+ * (an app may build one thousands of levels deep) cannot overflow the stack here.
+ */
+function walk(value: unknown, replace: (value: object) => unknown, depth = 0): unknown {
     if (value === null || typeof value !== 'object') return value;
+    if (depth >= RECURSION_DEPTH) return walkIteratively(value, replace);
     const replaced = replace(value);
     if (replaced !== undefined) return replaced;
-    if (Array.isArray(value)) return value.map((item) => walk(item, replace));
+    if (Array.isArray(value)) return value.map((item) => walk(item, replace, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = walk(item, replace);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, walk(item, replace, depth + 1));
     return out;
+}
+
+function walkIteratively(value: unknown, replace: (value: object) => unknown): unknown {
+    const pending: { from: object; to: unknown[] | Record<string, unknown> }[] = [];
+    const copy = (item: unknown): unknown => {
+        if (item === null || typeof item !== 'object') return item;
+        const replaced = replace(item);
+        if (replaced !== undefined) return replaced;
+        const to = Array.isArray(item) ? new Array<unknown>(item.length) : {};
+        pending.push({ from: item, to });
+        return to;
+    };
+    const root = copy(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const { from, to } = next;
+        if (Array.isArray(from)) {
+            for (let i = 0; i < from.length; i++) (to as unknown[])[i] = copy(from[i]);
+        } else {
+            for (const [key, item] of Object.entries(from)) setOwn(to as Record<string, unknown>, key, copy(item));
+        }
+    }
+    return root;
+}
+
+/** A JSON key "__proto__" stays a plain property, as JSON.parse made it (an assignment would set the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    else target[key] = value;
+}
+
+/**
+ * Writes what an Outbox flushes. The IPC channel serializes with JSON.stringify, which throws on a
+ * value nested deeper than V8's stack allows (app data can be): such a message goes to `unsendable`
+ * (the sender answers its invocation with an error instead) and the rest of its batch still goes.
+ */
+export function writeEach<T>(write: (message: T | Batch<T>) => void, message: T | Batch<T>, unsendable: (message: T, err: Error) => void): void {
+    try {
+        write(message);
+        return;
+    } catch (err) {
+        if ((message as Batch<T>).type !== 'batch') return unsendable(message as T, err as Error);
+    }
+    for (const one of (message as Batch<T>).messages) {
+        try {
+            write(one);
+        } catch (err) {
+            unsendable(one, err as Error);
+        }
+    }
 }

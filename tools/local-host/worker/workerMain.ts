@@ -3,14 +3,17 @@ import { Worker } from 'node:worker_threads';
 import { HistoryCache } from './episodes';
 import type { FunctionsCore, LogLevel } from './functionsCore';
 import { loadBundle } from './loadBundle';
-import { fromWire, Outbox, serializeError, toWire, unbatch, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
+import { fromWire, Outbox, serializeError, toWire, unbatch, writeEach, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
 
 /**
  * The worker process: loads the app, provides `@azure/functions-core` and invokes functions for the
  * host, as the Node worker does for the Functions host (azure-functions-nodejs-worker). Only app
  * code runs here; the host owns HTTP, the engine, timers and the store.
  */
-const outbox = new Outbox<WorkerMessage>((message) => void process.send?.(message));
+const outbox = new Outbox<WorkerMessage>((message) => writeEach((m) => void process.send?.(m), message, (unsent, err) => {
+    // A result too deeply nested for the channel fails its invocation instead of the worker.
+    if (unsent.type === 'response') process.send?.({ type: 'failure', invocationId: unsent.invocationId, error: serializeError(new Error(`The result could not be sent to the host: ${err.message}`)) });
+}));
 const send = (message: WorkerMessage): void => outbox.send(message);
 const log = (level: LogLevel, category: 'user' | 'system', message: string): void => send({ type: 'log', level, category, message });
 const running = new Map<string, string>();

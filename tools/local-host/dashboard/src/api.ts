@@ -3,7 +3,7 @@
  * The page lives at `<base>/dashboard/`, so the API base is its parent folder.
  */
 import { listNewest } from './newestFirst';
-import { CONFIG_FILE, CONTINUATION_HEADER, type DashboardConfig, type InstanceStatus, type RuntimeStatus } from './types';
+import { CONFIG_FILE, CONTINUATION_HEADER, type DashboardConfig, type InstanceStatus, type Redelivery, type RuntimeStatus } from './types';
 
 export * from './types';
 export interface ListQuery {
@@ -90,6 +90,22 @@ export async function listInstances(query: ListQuery, listing: DashboardConfig['
         },
         { pageSize: query.top, name: query.name, after: query.continuationToken, now: Date.now() },
     );
+}
+
+/** Work the local host redelivers after it ended its worker, by instance id (none where the server has no such list). */
+export async function redeliveries(config: DashboardConfig): Promise<Map<string, Redelivery[]>> {
+    const byInstance = new Map<string, Redelivery[]>();
+    if (!config.redeliveries) return byInstance;
+    for (const entry of (await (await request(config.redeliveries)).json()) as Redelivery[]) {
+        const id = entry.key.replace(/ task \d+$/, '');
+        byInstance.set(id, [...(byInstance.get(id) ?? []), entry]);
+    }
+    return byInstance;
+}
+
+/** The line the dashboard shows for an instance whose work keeps ending its worker. */
+export function redeliveryText(entries: Redelivery[]): string {
+    return entries.map((e) => `${e.poison ? 'Poison' : 'Redelivering'}: '${e.functionName}' ended its worker ${e.deliveries} time(s); next attempt ${new Date(e.nextAttemptAt).toLocaleTimeString()}. Last error: ${e.lastError}`).join('\n');
 }
 
 export async function getInstance(id: string): Promise<InstanceStatus | undefined> {

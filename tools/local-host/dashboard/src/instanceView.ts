@@ -1,7 +1,7 @@
 import * as api from './api';
 import { h, replaceChildren, type Child } from './dom';
 import { formatJson, formatTime } from './format';
-import { statusBadge } from './listView';
+import { poisonBadge, statusBadge } from './listView';
 import { timelineView } from './timelineView';
 import type { View } from './view';
 
@@ -16,6 +16,7 @@ const jsonBlock = (title: string, value: unknown, cls = ''): Child =>
 export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void, config: api.DashboardConfig): View {
     let lastJson = '';
     let current: api.InstanceStatus | undefined;
+    let redelivered: api.Redelivery[] | undefined;
     const summary = h('div', { class: 'summary' });
     const content = h('div');
     const timeline = h('div');
@@ -94,11 +95,12 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     }
 
     async function refresh(): Promise<void> {
-        const instance = await api.getInstance(instanceId);
-        const json = JSON.stringify(instance ?? null);
+        const [instance, waiting] = await Promise.all([api.getInstance(instanceId), api.redeliveries(config)]);
+        const json = JSON.stringify([instance ?? null, waiting.get(instanceId) ?? null]);
         if (json !== lastJson) {
             lastJson = json;
             current = instance;
+            redelivered = waiting.get(instanceId);
             render();
         } else if (current && ACTIVE.has(current.runtimeStatus)) {
             renderTimeline(); // running rows grow with the clock
@@ -121,7 +123,8 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
         const failed = current.runtimeStatus === 'Failed';
         const failure = current.historyEvents?.find((e) => e.FailureDetails !== undefined)?.FailureDetails;
         replaceChildren(summary,
-            h('h2', {}, current.name, ' ', statusBadge(current.runtimeStatus)),
+            h('h2', {}, current.name, ' ', statusBadge(current.runtimeStatus), ' ', poisonBadge(redelivered)),
+            redelivered ? h('p', { class: 'message error', role: 'alert' }, api.redeliveryText(redelivered)) : null,
             h('dl', {},
                 h('dt', {}, 'Instance id'), h('dd', { class: 'mono' }, current.instanceId),
                 h('dt', {}, 'Created'), h('dd', {}, formatTime(current.createdTime)),

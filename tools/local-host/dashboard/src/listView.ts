@@ -1,4 +1,5 @@
-import { listInstances, RUNTIME_STATUSES, type DashboardConfig, type InstanceStatus, type ListQuery, type RuntimeStatus } from './api';
+import type { Redelivery } from './types';
+import { listInstances, redeliveries, redeliveryText, RUNTIME_STATUSES, type DashboardConfig, type InstanceStatus, type ListQuery, type RuntimeStatus } from './api';
 import { h, replaceChildren } from './dom';
 import { formatTime } from './format';
 import type { View } from './view';
@@ -6,6 +7,10 @@ import type { View } from './view';
 const PAGE_SIZE = 20;
 
 export const statusBadge = (status: string): HTMLElement => h('span', { class: `badge s-${status.toLowerCase()}` }, status);
+
+/** Marks an instance whose work keeps ending its worker: "poison" once Azure would call it so. */
+export const poisonBadge = (entries: Redelivery[] | undefined): HTMLElement | null =>
+    entries?.length ? h('span', { class: 'badge s-failed', title: redeliveryText(entries) }, entries.some((e) => e.poison) ? 'poison' : 'redelivering') : null;
 
 /** The instance list: filters, newest first, paged with the API's continuation token. */
 export function listView(root: HTMLElement, config: DashboardConfig): View {
@@ -46,7 +51,7 @@ export function listView(root: HTMLElement, config: DashboardConfig): View {
 
     async function refresh(): Promise<void> {
         const mine = ++generation;
-        const result = await listInstances({ ...query, continuationToken: tokens[page] }, config.listing);
+        const [result, redelivered] = await Promise.all([listInstances({ ...query, continuationToken: tokens[page] }, config.listing), redeliveries(config)]);
         if (mine !== generation) return; // a newer request (filters changed, page turned) answers instead
         nextToken = result.continuationToken;
         tokens = tokens.slice(0, page + 1);
@@ -55,15 +60,15 @@ export function listView(root: HTMLElement, config: DashboardConfig): View {
         older.disabled = !nextToken;
         pageLabel.textContent = `Page ${page + 1}`;
         partialNote.textContent = result.partial ? 'More instances were created within one second than the page reads at once: some may be missing here.' : '';
-        const json = JSON.stringify(result.instances);
+        const json = JSON.stringify([result.instances, [...redelivered]]);
         if (json === lastJson) return;
         lastJson = json;
-        render(result.instances);
+        render(result.instances, redelivered);
     }
 
-    function render(instances: InstanceStatus[]): void {
+    function render(instances: InstanceStatus[], redelivered: Map<string, Redelivery[]>): void {
         if (!instances.length) {
-            replaceChildren(body, h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No orchestrations match. Start one, e.g. POST /api/orchestrators/hello_orchestrator.')));
+            replaceChildren(body, h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No orchestrations match. Start one through the app, e.g. POST /api/orchestrators/<name>.')));
             return;
         }
         replaceChildren(body, ...instances.map((instance) => {
@@ -71,7 +76,7 @@ export function listView(root: HTMLElement, config: DashboardConfig): View {
             return h('tr', { 'data-instance-id': instance.instanceId },
                 h('td', {}, h('a', { href }, instance.name)),
                 h('td', { class: 'mono' }, h('a', { href }, instance.instanceId)),
-                h('td', {}, statusBadge(instance.runtimeStatus)),
+                h('td', {}, statusBadge(instance.runtimeStatus), poisonBadge(redelivered.get(instance.instanceId))),
                 h('td', { class: 'time' }, formatTime(instance.createdTime)),
                 h('td', { class: 'time' }, formatTime(instance.lastUpdatedTime)),
             );

@@ -49,5 +49,22 @@ export interface DashboardConfig {
     listing: 'extensions' | 'standard';
     /** How often the open view refreshes. */
     refreshMs: number;
+    /** The local host's list of work waiting to be redelivered after it ended its worker (poison messages), relative to the API. */
+    redeliveries?: string;
+}
+
+/** One entry of that list (worker-channel/redelivery.ts). */
+export interface Redelivery {
+    /** The work: an instance id (its orchestrator episode), `<instance id> task <n>` (an activity), `@name@key` (an entity). */
+    key: string;
+    /** The function it runs. */
+    functionName: string;
+    /** Times it was delivered and its worker went away. */
+    deliveries: number;
+    /** When it is delivered again (ISO). */
+    nextAttemptAt: string;
+    /** Azure's rule: the redelivery delay reached its 600 s maximum. */
+    poison: boolean;
+    lastError: string;
 }
 export const CONFIG_FILE = 'config.json';

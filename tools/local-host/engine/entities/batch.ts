@@ -74,7 +74,7 @@ export async function executeEntityBatch(
     };
     let result: OutOfProcResult;
     try {
-        const response = await functions.invoke(functionName, { inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } } });
+        const response = await functions.invoke(functionName, { inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } }, workKey: `@${entity.name}@${entity.key}` });
         result = (fromTypedData(response.returnValue) ?? {}) as OutOfProcResult;
     } catch (error) {
         // The batch is processed again once a worker is back (nothing was committed).

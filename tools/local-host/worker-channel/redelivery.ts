@@ -1,0 +1,123 @@
+import type { Redelivery } from '../dashboard/src/types';
+import { WorkerExitedError } from './workerProcess';
+
+/**
+ * Durable work that keeps ending its worker (a `process.exit`, a crash, a stack overflow nobody
+ * catches) is redelivered as DurableTask.AzureStorage redelivers an abandoned queue
+ * message: after 2^n seconds, n = times it was delivered, at most 600 s; from there on it is logged as
+ * poison ("Message ... has been dequeued n times and is now considered poison") and still retried every
+ * 600 s. Nothing fails it: the instance keeps its status (Pending before its first step, else Running),
+ * as in Azure (Azure/durabletask src/DurableTask.AzureStorage/Messaging/TaskHubQueue.cs AbandonMessageAsync,
+ * Logging/LogEvents.cs PoisonMessageDetected). Each piece of work waits on its own, so one poison message
+ * never holds up the others. A crash cannot say which of the invocations in flight caused it, so all are
+ * charged; redelivered work then runs one piece at a time (beside fresh work), so the innocent ones
+ * complete on their next delivery and only the poison keeps crashing. Counts live in memory: after a
+ * restart of the host they begin again.
+ */
+export const MAX_REDELIVERY_DELAY_S = 600;
+
+/** What the dashboard shows of a piece of work waiting to be redelivered (its type lives with the page's). */
+export type RedeliveryState = Redelivery;
+
+interface Entry extends RedeliveryState {
+    at: number;
+    wake?: () => void;
+    woken?: boolean;
+}
+
+/** A message whose wait was cut short because its instance was terminated or purged. */
+export class RedeliveryWoken extends WorkerExitedError {
+    override name = 'RedeliveryWoken';
+}
+
+export class Redeliveries {
+    #entries = new Map<string, Entry>();
+    /** Redelivered work runs one at a time: this settles when the one running now has. */
+    #turn: Promise<void> = Promise.resolve();
+
+    /** `secondMs`: the length of one backoff "second" (DURABLE_LOCAL_REDELIVERY_SECOND_MS lets tests shorten it). */
+    constructor(
+        private readonly log: (message: string) => void,
+        private readonly secondMs = 1000,
+        private readonly now: () => number = Date.now,
+    ) {}
+
+    /** Runs `attempt` for `key`, after the delay the key's earlier deliveries earned. */
+    async run<T>(key: string | undefined, functionName: string, attempt: () => Promise<T>): Promise<T> {
+        if (key === undefined) return attempt();
+        const entry = this.#entries.get(key);
+        if (!entry) return this.#attempt(key, functionName, attempt);
+        if (entry.at > this.now()) await this.#wait(entry);
+        const previous = this.#turn;
+        let release = (): void => undefined;
+        this.#turn = new Promise((resolve) => (release = resolve));
+        try {
+            await previous;
+            if (entry.woken) throw new RedeliveryWoken(`the redelivery of ${key} was cut short: the instance was terminated or purged`);
+            return await this.#attempt(key, functionName, attempt);
+        } finally {
+            release();
+        }
+    }
+
+    async #attempt<T>(key: string, functionName: string, attempt: () => Promise<T>): Promise<T> {
+        try {
+            const result = await attempt();
+            this.#entries.delete(key);
+            return result;
+        } catch (err) {
+            // Only a worker that went away counts. A functionTimeout is the function's own failure (an activity
+            // fails with it; an orchestrator episode is replayed after paying the whole timeout).
+            if (err instanceof RedeliveryWoken) throw err;
+            if (err instanceof WorkerExitedError) this.#abandoned(key, functionName, err);
+            else this.#entries.delete(key);
+            throw err;
+        }
+    }
+
+    /**
+     * The instance's orchestrator episode stops waiting: the engine takes its messages again and meets the
+     * terminate (or finds the instance purged) without running its code, as Azure processes a new message
+     * while the poison one is invisible. Its activities keep their schedule (Azure's work-item queue does).
+     */
+    wake(instanceId: string): void {
+        const entry = this.#entries.get(instanceId);
+        if (!entry) return;
+        this.#entries.delete(instanceId);
+        entry.woken = true;
+        entry.wake?.();
+    }
+
+    /** Work waiting to be redelivered, for the dashboard. */
+    list(): RedeliveryState[] {
+        return [...this.#entries.values()].map(({ key, functionName, deliveries, nextAttemptAt, poison, lastError }) => ({ key, functionName, deliveries, nextAttemptAt, poison, lastError }));
+    }
+
+    #wait(entry: Entry): Promise<void> {
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                entry.wake = undefined;
+                resolve();
+            }, entry.at - this.now());
+            timer.unref();
+            entry.wake = () => {
+                clearTimeout(timer);
+                reject(new RedeliveryWoken(`the redelivery of ${entry.key} was cut short: the instance was terminated or purged`));
+            };
+        });
+    }
+
+    #abandoned(key: string, functionName: string, err: Error): void {
+        const deliveries = (this.#entries.get(key)?.deliveries ?? 0) + 1;
+        // TaskHubQueue.AbandonMessageAsync: 2^DequeueCount seconds while DequeueCount <= 30, at most 600.
+        const seconds = deliveries <= 30 ? Math.min(2 ** deliveries, MAX_REDELIVERY_DELAY_S) : MAX_REDELIVERY_DELAY_S;
+        const at = this.now() + seconds * this.secondMs;
+        const poison = seconds === MAX_REDELIVERY_DELAY_S;
+        this.#entries.set(key, { key, functionName, deliveries, at, nextAttemptAt: new Date(at).toISOString(), poison, lastError: err.message });
+        if (poison) {
+            this.log(`warning: '${functionName}' (${key}) has been delivered ${deliveries} times and ended its worker each time: it is now considered poison, as Azure's PoisonMessageDetected says; it is retried every ${MAX_REDELIVERY_DELAY_S} s. Terminate or purge the instance to stop it. Last error: ${err.message}`);
+        } else {
+            this.log(`'${functionName}' (${key}) ended its worker (delivery ${deliveries}: ${err.message}); it is delivered again in ${seconds} s, as Azure redelivers an abandoned message.`);
+        }
+    }
+}
