@@ -30,6 +30,8 @@ export type DtsSku = (typeof DTS_SKUS)[number];
 export const DTS_CAPACITY_RANGE = { min: 1, max: 3 } as const;
 export const DASHBOARD_PRINCIPAL_TYPES = ['User', 'Group'] as const;
 export type DashboardPrincipalType = (typeof DASHBOARD_PRINCIPAL_TYPES)[number];
+export const DEPLOYER_PRINCIPAL_TYPES = ['ServicePrincipal', 'User'] as const;
+export type DeployerPrincipalType = (typeof DEPLOYER_PRINCIPAL_TYPES)[number];
 export const DEFAULT_ADDRESS_RANGES: AddressRanges = {
     virtualNetwork: '10.20.0.0/16',
     appSubnet: '10.20.1.0/24',
@@ -58,6 +60,11 @@ export interface StackConfig {
     network: NetworkMode;
     /** Set when network is isolated. */
     addressRanges?: AddressRanges;
+    /**
+     * The principal that runs `pulumi up` (reads the deployment container), when the config names it: a preview by
+     * another identity (the read-only one) then plans the same assignment. Unset: whoever runs the program.
+     */
+    deployer?: { id: string; type: DeployerPrincipalType };
 }
 
 // Azure tag limits: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
@@ -168,6 +175,15 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
         config.scheduler = readScheduler(reader);
     } else {
         rejectUnused(reader, ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'], 'with durableBackend durableTaskScheduler');
+    }
+    const deployerId = reader.raw('deployerPrincipalId');
+    if (deployerId !== undefined) {
+        if (!GUID.test(deployerId)) {
+            reader.fail('deployerPrincipalId', `is '${deployerId}'; expected the Entra object id (a GUID) of the identity that runs pulumi up, e.g. az ad sp show --id "$APP_ID" --query id -o tsv.`);
+        }
+        config.deployer = { id: deployerId.toLowerCase(), type: reader.oneOf('deployerPrincipalType', DEPLOYER_PRINCIPAL_TYPES, 'ServicePrincipal') };
+    } else {
+        rejectUnused(reader, ['deployerPrincipalType'], 'with deployerPrincipalId');
     }
     if (network === 'isolated') {
         config.addressRanges = readAddressRanges(reader);

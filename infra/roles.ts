@@ -10,6 +10,8 @@ export const ROLES = {
     'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
     'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
     'Durable Task Data Contributor': '0ad04412-c4d5-4796-b79c-f76d14c8d402',
+    /** The deploying principal, on the deployment container only: reads the package the app runs (infra/deployment/packageCheck.ts). */
+    'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
 } as const;
 export type RoleName = keyof typeof ROLES;
 
@@ -19,6 +21,13 @@ export interface RoleGrant {
     role: RoleName;
     scope: pulumi.Input<string>;
     principalId: pulumi.Input<string>;
+    /**
+     * Always sent, and it must be the principal's real type: azure-native sends 'User' when it is left out
+     * (@pulumi/azure-native authorization/roleAssignment.js, `args.principalType ?? "User"`), ARM refuses a type
+     * that does not match the principal (UnmatchedPrincipalType, e.g. Azure/modern-web-app-pattern-dotnet#129),
+     * and a creator whose role-assignment rights carry an ABAC condition on PrincipalType must send it
+     * (hashicorp/terraform-provider-azurerm website/docs/r/role_assignment.html.markdown, principal_type).
+     */
     principalType: PrincipalType;
 }
 

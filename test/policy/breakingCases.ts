@@ -57,6 +57,11 @@ export const breakingCases: BreakingCase[] = [
         ),
     },
     {
+        // The deployer's read on the whole account would also read the Durable state (the host's blobs).
+        policy: 'blob-reader-scoped-to-container', resource: 'deployer-read', fix: 'scope to the deployment container',
+        stack: edit('deployer-read', (p) => { p.scope = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st'; }),
+    },
+    {
         policy: 'durable-task-role-scoped-to-scheduler', resource: 'dts-role', fix: 'scope to the scheduler id',
         stack: () => [
             ...compliantStack(),

@@ -263,6 +263,9 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
         options.preview === true,
     );
     recordSentOptions(sentOptions, urns);
+    // The program runs as a user signed in with the Azure CLI unless the config names azure-native:clientId
+    // (a service principal): a client id in the shell running the tests must not change that.
+    delete process.env.ARM_CLIENT_ID;
     pulumi.runtime.setAllConfig(configEntries(config, project));
 
     const load = options.load ?? ((file: string) => import(file));
