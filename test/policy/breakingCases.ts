@@ -57,6 +57,11 @@ export const breakingCases: BreakingCase[] = [
         ),
     },
     {
+        // The deployer's read of the deployment container widened to the whole resource group.
+        policy: 'data-readers-scoped-to-the-app', resource: 'deployer-read', fix: 'scope to the deployment container',
+        stack: edit('deployer-read', (p) => { p.scope = '/subscriptions/s/resourceGroups/rg'; }),
+    },
+    {
         policy: 'durable-task-role-scoped-to-scheduler', resource: 'dts-role', fix: 'scope to the scheduler id',
         stack: () => [
             ...compliantStack(),
@@ -71,7 +76,7 @@ export const breakingCases: BreakingCase[] = [
     },
     {
         // The replay check's Storage Table Data Reader on the whole resource group instead of the storage account.
-        policy: 'replay-check-readers-scoped-to-the-task-hub', resource: 'replay-check-reader', fix: 'scope to the storage account id',
+        policy: 'data-readers-scoped-to-the-app', resource: 'replay-check-reader', fix: 'scope to the storage account id',
         stack: () => [
             ...compliantStack(),
             {
