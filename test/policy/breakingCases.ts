@@ -57,11 +57,6 @@ export const breakingCases: BreakingCase[] = [
         ),
     },
     {
-        // The deployer's read of the deployment container widened to the whole resource group.
-        policy: 'data-readers-scoped-to-the-app', resource: 'deployer-read', fix: 'scope to the deployment container',
-        stack: edit('deployer-read', (p) => { p.scope = '/subscriptions/s/resourceGroups/rg'; }),
-    },
-    {
         policy: 'durable-task-role-scoped-to-scheduler', resource: 'dts-role', fix: 'scope to the scheduler id',
         stack: () => [
             ...compliantStack(),
