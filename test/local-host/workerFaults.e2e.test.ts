@@ -35,9 +35,8 @@ async function printed(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecA
 }
 
 describe('worker faults', () => {
-    it('ends a spinning activity at functionTimeout: its orchestration fails with the host\'s timeout message, the others complete', async () => {
+    it('ends a spinning activity at functionTimeout: its orchestration fails with the host\'s timeout message, the restarted worker runs the next ones', async () => {
         const spinner = await start('spinner', undefined, 'spin-1');
-        const quick = await Promise.all([1, 2, 3].map((n) => start('quick', n, `quick-${n}`)));
 
         const failed = await pollStatus(`${spinner}&showHistory=true`, { timeoutMs: 20_000 });
         expect(failed.runtimeStatus).toBe('Failed');
@@ -46,6 +45,9 @@ describe('worker faults', () => {
         expect(taskFailed).toMatchObject({ FunctionName: 'spin' });
         expect(JSON.stringify(taskFailed)).toContain("Activity function 'spin' failed: Timeout value of 00:00:02 was exceeded by function: Functions.spin");
 
+        // Started after the spin: work sent to the worker while it spins waits on the blocked event loop, and on a
+        // busy machine can reach its own functionTimeout (as it would in Azure), so it would prove nothing here.
+        const quick = await Promise.all([1, 2, 3].map((n) => start('quick', n, `quick-${n}`)));
         const done = await Promise.all(quick.map((url) => pollStatus(url, { timeoutMs: 20_000 })));
         expect(done.map((s) => [s.runtimeStatus, s.output])).toEqual([['Completed', 2], ['Completed', 4], ['Completed', 6]]);
         expect(host.output()).toMatch(/Timeout value of 00:00:02 exceeded by function 'Functions\.spin' \(Id: '[0-9a-f-]{36}'\)\. Initiating cancellation\./);
