@@ -8,7 +8,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
     process.stderr.write(`The local Durable host needs Node.js 22 or newer (this is ${process.version}).\n`);
     process.exit(1);
 }
-const { compileTs } = require('../compileTs');
+const { compileTs } = require('../cli/compileTs');
 
 // Written atomically by compileTs: hosts started at the same time (parallel tests) never load a half-written file.
 const outDir = path.join(__dirname, 'dist');
