@@ -1,9 +1,10 @@
 /**
  * The registry half of `@azure/functions-core` as the Node worker provides it to an app: what the app's
  * `@azure/functions` library calls while the app's entry point loads (azure-functions-nodejs-worker
- * src/coreApi/registerFunction.ts, src/hooks/registerHook.ts, src/coreApi/setProgrammingModel.ts). The real
+ * src/setupCoreModule.ts builds the object; src/coreApi/registerFunction.ts, src/hooks/registerHook.ts). The real
  * module lives in the worker and is not on npm. The package's manifest indexes the bundle with it; the local
- * host's worker (tools/local-host/worker/functionsCore.ts) builds its invocation on top of it.
+ * host's worker (the local-host tool's FunctionsCore) builds its invocation on top of it, so the template never
+ * imports a tool.
  */
 
 export interface RpcBindingInfo {
