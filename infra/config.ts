@@ -30,6 +30,8 @@ export type DtsSku = (typeof DTS_SKUS)[number];
 export const DTS_CAPACITY_RANGE = { min: 1, max: 3 } as const;
 export const DASHBOARD_PRINCIPAL_TYPES = ['User', 'Group'] as const;
 export type DashboardPrincipalType = (typeof DASHBOARD_PRINCIPAL_TYPES)[number];
+export const DEPLOYER_PRINCIPAL_TYPES = ['ServicePrincipal', 'User'] as const;
+export type DeployerPrincipalType = (typeof DEPLOYER_PRINCIPAL_TYPES)[number];
 export const DEFAULT_ADDRESS_RANGES: AddressRanges = {
     virtualNetwork: '10.20.0.0/16',
     appSubnet: '10.20.1.0/24',
@@ -63,6 +65,11 @@ export interface StackConfig {
     replayCheckPrincipal?: { id: string; type: ReplayCheckPrincipalType };
     /** Set when network is isolated. */
     addressRanges?: AddressRanges;
+    /**
+     * The principal that runs `pulumi up` (reads the deployment container), when the config names it: a preview by
+     * another identity (the read-only one) then plans the same assignment. Unset: whoever runs the program.
+     */
+    deployer?: { id: string; type: DeployerPrincipalType };
 }
 
 // Azure tag limits: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
@@ -109,6 +116,22 @@ function rejectUnused(reader: ConfigReader, keys: string[], reason: string): voi
     }
 }
 
+/**
+ * An optional principal given as `<prefix>PrincipalId` (an Entra object id) and `<prefix>PrincipalType`; the type
+ * alone is a mistake. `example` is the command that prints the id.
+ */
+function readPrincipal<T extends string>(reader: ConfigReader, prefix: string, types: readonly T[], defaultType: T, example: string): { id: string; type: T } | undefined {
+    const idKey = `${prefix}PrincipalId`;
+    const typeKey = `${prefix}PrincipalType`;
+    const id = reader.raw(idKey);
+    if (id === undefined) {
+        rejectUnused(reader, [typeKey], `with ${idKey}`);
+        return undefined;
+    }
+    if (!GUID.test(id)) reader.fail(idKey, `is '${id}'; expected an Entra object id (a GUID)${example}.`);
+    return { id: id.toLowerCase(), type: reader.oneOf(typeKey, types, defaultType) };
+}
+
 function readScheduler(reader: ConfigReader): DurableTaskSchedulerConfig {
     const sku = reader.oneOf('dtsSku', DTS_SKUS, 'Consumption');
     const scheduler: DurableTaskSchedulerConfig = { sku };
@@ -117,15 +140,8 @@ function readScheduler(reader: ConfigReader): DurableTaskSchedulerConfig {
     } else {
         rejectUnused(reader, ['dtsCapacity'], 'with dtsSku Dedicated');
     }
-    const principalId = reader.raw('dashboardPrincipalId');
-    if (principalId !== undefined) {
-        if (!GUID.test(principalId)) {
-            reader.fail('dashboardPrincipalId', `is '${principalId}'; expected an Entra object id (a GUID), e.g. az ad signed-in-user show --query id -o tsv.`);
-        }
-        scheduler.dashboardPrincipal = { id: principalId.toLowerCase(), type: reader.oneOf('dashboardPrincipalType', DASHBOARD_PRINCIPAL_TYPES, 'User') };
-    } else {
-        rejectUnused(reader, ['dashboardPrincipalType'], 'with dashboardPrincipalId');
-    }
+    const dashboardPrincipal = readPrincipal(reader, 'dashboard', DASHBOARD_PRINCIPAL_TYPES, 'User', ', e.g. az ad signed-in-user show --query id -o tsv');
+    if (dashboardPrincipal) scheduler.dashboardPrincipal = dashboardPrincipal;
     return scheduler;
 }
 
@@ -174,15 +190,10 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
     } else {
         rejectUnused(reader, ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'], 'with durableBackend durableTaskScheduler');
     }
-    const replayCheckId = reader.raw('replayCheckPrincipalId');
-    if (replayCheckId !== undefined) {
-        if (!GUID.test(replayCheckId)) {
-            reader.fail('replayCheckPrincipalId', `is '${replayCheckId}'; expected an Entra object id (a GUID): the pipeline's service principal, e.g. az ad sp show --id <client id> --query id -o tsv.`);
-        }
-        config.replayCheckPrincipal = { id: replayCheckId.toLowerCase(), type: reader.oneOf('replayCheckPrincipalType', REPLAY_CHECK_PRINCIPAL_TYPES, 'ServicePrincipal') };
-    } else {
-        rejectUnused(reader, ['replayCheckPrincipalType'], 'with replayCheckPrincipalId');
-    }
+    const replayCheckPrincipal = readPrincipal(reader, 'replayCheck', REPLAY_CHECK_PRINCIPAL_TYPES, 'ServicePrincipal', ": the pipeline's service principal, e.g. az ad sp show --id <client id> --query id -o tsv");
+    if (replayCheckPrincipal) config.replayCheckPrincipal = replayCheckPrincipal;
+    const deployer = readPrincipal(reader, 'deployer', DEPLOYER_PRINCIPAL_TYPES, 'ServicePrincipal', ' of the identity that runs pulumi up, e.g. az ad sp show --id "$APP_ID" --query id -o tsv');
+    if (deployer) config.deployer = deployer;
     if (network === 'isolated') {
         config.addressRanges = readAddressRanges(reader);
     } else {

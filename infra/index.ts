@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as resources from '@pulumi/azure-native/resources';
+import * as authorization from '@pulumi/azure-native/authorization';
 import { AppIdentity } from './components/identity';
 import { FunctionApp } from './components/functionApp';
 import { Monitoring } from './components/monitoring';
@@ -33,8 +34,18 @@ const renamed = { transformations: [aliasPreviousNames] };
 
 // Production options (docs/production-options.md): network isolation and the Durable Task Scheduler.
 const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges }, renamed);
+// The principal that runs `pulumi up` reads the package the app runs when Kudu lost the record (docs/deploy.md):
+// the one the config names (CI's), else whoever runs the program. azure-native signs a service principal or managed
+// identity in only with a client id (config azure-native:clientId or ARM_CLIENT_ID), and a user only through the Azure
+// CLI, which it does not use for service principal logins (pulumi/registry
+// themes/default/content/registry/packages/azure-native/installation-configuration.md).
+const providerClientId = new pulumi.Config('azure-native').get('clientId') ?? process.env.ARM_CLIENT_ID;
+const deployer = config.deployer
+    ? { principalId: config.deployer.id, principalType: config.deployer.type }
+    : { principalId: authorization.getClientConfigOutput().objectId, principalType: providerClientId ? ('ServicePrincipal' as const) : ('User' as const) };
 const storage = new AppStorage('storage', {
     ...placement,
+    deployer,
     privateAccess: network && {
         subnetId: network.privateEndpointSubnetId,
         virtualNetworkId: network.virtualNetworkId,
@@ -88,7 +99,7 @@ const code = new AppDeployment(
         // The app setting the app reads while it registers its functions (FunctionApp sets it): the manifest shows the starter's auth level.
         appSettings: { HTTP_START_AUTH_LEVEL: config.starterAuthLevel },
     },
-    { dependsOn: app.deploymentDependencies },
+    { dependsOn: [...app.deploymentDependencies, ...storage.deployerAccess] },
 );
 
 export const resourceGroupName = resourceGroup.name;

@@ -12,6 +12,7 @@ export const ROLES = {
     'Durable Task Data Contributor': '0ad04412-c4d5-4796-b79c-f76d14c8d402',
     // Read-only, for `npm run replay-check` (infra/replayCheckRoles.ts).
     'Storage Table Data Reader': '76199698-9eea-4c19-bc75-cec21354c6b6',
+    // Also the deploying principal's, on the deployment container only: reads the package the app runs (infra/deployment/packageCheck.ts).
     'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
     'Durable Task Data Reader': 'd6a5505f-6ebb-45a4-896e-ac8274cfc0ac',
 } as const;
@@ -23,6 +24,13 @@ export interface RoleGrant {
     role: RoleName;
     scope: pulumi.Input<string>;
     principalId: pulumi.Input<string>;
+    /**
+     * Always sent, and it must be the principal's real type: azure-native sends 'User' when it is left out
+     * (@pulumi/azure-native authorization/roleAssignment.js, `args.principalType ?? "User"`), ARM refuses a type
+     * that does not match the principal (UnmatchedPrincipalType, e.g. Azure/modern-web-app-pattern-dotnet#129),
+     * and a creator whose role-assignment rights carry an ABAC condition on PrincipalType must send it
+     * (hashicorp/terraform-provider-azurerm website/docs/r/role_assignment.html.markdown, principal_type).
+     */
     principalType: PrincipalType;
 }
 

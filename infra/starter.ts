@@ -73,8 +73,22 @@ export function starterOutputs(args: StarterArgs, retry?: KeyRetry): StarterOutp
     if (!starter || starter.authLevel === 'anonymous') {
         return { apiBaseUrl, starterRouteTemplate, starterKey: pulumi.secret(pulumi.all([args.deployed]).apply(() => '')) };
     }
+    if (pulumi.runtime.isDryRun()) {
+        return { apiBaseUrl, starterRouteTemplate, starterKey: keyUnknownInPreview() };
+    }
     const key = pulumi.all([args.appName, args.resourceGroupName, args.deployed]).apply(([name, resourceGroupName]) =>
         readFunctionKey(starter.name, () => web.listWebAppFunctionKeys({ name, resourceGroupName, functionName: starter.name }), retry),
     );
     return { apiBaseUrl, starterRouteTemplate, starterKey: pulumi.secret(key) };
+}
+
+/**
+ * A preview never reads the key, so the read-only preview identity needs no listkeys right (docs/ci-cd.md):
+ * the output is an unknown secret, which the preview shows as a computed value. An Output whose value
+ * contains `pulumi.unknown` is not known (@pulumi/pulumi output.js, the Output constructor: "We are only
+ * known if we are not explicitly unknown and the resolved value of the output contains no distinguished
+ * unknown values"), and an unknown stack output is sent to the engine as the unknown sentinel.
+ */
+function keyUnknownInPreview(): pulumi.Output<string> {
+    return pulumi.secret(pulumi.output(pulumi.unknown as unknown as string));
 }

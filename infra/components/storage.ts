@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
+import { assignRoles, type PrincipalType } from '../roles';
 import { childName, storageAccountLogicalName } from './naming';
 import { componentType, type Placement } from './placement';
 import { privateEndpoints, type PrivateStorageAccess } from './privateStorage';
@@ -9,6 +10,11 @@ export const DEPLOYMENT_CONTAINER = 'app-package';
 export interface StorageArgs extends Placement {
     /** Isolated network: no public endpoint; the app reaches storage through private endpoints. */
     privateAccess?: PrivateStorageAccess;
+    /**
+     * The principal that runs `pulumi up`: it gets Storage Blob Data Reader on the deployment container only, so
+     * the deploy client can prove which package the app runs when Kudu lost the record (infra/deployment/packageCheck.ts).
+     */
+    deployer?: { principalId: pulumi.Input<string>; principalType: PrincipalType };
 }
 
 /**
@@ -24,6 +30,8 @@ export class AppStorage extends pulumi.ComponentResource {
     readonly deploymentContainerName: pulumi.Output<string>;
     /** Private endpoints and DNS (isolated network): the app must not start before they exist. */
     readonly privateAccessReady: pulumi.Resource[];
+    /** The deployer's read on the deployment container: the code deployment, which may read the package, waits for it. */
+    readonly deployerAccess: pulumi.Resource[];
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType('Storage'), name, {}, opts);
@@ -64,6 +72,9 @@ export class AppStorage extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.deployerAccess = args.deployer
+            ? assignRoles(childName(name, 'deployer'), [{ role: 'Storage Blob Data Reader', scope: container.id, ...args.deployer }], this)
+            : [];
         this.privateAccessReady = args.privateAccess ? privateEndpoints(name, args, account.id, args.privateAccess, this) : [];
         this.accountName = account.name;
         this.accountId = account.id;

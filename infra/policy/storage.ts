@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { forType, types } from './report';
 
+
 const strongTls = ['TLS1_2', 'TLS1_3'];
 
 export const storagePolicies: ResourceValidationPolicy[] = [

@@ -13,8 +13,11 @@ export const CONTAINER = 'app-package';
 export class FakeStorage extends FakeServer {
     readonly blobs = new Map<string, { body: Buffer; modified: Date }>();
 
-    /** Answer this status to every read (e.g. 403: no data role, or the storage firewall). */
-    constructor(private readonly status?: number) {
+    /**
+     * Refuse every read as Storage does: 'role' (403 AuthorizationPermissionMismatch, a token without a data role)
+     * or 'network' (403 AuthorizationFailure, the account's network rules: public network access off).
+     */
+    constructor(private readonly refuse?: 'role' | 'network') {
         super();
     }
 
@@ -32,7 +35,8 @@ export class FakeStorage extends FakeServer {
 
     protected handle(request: RecordedRequest, res: http.ServerResponse): void {
         if (!request.headers['x-ms-version']) return this.xml(res, 400, 'MissingRequiredHeader');
-        if (this.status === 403) return this.xml(res, 403, 'AuthorizationPermissionMismatch');
+        if (this.refuse === 'role') return this.xml(res, 403, 'AuthorizationPermissionMismatch');
+        if (this.refuse === 'network') return this.xml(res, 403, 'AuthorizationFailure');
         const blob = request.method === 'GET' ? this.blobs.get(request.path.split('?')[0]) : undefined;
         if (!blob) return this.xml(res, 404, 'BlobNotFound');
         res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': blob.body.length, 'Last-Modified': blob.modified.toUTCString() }).end(blob.body);

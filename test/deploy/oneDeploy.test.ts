@@ -22,13 +22,16 @@ interface Run {
     arm?: FakeArmScript;
     /** Check the function list (default true). */
     functions?: boolean;
-    /** The deployment container: One Deploy writes our package there (default), or `other` is there, or reading it answers 403, or none is given. */
-    container?: 'ours' | 'other' | 403 | 'none';
+    /**
+     * The deployment container: One Deploy writes our package there (default), or `other` is there, or reading it is
+     * refused for want of the role or by the account's network rules (network: isolated), or none is given.
+     */
+    container?: 'ours' | 'other' | 'no role' | 'private network' | 'none';
     options?: Partial<DeployOptions>;
 }
 
 async function run({ scm: scmScript = {}, arm: armScript = {}, functions = true, container = 'ours', options = {} }: Run = {}) {
-    storage = await new FakeStorage(container === 403 ? 403 : undefined).start();
+    storage = await new FakeStorage(container === 'no role' ? 'role' : container === 'private network' ? 'network' : undefined).start();
     if (container === 'other') storage.putPackage(Buffer.from('PK another package'));
     scm = await new FakeScm({ storage: container === 'ours' ? storage : undefined, ...scmScript }).start();
     arm = await new FakeArm(armScript).start();
@@ -203,8 +206,21 @@ describe('a deployment record Kudu loses (404 after its worker recycles)', () =>
     });
 
     it('fails naming the role to grant when the package cannot be read', async () => {
-        const { result } = await run({ scm: recycled, container: 403 });
-        expect(await failure(result)).toMatch(/released-package\.zip answered HTTP 403: reading it needs Storage Blob Data Reader on the container/);
+        const { result } = await run({ scm: recycled, container: 'no role' });
+        const message = await failure(result);
+        expect(message).toMatch(/released-package\.zip answered HTTP 403 AuthorizationPermissionMismatch: reading it needs Storage Blob Data Reader on the container for the identity running pulumi up/);
+        expect(message).toContain('deployerPrincipalId');
+        expect(message).toContain('The outcome is unknown, so the deployment counts as failed.');
+    });
+
+    it('fails saying the storage account is private when its network rules refuse the read (network: isolated), never a success', async () => {
+        const { result } = await run({ scm: recycled, container: 'private network' });
+        const message = await failure(result);
+        expect(message).toMatch(/released-package\.zip answered HTTP 403 AuthorizationFailure: the storage account refuses requests from this machine's network/);
+        expect(message).toMatch(/With network: isolated the account has no public access, so the package can be read only from inside the app's virtual network/);
+        expect(message).not.toContain('Storage Blob Data Reader');
+        expect(message).toContain('The outcome is unknown, so the deployment counts as failed.');
+        expect(storage.requests.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual(['GET /app-package/released-package.zip https://storage.azure.com']);
     });
 
     it('fails, naming the missing functions, when the package is ours but the host does not list them', async () => {

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { buildPackage } from '../../infra/package';
 import { deployedHostJson, type DurableBackend } from '../../infra/package/hostJson';
-import type { ProgramRun } from '../support/pulumiMocks';
+import { MOCK_DEPLOYER_OBJECT_ID, type ProgramRun } from '../support/pulumiMocks';
 import { evaluate, type Violation } from '../policy/harness';
-import { resourceCounts } from './assertions';
+import { grantsOf, resourceCounts } from './assertions';
 import { DEPRECATED_APP_SETTINGS, rejectedSiteConfigIn, SENT_SITE_CONFIG_KEYS } from '../../infra/flexRules';
 
 export const ONE_DEPLOY = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';
@@ -31,7 +31,8 @@ export function expectedCounts({ backend, network, extraRoleAssignments = 0 }: C
         'azure-native:storage:StorageAccount': 1,
         'azure-native:storage:BlobContainer': 1,
         'azure-native:managedidentity:UserAssignedIdentity': 1,
-        'azure-native:authorization:RoleAssignment': (dts ? 5 : 4) + extraRoleAssignments,
+        // The app identity's roles, plus the deploying principal's read on the deployment container.
+        'azure-native:authorization:RoleAssignment': (dts ? 5 : 4) + 1 + extraRoleAssignments,
         'azure-native:operationalinsights:Workspace': 1,
         'azure-native:applicationinsights:Component': 1,
         'azure-native:web:AppServicePlan': 1,
@@ -57,6 +58,23 @@ export function expectedCounts({ backend, network, extraRoleAssignments = 0 }: C
 
 export function expectExactResources(run: ProgramRun, combination: Combination): void {
     expect(resourceCounts(run)).toEqual(expectedCounts(combination));
+}
+
+/**
+ * The principal that runs `pulumi up` (getClientConfig's objectId when the config names none) reads the deployment
+ * container, and nothing else: the one Storage Blob Data Reader assignment, scoped to that container, a child of
+ * the storage component. Unnamed, the one running the program is a user (`az login`) unless azure-native has a client id.
+ */
+export function expectDeployerReadsDeploymentContainer(run: ProgramRun, principal = { principalId: MOCK_DEPLOYER_OBJECT_ID, principalType: 'User' }): void {
+    const container = run.one('azure-native:storage:BlobContainer');
+    expect(container.id).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+\/blobServices\/default\/containers\/app-package$/);
+    expect(grantsOf(run).filter((g) => g.role === 'Storage Blob Data Reader')).toEqual([
+        { role: 'Storage Blob Data Reader', scope: container.id, ...principal },
+    ]);
+    const assignment = run.one('azure-native:authorization:RoleAssignment', 'deployer');
+    expect(assignment.inputs.roleDefinitionId).toMatch(/\/roleDefinitions\/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1$/);
+    expect(assignment.name).toBe('storage-deployer-storage-blob-data-reader');
+    expect(assignment.options.parent).toMatch(/::durable-hello:infra:Storage::storage$/);
 }
 
 /** The host.json packaging derives for a backend, parsed. */

@@ -75,7 +75,8 @@ describe('the code deployment in the program', () => {
                 ...urnOf('azure-native:authorization:RoleAssignment'),
             ]),
         );
-        expect(run.ofType('azure-native:authorization:RoleAssignment')).toHaveLength(4);
+        // The app identity's four, and the deployer's read on the deployment container (the package check).
+        expect(run.ofType('azure-native:authorization:RoleAssignment')).toHaveLength(5);
     });
 
     it("produces the API base URL and the starter's key only after the deployment", async () => {

@@ -19,23 +19,27 @@ beforeAll(async () => {
 
 /** The old URNs a resource answers to: its own URN and every alias's. */
 const claims = (r: ProgramRun['resources'][number]) => [r.urn, ...aliasUrns(r)].filter((urn) => BEFORE.includes(urn));
+/** Resources added since (no alias: nothing to rename): the deploying principal's read on the deployment container. */
+const ADDED = ['azure-native:authorization:RoleAssignment::storage-deployer-storage-blob-data-reader'];
+const isAdded = (r: ProgramRun['resources'][number]) => ADDED.includes(`${r.type}::${r.name}`);
+const existing = () => run.resources.filter((r) => !isAdded(r));
 
 describe('a stack created before child names derived from the component name', () => {
-    it('finds every one of its resources under the same or an aliased URN: `pulumi up` renames, creates and deletes nothing', () => {
+    it('finds every one of its resources under the same or an aliased URN: `pulumi up` renames, deletes nothing and creates only what was added since', () => {
         const unclaimed = BEFORE.filter((old) => !run.resources.some((r) => claims(r).includes(old)));
-        const created = run.resources.filter((r) => claims(r).length === 0).map((r) => r.urn);
-        expect({ unclaimed, created }).toEqual({ unclaimed: [], created: [] });
-        expect(run.resources).toHaveLength(BEFORE.length);
+        const created = run.resources.filter((r) => claims(r).length === 0).map((r) => r.urn.slice(r.urn.lastIndexOf('$') + 1));
+        expect({ unclaimed, created }).toEqual({ unclaimed: [], created: ADDED });
+        expect(existing()).toHaveLength(BEFORE.length);
     });
 
     it('has each old resource claimed by exactly one new resource, through one URN (the engine refuses two claims)', () => {
-        for (const r of run.resources) expect([r.urn, claims(r)]).toEqual([r.urn, [expect.any(String)]]);
+        for (const r of existing()) expect([r.urn, claims(r)]).toEqual([r.urn, [expect.any(String)]]);
         const claimed = run.resources.flatMap(claims);
         expect(new Set(claimed).size).toBe(claimed.length);
     });
 
     it('keeps the old parent: only children are renamed, each under the same component', () => {
-        const renamed = run.resources.filter((r) => !BEFORE.includes(r.urn));
+        const renamed = existing().filter((r) => !BEFORE.includes(r.urn));
         expect(renamed.length).toBeGreaterThan(0);
         for (const r of renamed) {
             const [old] = claims(r);

@@ -32,6 +32,13 @@ describe('production options config', () => {
         ).toEqual({ sku: 'Dedicated', capacity: 2, dashboardPrincipal: { id, type: 'Group' } });
     });
 
+    it('names the deploying principal when the config does (ServicePrincipal by default), and nobody otherwise', () => {
+        const id = 'AAAAAAAA-2222-3333-4444-555555555555';
+        expect(read(base).deployer).toBeUndefined();
+        expect(read({ ...base, deployerPrincipalId: id }).deployer).toEqual({ id: id.toLowerCase(), type: 'ServicePrincipal' });
+        expect(read({ ...base, deployerPrincipalId: id, deployerPrincipalType: 'User' }).deployer).toEqual({ id: id.toLowerCase(), type: 'User' });
+    });
+
     it('uses the default address ranges when isolated, or the configured ones', () => {
         expect(read({ ...base, network: 'isolated' }).addressRanges).toEqual(DEFAULT_ADDRESS_RANGES);
         expect(
@@ -47,6 +54,9 @@ describe('production options config', () => {
         [{ durableBackend: 'durableTaskScheduler', dtsCapacity: '2' }, /durable-hello:dtsCapacity is only used with dtsSku Dedicated/],
         [{ durableBackend: 'durableTaskScheduler', dashboardPrincipalId: 'alice@contoso.com' }, /durable-hello:dashboardPrincipalId is 'alice@contoso.com'; expected an Entra object id/],
         [{ durableBackend: 'durableTaskScheduler', dashboardPrincipalType: 'Group' }, /durable-hello:dashboardPrincipalType is only used with dashboardPrincipalId/],
+        [{ deployerPrincipalId: 'ci-deployer' }, /durable-hello:deployerPrincipalId is 'ci-deployer'; expected an Entra object id \(a GUID\) of the identity that runs pulumi up/],
+        [{ deployerPrincipalId: '11111111-2222-3333-4444-555555555555', deployerPrincipalType: 'Group' }, /durable-hello:deployerPrincipalType is 'Group'; allowed values: ServicePrincipal, User/],
+        [{ deployerPrincipalType: 'ServicePrincipal' }, /durable-hello:deployerPrincipalType is only used with deployerPrincipalId/],
         [{ dtsSku: 'Dedicated' }, /durable-hello:dtsSku is only used with durableBackend durableTaskScheduler/],
         [{ appSubnetPrefix: '10.20.1.0/24' }, /durable-hello:appSubnetPrefix is only used with network isolated/],
         [{ network: 'isolated', vnetAddressSpace: '10.20.0.0' }, /durable-hello:vnetAddressSpace '10.20.0.0' is not an IPv4 range in CIDR form/],

@@ -4,7 +4,7 @@ import type { AppManifest } from '../../infra/package';
 import { manifestPathFor, starterOf } from '../../infra/package/manifest';
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';
+import { expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';
 
 let run: ProgramRun;
 
@@ -78,7 +78,12 @@ describe('the default stack (Azure Storage backend, public network)', () => {
                 { role: 'Monitoring Metrics Publisher', scope: appInsights.id, ...principal },
             ]),
         );
-        expect(grantsOf(run)).toHaveLength(4);
+        expect(grantsOf(run).filter((g) => g.principalId === identity().state.principalId)).toHaveLength(4);
+    });
+
+    it('lets the principal running pulumi up read the deployment container only (the package the app runs)', () => {
+        expectDeployerReadsDeploymentContainer(run);
+        expect(grantsOf(run)).toHaveLength(5);
     });
 
     it('sends telemetry to workspace-based Application Insights with local auth disabled', () => {

@@ -3,7 +3,7 @@ import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, DTS_EXTENSION_BUNDLE_RANGE
 import { DURABLE_TASK_DATA_CONTRIBUTOR } from '../../infra/policy/productionOptions';
 import { ROLES } from '../../infra/roles';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256, policyViolations } from './combinations';
+import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, ONE_DEPLOY, packagedHostJson, packageSha256, policyViolations } from './combinations';
 
 const DASHBOARD_GROUP = '0f0e0d0c-0b0a-4909-8807-060504030201';
 let run: ProgramRun;
@@ -43,7 +43,11 @@ describe('durableBackend: durableTaskScheduler, network: public', () => {
                 { role: 'Durable Task Data Contributor', scope: scheduler().id, principalId: DASHBOARD_GROUP, principalType: 'Group' },
             ]),
         );
-        expect(grantsOf(run)).toHaveLength(6);
+        expect(grantsOf(run)).toHaveLength(7);
+    });
+
+    it('lets the principal running pulumi up read the deployment container only', () => {
+        expectDeployerReadsDeploymentContainer(run);
     });
 
     it('connects the host to the scheduler by identity, with the settings the packaged host.json names', () => {

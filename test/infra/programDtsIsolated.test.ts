@@ -1,6 +1,6 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf } from './assertions';
-import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
+import { deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
@@ -31,7 +31,8 @@ describe('durableBackend: durableTaskScheduler, network: isolated', () => {
         expect(grantsOf(run).map((g) => [g.role, g.scope === scheduler.id])).toEqual(
             expect.arrayContaining([['Durable Task Data Contributor', true], ['Storage Blob Data Owner', false]]),
         );
-        expect(grantsOf(run)).toHaveLength(5);
+        expect(grantsOf(run)).toHaveLength(6);
+        expectDeployerReadsDeploymentContainer(run);
         expect(appSettingsOf(run).TASKHUB_NAME).toBe('durable-hello');
         expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('durableTaskScheduler'));
     });

@@ -1,13 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram, type ProgramRun } from '../support/pulumiMocks';
+import { MOCK_DEPLOYER_OBJECT_ID, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { grantsOf, appSettingsOf } from './assertions';
-import { TEARDOWN_STEP, deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
+import { TEARDOWN_STEP, deployedHostJsonOf, expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure, packagedHostJson, policyViolations } from './combinations';
 
 let run: ProgramRun;
 
 beforeAll(async () => {
-    run = await runProgram({ location: 'swedencentral', network: 'isolated', vnetAddressSpace: '10.50.0.0/16', appSubnetPrefix: '10.50.4.0/24', privateEndpointSubnetPrefix: '10.50.5.0/27' });
+    run = await runProgram({
+        location: 'swedencentral',
+        network: 'isolated',
+        vnetAddressSpace: '10.50.0.0/16',
+        appSubnetPrefix: '10.50.4.0/24',
+        privateEndpointSubnetPrefix: '10.50.5.0/27',
+        // Signed in as a service principal (as CI is), without deployerPrincipalId.
+        'azure-native:clientId': '11111111-aaaa-4bbb-8ccc-222222222222',
+    });
 });
 
 const vnet = () => run.one('azure-native:network:VirtualNetwork');
@@ -70,9 +78,13 @@ describe('durableBackend: azureStorage, network: isolated', () => {
         expect(grantsOf(run).map((g) => g.role).sort()).toEqual([
             'Monitoring Metrics Publisher',
             'Storage Blob Data Owner',
+            'Storage Blob Data Reader',
             'Storage Queue Data Contributor',
             'Storage Table Data Contributor',
         ]);
+        // The deployer's read is granted as in a public stack; reaching the private account is the deploying
+        // machine's network path (docs/deploy.md, "network: isolated"). A provider with a client id is a service principal.
+        expectDeployerReadsDeploymentContainer(run, { principalId: MOCK_DEPLOYER_OBJECT_ID, principalType: 'ServicePrincipal' });
         expect(appSettingsOf(run)).not.toHaveProperty('DURABLE_TASK_SCHEDULER_CONNECTION_STRING');
         // The Azure Storage variant is the app's own host.json (same value, canonical bytes).
         expect(deployedHostJsonOf(run)).toEqual(packagedHostJson('azureStorage'));

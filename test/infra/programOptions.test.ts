@@ -1,5 +1,8 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf } from './assertions';
+import { expectDeployerReadsDeploymentContainer } from './combinations';
+
+const CI_DEPLOYER = '0a0b0c0d-1111-4222-8333-444455556666';
 
 let run: ProgramRun;
 
@@ -11,6 +14,7 @@ beforeAll(async () => {
         instanceMemoryMB: '4096',
         nodeVersion: '22',
         tags: { owner: 'team-a' },
+        deployerPrincipalId: CI_DEPLOYER,
     });
 });
 
@@ -28,6 +32,10 @@ describe('a stack that sets every config key', () => {
         for (const r of tagged) {
             expect([r.type, r.inputs.location, r.inputs.tags]).toEqual([r.type, 'northeurope', { app: 'durable-hello', stack: 'dev', owner: 'team-a' }]);
         }
+    });
+
+    it('grants the deployment container read to the configured deployer, whoever runs the program (a preview by another identity plans no change)', () => {
+        expectDeployerReadsDeploymentContainer(run, { principalId: CI_DEPLOYER, principalType: 'ServicePrincipal' });
     });
 
     it('makes the starter anonymous: app setting, the package indexed with it, and an empty key that is still a secret', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { executeEntityBatch } from '../../tools/local-host/engine/entities/batch';
 import { schedulerId } from '../../tools/local-host/engine/entities/entityId';
 import { EntityScheduler, type ResponseDelivery } from '../../tools/local-host/engine/entities/entityScheduler';
-import { FileEntityStore, MemoryEntityStore, type EntityStore } from '../../tools/local-host/engine/entities/entityStore';
+import { MemoryEntityStore, type EntityStore } from '../../tools/local-host/engine/entities/entityStore';
+import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { newRequest } from '../../tools/local-host/engine/entities/messages';
 import { AppHarness } from '../support/loadApp';
 
@@ -110,19 +111,19 @@ describe('EntityScheduler', () => {
         afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
         it('keeps state across restarts and finishes requests accepted before a crash', async () => {
-            const first = scheduler(new FileEntityStore(dir));
+            const first = scheduler(new SqliteStore(dir).entities);
             first.entities.signal(counter('p'), 'add', '5');
             await first.entities.idle();
 
             // A crash right after accepting a call: the request and an unsent response are on disk.
-            const store = new FileEntityStore(dir);
+            const store = new SqliteStore(dir).entities;
             const record = store.read(schedulerId(counter('p')))!;
             const pendingCall = call('get');
             record.pending.push(pendingCall);
             record.outbox.push({ kind: 'response', parent: 'orch-0', requestId: 'earlier', response: { result: '0' } });
             store.write(schedulerId(counter('p')), record);
 
-            const second = scheduler(new FileEntityStore(dir));
+            const second = scheduler(new SqliteStore(dir).entities);
             second.entities.recover();
             await second.entities.idle();
             expect(second.delivered.map((d) => [d.requestId, d.response.result])).toEqual([

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../tools/local-host/engine/engine';
 import { attachEntities, recoverEntities } from '../../tools/local-host/engine/entities/orchestrationBridge';
-import { FileEntityStore } from '../../tools/local-host/engine/entities/entityStore';
 import type { EntityScheduler } from '../../tools/local-host/engine/entities/entityScheduler';
-import { FileStore } from '../../tools/local-host/store/fileStore';
+import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { AppHarness } from '../support/loadApp';
 
 const mockHarness = new AppHarness();
@@ -18,8 +17,8 @@ let engine: Engine;
 let entities: EntityScheduler;
 
 function host(): void {
-    engine = new Engine(mockHarness.core, new FileStore(dir));
-    entities = attachEntities(engine, new FileEntityStore(dir));
+    engine = new Engine(mockHarness.core, new SqliteStore(dir));
+    entities = attachEntities(engine);
 }
 
 async function settled(instanceId: string) {

@@ -158,6 +158,16 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
         expect(rewound.output).toEqual(['r1-fast succeeded', 'r1-late succeeded']);
     });
 
+    it("a sub-orchestration's sub-orchestration that failed (entity calls on the way) is rewound with its parents, and all complete", async () => {
+        const { id, statusQueryGetUri } = await startOrchestration('RewindNestedRoot', 'n1');
+        expect((await pollStatus(statusQueryGetUri)).runtimeStatus).toBe('Failed');
+        expect((await httpJson('POST', `${api}/RewindInstance?instanceId=${id}`)).status).toBe(200);
+        const rewound = await pollStatus(statusQueryGetUri, { until: (s) => s.runtimeStatus !== 'Failed' && s.runtimeStatus !== 'Running' });
+        expect(rewound.runtimeStatus).toBe('Completed');
+        expect(rewound.output).toEqual(['n1-m1-leaf leaf done', 'n1-m2-leaf leaf done', 'n1-sibling succeeded']);
+        for (const child of [`${id}:0`, `${id}:1`]) expect((await pollStatus(`${webhooks()}/instances/${child}`)).runtimeStatus).toBe('Completed');
+    });
+
     it('entities are instances: read and purged through the instance API and the client, counted by a purge by filter', async () => {
         expect((await httpJson('POST', `${api}/SignalCounter?key=k1&amount=5`)).status).toBe(202);
         const entity = await until(async () => httpJson('GET', `${webhooks()}/instances/@counter@k1`), (r) => r.status === 202 && r.body.input?.state === '5', 'the counter to reach 5');

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { redactQuerySecrets, redactSecrets } from '../../tools/cli/redact';
@@ -22,12 +23,19 @@ describe("the local host's log", () => {
         const started = await httpJson('POST', `${host.url}${API}/orchestrators/hello_orchestrator/redact-me?${code}`);
         expect(started.status).toBe(202);
         expect((await pollStatus(`${host.url}${API}/instances/redact-me?${code}`)).runtimeStatus).toBe('Completed');
-        // The instance's log file turned into a folder: purging it fails in the store, an error the host cannot map (500).
-        const file = path.join(data, 'instances', 'redact-me.log');
-        rmSync(file, { force: true });
-        mkdirSync(path.join(file, 'inside'), { recursive: true });
-        const purge = await httpJson('DELETE', `${host.url}${API}/instances/redact-me?${code}`);
+        // Another process holds the database's write lock: the purge fails in the store (database is locked,
+        // after SQLite's busy timeout), an error the host cannot map (500).
+        const other = new DatabaseSync(path.join(data, 'durable.db'));
+        other.exec('BEGIN EXCLUSIVE');
+        let purge;
+        try {
+            purge = await httpJson('DELETE', `${host.url}${API}/instances/redact-me?${code}`);
+        } finally {
+            other.exec('ROLLBACK');
+            other.close();
+        }
         expect(purge.status).toBe(500);
+        expect(purge.text).toMatch(/database is locked/);
         const output = host.output();
         expect(output).toContain(`Request DELETE ${API}/instances/redact-me?code=*** failed`);
         for (const form of [KEY, encodeURIComponent(KEY), new URLSearchParams({ k: KEY }).toString().slice(2)]) expect(output).not.toContain(form);

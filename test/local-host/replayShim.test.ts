@@ -1,5 +1,5 @@
 import { ActionType } from '../../tools/local-host/engine/actionNodes';
-import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/engine/history';
+import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import { ReplayShim } from '../../tools/local-host/engine/replayShim';
 
 const V3 = 2;

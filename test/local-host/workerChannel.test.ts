@@ -1,4 +1,4 @@
-import { EventType, historyEvent } from '../../tools/local-host/engine/history';
+import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import { parseFunctionTimeout } from '../../tools/local-host/worker-channel/functionTimeout';
 import { HistoryCache, HistoryCacheMiss, HistorySender, type EpisodeRequest } from '../../tools/local-host/worker/episodes';
 import { fromWire, toWire } from '../../tools/local-host/worker/protocol';
@@ -40,7 +40,7 @@ describe('orchestrator episodes across the worker channel', () => {
     it('sends only the events committed since the last episode, and the worker rebuilds the whole trigger', () => {
         const sender = new HistorySender();
         const cache = new HistoryCache();
-        const history = [historyEvent(EventType.OrchestratorStarted, at), historyEvent(EventType.ExecutionStarted, at, { Name: 'hello' })];
+        const history: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, at), historyEvent(EventType.ExecutionStarted, at, { Name: 'hello' })];
         const first = [historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: 0, Result: '"a"' })];
         const input1 = sender.input(request(history, first));
         expect(input1.from).toBe(0);
@@ -59,7 +59,7 @@ describe('orchestrator episodes across the worker channel', () => {
 
     it('a worker that does not hold the history says so instead of replaying a wrong one', () => {
         const sender = new HistorySender();
-        const history = [historyEvent(EventType.ExecutionStarted, at)];
+        const history: HistoryEvent[] = [historyEvent(EventType.ExecutionStarted, at)];
         sender.input(request(history, []));
         history.push(historyEvent(EventType.OrchestratorCompleted, at));
         expect(() => new HistoryCache().inputData(sender.input(request(history, [])))).toThrow(HistoryCacheMiss);

@@ -141,6 +141,8 @@ export function applyChange(root: string): string[] {
     write('app/smoke.json', JSON.stringify(SMOKE, null, 2) + '\n');
     // 6. tests: hello's go, the team's come; the starter's test follows the rename
     for (const file of ['test/app/orchestrator.test.ts', 'test/app/activity.test.ts', 'test/app/hello.e2e.test.ts']) remove(file);
+    // hello's recorded histories: replayed against the new app they would (rightly) break, as its instances would
+    for (const file of fs.readdirSync(at('test/app/histories')).filter((name) => name.startsWith('hello-'))) remove(`test/app/histories/${file}`);
     write('test/app/processOrder.test.ts', PROCESS_ORDER_TEST);
     const starterTest = fs
         .readFileSync(at('test/app/starter.test.ts'), 'utf8')

@@ -71,7 +71,7 @@ export const breakingCases: BreakingCase[] = [
     },
     {
         // The replay check's Storage Table Data Reader on the whole resource group instead of the storage account.
-        policy: 'replay-check-readers-scoped-to-the-task-hub', resource: 'replay-check-reader', fix: 'scope to the storage account id',
+        policy: 'data-readers-scoped-to-the-app', resource: 'replay-check-reader', fix: 'scope to the storage account id',
         stack: () => [
             ...compliantStack(),
             {

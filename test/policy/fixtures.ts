@@ -10,6 +10,15 @@ export function compliantStack(): StubResource[] {
             props: { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', enableHttpsTrafficOnly: true, kind: 'StorageV2' },
         },
         { type: 'azure-native:storage:BlobContainer', name: 'deployments', props: { containerName: 'app-package', publicAccess: 'None' } },
+        {
+            // The deploying principal reads the package the app runs: Storage Blob Data Reader on the deployment container only.
+            type: 'azure-native:authorization:RoleAssignment', name: 'deployer-read',
+            props: {
+                principalId: '00000000-0000-0000-0000-000000000004', principalType: 'ServicePrincipal',
+                scope: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st/blobServices/default/containers/app-package',
+                roleDefinitionId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+            },
+        },
         { type: plan, name: 'plan', props: { kind: 'functionapp', reserved: true, sku: { name: 'FC1', tier: 'FlexConsumption' } } },
         {
             type: 'azure-native:web:WebApp', name: 'app',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../tools/replay-check/cli';
 import { writeHistoryFolder } from '../../tools/replay-check/instances';
-import { FileStore } from '../../tools/local-host/store/fileStore';
+import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { asRecord, V1, V2, V2_VERSIONED, waitingApprovals } from './approvals';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -70,8 +70,8 @@ describe('npm run replay-check', () => {
 
     it('the local data directory: reads the unfinished instances through the Store, and --save records them', async () => {
         const data = tmp();
-        const store = new FileStore(data);
-        for (const instance of await waitingApprovals(V1, ['Q3 report'])) await store.save(asRecord(instance));
+        const store = new SqliteStore(data);
+        for (const instance of await waitingApprovals(V1, ['Q3 report'])) await store.step((ops) => ops.createInstance(asRecord(instance)));
         await store.close();
         const saved = tmp();
         const { code, out, err } = await run(['--data', data, '--app', V2, '--save', saved]);

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../../tools/local-host/engine/history';
+import { EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../../tools/local-host/model/history';
 import { escapePartitionKey, historyTableName, instancesTableName, largeMessageContainer, LARGE_PROPERTIES } from '../../tools/replay-check/azureStorage/format';
 import type { RecordedInstance } from '../../tools/replay-check/instances';
 import { azuriteCredential, type Azurite } from './azurite';

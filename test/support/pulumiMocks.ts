@@ -43,6 +43,8 @@ export interface ProgramRun {
     custom: MockedResource[];
     outputs: Record<string, unknown>;
     secretOutputs: Set<string>;
+    /** Outputs whose value is not known (only in a preview): `outputs` holds undefined for them. */
+    unknownOutputs: Set<string>;
     calls: MockCallArgs[];
     ofType(type: string): MockedResource[];
     /** The single resource of a type (optionally whose logical name contains `nameHint`); throws otherwise. */
@@ -104,6 +106,8 @@ export interface RunOptions {
     calls?: Record<string, CallHandler>;
     /** How to load the program; `require` where a require hook (Pulumi's ts-node) must compile it. */
     load?: (program: string) => Promise<Record<string, unknown>>;
+    /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()` true); `pulumi up` by default. */
+    preview?: boolean;
 }
 
 /** The property that carries a resource's Azure name, by type; `name` otherwise. */
@@ -196,12 +200,15 @@ function computed(args: MockResourceArgs, name: string): Record<string, unknown>
     }
 }
 
+/** The object id of the principal running the program (getClientConfig), i.e. the one running `pulumi up`. */
+export const MOCK_DEPLOYER_OBJECT_ID = mockGuid('deployer-object');
+
 const DEFAULT_CALLS: Record<string, CallHandler> = {
     'azure-native:authorization:getClientConfig': () => ({
         subscriptionId: MOCK_SUBSCRIPTION_ID,
         tenantId: MOCK_TENANT_ID,
         clientId: mockGuid('deployer-client'),
-        objectId: mockGuid('deployer-object'),
+        objectId: MOCK_DEPLOYER_OBJECT_ID,
     }),
     'azure-native:web:listWebAppFunctionKeys': (inputs) => ({
         id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(inputs.resourceGroupName)}/providers/Microsoft.Web/sites/${String(inputs.name)}/functions/${String(inputs.functionName)}/keys`,
@@ -253,18 +260,25 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
         },
         project,
         options.stack ?? 'dev',
-        false,
+        options.preview === true,
     );
     recordSentOptions(sentOptions, urns);
+    // The program runs as a user signed in with the Azure CLI unless the config names azure-native:clientId
+    // (a service principal): a client id in the shell running the tests must not change that.
+    delete process.env.ARM_CLIENT_ID;
     pulumi.runtime.setAllConfig(configEntries(config, project));
 
     const load = options.load ?? ((file: string) => import(file));
     const program = await load(options.program ?? INFRA_PROGRAM);
     const outputs: Record<string, unknown> = {};
     const secretOutputs = new Set<string>();
+    const unknownOutputs = new Set<string>();
     for (const [key, value] of Object.entries(program)) {
         if (pulumi.Output.isInstance(value)) {
             outputs[key] = await valueOf(value);
+            if (!(await (value as unknown as { isKnown: Promise<boolean> }).isKnown)) {
+                unknownOutputs.add(key);
+            }
             if (await pulumi.isSecret(value)) {
                 secretOutputs.add(key);
             }
@@ -280,6 +294,7 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
         custom,
         outputs,
         secretOutputs,
+        unknownOutputs,
         calls,
         ofType: (type) => custom.filter((r) => r.type === type),
         one(type, nameHint) {

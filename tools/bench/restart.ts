@@ -12,6 +12,19 @@ export interface RestartFigures {
     /** Host start → listening on an empty data dir, and with all the finished instances on disk. */
     emptyStartSeconds: number;
     restartWith10kInstancesSeconds: number;
+    /** Bytes the data directory holds after the hellos (the app's build output left out). */
+    diskBytes: number;
+}
+
+/** Bytes under `dir`, the host's copy of the app build (`build/`) left out. */
+export function diskBytes(dir: string, top = true): number {
+    let total = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) total += top && entry.name === 'build' ? 0 : diskBytes(full, false);
+        else total += fs.statSync(full).size;
+    }
+    return total;
 }
 
 const CONCURRENCY = 100;
@@ -46,11 +59,12 @@ export async function measureRestart(repoRoot: string, count: number, step: (wha
         } finally {
             await host.stop();
         }
+        const disk = diskBytes(data);
         step(`restart: starting the host on ${count} finished instances`);
         const again = await startHostProcess(repoRoot, { data });
         const restartWith10kInstancesSeconds = again.startSeconds;
         await again.stop();
-        return { finishedInstances: count, rssAfterTenthMiB, rssAfterAllMiB, emptyStartSeconds, restartWith10kInstancesSeconds };
+        return { finishedInstances: count, rssAfterTenthMiB, rssAfterAllMiB, emptyStartSeconds, restartWith10kInstancesSeconds, diskBytes: disk };
     } finally {
         fs.rmSync(data, { recursive: true, force: true });
     }

@@ -4,8 +4,10 @@
 'use strict';
 const path = require('node:path');
 
-if (Number(process.versions.node.split('.')[0]) < 22) {
-    process.stderr.write(`The local Durable host needs Node.js 22 or newer (this is ${process.version}).\n`);
+// node:sqlite (the store) loads without a flag from 22.13 and 23.4 (nodejs/node doc/api/sqlite.md history).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13) || (major === 23 && minor < 4)) {
+    process.stderr.write(`The local Durable host needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${process.version}).\n`);
     process.exit(1);
 }
 const { compileTs } = require('../cli/compileTs');

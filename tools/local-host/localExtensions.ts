@@ -3,7 +3,6 @@ import { bindingSupport, type NotServed } from './app-loading/bindingSupport';
 import { entityInstances } from './durable-api/entityInstances';
 import { entityRoutes } from './durable-api/entityRoutes';
 import type { Engine } from './engine/engine';
-import { FileEntityStore } from './engine/entities/entityStore';
 import { attachEntities, recoverEntities } from './engine/entities/orchestrationBridge';
 import type { FunctionRoute } from './http/functionRoutes';
 import { sendError } from './http/respond';
@@ -46,7 +45,7 @@ export function localExtensions(options: LocalExtensionsOptions) {
     const support = bindingSupport(functions);
     const timers = new TimerTriggers(functions, { log: logSink, skip: new Set(support.notServed.map((n) => n.functionName)) });
     const notServed = [...support.notServed, ...timers.problems.map((p) => ({ functionName: p.functionName, reason: `its schedule cannot be used: ${p.reason}` }))];
-    const entities = attachEntities(engine, new FileEntityStore(options.dataDir), logSink);
+    const entities = attachEntities(engine, logSink);
     return {
         entities,
         /** Entities as `@name@key` instances, for the Durable HTTP API. */

@@ -18,7 +18,7 @@ import { startupBanner } from './startupBanner';
 import { loadOrCreateSystemKey, newRpcPath, SECRETS_FILE, SYSTEM_KEY_NAME, systemKeyGate } from './systemKey';
 import { WEBHOOK_PATH } from './durable-api/clientBinding';
 import { lockDataDir } from './store/dataDirLock';
-import { FileStore } from './store/fileStore';
+import { SqliteStore } from './store/sqliteStore';
 import type { InstanceRecord } from './store/store';
 import { logSinkTo } from './worker/functionsCore';
 
@@ -98,9 +98,9 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     mkdirSync(flags.data, { recursive: true });
     lockDataDir(flags.data);
     const buildDir = path.join(flags.data, 'build');
-    const store = new FileStore(flags.data);
+    const store = new SqliteStore(flags.data, (message) => log(`store: ${message}`));
     let saved: Promise<InstanceRecord[]> | undefined;
-    // Reading the instance logs (thousands after a while) overlaps with the worker's start.
+    // Reading the instances (thousands after a while) overlaps with the worker's start.
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
     const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
     const { functions } = app;

@@ -1,4 +1,4 @@
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import type { InstanceReport } from './replay';
 
 /** Sequence numbers count from 0; steps, as people count them, from 1. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import type { InstanceRecord, RuntimeStatus } from '../local-host/store/store';
 
 /** One orchestration instance to check: its committed history, wherever it was read from. */

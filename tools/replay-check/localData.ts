@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { lockDataDir } from '../local-host/store/dataDirLock';
-import { FileStore } from '../local-host/store/fileStore';
+import { SqliteStore } from '../local-host/store/sqliteStore';
 import { isTerminal, type Store } from '../local-host/store/store';
 import { fromRecord, type RecordedInstance } from './instances';
 
 /** The local host's store for a data directory (the one line that knows its implementation). */
-const openStore = (dataDir: string): Store => new FileStore(dataDir, () => undefined);
+const openStore = (dataDir: string): Store => new SqliteStore(dataDir, () => undefined);
 
 /**
  * The unfinished instances in a local host's data directory, read through its Store (not its file

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FileStore } from '../local-host/store/fileStore';
+import { SqliteStore } from '../local-host/store/sqliteStore';
 import { readLocalData } from './localData';
 import { loadTestApp } from '../testing';
 import { loadTarget } from './cli';
@@ -24,10 +24,11 @@ export async function main(count = 1000): Promise<void> {
     await app.close();
     const instances: RecordedInstance[] = Array.from({ length: count }, (_, i) => ({ ...structuredClone(recorded), instanceId: `approval-${i}`, source: 'measure' }));
     const data = mkdtempSync(path.join(tmpdir(), 'replay-measure-'));
-    const store = new FileStore(data);
+    const store = new SqliteStore(data);
     const started = recorded.history[0];
     for (const i of instances) {
-        await store.save({ ...i, executionId: 'e', input: started.Input as string, createdTime: started.Timestamp, lastUpdatedTime: started.Timestamp, inbox: [] });
+        const record = { ...i, executionId: 'e', input: started.Input as string, createdTime: started.Timestamp, lastUpdatedTime: started.Timestamp, inbox: [] };
+        await store.step((ops) => ops.createInstance(record));
     }
     await store.close();
     const readStart = performance.now();

@@ -1,5 +1,5 @@
 import { runEpisode } from '../local-host/engine/episode';
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import { NonDeterministicOrchestrationError } from '../local-host/engine/replayShim';
 import { checkVersion, describeAction, type VersioningSettings } from '../local-host/engine/versioning';
 import type { InstanceRecord } from '../local-host/store/store';

@@ -1,4 +1,4 @@
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 
 export type ScheduledWork =
     | { kind: 'activity'; name: string; input: unknown }

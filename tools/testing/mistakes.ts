@@ -1,5 +1,5 @@
 import { ActionType, type OrchestratorAction } from '../local-host/engine/actionNodes';
-import { EventType } from '../local-host/engine/history';
+import { EventType } from '../local-host/model/history';
 import { isEntityInstanceId } from '../local-host/engine/entities/entityId';
 import type { InstanceRecord } from '../local-host/store/store';
 

@@ -1,14 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Engine } from '../local-host/engine/engine';
 import { attachEntities } from '../local-host/engine/entities/orchestrationBridge';
-import { MemoryEntityStore } from '../local-host/engine/entities/entityStore';
 import type { EntityScheduler } from '../local-host/engine/entities/entityScheduler';
 import type { EpisodeResult } from '../local-host/engine/episode';
 import { historyJson } from '../local-host/durable-api/statusJson';
 import { isTerminal, MemoryStore, type InstanceRecord, type RuntimeStatus } from '../local-host/store/store';
 import type { LogSink } from '../local-host/worker/functionsCore';
 import type { VersioningSettings } from '../local-host/engine/versioning';
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import type { ActivityCall, KitFunctions } from './activities';
 import { atCaller } from './testFailure';
 import { VirtualClock } from './virtualClock';
@@ -79,7 +78,7 @@ export class OrchestrationRun {
             log: (message) => log('information', 'system', message),
             onEpisode: (record, result) => this.#checkEpisode(record, result),
         });
-        this.entities = attachEntities(this.engine, new MemoryEntityStore(), log);
+        this.entities = attachEntities(this.engine, log);
     }
 
     get record(): InstanceRecord {

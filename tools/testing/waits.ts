@@ -1,6 +1,6 @@
 import { ActionType } from '../local-host/engine/actionNodes';
 import type { Engine } from '../local-host/engine/engine';
-import { EventType, type HistoryEvent } from '../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../local-host/model/history';
 import { isEntityInstanceId } from '../local-host/engine/entities/entityId';
 import { outstandingWork } from '../local-host/engine/work';
 import type { InstanceRecord } from '../local-host/store/store';

@@ -165,7 +165,7 @@ export function durableApi(options: DurableApiOptions) {
             // HttpApiHandler: 404 unknown, 412 unless Failed, 202 once the rewind is under way.
             const record = engine.get(instanceId);
             if (!record) throw new HttpError(404, `No orchestration with instance ID "${instanceId}" found.`, { instanceId });
-            if (!rewind(engine, record, reason(ctx))) {
+            if (!(await rewind(engine, record, reason(ctx)))) {
                 throw new HttpError(412, `This orchestration has status ${record.runtimeStatus}, but only orchestrations in the "Failed" state can be rewound.`, { instanceId });
             }
             sendJson(ctx.res, 202, undefined);

@@ -1,4 +1,4 @@
-import { completedTaskId, EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../engine/history';
+import { completedTaskId, EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../model/history';
 import type { InstanceRecord, RuntimeStatus } from '../store/store';
 
 export const RUNTIME_STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended'];

@@ -1,4 +1,4 @@
-import { EventType, historyEvent, type HistoryEvent } from './history';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import type { ReplayShim } from './replayShim';
 
 /** An action the orchestrator returned (durable-functions `IAction`, camelCase). */
@@ -82,7 +82,7 @@ function scheduleSubOrchestration(action: OrchestratorAction): ActionNode {
                 historyEvent(
                     EventType.SubOrchestrationInstanceCreated,
                     now,
-                    { Name: action.functionName, InstanceId: action.instanceId || `${shim.instanceId}:${id}`, Input: inputJson(action.input), Version: action.version },
+                    { Name: action.functionName, InstanceId: action.instanceId || `${shim.instanceId}:${id}`, Input: inputJson(action.input), Version: action.version as string | undefined },
                     id,
                 ),
             (event) => done(SUCCESS.has(event.EventType)),
@@ -178,8 +178,7 @@ function continueAsNew(action: OrchestratorAction): ActionNode {
     };
 }
 
-/** One factory per action type; other modules (entities, HTTP) register theirs with `registerActionNode`. */
-export const actionNodeFactories = new Map<number, ActionNodeFactory>([
+const BUILT_IN: [number, ActionNodeFactory][] = [
     [ActionType.CallActivity, (a) => scheduleActivity(a)],
     [ActionType.CallActivityWithRetry, (a) => withRetry(scheduleActivity(a), a.retryOptions as RetryOptions)],
     [ActionType.CallSubOrchestrator, (a) => scheduleSubOrchestration(a)],
@@ -189,23 +188,31 @@ export const actionNodeFactories = new Map<number, ActionNodeFactory>([
     [ActionType.ContinueAsNew, (a) => continueAsNew(a)],
     [ActionType.WhenAll, (a, build) => whenAll((a.compoundActions ?? []).map(build))],
     [ActionType.WhenAny, (a, build) => whenAny((a.compoundActions ?? []).map(build))],
-]);
-
-export function registerActionNode(actionType: number, factory: ActionNodeFactory): void {
-    actionNodeFactories.set(actionType, factory);
-}
+];
 
 const NOT_SERVED: Record<string, string> = {
     CallHttp: 'The local Durable host does not serve callHttp (durable HTTP calls): call the URL from an activity instead, or run the app in Azure.',
 };
 
-export function buildActionNode(action: OrchestratorAction): ActionNode {
-    const factory = actionNodeFactories.get(action.actionType);
-    if (!factory) {
-        const name = Object.entries(ActionType).find(([, n]) => n === action.actionType)?.[0] ?? `type ${action.actionType}`;
-        throw new Error(NOT_SERVED[name] ?? `The local Durable host does not support the ${name} action yet.`);
+/**
+ * One factory per action type, per engine: the built-in ones, plus what other modules (entities)
+ * register on that engine only, so two engines in one process (the test kit) never share them.
+ */
+export class ActionNodeRegistry {
+    readonly #factories = new Map<number, ActionNodeFactory>(BUILT_IN);
+
+    register(actionType: number, factory: ActionNodeFactory): void {
+        this.#factories.set(actionType, factory);
     }
-    return factory(action, buildActionNode);
+
+    readonly build = (action: OrchestratorAction): ActionNode => {
+        const factory = this.#factories.get(action.actionType);
+        if (!factory) {
+            const name = Object.entries(ActionType).find(([, n]) => n === action.actionType)?.[0] ?? `type ${action.actionType}`;
+            throw new Error(NOT_SERVED[name] ?? `The local Durable host does not support the ${name} action yet.`);
+        }
+        return factory(action, this.build);
+    };
 }
 
 export type { HistoryEvent };

@@ -1,8 +1,10 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
-import { isTerminal, type InstanceRecord, type Store } from '../store/store';
+import { isTerminal, type InstanceRecord } from '../model/instance';
+import type { Store, StoreOps } from '../store/store';
+import { ActionNodeRegistry } from './actionNodes';
 import { EpisodeLoop } from './episodeLoop';
 import { EngineError, notAnOrchestratorMessage } from './errors';
-import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
@@ -21,10 +23,18 @@ export interface EngineOptions {
     onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
 }
 
+/** A message for another instance, written in the transaction of the step that sends it. */
+export interface Delivery {
+    write(ops: StoreOps): boolean;
+    apply(written: boolean): void;
+}
+
 /**
- * The orchestration engine: instances in memory, every change saved through the Store, one episode
- * at a time per instance (EpisodeLoop), activities concurrently, timers in memory (re-armed from
- * history on start). This class holds the instances and the client operations on them.
+ * The orchestration engine: instances in memory, every change written through the Store as one
+ * step, one episode at a time per instance (EpisodeLoop), activities concurrently, timers in memory
+ * (re-armed from history on start). Memory changes only once a step is committed, so what the API
+ * reads and what the engine dispatches is always durable. This class holds the instances and the
+ * client operations on them.
  */
 export class Engine implements WorkHost {
     readonly now: () => Date;
@@ -34,6 +44,8 @@ export class Engine implements WorkHost {
     readonly activities = new ActivityRunner();
     readonly timers: TimerWheel;
     readonly onEpisode: EngineOptions['onEpisode'];
+    /** How this engine's replays turn the worker's actions into work (entities register theirs). */
+    readonly actionNodes = new ActionNodeRegistry();
     /** What to do with each new scheduling event; extend for new kinds of work. */
     readonly workHandlers = new Map<number, WorkHandler>([
         [EventType.TaskScheduled, (host, record, event) => this.activities.run(host, record, event)],
@@ -41,6 +53,8 @@ export class Engine implements WorkHost {
         [EventType.SubOrchestrationInstanceCreated, (host, record, event) => host.startSubOrchestration(record, event)],
     ]);
     #records = new Map<string, InstanceRecord>();
+    /** Ids being started (committed, not yet in memory): a second start in between is a conflict. */
+    #starting = new Set<string>();
     #episodes = new EpisodeLoop(this);
 
     constructor(
@@ -92,11 +106,10 @@ export class Engine implements WorkHost {
             throw new EngineError('invalid-argument', notAnOrchestratorMessage(name, known));
         }
         const existing = this.#records.get(instanceId);
-        if (existing && !isTerminal(existing)) {
-            const problem = `An orchestration with instance ID '${instanceId}' is already ${existing.runtimeStatus}.`;
+        if ((existing && !isTerminal(existing)) || this.#starting.has(instanceId)) {
+            const problem = `An orchestration with instance ID '${instanceId}' is already ${existing?.runtimeStatus ?? 'Pending'}.`;
             throw new EngineError('conflict', `${problem} Use another ID or terminate it first.`);
         }
-        if (existing) this.timers.cancel(instanceId, '*');
         const at = this.now();
         const record: InstanceRecord = {
             instanceId,
@@ -110,9 +123,19 @@ export class Engine implements WorkHost {
             history: [],
             inbox: [executionStarted(at, name, instanceId, inputJson, parent, version)],
         };
-        this.#records.set(instanceId, record);
-        await this.store.save(record);
-        this.#episodes.kick(instanceId);
+        this.#starting.add(instanceId);
+        try {
+            await this.store.step(
+                (ops) => ops.createInstance(record),
+                () => {
+                    if (existing) this.timers.cancel(instanceId, '*');
+                    this.#records.set(instanceId, record);
+                    this.#episodes.kick(instanceId);
+                },
+            );
+        } finally {
+            this.#starting.delete(instanceId);
+        }
         return record;
     }
 
@@ -144,16 +167,24 @@ export class Engine implements WorkHost {
         await this.#enqueue(record, historyEvent(EventType.ExecutionResumed, this.now(), { Reason: reason }));
     }
 
-    /** Deletes instances and their history; returns how many were deleted. */
+    /**
+     * Deletes instances, their history and their messages, all in one commit; returns how many were
+     * deleted. Final: an episode, activity or timer still in flight for them writes nothing afterwards
+     * (the store refuses writes to an execution that is gone, and memory no longer holds them).
+     */
     async purge(instanceIds: string[]): Promise<number> {
-        let deleted = 0;
-        for (const instanceId of instanceIds) {
-            if (!this.#records.delete(instanceId)) continue;
-            this.timers.cancel(instanceId, '*');
-            await this.store.delete(instanceId);
-            deleted++;
-        }
-        return deleted;
+        const known = instanceIds.filter((id) => this.#records.has(id));
+        const records = known.map((id) => this.#records.get(id)!);
+        return this.store.step(
+            (ops) => known.filter((id) => ops.purge(id)).length,
+            () => {
+                records.forEach((record) => {
+                    if (this.#records.get(record.instanceId) !== record) return;
+                    this.#records.delete(record.instanceId);
+                    this.timers.cancel(record.instanceId, '*');
+                });
+            },
+        );
     }
 
     /** Whether the version check rejected the instance's waiting messages (engine/versioning.ts). */
@@ -172,13 +203,43 @@ export class Engine implements WorkHost {
     }
 
     /** Adds a completion or event to an instance's inbox; ignored when that execution is over or already has it. */
-    deliver(instanceId: string, executionId: string, event: HistoryEvent): void {
+    /** Resolves once the message is committed (or dropped); a failed write is logged, not thrown. */
+    deliver(instanceId: string, executionId: string, event: HistoryEvent): Promise<void> {
+        const delivery = this.delivery(instanceId, executionId, event);
+        if (!delivery) return Promise.resolve();
+        return this.store.step(delivery.write, delivery.apply).then(
+            () => undefined,
+            (err: Error) => this.log(`Could not deliver a message to instance ${instanceId}: ${err.message}`),
+        );
+    }
+
+    /**
+     * A delivery to write inside another step (a child's outcome commits with its parent's message),
+     * or undefined when it would be dropped. A message for a Failed execution is kept without running
+     * anything: a rewind needs the outcomes (an entity's answer) that arrived after the failure.
+     */
+    delivery(instanceId: string, executionId: string, event: HistoryEvent): Delivery | undefined {
         const record = this.#records.get(instanceId);
-        if (!record || record.executionId !== executionId || isTerminal(record)) return;
+        const failed = record?.runtimeStatus === 'Failed';
+        if (!record || record.executionId !== executionId || (isTerminal(record) && !failed)) return undefined;
         const taskId = completedTaskId(event);
         const seen = (e: HistoryEvent): boolean => e.EventType === event.EventType && completedTaskId(e) === taskId;
-        if (taskId !== undefined && (record.history.some(seen) || record.inbox.some(seen))) return;
-        void this.#enqueue(record, event).catch((err: Error) => this.log(`Could not save instance ${instanceId}: ${err.message}`));
+        if (taskId !== undefined && (record.history.some(seen) || record.inbox.some(seen))) return undefined;
+        return {
+            // toFailed even when it runs now: a finish committing first in the same transaction must not drop it.
+            write: (ops) => ops.enqueue(instanceId, executionId, event, { toFailed: true }),
+            apply: (written) => {
+                if (!written || this.#records.get(instanceId) !== record || record.executionId !== executionId) return;
+                if (isTerminal(record) && record.runtimeStatus !== 'Failed') return;
+                record.inbox.push(event);
+                this.#episodes.kick(instanceId);
+            },
+        };
+    }
+
+    /** Runs an episode for the instance once it has messages (after a commit put them in its inbox). */
+    kick(instanceId: string): void {
+        this.#episodes.kick(instanceId);
     }
 
     /** Starts the work (activities, timers, sub-orchestrations, ...) scheduled by an episode or left over from before a restart. */
@@ -191,7 +252,8 @@ export class Engine implements WorkHost {
         const link = { instanceId: parent.instanceId, taskId: created.EventId, executionId: parent.executionId };
         const child = this.#records.get(childId);
         if (child && isSameLink(child.parent, link)) {
-            if (isTerminal(child)) this.#episodes.notifyParent(child);
+            const delivery = isTerminal(child) ? this.#episodes.parentDelivery(child) : undefined;
+            if (delivery) void this.store.step(delivery.write, delivery.apply).catch((err: Error) => this.log(`Could not notify ${parent.instanceId}: ${err.message}`));
             return;
         }
         const version = (created.Version as string | undefined) ?? this.defaultVersion;
@@ -211,10 +273,16 @@ export class Engine implements WorkHost {
         return record;
     }
 
+    /** A client message (event, terminate, suspend, resume): to whichever execution runs when it commits. */
     async #enqueue(record: InstanceRecord, event: HistoryEvent): Promise<void> {
-        record.inbox.push(event);
-        this.#episodes.kick(record.instanceId);
-        await this.store.save(record);
+        await this.store.step(
+            (ops) => ops.enqueue(record.instanceId, undefined, event),
+            (written) => {
+                if (!written || this.#records.get(record.instanceId) !== record) return;
+                record.inbox.push(event);
+                this.#episodes.kick(record.instanceId);
+            },
+        );
     }
 }
 

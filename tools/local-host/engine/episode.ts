@@ -1,6 +1,7 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
 import { invokeOrchestrator, type OrchestratorState } from '../worker-channel/triggers';
-import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
+import type { ActionNodeRegistry } from './actionNodes';
 import { ReplayShim, type ShimResult } from './replayShim';
 import type { InstanceRecord } from '../store/store';
 
@@ -17,7 +18,7 @@ export type EpisodeResult =
  * Invokes the orchestrator over its history plus the new events, then replays its actions to find
  * the new work, as one DurableTask episode does.
  */
-export async function runEpisode(functions: AppFunctions, record: InstanceRecord, newEvents: HistoryEvent[]): Promise<EpisodeResult> {
+export async function runEpisode(functions: AppFunctions, record: InstanceRecord, newEvents: HistoryEvent[], actionNodes?: ActionNodeRegistry): Promise<EpisodeResult> {
     const outcome = await invokeOrchestrator(functions, record.name, {
         executionId: record.executionId,
         history: record.history,
@@ -37,7 +38,7 @@ export async function runEpisode(functions: AppFunctions, record: InstanceRecord
     const { state } = outcome;
     let shim: ShimResult;
     try {
-        shim = new ReplayShim(record.instanceId, { maximumMs: TIMER_SETTINGS.maximumMs, intervalMs: TIMER_SETTINGS.intervalMs }).run(state.actions ?? [], history, state.schemaVersion);
+        shim = new ReplayShim(record.instanceId, { maximumMs: TIMER_SETTINGS.maximumMs, intervalMs: TIMER_SETTINGS.intervalMs }, actionNodes).run(state.actions ?? [], history, state.schemaVersion);
     } catch (err) {
         functions.endEpisodes(record.instanceId);
         return { kind: 'failed', error: err as Error, state };

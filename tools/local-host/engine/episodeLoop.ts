@@ -1,8 +1,11 @@
-import type { InstanceRecord, Store } from '../store/store';
+import type { InstanceRecord, StatusFields } from '../model/instance';
+import { InstanceGoneError, type Store } from '../store/store';
 import { isInterruption } from '../worker-channel/appFunctions';
+import type { Delivery } from './engine';
 import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } from './episode';
-import { EventType, failureFields, historyEvent, type HistoryEvent } from './history';
+import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
+import type { ActionNodeRegistry } from './actionNodes';
 import type { TimerWheel, WorkHost } from './work';
 import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 
@@ -10,21 +13,37 @@ import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings
 export interface EpisodeHost extends WorkHost {
     readonly store: Store;
     readonly timers: TimerWheel;
+    readonly actionNodes: ActionNodeRegistry;
     get(instanceId: string): InstanceRecord | undefined;
     /** Starts the work (activities, timers, ...) an episode scheduled. */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void;
+    delivery(instanceId: string, executionId: string, event: HistoryEvent): Delivery | undefined;
     readonly onEpisode?: (record: InstanceRecord, result: EpisodeResult) => void;
     readonly versioning?: VersioningSettings;
 }
 
 type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
 
+/** What one episode commits: history appended, messages taken, fields set, and what follows the commit. */
+interface Outcome {
+    taken: HistoryEvent[];
+    events: HistoryEvent[];
+    fields: StatusFields;
+    /** Work to start once committed (never before: nothing runs for an episode that is not durable). */
+    scheduled?: HistoryEvent[];
+    /** The parent's message when the instance ends: written in the same transaction. */
+    parent?: Delivery;
+}
+
 /**
  * Runs episodes: one at a time per instance, until its inbox holds nothing it may process. Each
- * episode turns the messages into history, runs the orchestrator over it and saves the outcome.
+ * episode turns the messages into history, runs the orchestrator over it and commits the outcome as
+ * one store step; only then does memory change and does the scheduled work start. A step that cannot
+ * be written stops the instance (logged, with the reason): memory keeps the last committed state.
  */
 export class EpisodeLoop {
     #running = new Set<string>();
+    #stopped = new Set<string>();
     /** Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop. */
     readonly rejected = new Set<string>();
     #idle: (() => void)[] = [];
@@ -33,7 +52,7 @@ export class EpisodeLoop {
 
     /** Makes sure an episode loop runs for the instance (no-op while one does). */
     kick(instanceId: string): void {
-        if (this.#running.has(instanceId)) return;
+        if (this.#running.has(instanceId) || this.#stopped.has(instanceId)) return;
         this.rejected.delete(instanceId);
         this.#running.add(instanceId);
         setImmediate(() => void this.#drain(instanceId));
@@ -45,21 +64,18 @@ export class EpisodeLoop {
         return new Promise((resolve) => this.#idle.push(resolve));
     }
 
-    /** Tells a sub-orchestration's parent how it ended. */
-    notifyParent(child: InstanceRecord): void {
+    /** The message that tells a finished sub-orchestration's parent how it ended (undefined: no parent to tell). */
+    parentDelivery(child: Pick<InstanceRecord, 'parent' | 'runtimeStatus' | 'output' | 'name' | 'instanceId'>): Delivery | undefined {
         const link = child.parent;
         const parent = link && this.host.get(link.instanceId);
-        if (!link || !parent) return;
+        if (!link || !parent) return undefined;
         const at = this.host.now();
         const taskScheduledId = { TaskScheduledId: link.taskId };
         const event =
             child.runtimeStatus === 'Completed'
                 ? historyEvent(EventType.SubOrchestrationInstanceCompleted, at, { ...taskScheduledId, Result: child.output })
-                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, {
-                      ...taskScheduledId,
-                      ...failureFields(subOrchestrationFailure(child)),
-                  });
-        this.host.deliver(parent.instanceId, link.executionId ?? parent.executionId, event);
+                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, { ...taskScheduledId, ...failureFields(subOrchestrationFailure(child)) });
+        return this.host.delivery(parent.instanceId, link.executionId ?? parent.executionId, event);
     }
 
     async #drain(instanceId: string): Promise<void> {
@@ -72,34 +88,36 @@ export class EpisodeLoop {
             this.#running.delete(instanceId);
             // A message may have arrived between the last empty take and here.
             const record = this.host.get(instanceId);
-            if (record && hasWork(record) && !this.rejected.has(instanceId)) this.kick(instanceId);
+            if (record && hasWork(record) && !this.#stopped.has(instanceId) && !this.rejected.has(instanceId)) this.kick(instanceId);
             else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
         }
     }
 
-    /** One episode; returns false when there was nothing to do. */
+    /** One episode; returns false when there was nothing to do (or the instance stopped). */
     async #episode(record: InstanceRecord): Promise<boolean> {
-        const messages = takeMessages(record);
-        if (messages.length === 0) return false;
+        const taken = takeMessages(record);
+        if (taken.length === 0) return false;
         const at = this.host.now();
-        const newEvents = [historyEvent(EventType.OrchestratorStarted, at), ...messages];
-        const terminated = messages.find((e) => e.EventType === EventType.ExecutionTerminated);
+        const newEvents = [historyEvent(EventType.OrchestratorStarted, at), ...taken];
+        const terminated = taken.find((e) => e.EventType === EventType.ExecutionTerminated);
         if (terminated) {
             const reason = (terminated.Input as string | undefined) ?? JSON.stringify('');
-            return this.#finish(record, newEvents, 'Terminated', reason);
+            return this.#finish(record, taken, newEvents, 'Terminated', reason);
         }
-        const version = this.#versionCheck(record, messages, newEvents);
+        const version = this.#versionCheck(record, taken, newEvents);
         if (version !== undefined) return version;
-        const statusBefore = record.runtimeStatus;
-        for (const message of messages) {
-            if (message.EventType === EventType.ExecutionSuspended) record.runtimeStatus = 'Suspended';
-            if (message.EventType === EventType.ExecutionResumed) record.runtimeStatus = 'Running';
-            if (message.EventType === EventType.ExecutionStarted) record.runtimeStatus = 'Running';
+        let runtimeStatus = record.runtimeStatus;
+        for (const message of taken) {
+            if (message.EventType === EventType.ExecutionSuspended) runtimeStatus = 'Suspended';
+            if (message.EventType === EventType.ExecutionResumed) runtimeStatus = 'Running';
+            if (message.EventType === EventType.ExecutionStarted) runtimeStatus = 'Running';
         }
-        if (record.runtimeStatus === 'Suspended' || messages.every((e) => CONTROL_EVENTS.has(e.EventType))) {
-            return this.#commit(record, [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)]);
+        if (runtimeStatus === 'Suspended' || taken.every((e) => CONTROL_EVENTS.has(e.EventType))) {
+            return this.#commit(record, { taken, events: [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)], fields: { runtimeStatus } });
         }
-        const result = await runEpisode(this.host.functions, record, newEvents);
+        const result = await runEpisode(this.host.functions, record, newEvents, this.host.actionNodes);
+        // Purged (or purged and started again) while the orchestrator ran: nothing of this episode is kept.
+        if (this.host.get(record.instanceId) !== record) return false;
         this.host.onEpisode?.(record, result);
         for (const difference of result.kind === 'failed' ? [] : result.shim.replayDifferences) {
             this.host.log(`warning: orchestration '${record.name}' (${record.instanceId}) is not deterministic: ${difference}`);
@@ -108,28 +126,26 @@ export class EpisodeLoop {
             // As the extension aborts the session on a runtime failure or timeout (the messages go back on the
             // queue): nothing is committed and the episode runs again once a worker is back.
             this.host.log(`Orchestration '${record.name}' (${record.instanceId}) was interrupted: ${result.error.message}; replaying it again.`);
-            record.inbox.unshift(...messages);
-            record.runtimeStatus = statusBefore;
+            record.inbox.unshift(...taken);
             return true;
         }
-        if (result.state?.customStatus !== undefined) record.customStatus = JSON.stringify(result.state.customStatus);
+        const customStatus = result.state?.customStatus === undefined ? record.customStatus : JSON.stringify(result.state.customStatus);
         if (result.kind === 'failed') {
             this.host.log(`Orchestration '${record.name}' (${record.instanceId}) failed: ${result.error.message}`);
-            return this.#finish(record, newEvents, 'Failed', failureOutput(record, result.error), result.error);
+            return this.#finish(record, taken, newEvents, 'Failed', failureOutput(record, result.error), result.error, customStatus);
         }
         const scheduled = result.shim.newEvents;
         result.shim.canceledTimers.forEach((id) => this.host.timers.cancel(record.instanceId, record.executionId, id));
         if (result.kind === 'completed') {
-            return this.#finish(record, [...newEvents, ...scheduled], 'Completed', JSON.stringify(result.state.output ?? null));
+            return this.#finish(record, taken, [...newEvents, ...scheduled], 'Completed', JSON.stringify(result.state.output ?? null), undefined, customStatus);
         }
-        if (result.kind === 'continueAsNew') return this.#continueAsNew(record, [...record.history, ...newEvents], result.input, at);
-        await this.#commit(record, [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)]);
-        this.host.dispatch(record, scheduled);
-        return true;
+        if (result.kind === 'continueAsNew') return this.#continueAsNew(record, taken, newEvents, result.input, at);
+        const events = [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)];
+        return this.#commit(record, { taken, events, fields: { runtimeStatus, customStatus }, scheduled });
     }
 
     /** The worker's version check (engine/versioning.ts): Reject puts the messages back and stops; Fail fails the instance. */
-    #versionCheck(record: InstanceRecord, messages: HistoryEvent[], newEvents: HistoryEvent[]): boolean | undefined {
+    #versionCheck(record: InstanceRecord, messages: HistoryEvent[], newEvents: HistoryEvent[]): Promise<boolean> | false | undefined {
         if (!this.host.versioning) return undefined;
         const started = [...record.history, ...messages].find((e) => e.EventType === EventType.ExecutionStarted);
         const verdict = checkVersion(this.host.versioning, started?.Version as string | undefined);
@@ -141,41 +157,88 @@ export class EpisodeLoop {
             return false;
         }
         const error = Object.assign(new Error(VERSION_MISMATCH.ErrorMessage), { name: VERSION_MISMATCH.ErrorType, isNonRetriable: true, stack: undefined });
-        return this.#finish(record, newEvents, 'Failed', failureOutput(record, error), error);
+        return this.#finish(record, messages, newEvents, 'Failed', failureOutput(record, error), error);
     }
 
     /** A new execution of the same instance: fresh history, same version; waiting events and control messages carry over. */
-    #continueAsNew(record: InstanceRecord, history: HistoryEvent[], input: string | undefined, at: Date): true {
-        const carried = record.inbox.filter((e) => e.EventType === EventType.EventRaised || CONTROL_EVENTS.has(e.EventType));
-        this.host.timers.cancel(record.instanceId, record.executionId);
-        const version = history.find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined;
-        record.executionId = newId();
-        record.input = input;
-        record.history = [];
-        record.inbox = [executionStarted(at, record.name, record.instanceId, input, record.parent, version), ...carried];
-        return this.#commit(record, []);
+    async #continueAsNew(record: InstanceRecord, taken: HistoryEvent[], newEvents: HistoryEvent[], input: string | undefined, at: Date): Promise<boolean> {
+        const carried = (e: HistoryEvent): boolean => e.EventType === EventType.EventRaised || CONTROL_EVENTS.has(e.EventType);
+        const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined;
+        const previous = record.executionId;
+        const executionId = newId();
+        const started = executionStarted(at, record.name, record.instanceId, input, record.parent, version);
+        const lastUpdatedTime = this.host.now().toISOString();
+        const next = { ...record, executionId, input, history: [], lastUpdatedTime };
+        return this.#write(record, taken, () =>
+            this.host.store.step(
+                (ops) => {
+                    ops.take(record.instanceId, taken);
+                    ops.replaceExecution(next, previous);
+                    ops.dropMessages(record.instanceId, carried);
+                    ops.enqueue(record.instanceId, executionId, started, { front: true });
+                },
+                () => {
+                    if (this.host.get(record.instanceId) !== record) return;
+                    this.host.timers.cancel(record.instanceId, previous);
+                    Object.assign(record, { executionId, input, history: [], lastUpdatedTime, inbox: [started, ...record.inbox.filter(carried)] });
+                },
+            ),
+        );
     }
 
-    #commit(record: InstanceRecord, events: HistoryEvent[]): true {
-        record.history.push(...events);
-        record.lastUpdatedTime = this.host.now().toISOString();
-        const saved = this.host.store.save(record);
-        void saved.catch((err: Error) => this.host.log(`Could not save instance ${record.instanceId}: ${err.message}`));
-        return true;
+    #commit(record: InstanceRecord, outcome: Outcome): Promise<boolean> {
+        const ref = { instanceId: record.instanceId, executionId: record.executionId };
+        const at = record.history.length;
+        const fields: StatusFields = { ...outcome.fields, lastUpdatedTime: this.host.now().toISOString() };
+        const ended = outcome.fields.runtimeStatus === 'Completed' || outcome.fields.runtimeStatus === 'Failed' || outcome.fields.runtimeStatus === 'Terminated';
+        // Messages still waiting are dropped when it ends, except on failure: a rewind replays them (an entity's answer).
+        const dropWaiting = ended && outcome.fields.runtimeStatus !== 'Failed';
+        return this.#write(record, outcome.taken, () =>
+            this.host.store.step(
+                (ops) => {
+                    ops.appendHistory(ref, at, outcome.events);
+                    ops.setStatus(ref, fields);
+                    if (dropWaiting) ops.dropMessages(record.instanceId, () => false);
+                    else ops.take(record.instanceId, outcome.taken);
+                    return outcome.parent?.write(ops) ?? false;
+                },
+                (toldParent) => {
+                    if (this.host.get(record.instanceId) !== record || record.executionId !== ref.executionId) return;
+                    record.history.push(...outcome.events);
+                    Object.assign(record, fields);
+                    if (dropWaiting) record.inbox.length = 0;
+                    if (ended) this.host.timers.cancel(record.instanceId, record.executionId);
+                    if (outcome.scheduled) this.host.dispatch(record, outcome.scheduled);
+                    outcome.parent?.apply(toldParent);
+                    if (ended) this.host.store.releaseHistory(record);
+                },
+            ),
+        );
     }
 
-    #finish(record: InstanceRecord, events: HistoryEvent[], status: FinalStatus, output: string, error?: Error): true {
+    /** Runs a step; on failure the instance stops (its taken messages go back: they are still on disk). */
+    async #write(record: InstanceRecord, taken: HistoryEvent[], step: () => Promise<unknown>): Promise<boolean> {
+        try {
+            await step();
+            return true;
+        } catch (err) {
+            if (err instanceof InstanceGoneError) return false;
+            record.inbox.unshift(...taken);
+            this.#stopped.add(record.instanceId);
+            this.host.log(`Instance '${record.instanceId}' stopped: ${(err as Error).message} Its status shows the last committed state.`);
+            return false;
+        }
+    }
+
+    #finish(record: InstanceRecord, taken: HistoryEvent[], events: HistoryEvent[], status: FinalStatus, output: string, error?: Error, customStatus = record.customStatus): Promise<boolean> {
         const at = this.host.now();
-        record.runtimeStatus = status;
-        record.output = output;
-        this.host.timers.cancel(record.instanceId, record.executionId);
-        this.#commit(record, [...events, executionCompleted(at, status, output, error), historyEvent(EventType.OrchestratorCompleted, at)]);
-        this.notifyParent(record);
-        return true;
+        const completed = [...events, executionCompleted(at, status, output, error), historyEvent(EventType.OrchestratorCompleted, at)];
+        const parent = this.parentDelivery({ ...record, runtimeStatus: status, output });
+        return this.#commit(record, { taken, events: completed, fields: { runtimeStatus: status, output, customStatus }, parent });
     }
 }
 
-function subOrchestrationFailure(child: InstanceRecord): Error {
+function subOrchestrationFailure(child: Pick<InstanceRecord, 'output' | 'name' | 'instanceId' | 'runtimeStatus'>): Error {
     const output = child.output ? JSON.parse(child.output) : '';
     return new Error(`Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus.toLowerCase()}: ${output}`);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InstanceRecord } from '../store/store';
 import { isTerminal } from '../store/store';
-import { EventType, historyEvent, type HistoryEvent } from './history';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 
 /** Messages that change an instance's state without running the orchestrator. */
 export const CONTROL_EVENTS = new Set<number>([EventType.ExecutionTerminated, EventType.ExecutionSuspended, EventType.ExecutionResumed]);
@@ -20,10 +20,8 @@ export function hasWork(record: InstanceRecord): boolean {
  * everything up to and including a suspend (what follows it waits for the resume).
  */
 export function takeMessages(record: InstanceRecord): HistoryEvent[] {
-    if (isTerminal(record)) {
-        record.inbox.length = 0;
-        return [];
-    }
+    // A finished instance runs nothing (a Failed one keeps what arrives late, for a rewind).
+    if (isTerminal(record)) return [];
     if (record.runtimeStatus === 'Suspended') {
         const index = record.inbox.findIndex(endsSuspension);
         return index < 0 ? [] : record.inbox.splice(index, 1);

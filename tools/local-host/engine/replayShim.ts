@@ -1,5 +1,5 @@
-import { buildActionNode, ActionType, type ActionNode, type OrchestratorAction } from './actionNodes';
-import { completedTaskId, EventType, type HistoryEvent } from './history';
+import { ActionNodeRegistry, ActionType, type ActionNode, type OrchestratorAction } from './actionNodes';
+import { completedTaskId, EventType, type HistoryEvent } from '../model/history';
 
 const SCHEDULING_EVENTS = new Set<number>([EventType.TaskScheduled, EventType.TimerCreated, EventType.SubOrchestrationInstanceCreated, EventType.EventSent]);
 
@@ -74,6 +74,7 @@ export class ReplayShim {
     constructor(
         readonly instanceId: string,
         readonly longTimers?: LongTimerSettings,
+        readonly actionNodes: ActionNodeRegistry = new ActionNodeRegistry(),
     ) {}
 
     /** Takes the next sequence number; emits the scheduling event unless history already has it. */
@@ -103,7 +104,7 @@ export class ReplayShim {
         }
         const started = history.find((e) => e.EventType === EventType.OrchestratorStarted);
         if (started) this.now = new Date(started.Timestamp);
-        sequence(topLevelActions(actions, schemaVersion))(this, () => undefined);
+        sequence(topLevelActions(actions, schemaVersion, this.actionNodes.build))(this, () => undefined);
         for (const event of history) this.#replay(event);
         const missing = [...this.#existing.values()].find((event) => !this.#replayed.has(event.EventId));
         if (missing) {
@@ -159,7 +160,7 @@ export class ReplayShim {
 }
 
 /** V1 nests one array per yield with compound actions flattened; V2+ keeps one list with WhenAll/WhenAny. */
-function topLevelActions(actions: unknown[], schemaVersion: number): ActionNode[] {
+function topLevelActions(actions: unknown[], schemaVersion: number, buildActionNode: (action: OrchestratorAction) => ActionNode): ActionNode[] {
     if (schemaVersion === 0) {
         return (actions as OrchestratorAction[][]).map((group) => buildActionNode({ actionType: ActionType.WhenAll, compoundActions: group }));
     }

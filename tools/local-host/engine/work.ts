@@ -2,7 +2,7 @@ import type { AppFunctions } from '../worker-channel/appFunctions';
 import { invokeActivity } from '../worker-channel/triggers';
 import { WorkerExitedError } from '../worker-channel/workerProcess';
 import { activityFailureFields } from './activityFailure';
-import { EventType, historyEvent, type HistoryEvent } from './history';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
 
 /** What scheduled work needs from the engine. */
@@ -10,7 +10,7 @@ export interface WorkHost {
     readonly functions: AppFunctions;
     now(): Date;
     /** Adds a message to an instance's inbox (ignored if the execution moved on). */
-    deliver(instanceId: string, executionId: string, event: HistoryEvent): void;
+    deliver(instanceId: string, executionId: string, event: HistoryEvent): Promise<void>;
     startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void;
     log(message: string): void;
 }
@@ -27,6 +27,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  */
 export class ActivityRunner {
     #inFlight = new Set<string>();
+    #rerun = new Set<string>();
     get active(): number {
         return this.#inFlight.size;
     }
@@ -51,10 +52,18 @@ export class ActivityRunner {
                     return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failure });
                 },
             );
-        void attempt().then((event) => {
+        const settle = (event: HistoryEvent): void => {
+            // Rewound while it ran: its outcome belongs to the run before the rewind; it runs again.
+            if (this.#rerun.delete(key)) return void attempt().then(settle);
             this.#inFlight.delete(key);
-            host.deliver(instanceId, executionId, event);
-        });
+            void host.deliver(instanceId, executionId, event);
+        };
+        void attempt().then(settle);
+    }
+
+    /** A rewind: the activities of that execution still running report their next run, not this one. */
+    rerunInFlight(instanceId: string, executionId: string): void {
+        for (const key of this.#inFlight) if (key.startsWith(`${instanceId}\n${executionId}\n`)) this.#rerun.add(key);
     }
 }
 
@@ -87,7 +96,7 @@ export class TimerWheel {
                 return;
             }
             this.#timers.delete(key);
-            host.deliver(instanceId, executionId, historyEvent(EventType.TimerFired, host.now(), { TimerId: created.EventId, FireAt: fireAt.toISOString() }));
+            void host.deliver(instanceId, executionId, historyEvent(EventType.TimerFired, host.now(), { TimerId: created.EventId, FireAt: fireAt.toISOString() }));
         };
         tick();
     }

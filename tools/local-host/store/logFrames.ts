@@ -1,16 +1,11 @@
 import { crc32 } from 'node:zlib';
 
 /**
- * The framing of an instance log: one record per line, `<crc32 hex> <json>\n`. A record is whole only
- * when its line ends with a newline and its checksum matches, so a write cut short by `kill -9` or a
- * power loss (a partial line, or a tail of zeros the file system allocated but never filled) is seen
+ * The framing of the file store's instance logs (before the database; read once, to import them):
+ * one record per line, `<crc32 hex> <json>\n`. A record is whole only when its line ends with a
+ * newline and its checksum matches, so a write cut short by `kill -9` or a power loss (a partial line, or a tail of zeros the file system allocated but never filled) is seen
  * as torn and dropped instead of being read as data.
  */
-export function frame(record: unknown): string {
-    const json = JSON.stringify(record);
-    return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
-}
-
 export interface Frames {
     /** The JSON texts of the whole records, in order. */
     records: string[];
@@ -33,12 +28,6 @@ export function readFrames(data: Buffer): Frames {
         offset = end + 1;
     }
     return { records, validBytes: offset, tornBytes: data.length - offset };
-}
-
-/** The first record only, without reading further (a finished instance's summary). */
-export function readFirstFrame(data: Buffer): string | undefined {
-    const end = data.indexOf(0x0a);
-    return end < 0 ? undefined : checkedRecord(data, 0, end);
 }
 
 function checkedRecord(data: Buffer, start: number, end: number): string | undefined {

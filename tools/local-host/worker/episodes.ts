@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../engine/history';
+import type { HistoryEvent } from '../model/history';
 import type { RpcTypedData } from './functionsCore';
 
 /** The orchestration trigger's fields besides its history (the extension's RemoteOrchestratorContext). */

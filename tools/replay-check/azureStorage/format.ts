@@ -1,4 +1,4 @@
-import { EventType, type HistoryEvent } from '../../local-host/engine/history';
+import { EventType, type HistoryEvent } from '../../local-host/model/history';
 
 /**
  * The task hub as DurableTask.AzureStorage writes it (Azure/durabletask src/DurableTask.AzureStorage):
@@ -68,7 +68,8 @@ export function historyEventFromEntity(entity: Record<string, unknown>): History
     const typeName = entity.EventType;
     const type = typeof typeName === 'number' ? typeName : EventType[typeName as keyof typeof EventType];
     if (type === undefined) throw new Error(`History row ${String(entity.PartitionKey)}/${String(entity.RowKey)} has an unknown EventType ${JSON.stringify(typeName)}.`);
-    const event: HistoryEvent = { EventType: type, EventId: -1, IsPlayed: false, Timestamp: '' };
+    // Columns of any event type: the union is narrowed by whoever reads it.
+    const event = { EventType: type, EventId: -1, IsPlayed: false, Timestamp: '' } as HistoryEvent;
     for (const [column, raw] of Object.entries(entity)) {
         if (NOT_MEMBERS.has(column) || column === 'EventType' || column.endsWith('@odata.type')) continue;
         const value = iso(raw);

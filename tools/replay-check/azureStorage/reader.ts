@@ -2,8 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import { odata, TableClient, type TableServiceClientOptions, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
-import type { HistoryEvent } from '../../local-host/engine/history';
-import { EventType } from '../../local-host/engine/history';
+import type { HistoryEvent } from '../../local-host/model/history';
+import { EventType } from '../../local-host/model/history';
 import type { RuntimeStatus } from '../../local-host/store/store';
 import type { RecordedInstance } from '../instances';
 import {
@@ -106,5 +106,5 @@ export async function readTaskHub(hub: TaskHubLocation): Promise<RecordedInstanc
 /** A Pending instance has no history yet: its version and input are on its Instances row. */
 function pendingStart(row: Row): HistoryEvent {
     const at = row.CreatedTime instanceof Date ? row.CreatedTime.toISOString() : String(row.CreatedTime ?? '');
-    return { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: at, Name: row.Name, Version: row.Version, Input: row.Input };
+    return { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: at, Name: String(row.Name), Version: row.Version, Input: row.Input } as HistoryEvent;
 }

@@ -1,5 +1,3 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EntityId } from './entityId';
 import type { EntityRequest, EntityResponse } from './messages';
 
@@ -22,6 +20,7 @@ export interface EntityRecord {
     recentIds: string[];
 }
 
+/** Entity records by scheduler id; a write is durable when it returns (the SqliteStore's `entities`). */
 export interface EntityStore {
     read(schedulerId: string): EntityRecord | undefined;
     write(schedulerId: string, record: EntityRecord): void;
@@ -43,52 +42,5 @@ export class MemoryEntityStore implements EntityStore {
     }
     list(): { schedulerId: string; record: EntityRecord }[] {
         return [...this.#records.keys()].map((id) => ({ schedulerId: id, record: this.read(id)! }));
-    }
-}
-
-/**
- * One JSON file per entity under `<dataDir>/entities/`, replaced atomically (write, fsync, rename),
- * so a `kill -9` leaves either the old or the new record, never a torn one.
- */
-export class FileEntityStore implements EntityStore {
-    readonly #dir: string;
-    constructor(dataDir: string) {
-        this.#dir = join(dataDir, 'entities');
-        mkdirSync(this.#dir, { recursive: true });
-    }
-    #file(id: string): string {
-        return join(this.#dir, `${encodeURIComponent(id)}.json`);
-    }
-    read(id: string): EntityRecord | undefined {
-        try {
-            return JSON.parse(readFileSync(this.#file(id), 'utf8')) as EntityRecord;
-        } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-            throw new Error(`Entity record ${this.#file(id)} is unreadable (${(error as Error).message}); delete it to reset the entity.`);
-        }
-    }
-    write(id: string, record: EntityRecord): void {
-        const file = this.#file(id);
-        const tmp = `${file}.${process.pid}.tmp`;
-        const fd = openSync(tmp, 'w');
-        try {
-            writeSync(fd, JSON.stringify(record));
-            fsyncSync(fd);
-        } finally {
-            closeSync(fd);
-        }
-        renameSync(tmp, file);
-    }
-    delete(id: string): void {
-        rmSync(this.#file(id), { force: true });
-    }
-    list(): { schedulerId: string; record: EntityRecord }[] {
-        return readdirSync(this.#dir)
-            .filter((f) => f.endsWith('.json'))
-            .map((f) => decodeURIComponent(f.slice(0, -'.json'.length)))
-            .flatMap((id) => {
-                const record = this.read(id);
-                return record ? [{ schedulerId: id, record }] : [];
-            });
     }
 }

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ActionType, registerActionNode, type ActionNode, type OrchestratorAction } from '../actionNodes';
+import { ActionType, type ActionNode, type ActionNodeRegistry, type OrchestratorAction } from '../actionNodes';
 import type { Engine } from '../engine';
-import { EventType, historyEvent, type HistoryEvent } from '../history';
+import { EventType, historyEvent, type HistoryEvent } from '../../model/history';
 import { isTerminal, type InstanceRecord } from '../../store/store';
 import type { LogSink } from '../../worker/functionsCore';
 import { findEntityFunction } from './batch';
 import { isEntityInstanceId, parseSchedulerId } from './entityId';
 import { EntityScheduler, type ResponseDelivery } from './entityScheduler';
-import type { EntityStore } from './entityStore';
 import type { EntityRequest } from './messages';
 
 /**
@@ -46,9 +45,9 @@ function entityNode(action: OrchestratorAction, signal: boolean, entityExists: (
 }
 
 /** Teaches the replay shim the CallEntity and SignalEntity actions. */
-export function registerEntityActions(entityExists: (name: string) => boolean): void {
-    registerActionNode(ActionType.CallEntity, (action) => entityNode(action, false, entityExists));
-    registerActionNode(ActionType.SignalEntity, (action) => entityNode(action, true, entityExists));
+export function registerEntityActions(registry: ActionNodeRegistry, entityExists: (name: string) => boolean): void {
+    registry.register(ActionType.CallEntity, (action) => entityNode(action, false, entityExists));
+    registry.register(ActionType.SignalEntity, (action) => entityNode(action, true, entityExists));
 }
 
 function requestFrom(record: InstanceRecord, sent: HistoryEvent): { target: ReturnType<typeof parseSchedulerId>; request: EntityRequest } | undefined {
@@ -72,12 +71,13 @@ export function connectEntities(engine: Engine, entities: EntityScheduler): void
     });
 }
 
-export function responseDelivery(engine: Engine): (delivery: ResponseDelivery) => void {
+/** Resolves once the answer is committed in the caller's inbox: only then does the entity clear its outbox. */
+export function responseDelivery(engine: Engine): (delivery: ResponseDelivery) => Promise<void> {
     return ({ parent, parentExecution, requestId, response }) => {
         const record = engine.get(parent);
         if (!record) throw new Error(`the calling orchestration '${parent}' no longer exists`);
-        if (answered(record, requestId)) return;
-        engine.deliver(parent, parentExecution ?? record.executionId, historyEvent(EventType.EventRaised, engine.now(), { Name: requestId, Input: JSON.stringify(response) }));
+        if (answered(record, requestId)) return Promise.resolve();
+        return engine.deliver(parent, parentExecution ?? record.executionId, historyEvent(EventType.EventRaised, engine.now(), { Name: requestId, Input: JSON.stringify(response) }));
     };
 }
 
@@ -101,9 +101,9 @@ export function resendUnansweredRequests(engine: Engine, entities: EntitySchedul
 }
 
 /** Wires entities into an engine: actions, work hand-over and responses. Call `recoverEntities` after `engine.recover()`. */
-export function attachEntities(engine: Engine, store: EntityStore, log?: LogSink): EntityScheduler {
-    registerEntityActions((name) => findEntityFunction(engine.functions, name) !== undefined);
-    const entities = new EntityScheduler({ functions: engine.functions, store, deliverResponse: responseDelivery(engine), log, now: engine.now });
+export function attachEntities(engine: Engine, log?: LogSink): EntityScheduler {
+    registerEntityActions(engine.actionNodes, (name) => findEntityFunction(engine.functions, name) !== undefined);
+    const entities = new EntityScheduler({ functions: engine.functions, store: engine.store.entities, deliverResponse: responseDelivery(engine), log, now: engine.now });
     connectEntities(engine, entities);
     return entities;
 }

@@ -34,3 +34,44 @@ const parent: OrchestrationHandler = function* (context) {
     ]);
 };
 df.app.orchestration('RewindParent', parent);
+
+/**
+ * The nested case of the extension's BasicNode RewindOrchestration e2e function: a parent whose
+ * sub-orchestration's sub-orchestration fails (two failing activities in a Task.all, so one failure
+ * arrives after the child has failed), with entity calls and a signal on the way.
+ */
+const counter = new df.EntityId('InvocationCounter', 'rewind');
+df.app.entity('InvocationCounter', (context) => {
+    context.df.setState(Number(context.df.getState(() => 0) ?? 0) + 1);
+});
+
+const nestedLeaf: OrchestrationHandler = function* (context) {
+    const run = context.df.getInput<string>();
+    context.df.signalEntity(counter, 'signal');
+    yield context.df.Task.all([
+        context.df.callActivity('FailTimes', { name: `${run}-ok`, times: 0 }),
+        context.df.callActivity('FailTimes', { name: `${run}-a`, times: 1 }),
+        context.df.callActivity('FailTimes', { name: `${run}-b`, times: 1 }),
+        context.df.callEntity(counter, 'call'),
+    ]);
+    return `${run} leaf done`;
+};
+df.app.orchestration('RewindNestedLeaf', nestedLeaf);
+
+const nestedMiddle: OrchestrationHandler = function* (context) {
+    const run = context.df.getInput<string>();
+    yield context.df.callActivity('FailTimes', { name: `${run}-first`, times: 0 });
+    yield context.df.callEntity(counter, 'call');
+    return yield context.df.callSubOrchestrator('RewindNestedLeaf', `${run}-leaf`);
+};
+df.app.orchestration('RewindNestedMiddle', nestedMiddle);
+
+const nestedRoot: OrchestrationHandler = function* (context) {
+    const run = context.df.getInput<string>();
+    return yield context.df.Task.all([
+        context.df.callSubOrchestrator('RewindNestedMiddle', `${run}-m1`),
+        context.df.callSubOrchestrator('RewindNestedMiddle', `${run}-m2`),
+        context.df.callActivity('FailTimes', { name: `${run}-sibling`, times: 0 }),
+    ]);
+};
+df.app.orchestration('RewindNestedRoot', nestedRoot);

@@ -1,0 +1,29 @@
+import type { HistoryEvent } from './history';
+
+export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
+export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
+
+/** One orchestration instance: its status, its committed history and the messages not yet replayed. */
+export interface InstanceRecord {
+    instanceId: string;
+    name: string;
+    executionId: string;
+    runtimeStatus: RuntimeStatus;
+    /** JSON texts, kept as the extension keeps them (serialized once). */
+    input?: string;
+    output?: string;
+    customStatus?: string;
+    createdTime: string;
+    lastUpdatedTime: string;
+    parent?: { instanceId: string; taskId: number; executionId?: string };
+    history: HistoryEvent[];
+    /** Messages (completions, events, control) waiting for the next episode. */
+    inbox: HistoryEvent[];
+}
+
+/** The fields an engine step may change besides history and messages. */
+export type StatusFields = Partial<Pick<InstanceRecord, 'runtimeStatus' | 'output' | 'customStatus' | 'lastUpdatedTime' | 'input'>>;
+
+export function isTerminal(record: Pick<InstanceRecord, 'runtimeStatus'>): boolean {
+    return TERMINAL_STATUSES.includes(record.runtimeStatus);
+}
