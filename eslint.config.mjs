@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.durable-local/**', '.test-results/**', '.ci/**', 'coverage/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '.durable-local/**', '.test-results/**', '.ci/**', 'coverage/**', '.cache/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,5 +1,5 @@
 import { AUTH_LEVELS, type StarterAuthLevel } from '../app/src/lib/authLevel';
-import { DURABLE_BACKENDS, type DurableBackend } from '../tools/package/hostJson';
+import { DURABLE_BACKENDS, type DurableBackend } from './package/hostJson';
 import { addressRangeProblems, type AddressRanges } from './addressRanges';
 import { INSTANCE_MEMORY_SIZES, MAXIMUM_INSTANCE_COUNT, NODE_RUNTIME_VERSIONS } from './flexRules';
 import { ConfigError, ConfigReader, type ConfigSource } from './configReader';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, type DurableBackend } from '../tools/package/hostJson';
+import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, type DurableBackend } from './package/hostJson';
 import type { StorageService } from './components/privateStorage';
 import type { RoleName } from './roles';
 

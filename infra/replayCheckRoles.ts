@@ -1,11 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { DurableBackend } from '../tools/package/hostJson';
+import type { DurableBackend } from './package/hostJson';
 import type { RoleName } from './roles';
 
 /**
  * What `npm run replay-check` reads, and so the only roles its identity (the pipeline's) gets, read-only and each
  * on one resource: with the Azure Storage backend the task hub's History and Instances tables and its
- * large-message blobs (tools/replay-check/azureStorage/reader.ts) — Storage Table Data Reader and Storage Blob Data
+ * large-message blobs (the replay-check tool's task hub reader) — Storage Table Data Reader and Storage Blob Data
  * Reader on the storage account; with the Durable Task Scheduler, Durable Task Data Reader on the scheduler.
  * Finding the storage account reads the app settings through ARM, which the deploying identity can already do.
  */

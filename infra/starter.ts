@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as web from '@pulumi/azure-native/web';
-import { starterOf, type AppManifest } from '../tools/package/manifest';
+import { starterOf, type AppManifest } from './package/manifest';
 
 /**
  * How to reach the app's HTTP starter once it is deployed, from the app's manifest (the functions the

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { buildPackage, type AppManifest, type DurableBackend } from '../../tools/package';
+import { buildPackage, type AppManifest, type DurableBackend } from '../package';
 import { oneDeployProvider, type DeploymentInputs, type DeploymentStatus } from './provider';
 
 export interface AppDeploymentArgs {

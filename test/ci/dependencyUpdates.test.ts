@@ -15,17 +15,19 @@ const dependabot = parse(fs.readFileSync(path.join(WORKFLOW_DIR, '..', 'dependab
 const ecosystem = (name: string) => dependabot.updates.find((u) => u['package-ecosystem'] === name)!;
 
 describe('dependabot.yml', () => {
-    it('updates the actions, and the npm dependencies from the workspace root only, which covers the app workspace', () => {
+    it('updates the actions, and the npm dependencies from the workspace root only, which covers the app and the tools workspaces', () => {
         expect(dependabot.version).toBe(2);
         expect(dependabot.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
         expect(ecosystem('github-actions').directory).toBe('/');
-        // app/ is a workspace of the root, with no lockfile of its own: one update job, one lockfile
+        // app/ and the tools are workspaces of the root, with no lockfile of their own: one update job, one lockfile
         // (a second entry for /app can leave the shared lockfile inconsistent: dependabot/dependabot-core#6346, #7157).
         expect(ecosystem('npm').directory).toBe('/');
         expect(ecosystem('npm').directories).toBeUndefined();
         const root = path.join(WORKFLOW_DIR, '..', '..');
-        expect((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces).toEqual(['app']);
-        expect(fs.existsSync(path.join(root, 'app', 'package-lock.json'))).toBe(false);
+        const workspaces = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+        expect(workspaces[0]).toBe('app');
+        expect(workspaces.slice(1).filter((w) => !/^tools\/[a-z-]+$/.test(w))).toEqual([]);
+        expect(workspaces.filter((w) => fs.existsSync(path.join(root, w, 'package-lock.json')))).toEqual([]);
     });
 
     it('waits out a cooldown before proposing a release; github-actions takes default-days only', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { appManifest } from '../../tools/package';
-import { starterOf } from '../../tools/package/manifest';
+import { appManifest } from '../../infra/package';
+import { starterOf } from '../../infra/package/manifest';
 import { main } from '../../tools/smoke/cli';
 import { readSmokeSpec } from '../../tools/smoke/spec';
 import { startLocalHost, type LocalHost } from '../support/localHost';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectedFunctionsOf } from '../../infra/deployment/appDeployment';
 import { runDeployment, type DeploymentInputs } from '../../infra/deployment/provider';
-import { buildPackage, type BuiltPackage } from '../../tools/package';
+import { buildPackage, type BuiltPackage } from '../../infra/package';
 import { FakeArm, SITE_ID } from './fakeArm';
 import { DEPLOYMENT_ID, FakeScm, virtualClock } from './fakeScm';
 import { tokenForScope } from './fakeServer';

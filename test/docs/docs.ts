@@ -5,8 +5,14 @@ import * as path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 
-/** Repository-relative paths: README.md first, then every docs/*.md. */
-export const DOC_FILES = ['README.md', ...fs.readdirSync(DOCS_DIR).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const TOOL_READMES = fs
+    .readdirSync(path.join(REPO_ROOT, 'tools'))
+    .filter((tool) => fs.existsSync(path.join(REPO_ROOT, 'tools', tool, 'README.md')))
+    .sort()
+    .map((tool) => `tools/${tool}/README.md`);
+
+/** Repository-relative paths: README.md first, then every docs/*.md, then each tool's README (its contract). */
+export const DOC_FILES = ['README.md', ...fs.readdirSync(DOCS_DIR).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`), ...TOOL_READMES];
 
 export const readDoc = (file: string): string => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 

@@ -22,12 +22,20 @@ describe('README and docs/ hold together', () => {
 
     it('links every docs/ page from the README, so any concern is one hop away', () => {
         const linked = new Set(relativeLinks('README.md').map((l) => l.target.split('#')[0]));
-        expect(DOC_FILES.filter((f) => f !== 'README.md' && !linked.has(f))).toEqual([]);
+        expect(DOC_FILES.filter((f) => f.startsWith('docs/') && !linked.has(f))).toEqual([]);
     });
 
     it('links each docs/ page back to the README', () => {
-        const orphans = DOC_FILES.filter((f) => f !== 'README.md' && !relativeLinks(f).some((l) => l.target.startsWith('../README.md')));
+        const orphans = DOC_FILES.filter((f) => f.startsWith('docs/') && !relativeLinks(f).some((l) => l.target.startsWith('../README.md')));
         expect(orphans).toEqual([]);
+    });
+
+    it("links each tool's README (its contract) from docs/layout.md, and back", () => {
+        const readmes = DOC_FILES.filter((f) => f.startsWith('tools/'));
+        expect(readmes.length).toBeGreaterThan(1);
+        const linked = new Set(relativeLinks('docs/layout.md').map((l) => l.target.split('#')[0]));
+        expect(readmes.filter((f) => !linked.has(`../${f}`))).toEqual([]);
+        expect(readmes.filter((f) => !relativeLinks(f).some((l) => l.target === '../../docs/layout.md'))).toEqual([]);
     });
 
     it("shows how to run, test and deploy on the README's first screen", () => {

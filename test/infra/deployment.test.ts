@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { MockMonitor } from '@pulumi/pulumi/runtime/mocks';
-import { buildPackage, type AppManifest } from '../../tools/package';
-import { manifestPathFor } from '../../tools/package/manifest';
+import { buildPackage, type AppManifest } from '../../infra/package';
+import { manifestPathFor } from '../../infra/package/manifest';
 import { INFRA_PROGRAM, runProgram, valueOf, type ProgramRun } from '../support/pulumiMocks';
 
 const DEPLOYMENT_TYPE = 'pulumi-nodejs:dynamic/durable-hello:OneDeploy';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppManifest } from '../../tools/package';
-import { manifestPathFor, starterOf } from '../../tools/package/manifest';
+import type { AppManifest } from '../../infra/package';
+import { manifestPathFor, starterOf } from '../../infra/package/manifest';
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
 import { expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';

@@ -1,5 +1,5 @@
 import { runProgram, type ProgramRun } from '../support/pulumiMocks';
-import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, DTS_EXTENSION_BUNDLE_RANGE } from '../../tools/package/hostJson';
+import { DTS_CONNECTION_SETTING, DTS_TASKHUB_SETTING, DTS_EXTENSION_BUNDLE_RANGE } from '../../infra/package/hostJson';
 import { DURABLE_TASK_DATA_CONTRIBUTOR } from '../../infra/policy/productionOptions';
 import { ROLES } from '../../infra/roles';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';

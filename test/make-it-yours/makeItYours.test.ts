@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectedFunctionsOf } from '../../infra/deployment/appDeployment';
 import { runDeployment } from '../../infra/deployment/provider';
-import type { AppManifest } from '../../tools/package';
+import type { AppManifest } from '../../infra/package';
 import { FakeArm, SITE_ID } from '../deploy/fakeArm';
 import { DEPLOYMENT_ID, FakeScm, virtualClock } from '../deploy/fakeScm';
 import { tokenForScope } from '../deploy/fakeServer';

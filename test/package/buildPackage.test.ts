@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
-import { buildPackage } from '../../tools/package';
-import { bundleApp } from '../../tools/package/bundle';
-import { starterOf } from '../../tools/package/manifest';
+import { buildPackage } from '../../infra/package';
+import { bundleApp } from '../../infra/package/bundle';
+import { starterOf } from '../../infra/package/manifest';
 import { AppHarness } from '../support/loadApp';
-import { readZip } from '../support/readZip';
+import { readZip } from '../../tools/bench/readZip';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deployedHostJson } from '../../tools/package/hostJson';
+import { deployedHostJson } from '../../infra/package/hostJson';
 
 const appHostJson = fs.readFileSync(path.join(__dirname, '../../app/host.json'), 'utf8');
 

@@ -1,5 +1,5 @@
-import { createZip } from '../../tools/package/zip';
-import { readZip } from '../support/readZip';
+import { createZip } from '../../infra/package/zip';
+import { readZip } from '../../tools/bench/readZip';
 
 describe('createZip', () => {
     const entries = [

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appManifest } from '../package';
-import { starterOf } from '../package/manifest';
+import { appManifest } from '../../infra/package';
+import { starterOf } from '../../infra/package/manifest';
 import { readSmokeSpec, starterUrlFor } from '../smoke/spec';
 
 interface StartResponse {

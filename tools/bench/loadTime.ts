@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readZip } from '../../test/support/readZip';
+import { readZip } from './readZip';
 import { median } from './stats';
 
 export interface LoadFigures {

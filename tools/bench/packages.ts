@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildPackage } from '../package/index';
-import { createZip, type ZipEntry } from '../package/zip';
+import { buildPackage } from '../../infra/package/index';
+import { createZip, type ZipEntry } from '../../infra/package/zip';
 
 export interface PackageFigures {
     packageBytes: number;

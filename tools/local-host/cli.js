@@ -10,7 +10,7 @@ if (major < 22 || (major === 22 && minor < 13) || (major === 23 && minor < 4)) {
     process.stderr.write(`The local Durable host needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${process.version}).\n`);
     process.exit(1);
 }
-const { compileTs } = require('../compileTs');
+const { compileTs } = require('../cli/compileTs');
 
 // Written atomically by compileTs: hosts started at the same time (parallel tests) never load a half-written file.
 const outDir = path.join(__dirname, 'dist');

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
-import { DURABLE_BACKENDS, type DurableBackend } from './hostJson';
-import { buildPackage } from './index';
+import { DURABLE_BACKENDS, type DurableBackend } from '../../infra/package/hostJson';
+import { buildPackage } from '../../infra/package';
 
 export const PACKAGE_COMMAND = {
     name: 'package',

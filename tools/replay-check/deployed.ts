@@ -5,7 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { defaultAzureTokens } from '../../infra/deployment/tokens';
 import { call, DEFAULT_ARM, siteId, WEB_API_VERSION, type ArmClient, type SiteRef } from '../dashboard/arm';
 import { findTarget, type RunPulumi } from '../dashboard/target';
-import { DTS_TASKHUB_SETTING } from '../package/hostJson';
+import { DTS_TASKHUB_SETTING } from '../../infra/package/hostJson';
 import { readTaskHub, type TaskHubLocation } from './azureStorage/reader';
 import type { RecordedInstance } from './instances';
 

@@ -2,7 +2,7 @@
  * How long a check of N in-flight instances takes (docs/changing-a-running-workflow.md "How long a check takes"):
  * N waiting approvals of the docs' example (one recorded history, N instance ids), replayed against the
  * versioned v2 (every one compatible) and against v2 (every one breaks).
- * Run: node -e "require(require('./tools/compileTs').compileTs('tools/replay-check/measure.ts','replay-measure.js')).main(1000)"
+ * Run: node -e "require(require('./tools/cli/compileTs').compileTs('tools/replay-check/measure.ts','replay-measure.js')).main(1000)"
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
-// `npm run replay-check -- --data .durable-local`: bundles tools/replay-check with esbuild, then runs it (see tools/compileTs.js).
+// `npm run replay-check -- --data .durable-local`: bundles tools/replay-check with esbuild, then runs it (see tools/cli/compileTs.js).
 const path = require('node:path');
-const { compileTs, failWith } = require('../compileTs');
+const { compileTs, failWith } = require('../cli/compileTs');
 
 require(compileTs(path.join(__dirname, 'cli.ts'), 'replay-check-cli.js'))
     .main(process.argv.slice(2))

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli/args';
-import { appManifest } from '../package';
-import { starterOf } from '../package/manifest';
+import { appManifest } from '../../infra/package';
+import { starterOf } from '../../infra/package/manifest';
 import { redact, runSmoke, type SmokeDeps, type SmokeOptions } from './smoke';
 import { readSmokeSpec, starterUrlFor, SPEC_FILE } from './spec';
 

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * The TaskFailed fields the Durable extension records for a failed activity (TaskActivityShim, for
  * user-code errors and timeouts alike): `Reason = "Activity function '<name>' failed: <message>"`
@@ -8,7 +10,8 @@
  * durable-functions lib/src/orchestrations/TaskOrchestrationExecutor.js).
  */
 export function activityFailureFields(activityName: string, error: unknown): { Reason: string; Details: string } {
-    const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+    // isNativeError, not instanceof: in the test kit the app's Error comes from another realm (jest's sandbox).
+    const err = types.isNativeError(error) ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
     return { Reason: `Activity function '${activityName}' failed: ${err.message}`, Details: serializedCause(err) };
 }
 

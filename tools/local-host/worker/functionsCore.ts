@@ -1,11 +1,17 @@
 import { invokeFunction } from './invoke';
 import { HistoryCache, HistorySender, type EpisodeRequest } from './episodes';
 import type { InvocationInput } from './protocol';
+import { FunctionRegistry, type FunctionCallback, type LogLevel } from '../../../infra/package/functionRegistry';
+
+export { Disposable, FunctionRegistry } from '../../../infra/package/functionRegistry';
+export type { FunctionCallback, FunctionMetadata, HookName, LogLevel, Registration, RpcBindingInfo } from '../../../infra/package/functionRegistry';
 
 /**
  * The `@azure/functions-core` module as the Node worker provides it to an app: the app's
  * `@azure/functions` library registers functions and its programming model here. The real module
- * lives in the worker (azure-functions-nodejs-worker, src/coreApi) and is not on npm.
+ * lives in the worker (azure-functions-nodejs-worker, src/coreApi) and is not on npm. The registry half
+ * (registration, hooks, the version strings) is the package's (infra/package/functionRegistry.ts, which
+ * the manifest indexes the bundle with); this adds the invocation.
  */
 
 export interface RpcTypedData {
@@ -29,21 +35,6 @@ export interface RpcHttpData {
     enableContentNegotiation?: boolean | null;
     cookies?: unknown[] | null;
 }
-
-export interface RpcBindingInfo {
-    type?: string | null;
-    direction?: 'in' | 'out' | 'inout' | null;
-    dataType?: string | null;
-    [property: string]: unknown;
-}
-
-export interface FunctionMetadata {
-    name: string;
-    bindings: Record<string, RpcBindingInfo>;
-    retryOptions?: unknown;
-}
-
-export type FunctionCallback = (...args: unknown[]) => unknown;
 
 export interface InvocationModel {
     getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
@@ -83,7 +74,6 @@ const NODE_WORKER_CAPABILITIES: WorkerCapabilities = {
     HandlesWorkerTerminateMessage: 'true',
 };
 
-export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type LogSink = (level: LogLevel, category: 'user' | 'system', message: string) => void;
 
 /** The app's and the host's log lines on one line-per-message log, prefixed with their level unless informational. */
@@ -91,35 +81,8 @@ export function logSinkTo(log: (message: string) => void): LogSink {
     return (level, _category, message) => log(`${level === 'information' ? '' : `${level}: `}${message}`);
 }
 
-export interface Registration {
-    metadata: FunctionMetadata;
-    callback: FunctionCallback;
-    /** The binding name and binding of the function's trigger. */
-    triggerName: string;
-    trigger: RpcBindingInfo;
-}
-
-export type HookName = 'appStart' | 'appTerminate' | 'preInvocation' | 'postInvocation';
-type HookCallback = (context: Record<string, unknown>) => unknown;
-
-export class Disposable {
-    #callOnDispose: () => void;
-    constructor(callOnDispose: () => void) {
-        this.#callOnDispose = callOnDispose;
-    }
-    static from(...items: { dispose(): unknown }[]): Disposable {
-        return new Disposable(() => items.forEach((item) => item.dispose()));
-    }
-    dispose(): void {
-        this.#callOnDispose();
-    }
-}
-
 /** In the worker: the registry the app fills and the programming model that invokes its functions. */
-export class FunctionsCore {
-    readonly registrations = new Map<string, Registration>();
-    readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
-    programmingModel: ProgrammingModel | undefined;
+export class FunctionsCore extends FunctionRegistry<ProgrammingModel> {
     /** Set once the app has loaded (see loadCapabilities). */
     capabilities: WorkerCapabilities = {};
     #log: LogSink;
@@ -127,27 +90,12 @@ export class FunctionsCore {
     #episodeCache = new HistoryCache();
 
     constructor(log: LogSink = () => undefined) {
+        super();
         this.#log = log;
     }
 
-    /** The object `require('@azure/functions-core')` returns inside the app. */
-    get api(): Record<string, unknown> {
-        return {
-            version: '3.10.1',
-            hostVersion: '4.1000.0',
-            Disposable,
-            registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => this.registerFunction(metadata, callback),
-            registerHook: (name: HookName, callback: HookCallback) => this.registerHook(name, callback),
-            setProgrammingModel: (model: ProgrammingModel) => {
-                this.programmingModel = model;
-            },
-            getProgrammingModel: () => this.programmingModel,
-            log: (level: LogLevel, category: 'user' | 'system', message: string) => this.log(level, category, message),
-        };
-    }
-
     /** The host's log, where the worker sends the app's `context.log` lines and its own. */
-    log(level: LogLevel, category: 'user' | 'system', message: string): void {
+    override log(level: LogLevel, category: 'user' | 'system', message: string): void {
         this.#log(level, category, message);
     }
 
@@ -181,34 +129,5 @@ export class FunctionsCore {
 
     endEpisodes(instanceId: string): void {
         this.#episodeSender.forget(instanceId);
-    }
-
-    registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {
-        if (this.registrations.has(metadata.name)) {
-            throw new Error(`A function with the name "${metadata.name}" has already been registered.`);
-        }
-        const trigger = Object.entries(metadata.bindings).find(([, binding]) => /trigger$/i.test(binding.type ?? ''));
-        if (!trigger) {
-            throw new Error(`Function "${metadata.name}" has no trigger binding.`);
-        }
-        this.registrations.set(metadata.name, { metadata, callback, triggerName: trigger[0], trigger: trigger[1] });
-        return new Disposable(() => this.registrations.delete(metadata.name));
-    }
-
-    registerHook(name: HookName, callback: HookCallback): Disposable {
-        if (!this.hooks[name]) {
-            throw new Error(`"${name}" is not a valid hook name. Valid values: ${Object.keys(this.hooks).join(', ')}.`);
-        }
-        this.hooks[name].push(callback);
-        return new Disposable(() => {
-            const list = this.hooks[name];
-            list.splice(list.indexOf(callback), 1);
-        });
-    }
-
-    async runHooks(name: HookName, context: Record<string, unknown>): Promise<void> {
-        for (const hook of [...this.hooks[name]]) {
-            await hook(context);
-        }
     }
 }

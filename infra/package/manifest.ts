@@ -1,12 +1,12 @@
 import Module from 'node:module';
 import * as path from 'node:path';
 import { runInThisContext } from 'node:vm';
-import { FunctionsCore, type RpcBindingInfo } from '../local-host/worker/functionsCore';
+import { FunctionRegistry, type RpcBindingInfo } from './functionRegistry';
 import { canonicalJson } from './hostJson';
 
 /**
  * The app's functions as the Functions host indexes them: the bundle that is deployed is loaded with the
- * worker's `@azure/functions-core` (the same FunctionsCore the local host's worker uses), and what it
+ * worker's `@azure/functions-core` (`functionRegistry.ts`, which the local host's worker builds on), and what it
  * registers is what the Node worker reports to the host on FunctionsMetadataRequest
  * (azure-functions-nodejs-worker src/eventHandlers/FunctionsMetadataHandler.ts: the functions registered
  * through `registerFunction` while the app's entry point loads). Every consumer (the deploy's
@@ -55,8 +55,8 @@ const KINDS: Record<string, FunctionKind> = {
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** Registers what the bundle registers, in a registry of its own, without touching Node's module cache. */
-export function indexBundle(code: string, filename: string, settings: Record<string, string> = {}): FunctionsCore {
-    const core = new FunctionsCore();
+export function indexBundle(code: string, filename: string, settings: Record<string, string> = {}): FunctionRegistry {
+    const core = new FunctionRegistry();
     const api = core.api;
     const nodeRequire = Module.createRequire(filename);
     const load = (request: string) => (request === '@azure/functions-core' ? api : nodeRequire(request));
@@ -101,7 +101,7 @@ function describeFunction(name: string, trigger: RpcBindingInfo, bindings: RpcBi
 }
 
 /** The manifest of an indexed app; `hostJson` is the deployed host.json (for the route prefix). */
-export function manifestOf(core: FunctionsCore, hostJson: string): AppManifest {
+export function manifestOf(core: FunctionRegistry, hostJson: string): AppManifest {
     const host = JSON.parse(hostJson) as { extensions?: { http?: { routePrefix?: unknown } } };
     const prefix = host.extensions?.http?.routePrefix;
     const functions = [...core.registrations.values()]

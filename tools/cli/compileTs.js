@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
-const repoRoot = path.resolve(__dirname, '..');
+const repoRoot = path.resolve(__dirname, '../..');
 const outDir = path.join(repoRoot, 'dist', 'tools');
 
 /**
