@@ -69,12 +69,23 @@ describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', 
     });
 
     it('orchestration versioning from host.json defaultVersion, explicit for a sub-orchestration', async () => {
-        const { status } = await run('versionedOrchestrator');
+        const { id, status } = await run('versionedOrchestrator');
         expect(status.output).toEqual([
             'Orchestration version: 1.0',
             'Suborchestration version (explicit): 0.9',
             'Suborchestration version (default): 1.0',
             'Activity result: Hello from A',
         ]);
+        // The status answers carry the version as the extension's do (`version`), the history does not (statusJson.ts).
+        const child = async (n: number) => (await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:${n}`)}`)).body;
+        expect(await child(1)).toMatchObject({ name: 'versionedSuborchestrator', version: '0.9', runtimeStatus: 'Completed' });
+        expect(await child(2)).toMatchObject({ name: 'versionedSuborchestrator', version: '1.0' });
+        const withHistory = await httpJson('GET', `${api}/instances/${encodeURIComponent(id)}?showHistory=true`);
+        expect(withHistory.body).toMatchObject({ instanceId: id, version: '1.0' });
+        const started = withHistory.body.historyEvents.find((e: { EventType: string }) => e.EventType === 'ExecutionStarted');
+        expect(started).toMatchObject({ FunctionName: 'versionedOrchestrator' });
+        expect(started).not.toHaveProperty('Version');
+        const listed = await httpJson('GET', `${api}/instances?instanceIdPrefix=${encodeURIComponent(id)}`);
+        expect(listed.body.find((s: { instanceId: string }) => s.instanceId === id)).toMatchObject({ version: '1.0' });
     });
 });

@@ -18,11 +18,31 @@ function parsed(json: string | undefined): unknown {
     return json === undefined ? null : JSON.parse(json);
 }
 
-/** DurableOrchestrationStatus as the extension's HTTP API serializes it. */
+/**
+ * The version the instance was started with (its ExecutionStarted event: in the history, or still waiting in
+ * the inbox while Pending); undefined when it has none.
+ */
+export function instanceVersion(record: Pick<InstanceRecord, 'history' | 'inbox'>): string | undefined {
+    const started = (events: HistoryEvent[]) => events.find((e) => e.EventType === EventType.ExecutionStarted);
+    const version = (started(record.history) ?? started(record.inbox))?.Version;
+    return typeof version === 'string' && version !== '' ? version : undefined;
+}
+
+/**
+ * DurableOrchestrationStatus as the extension's HTTP API serializes it. `version`: the orchestration's
+ * version, omitted when it has none, as Azure/azure-functions-durable-extension PR #3532 ("Expose
+ * orchestration version in HTTP status responses": single-instance and collection status answers carry an
+ * optional `version`) and azure-functions-durable-js PR #725 (getStatus / getStatusAll map it to
+ * `status.version`). Not in the history: the extension's DurableClient.GetDurableOrchestrationStatusAsync
+ * (src/WebJobs.Extensions.DurableTask/ContextImplementations/DurableClient.cs) removes `Version` from the
+ * ExecutionStarted, TaskScheduled and SubOrchestrationInstanceCreated events of `showHistory=true`.
+ */
 export function statusJson(record: InstanceRecord, options: StatusOptions = {}): Record<string, unknown> {
+    const version = instanceVersion(record);
     const status: Record<string, unknown> = {
         name: record.name,
         instanceId: record.instanceId,
+        ...(version === undefined ? {} : { version }),
         runtimeStatus: record.runtimeStatus,
         input: options.showInput === false ? null : parsed(record.input),
         customStatus: parsed(record.customStatus),

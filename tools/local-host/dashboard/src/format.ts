@@ -1,4 +1,5 @@
 /** Formatting shared by the list and the instance page. */
+import type { InstanceStatus } from './types';
 
 export function formatTime(iso: string | undefined): string {
     if (!iso) return '';
@@ -37,4 +38,23 @@ export function preview(value: unknown, max = 80): string {
     if (value === undefined || value === null) return '';
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export interface Fact {
+    label: string;
+    value: string;
+    mono?: boolean;
+}
+
+/**
+ * The instance page's summary. The version is shown only when the status answer has one (the extension
+ * omits `version` for an instance started without one, and older extensions never send it).
+ */
+export function instanceFacts(status: Pick<InstanceStatus, 'instanceId' | 'version' | 'createdTime' | 'lastUpdatedTime'>): Fact[] {
+    return [
+        { label: 'Instance id', value: status.instanceId, mono: true },
+        ...(status.version ? [{ label: 'Version', value: status.version, mono: true }] : []),
+        { label: 'Created', value: formatTime(status.createdTime) },
+        { label: 'Last updated', value: formatTime(status.lastUpdatedTime) },
+    ];
 }

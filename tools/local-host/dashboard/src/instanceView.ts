@@ -1,6 +1,6 @@
 import * as api from './api';
 import { h, replaceChildren, type Child } from './dom';
-import { formatJson, formatTime } from './format';
+import { formatJson, instanceFacts } from './format';
 import { poisonBadge, statusBadge } from './listView';
 import { timelineView } from './timelineView';
 import type { View } from './view';
@@ -125,10 +125,7 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
         replaceChildren(summary,
             h('h2', {}, current.name, ' ', statusBadge(current.runtimeStatus), ' ', poisonBadge(redelivered)),
             redelivered ? h('p', { class: 'message error', role: 'alert' }, api.redeliveryText(redelivered)) : null,
-            h('dl', {},
-                h('dt', {}, 'Instance id'), h('dd', { class: 'mono' }, current.instanceId),
-                h('dt', {}, 'Created'), h('dd', {}, formatTime(current.createdTime)),
-                h('dt', {}, 'Last updated'), h('dd', {}, formatTime(current.lastUpdatedTime))),
+            h('dl', {}, ...instanceFacts(current).flatMap((fact) => [h('dt', {}, fact.label), h('dd', { class: fact.mono ? 'mono' : undefined }, fact.value)])),
         );
         replaceChildren(content,
             failed ? jsonBlock('Failure details', failure ?? current.output, 'failure') : null,

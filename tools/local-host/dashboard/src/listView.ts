@@ -74,7 +74,7 @@ export function listView(root: HTMLElement, config: DashboardConfig): View {
         replaceChildren(body, ...instances.map((instance) => {
             const href = `#/instances/${encodeURIComponent(instance.instanceId)}`;
             return h('tr', { 'data-instance-id': instance.instanceId },
-                h('td', {}, h('a', { href }, instance.name)),
+                h('td', {}, h('a', { href }, instance.name), instance.version ? h('span', { class: 'muted', title: 'Version' }, ` ${instance.version}`) : null),
                 h('td', { class: 'mono' }, h('a', { href }, instance.instanceId)),
                 h('td', {}, statusBadge(instance.runtimeStatus), poisonBadge(redelivered.get(instance.instanceId))),
                 h('td', { class: 'time' }, formatTime(instance.createdTime)),

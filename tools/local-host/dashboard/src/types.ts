@@ -23,6 +23,8 @@ export interface HistoryEvent {
 export interface InstanceStatus {
     name: string;
     instanceId: string;
+    /** The orchestration's version; absent when it has none (durable-api/statusJson.ts). */
+    version?: string;
     runtimeStatus: RuntimeStatus;
     input?: unknown;
     customStatus?: unknown;
