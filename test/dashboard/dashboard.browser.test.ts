@@ -71,13 +71,16 @@ describe('the dashboard in headless Chromium', () => {
         await page.getByLabel('Orchestrator name').fill('waitfor');
         const rows = page.locator('tbody tr[data-instance-id]');
         await rows.first().locator('.badge', { hasText: 'Running' }).waitFor();
-        expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')))).toEqual([started.body.id]);
+        // The list shown before the filter's answer arrives may still hold other rows: wait for the filtered one.
+        const ids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')));
+        for (let i = 0; i < 300 && JSON.stringify(await ids()) !== JSON.stringify([started.body.id]); i++) await page.waitForTimeout(100);
+        expect(await ids()).toEqual([started.body.id]);
 
         await rows.first().getByRole('link', { name: 'waitForApproval' }).click();
         await expect(page.locator('.panel', { hasText: 'Custom status' }).locator('pre').textContent()).resolves.toContain('waiting for approval');
         await page.getByLabel('Reason').fill('not needed any more');
         await page.getByRole('button', { name: 'Terminate' }).click();
-        await page.locator('.summary .badge', { hasText: 'Terminated' }).waitFor({ timeout: 5000 });
+        await page.locator('.summary .badge', { hasText: 'Terminated' }).waitFor({ timeout: 30_000 });
         const status = await pollStatus(started.body.statusQueryGetUri);
         expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'not needed any more' });
         await expect(page.getByRole('button', { name: 'Terminate' }).isDisabled()).resolves.toBe(true);

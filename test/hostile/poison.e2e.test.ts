@@ -92,8 +92,10 @@ it('shows poison work in the dashboard: a badge in the list and the reason on th
 it('terminates a poison orchestration without waiting out its redelivery delay', async () => {
     expect((await httpJson('POST', `${api()}/instances/P2/terminate?reason=poison`)).status).toBe(202);
     expect(await pollStatus(`${api()}/instances/P2`, { timeoutMs: 30_000 })).toMatchObject({ runtimeStatus: 'Terminated', output: 'poison' });
-    expect((await redeliveries()).some((r) => r.key === 'P2')).toBe(false);
-}, 60_000);
+    // The entry goes when the engine handles the terminate (a moment after the status on a busy machine); 30 s is far
+    // below the redelivery delay P2 was waiting out, so this still proves the wait was cut short.
+    await until('P2 leaves the redeliveries', redeliveries, (list) => !list.some((r) => r.key === 'P2'), 30_000);
+}, 90_000);
 
 it('after a restart of the host, the poison work is redelivered again and never stops the other instances', async () => {
     await host.stop();
