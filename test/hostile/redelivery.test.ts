@@ -65,3 +65,15 @@ it('cuts an orchestration\'s wait short when it is terminated or purged (wake), 
     expect(delivered).toBe(false);
     expect(r.list()).toEqual([]);
 });
+
+it('does not schedule again an orchestration terminated or purged while its delivery was running (its worker then exited)', async () => {
+    const r = redeliveries();
+    let exitWorker = (): void => undefined;
+    const running = r.run('i3', 'orchestratorAlwaysExits', () => new Promise((_, reject) => (exitWorker = () => reject(new WorkerExitedError('the worker process (pid 2) exited (exit code 9)')))));
+    r.wake('i3');
+    exitWorker();
+    await expect(running).rejects.toBeInstanceOf(WorkerExitedError);
+    expect(r.list()).toEqual([]);
+    // Its next episode (the one that meets the terminate) runs at once.
+    await expect(r.run('i3', 'orchestratorAlwaysExits', () => Promise.resolve('terminated'))).resolves.toBe('terminated');
+});

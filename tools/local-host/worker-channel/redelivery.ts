@@ -32,6 +32,9 @@ export class RedeliveryWoken extends WorkerExitedError {
 
 export class Redeliveries {
     #entries = new Map<string, Entry>();
+    /** Keys whose attempt is running now, and those of them whose instance was terminated or purged meanwhile. */
+    #running = new Set<string>();
+    #wokenWhileRunning = new Set<string>();
     /** Redelivered work runs one at a time: this settles when the one running now has. */
     #turn: Promise<void> = Promise.resolve();
 
@@ -61,17 +64,22 @@ export class Redeliveries {
     }
 
     async #attempt<T>(key: string, functionName: string, attempt: () => Promise<T>): Promise<T> {
+        this.#running.add(key);
         try {
             const result = await attempt();
             this.#entries.delete(key);
             return result;
         } catch (err) {
             // Only a worker that went away counts. A functionTimeout is the function's own failure (an activity
-            // fails with it; an orchestrator episode is replayed after paying the whole timeout).
+            // fails with it; an orchestrator episode is replayed after paying the whole timeout). An instance
+            // terminated or purged while its attempt ran is not scheduled again: the engine meets the terminate next.
             if (err instanceof RedeliveryWoken) throw err;
-            if (err instanceof WorkerExitedError) this.#abandoned(key, functionName, err);
+            if (err instanceof WorkerExitedError && !this.#wokenWhileRunning.has(key)) this.#abandoned(key, functionName, err);
             else this.#entries.delete(key);
             throw err;
+        } finally {
+            this.#running.delete(key);
+            this.#wokenWhileRunning.delete(key);
         }
     }
 
@@ -81,6 +89,7 @@ export class Redeliveries {
      * while the poison one is invisible. Its activities keep their schedule (Azure's work-item queue does).
      */
     wake(instanceId: string): void {
+        if (this.#running.has(instanceId)) this.#wokenWhileRunning.add(instanceId);
         const entry = this.#entries.get(instanceId);
         if (!entry) return;
         this.#entries.delete(instanceId);
