@@ -4,6 +4,7 @@
  * clock and sleep are injected so every branch (start retries, Retry-After, timeout, poll limit) runs
  * in tests without waiting.
  */
+import { redactQuerySecrets } from '../cli/redact';
 
 export interface SmokeOptions {
     /** The starter URL for the orchestrator, with its key as `code=` when it needs one. */
@@ -45,10 +46,8 @@ const MAX_REQUEST_MS = 30_000;
 /** First wait before the start is sent again; doubles up to the poll interval's bound. */
 const FIRST_START_RETRY_MS = 1000;
 
-/** Hides function keys (`code=...`) wherever a URL or a body may carry one. */
-export function redact(text: string): string {
-    return text.replace(/([?&](?:amp;)?code=)[^&"'\s<>]+/gi, '$1***');
-}
+/** Hides function keys (`code=...`) wherever a URL or a body may carry one: the commands' shared redaction. */
+export const redact = redactQuerySecrets;
 
 /** `Retry-After` in seconds (the Durable host sends seconds; an HTTP date is also allowed). */
 export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
