@@ -124,8 +124,12 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
         setTimeout(fire(boundPassed(`${label} was in flight when the ${init.bound.name} passed; aborted it.`)), Math.min(left, MAX_TIMER_MS)),
     ];
     let phase: NodeJS.Timeout | undefined;
+    let settled = false;
     const arm = (what: string, ms: number) => {
         clearTimeout(phase);
+        // The upload stream can be pulled once more after the request ended (fetch gave up on it): a timer armed
+        // then would outlive send() and keep the process alive for up to the deadline (5 min for an upload).
+        if (settled) return;
         phase = setTimeout(fire(deadline(what, ms)), ms);
     };
     arm('no response headers within the connect/headers deadline', d.headersMs);
@@ -149,6 +153,7 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
     } catch (err) {
         throw fired ?? err;
     } finally {
+        settled = true;
         clearTimeout(phase);
         timers.forEach(clearTimeout);
     }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { HANG_MS } from '../support/localHost';
 
 const RUN = path.join(__dirname, '..', '..', 'tools', 'smoke', 'run.js');
 /** The machinery's fixture app: its smoke.json starts processOrder with an order. */
@@ -33,7 +34,7 @@ function fakeHost(output: unknown): Promise<{ base: string; server: Server }> {
 
 function smoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [RUN, ...args], { timeout: 20_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+        execFile(process.execPath, [RUN, ...args], { timeout: HANG_MS, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
             resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
         });
     });

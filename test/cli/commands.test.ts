@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../../tools/cli/args';
 import { parseFlags } from '../../tools/local-host/main';
+import { HANG_MS } from '../support/localHost';
 
 /**
  * Every command reads its arguments one way (tools/cli/args.ts): `--help` prints its usage on stdout and
@@ -30,7 +31,7 @@ const CWD = mkdtempSync(path.join(tmpdir(), 'cli-args-'));
 
 function spawnScript(launcher: string, args: string[]): Promise<Exit> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [path.join(REPO_ROOT, launcher), ...args], { cwd: CWD, timeout: 60_000 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [path.join(REPO_ROOT, launcher), ...args], { cwd: CWD, timeout: HANG_MS }, (err, stdout, stderr) => {
             resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
         });
     });

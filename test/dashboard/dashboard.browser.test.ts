@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from '../support/localHost';
+import { HANG_MS, httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from '../support/localHost';
 
 /** The dashboard in real headless Chromium (Debian's), against the real local host. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,7 +49,7 @@ describe('the dashboard in headless Chromium', () => {
         const started = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
         expect(started.status).toBe(202);
         const row = page.locator(`tr[data-instance-id="${started.body.id}"]`);
-        await row.locator('.badge', { hasText: 'Completed' }).waitFor({ timeout: 5000 });
+        await row.locator('.badge', { hasText: 'Completed' }).waitFor({ timeout: HANG_MS });
         await expect(row.locator('td').first().textContent()).resolves.toBe('hello_orchestrator');
         expect(navigations).toBe(pageLoads);
 
@@ -80,7 +80,7 @@ describe('the dashboard in headless Chromium', () => {
         await expect(page.locator('.panel', { hasText: 'Custom status' }).locator('pre').textContent()).resolves.toContain('waiting for approval');
         await page.getByLabel('Reason').fill('not needed any more');
         await page.getByRole('button', { name: 'Terminate' }).click();
-        await page.locator('.summary .badge', { hasText: 'Terminated' }).waitFor({ timeout: 30_000 });
+        await page.locator('.summary .badge', { hasText: 'Terminated' }).waitFor({ timeout: HANG_MS });
         const status = await pollStatus(started.body.statusQueryGetUri);
         expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'not needed any more' });
         await expect(page.getByRole('button', { name: 'Terminate' }).isDisabled()).resolves.toBe(true);

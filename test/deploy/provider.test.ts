@@ -73,7 +73,7 @@ describe('the provider as Pulumi runs it (serialized, then loaded from its text)
         fs.writeFileSync(path.join(tmp, 'app.zip'), 'zip bytes');
         // Only the environment credential (no variables set here): fails at once instead of probing IMDS or az.
         process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
-    }, 20_000);
+    });
     afterAll(() => {
         fs.rmSync(tmp, { recursive: true, force: true });
         if (savedEnv === undefined) delete process.env.AZURE_TOKEN_CREDENTIALS;

@@ -17,7 +17,7 @@ let host: RunningHost;
 
 beforeAll(async () => {
     host = await startHostProcess(path.resolve(__dirname, '../..'));
-}, 60_000);
+});
 
 afterAll(async () => {
     await host?.stop();
@@ -42,4 +42,4 @@ it(`answers ${COUNT} hostile requests (seed ${SEED}) with 2xx/4xx only, stays up
 
     // runHello throws unless the hello reaches Completed with the exact output.
     await runHello(host.baseUrl, 5);
-}, 60_000);
+});

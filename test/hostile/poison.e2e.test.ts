@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
+import { HANG_MS, httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
 /**
  * Work that ends its worker every time it runs (an activity or an orchestrator calling process.exit, a
@@ -21,7 +21,7 @@ const api = () => `${host.url}/runtime/webhooks/durabletask`;
 interface Redelivery { key: string; functionName: string; deliveries: number; poison: boolean; lastError: string }
 const redeliveries = async () => (await httpJson<Redelivery[]>('GET', `${api()}/redeliveries`)).body;
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = HANG_MS): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await read();
@@ -34,14 +34,14 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 async function echoes(prefix: string, count: number): Promise<void> {
     const started = await Promise.all(Array.from({ length: count }, (_, i) => httpJson('POST', `${api()}/orchestrators/echoOrchestration/${prefix}-${i}`, String(i), { 'content-type': 'application/json' })));
     expect(started.map((s) => s.status)).toEqual(started.map(() => 202));
-    const done = await Promise.all(started.map((s) => pollStatus(s.body.statusQueryGetUri, { timeoutMs: 60_000 })));
+    const done = await Promise.all(started.map((s) => pollStatus(s.body.statusQueryGetUri)));
     expect(done.map((s) => [s.runtimeStatus, s.output])).toEqual(done.map((_, i) => ['Completed', i]));
 }
 
 beforeAll(async () => {
     host = await startLocalHost({ app: APP, env });
     data = host.data;
-}, 60_000);
+});
 afterAll(async () => {
     await host?.stop();
 });
@@ -68,7 +68,7 @@ it('redelivers work that ends its worker on Azure\'s backoff until it is poison,
     // Still poison, still retried: other work completes at once.
     await echoes('after-poison', 3);
     expect(host.process.exitCode).toBeNull();
-}, 180_000);
+});
 
 it('shows poison work in the dashboard: a badge in the list and the reason on the instance page', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
@@ -77,25 +77,25 @@ it('shows poison work in the dashboard: a badge in the list and the reason on th
         const page = await browser.newPage();
         await page.goto(`${api()}/dashboard/`);
         const row = page.locator('tr[data-instance-id="P1"]');
-        await row.locator('.badge', { hasText: 'poison' }).waitFor({ timeout: 15_000 });
+        await row.locator('.badge', { hasText: 'poison' }).waitFor({ timeout: HANG_MS });
         await expect(row.locator('.badge').first().textContent()).resolves.toBe('Running');
         await expect(page.locator('tr[data-instance-id="beside-0"] .badge').allTextContents()).resolves.toEqual(['Completed']);
         await row.getByRole('link', { name: 'P1' }).click();
         const alert = page.getByRole('alert');
-        await alert.waitFor({ timeout: 15_000 });
+        await alert.waitFor({ timeout: HANG_MS });
         expect(await alert.textContent()).toMatch(/^Poison: 'alwaysExits' ended its worker \d+ time\(s\); next attempt .*Last error: the worker process \(pid \d+\) exited \(exit code 7\)/);
     } finally {
         await browser.close();
     }
-}, 60_000);
+});
 
 it('terminates a poison orchestration without waiting out its redelivery delay', async () => {
     expect((await httpJson('POST', `${api()}/instances/P2/terminate?reason=poison`)).status).toBe(202);
-    expect(await pollStatus(`${api()}/instances/P2`, { timeoutMs: 30_000 })).toMatchObject({ runtimeStatus: 'Terminated', output: 'poison' });
+    expect(await pollStatus(`${api()}/instances/P2`)).toMatchObject({ runtimeStatus: 'Terminated', output: 'poison' });
     // The entry goes when the engine handles the terminate (a moment after the status on a busy machine); 30 s is far
     // below the redelivery delay P2 was waiting out, so this still proves the wait was cut short.
     await until('P2 leaves the redeliveries', redeliveries, (list) => !list.some((r) => r.key === 'P2'), 30_000);
-}, 90_000);
+});
 
 it('after a restart of the host, the poison work is redelivered again and never stops the other instances', async () => {
     await host.stop();
@@ -106,4 +106,4 @@ it('after a restart of the host, the poison work is redelivered again and never 
     for (const id of ['P1', 'P3']) expect((await httpJson('GET', `${api()}/instances/${id}`)).body.runtimeStatus).toBe('Running');
     expect((await httpJson('GET', `${api()}/instances/P2`)).body.runtimeStatus).toBe('Terminated');
     expect(host.process.exitCode).toBeNull();
-}, 180_000);
+});

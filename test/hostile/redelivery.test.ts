@@ -22,7 +22,7 @@ it('waits 2^n "seconds" after the n-th delivery that ended its worker, at most 6
     expect(waits).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 512, 600, 600]);
     expect(logs.filter((l) => l.includes('is now considered poison'))).toHaveLength(2);
     expect(logs[9]).toMatch(/^warning: 'alwaysExits' \(i1 task 0\) has been delivered 10 times and ended its worker each time: it is now considered poison/);
-}, 20_000);
+});
 
 it('forgets the work once a delivery succeeds, or fails on its own (a thrown error, a functionTimeout)', async () => {
     const r = redeliveries();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { HANG_MS } from '../support/localHost';
 
 /**
  * `pulumi up` compiles the program with Pulumi's own ts-node registration from the working directory
@@ -7,7 +8,7 @@ import * as path from 'node:path';
  */
 describe('the program under Pulumi’s Node runtime', () => {
     it('compiles from infra/ with Pulumi’s ts-node and registers the whole stack', () => {
-        const stdout = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'runUnderPulumiTsNode.js')], { encoding: 'utf8', timeout: 60_000 });
+        const stdout = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'runUnderPulumiTsNode.js')], { encoding: 'utf8', timeout: HANG_MS });
         const result = JSON.parse(stdout.trim().split('\n').pop() as string);
         expect(result.transpileOnly).toBe(true);
         expect(result.types).toEqual(

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
+import { HANG_MS, httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
 const APP = path.join(__dirname, '../apps/entity-counter');
 let host: LocalHost;
@@ -20,7 +20,7 @@ interface Counter {
 
 /** Reads the counter through the host's entity API until `until` holds. */
 async function counterState(key: string, until: (state: Counter) => boolean): Promise<Counter> {
-    const deadline = Date.now() + 10000;
+    const deadline = Date.now() + HANG_MS;
     for (;;) {
         const read = await httpJson<Counter>('GET', `${entitiesApi}/counter/${key}`);
         if (read.status === 200 && until(read.body)) return read.body;
@@ -52,7 +52,7 @@ describe('Durable Entities on the local host', () => {
         expect((await httpJson('POST', `${entitiesApi}/nosuch/k?op=add`, 1)).status).toBe(400);
         expect((await httpJson('POST', `${entitiesApi}/counter/http?op=add`, '{not json', { 'content-type': 'application/json' })).status).toBe(400);
         expect((await httpJson('DELETE', `${entitiesApi}/counter/http`)).status).toBe(202);
-        const deadline = Date.now() + 5000;
+        const deadline = Date.now() + HANG_MS;
         while ((await httpJson('GET', `${entitiesApi}/counter/http`)).status !== 404 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         expect((await httpJson('GET', `${entitiesApi}/counter/http`)).status).toBe(404);
     });

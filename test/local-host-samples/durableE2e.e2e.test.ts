@@ -13,9 +13,9 @@ let api: string;
 const webhooks = (): string => `${host.url}/runtime/webhooks/durabletask`;
 
 beforeAll(async () => {
-    host = await startLocalHost({ app: path.join(__dirname, '../apps/durable-e2e'), timeoutMs: 30000 });
+    host = await startLocalHost({ app: path.join(__dirname, '../apps/durable-e2e') });
     api = `${host.url}/api`;
-}, 40000);
+});
 afterAll(async () => {
     await host?.stop();
 });

@@ -16,7 +16,7 @@ async function run(name: string, input?: unknown) {
     const started = await httpJson('POST', `${host.url}/api/orchestrators/${name}`, input);
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe(started.body.statusQueryGetUri);
-    return { id: started.body.id as string, status: await pollStatus(started.body.statusQueryGetUri, { timeoutMs: 15000 }) };
+    return { id: started.body.id as string, status: await pollStatus(started.body.statusQueryGetUri) };
 }
 
 describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', () => {

@@ -51,7 +51,7 @@ describe('Durable features through HTTP', () => {
 
     it('fires a durable timer when nobody answers', async () => {
         const started = await start('approval', { timeoutMs: 300 });
-        const status = await pollStatus(started.statusQueryGetUri, { timeoutMs: 5000 });
+        const status = await pollStatus(started.statusQueryGetUri);
         expect(status.output).toEqual({ approved: false, timedOut: true });
     });
 

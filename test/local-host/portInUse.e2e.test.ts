@@ -32,5 +32,5 @@ describe('a port another process holds', () => {
         );
         expect(output).not.toMatch(/EADDRINUSE|\n\s+at /);
         expect(output).not.toMatch(/Host listening/);
-    }, 60_000);
+    });
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
+import { HANG_MS, httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
 const STUCK_APP = path.join(__dirname, '../apps/stuck');
 
@@ -23,7 +23,7 @@ function exited(host: LocalHost, limitMs = 8000): Promise<Exit | { running: true
 }
 
 async function waitForOutput(host: LocalHost, pattern: RegExp): Promise<void> {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + HANG_MS;
     while (!pattern.test(host.output())) {
         if (Date.now() > deadline) throw new Error(`host never printed ${pattern}:\n${host.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -54,7 +54,7 @@ describe('the SQLite store under the host', () => {
     });
 
     it('makes a purge final: purged by filter while 300 run, none comes back, during the run or after a restart', async () => {
-        const first = await startLocalHost({ app: FEATURES_APP, timeoutMs: 30000 });
+        const first = await startLocalHost({ app: FEATURES_APP });
         const api = webhooks(first);
         const since = new Date(Date.now() - 60_000).toISOString();
         const starts = await Promise.all(Array.from({ length: 300 }, (_, i) => httpJson('POST', `${api}/orchestrators/slowSteps/purged-${i}`, { steps: 3, ms: 40 })));
@@ -76,7 +76,7 @@ describe('the SQLite store under the host', () => {
         } finally {
             await second.stop();
         }
-    }, 60000);
+    });
 
     it('loses nothing acknowledged and shows nothing before it is durable when the host or the worker is killed (kill -9) at random moments under load', async () => {
         let host = await startLocalHost();
@@ -114,7 +114,7 @@ describe('the SQLite store under the host', () => {
             }
             await host.kill9();
             kills.push('host');
-            host = await startLocalHost({ data: host.data, timeoutMs: 30000 });
+            host = await startLocalHost({ data: host.data });
             // A snapshot: the load goes on meanwhile (against the new host) and adds to the set.
             for (const id of [...acknowledged]) {
                 const status = await httpJson('GET', `${webhooks(host)}/instances/${id}`);
@@ -128,11 +128,11 @@ describe('the SQLite store under the host', () => {
             expect(kills).toEqual(expect.arrayContaining(['host', 'worker']));
             expect(acknowledged.size).toBeGreaterThan(20);
             for (const id of acknowledged) {
-                const status = await pollStatus(`${webhooks(host)}/instances/${id}`, { timeoutMs: 30000 });
+                const status = await pollStatus(`${webhooks(host)}/instances/${id}`);
                 expect([id, status.output]).toEqual([id, HELLO]);
             }
         } finally {
             await host.stop();
         }
-    }, 180000);
+    });
 });

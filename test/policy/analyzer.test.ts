@@ -29,13 +29,17 @@ beforeAll(async () => {
         pack.on('exit', (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
     });
     client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    // No fixed budget: ts-node compiles the pack (11 s idle, over 30 s on a busy 2-core machine); a pack
-    // that fails exits and rejects above, so this bound only catches a hang.
-}, 600_000);
+    // ts-node compiles the pack (11 s idle, over 30 s on a busy 2-core machine): jest's testTimeout is only a
+    // hang catcher; a pack that fails exits and rejects above.
+});
 
-afterAll(() => {
+afterAll(async () => {
     client?.close();
-    pack?.kill();
+    if (pack && pack.exitCode === null && pack.signalCode === null) {
+        const gone = new Promise((resolve) => pack.once('exit', resolve));
+        pack.kill();
+        await gone;
+    }
 });
 
 it('serves every policy as mandatory under the pack name', async () => {

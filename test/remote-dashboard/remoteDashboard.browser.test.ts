@@ -81,7 +81,7 @@ beforeAll(async () => {
         const body = Promise.race([response.text(), new Promise<string>((resolve) => setTimeout(() => resolve(UNREAD), 2000))]).catch(() => UNREAD);
         seen.push(body.then((text) => `${response.url()} ${response.status()} ${JSON.stringify(response.headers())} ${text}`));
     });
-}, 60_000);
+});
 
 afterAll(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@ import { V1, V2, V2_VERSIONED, waitingApprovals } from './approvals';
 let azurite: Azurite;
 beforeAll(async () => {
     azurite = await startAzurite();
-}, 60_000);
+});
 afterAll(() => azurite?.stop());
 
 describe('KeySanitation, as DurableTask.AzureStorage escapes partition keys', () => {
@@ -51,7 +51,7 @@ describe('reading a task hub in Azure Storage (Azurite, Entra bearer tokens over
             'approval-none-2/history-0000000000000002-TaskScheduled-<random>-Input.json.gz',
             'approval-none-2/history-0000000000000005-TaskCompleted-<random>-Result.json.gz',
         ]);
-    }, 60_000);
+    });
 
     it('replays what it read: the v1 instances break on v2 and are compatible with the versioned v2', async () => {
         const hub = 'ReplayHub2';
@@ -61,7 +61,7 @@ describe('reading a task hub in Azure Storage (Azurite, Entra bearer tokens over
         const read = await readTaskHub({ tableEndpoint: azurite.tableEndpoint, blobEndpoint: azurite.blobEndpoint, taskHub: hub, credential: azuriteCredential });
         expect((await replayAll(await loadTarget(V2), read)).map((r) => r.verdict)).toEqual(['breaks', 'breaks']);
         expect((await replayAll(await loadTarget(V2_VERSIONED), read)).map((r) => r.verdict)).toEqual(['compatible', 'compatible']);
-    }, 60_000);
+    });
 
     it('a task hub that does not exist is a clear error', async () => {
         await expect(readTaskHub({ tableEndpoint: azurite.tableEndpoint, blobEndpoint: azurite.blobEndpoint, taskHub: 'NoSuchHub', credential: azuriteCredential })).rejects.toThrow(

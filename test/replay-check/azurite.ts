@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
@@ -35,12 +35,15 @@ export async function startAzurite(): Promise<Azurite> {
     return {
         tableEndpoint: `https://127.0.0.1:${ports.Table}/${ACCOUNT}`,
         blobEndpoint: `https://127.0.0.1:${ports.Blob}/${ACCOUNT}`,
-        stop: () =>
-            new Promise((resolve) => {
-                if (child.exitCode !== null) return resolve();
-                child.once('exit', () => resolve());
+        // Its data, certificate and key go with it (they were left in the temp dir, one folder a run).
+        stop: async () => {
+            if (child.exitCode === null && child.signalCode === null) {
+                const gone = new Promise((resolve) => child.once('exit', resolve));
                 child.kill();
-            }),
+                await gone;
+            }
+            rmSync(dir, { recursive: true, force: true });
+        },
     };
 }
 

@@ -37,7 +37,7 @@ beforeAll(async () => {
     const writer = new TaskHubWriter(azurite, 'funchello');
     await writer.create();
     for (const instance of await waitingApprovals(V1, ['Q3 report', 'Q4 plan'])) await writer.write(instance, `exec-${instance.instanceId}`);
-}, 60_000);
+});
 afterAll(async () => {
     await arm?.stop();
     await azurite?.stop();
@@ -71,13 +71,13 @@ describe('replay-check against the deployed app (--stack)', () => {
         expect(result.err).toContain(`Reading task hub funchello at ${azurite.tableEndpoint} (Entra ID)`);
         expect(result.out).toContain("WOULD BREAK  approval approval-none-1 (Running): history schedules activity 'draft' as step 1; the new code schedules activity 'validate'");
         expect(result.out).toContain('2 instance(s): 0 compatible, 2 would break, 0 protected by versioning.');
-    }, 60_000);
+    });
 
     it('exits 0 once the new build keeps the old steps behind a version branch', async () => {
         const result = await check(['--stack', 'dev', '--app', V2_VERSIONED, '--json']);
         expect(result.code).toBe(0);
         expect(JSON.parse(result.out).instances.map((i: { verdict: string }) => i.verdict)).toEqual(['compatible', 'compatible']);
-    }, 60_000);
+    });
 
     it('a stack on the Durable Task Scheduler gets a clear message and exit 2', async () => {
         const result = await check(['--stack', 'dts', '--app', V2], { ...OUTPUTS, schedulerDashboardUrl: 'https://dashboard.durabletask.io/?endpoint=x' });

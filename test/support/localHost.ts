@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
+/**
+ * How long a wait driven by an event (a port printed, a status reached) may take before it counts as a hang.
+ * Generous on purpose: a busy 2-core machine runs 5-10 times slower than an idle one, and a wait that succeeds
+ * returns as soon as its event happens. Below jest's testTimeout (jest.config.js), so a hang fails with the
+ * wait's own message (the last status, the host's output).
+ */
+export const HANG_MS = 120_000;
 /** The entry `npm start` runs. */
 export const HOST_CLI = path.join(REPO_ROOT, 'tools/local-host/cli.js');
 
@@ -44,8 +51,8 @@ export function startLocalHost(options: StartOptions = {}): Promise<LocalHost> {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill('SIGKILL');
-            reject(new Error(`local host did not start within ${options.timeoutMs ?? 15000} ms:\n${output}`));
-        }, options.timeoutMs ?? 15000);
+            reject(new Error(`local host did not start within ${options.timeoutMs ?? HANG_MS} ms:\n${output}`));
+        }, options.timeoutMs ?? HANG_MS);
         const onData = (chunk: Buffer): void => {
             output += chunk.toString();
             const match = /Host listening on port (\d+)/.exec(output);
@@ -128,7 +135,7 @@ const TERMINAL = ['Completed', 'Failed', 'Terminated'];
 /** Polls a status URL (statusQueryGetUri) until `until` holds; returns the last status body. */
 export async function pollStatus(url: string, options: PollOptions = {}): Promise<OrchestrationStatus> {
     const until = options.until ?? ((s: OrchestrationStatus) => TERMINAL.includes(s?.runtimeStatus));
-    const deadline = Date.now() + (options.timeoutMs ?? 10000);
+    const deadline = Date.now() + (options.timeoutMs ?? HANG_MS);
     let last: JsonResponse<OrchestrationStatus> | undefined;
     for (;;) {
         last = await httpJson<OrchestrationStatus>('GET', url);

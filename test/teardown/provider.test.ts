@@ -12,7 +12,7 @@ describe('the teardown provider as Pulumi runs it (serialized, then loaded from 
         provider = await asPulumiRunsIt(teardownProvider);
         // Only the environment credential (no variables set here): fails at once instead of probing IMDS or az.
         process.env.AZURE_TOKEN_CREDENTIALS = 'EnvironmentCredential';
-    }, 20_000);
+    });
     afterAll(() => {
         if (savedEnv === undefined) delete process.env.AZURE_TOKEN_CREDENTIALS;
         else process.env.AZURE_TOKEN_CREDENTIALS = savedEnv;

@@ -56,10 +56,10 @@ it('runs the app to the same result in the kit and on the local host with every 
         } finally {
             await kit.close();
         }
-        const host = await startLocalHost({ app: dir, timeoutMs: 60_000 });
+        const host = await startLocalHost({ app: dir });
         try {
             const started = await httpJson('POST', `${host.url}/api/start/greetAll`, ['A', 'B']);
-            const status = started.status === 202 ? await pollStatus(started.body.statusQueryGetUri, { timeoutMs: 60_000 }) : undefined;
+            const status = started.status === 202 ? await pollStatus(started.body.statusQueryGetUri) : undefined;
             return { pair: pairName(pair), inKit, onHost: [started.status, status?.runtimeStatus, status?.output] };
         } finally {
             await host.stop();
