@@ -1,4 +1,4 @@
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

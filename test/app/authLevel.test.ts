@@ -1,4 +1,4 @@
-import { FunctionsCore } from '../../tools/local-host/worker/functionsCore';
+import { FunctionsCore } from '../../tools/local-host/worker-process/functionsCore';
 
 /** Loads http_start afresh with the given HTTP_START_AUTH_LEVEL, as an app start would. */
 function startApp(setting: string | undefined): FunctionsCore {

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { durableClientBindingData } from '../../tools/local-host/durable-api/clientBinding';
 import { notAnOrchestratorMessage } from '../../tools/local-host/engine/errors';
-import type { RpcHttpData } from '../../tools/local-host/worker/functionsCore';
-import { AppHarness } from '../support/loadApp';
+import type { RpcHttpData } from '../../tools/local-host/worker-process/functionsCore';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

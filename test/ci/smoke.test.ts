@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, smokeOptions } from '../../tools/smoke/cli';
-import { redact, retryAfterMs, runSmoke, type SmokeOptions } from '../../tools/smoke/smoke';
+import { retryAfterMs } from '../../infra/deployment/retryAfter';
+import { redact, runSmoke, type SmokeOptions } from '../../tools/smoke/smoke';
 import { readSmokeSpec, starterUrlFor } from '../../tools/smoke/spec';
 
 const EXPECTED_OUTPUT = { reservation: { reserved: 2 }, receipt: 'charged o-1' };
@@ -149,11 +150,15 @@ describe('smoke logic', () => {
 });
 
 describe('smoke helpers', () => {
-    it('reads Retry-After as seconds or an HTTP date', () => {
-        expect(retryAfterMs('3', 0)).toBe(3000);
-        expect(retryAfterMs(null, 0)).toBeUndefined();
-        expect(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000);
-        expect(retryAfterMs('soon', 0)).toBeUndefined();
+    it('reads Retry-After as the deploy client does (seconds, an HTTP date, the -ms headers)', () => {
+        const now = () => 4000;
+        expect(retryAfterMs(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+        expect(retryAfterMs(new Headers(), now)).toBeUndefined();
+        expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 1970 00:00:10 GMT' }), now)).toBe(6000);
+        expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '3' }), now)).toBe(250);
+        expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+        expect(retryAfterMs(new Headers({ 'retry-after': '1.5' }), now)).toBe(1500);
+        expect(retryAfterMs(new Headers({ 'retry-after': 'in 2 s' }), now)).toBeUndefined();
     });
 
     it('redacts code in query strings and JSON bodies', () => {

@@ -1,4 +1,4 @@
-import { fromWire, toWire, writeEach, type Batch } from '../../tools/local-host/worker/protocol';
+import { fromWire, toWire, writeEach, type Batch } from '../../tools/local-host/worker-process/protocol';
 import { jsonDepthExceeded, MAX_JSON_DEPTH } from '../../tools/local-host/durable-api/validation';
 
 /** User JSON of any depth crosses the host↔worker channel's code without overflowing the stack. */

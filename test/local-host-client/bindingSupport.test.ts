@@ -1,5 +1,5 @@
 import { bindingSupport } from '../../tools/local-host/app-loading/bindingSupport';
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

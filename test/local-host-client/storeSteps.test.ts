@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Engine } from '../../tools/local-host/engine/engine';
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import type { Store, StoreOps } from '../../tools/local-host/store/store';
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

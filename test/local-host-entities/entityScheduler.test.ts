@@ -7,7 +7,7 @@ import { EntityScheduler, type ResponseDelivery } from '../../tools/local-host/e
 import { MemoryEntityStore, type EntityStore } from '../../tools/local-host/engine/entities/entityStore';
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { newRequest } from '../../tools/local-host/engine/entities/messages';
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

@@ -5,7 +5,7 @@ import { Engine } from '../../tools/local-host/engine/engine';
 import { attachEntities, recoverEntities } from '../../tools/local-host/engine/entities/orchestrationBridge';
 import type { EntityScheduler } from '../../tools/local-host/engine/entities/entityScheduler';
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

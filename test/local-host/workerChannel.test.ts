@@ -1,7 +1,7 @@
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import { parseFunctionTimeout } from '../../tools/local-host/worker-channel/functionTimeout';
-import { HistoryCache, HistoryCacheMiss, HistorySender, type EpisodeRequest } from '../../tools/local-host/worker/episodes';
-import { fromWire, toWire } from '../../tools/local-host/worker/protocol';
+import { HistoryCache, HistoryCacheMiss, HistorySender, type EpisodeRequest } from '../../tools/local-host/worker-process/episodeHistory';
+import { fromWire, toWire } from '../../tools/local-host/worker-process/protocol';
 
 describe('host.json functionTimeout', () => {
     it('reads time spans as the host prints them, defaults to Flex Consumption\'s 30 minutes, and "-1" is unbounded', () => {

@@ -6,7 +6,7 @@ import { runInThisContext } from 'node:vm';
 import { buildPackage } from '../../infra/package';
 import { bundleApp } from '../../infra/package/bundle';
 import { starterOf } from '../../infra/package/manifest';
-import { AppHarness } from '../support/loadApp';
+import { AppHarness } from '../support/appHarness';
 import { readZip } from '../../tools/bench/readZip';
 
 const mockHarness = new AppHarness();

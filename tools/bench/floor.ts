@@ -4,7 +4,7 @@ import { buildApp } from '../local-host/app-loading/buildApp';
 import { resolveEntries } from '../local-host/app-loading/resolveEntries';
 import { Engine } from '../local-host/engine/engine';
 import { isTerminal, MemoryStore } from '../local-host/store/store';
-import { loadBundle } from '../local-host/worker/loadBundle';
+import { loadBundle } from '../local-host/worker-process/loadBundle';
 import { pollInterval } from './helloClient';
 
 export interface Floor {

@@ -3,7 +3,7 @@
  * times `require` of the files given on the command line (the app's entry files). Prints one JSON line.
  */
 import Module from 'node:module';
-import { FunctionsCore } from '../local-host/worker/functionsCore';
+import { FunctionsCore } from '../local-host/worker-process/functionsCore';
 
 const CORE_ID = '@azure/functions-core';
 const core = new FunctionsCore();

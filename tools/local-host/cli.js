@@ -14,7 +14,7 @@ const { compileTs } = require('../cli/compileTs');
 
 // Written atomically by compileTs: hosts started at the same time (parallel tests) never load a half-written file.
 const outDir = path.join(__dirname, 'dist');
-const worker = compileTs(path.join(__dirname, 'worker', 'workerMain.ts'), 'worker.js', { outDir, sourcemap: true });
+const worker = compileTs(path.join(__dirname, 'worker-process', 'workerMain.ts'), 'worker.js', { outDir, sourcemap: true });
 const outfile = compileTs(path.join(__dirname, 'main.ts'), 'host.js', { outDir, sourcemap: true });
 process.setSourceMapsEnabled(true);
 require(outfile)

@@ -7,8 +7,8 @@ import { attachEntities, recoverEntities } from './engine/entities/orchestration
 import type { FunctionRoute } from './http/functionRoutes';
 import { sendError } from './http/respond';
 import type { RequestHandler } from './http/server';
-import { TimerTriggers } from './timers/timerTriggers';
-import { logSinkTo } from './worker/functionsCore';
+import { TimerTriggers } from './triggers/timer';
+import { logSinkTo } from './worker-process/functionsCore';
 import type { AppFunctions } from './worker-channel/appFunctions';
 
 export interface LocalExtensionsOptions {

@@ -20,7 +20,7 @@ import { WEBHOOK_PATH } from './durable-api/clientBinding';
 import { lockDataDir } from './store/dataDirLock';
 import { SqliteStore } from './store/sqliteStore';
 import type { InstanceRecord } from './store/store';
-import { logSinkTo } from './worker/functionsCore';
+import { logSinkTo } from './worker-process/functionsCore';
 
 export const DEFAULT_INSPECTOR_PORT = 9229;
 
@@ -76,7 +76,7 @@ export function parseFlags(argv: string[], cwd: string): Flags {
     return { ...flags, app: path.resolve(cwd, flags.app), data: path.resolve(cwd, flags.data) };
 }
 
-/** `workerScript`: the compiled worker entry (worker/workerMain.ts), which runs the app in its own process. */
+/** `workerScript`: the compiled worker entry (worker-process/workerMain.ts), which runs the app in its own process. */
 /** An address this host answers on from this machine, as a URL host (a wildcard listen address answers on 127.0.0.1). */
 export function loopbackAddress(listenHost: string): string {
     if (['0.0.0.0', '::', 'localhost', ''].includes(listenHost)) return '127.0.0.1';

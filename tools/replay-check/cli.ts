@@ -3,7 +3,7 @@ import { parseCommandArgs, readArgs, UsageError, type CommandSpec } from '../cli
 import { hostSettings } from '../local-host/app-loading/hostSettings';
 import { isTerminal } from '../local-host/store/store';
 import { KitFunctions } from '../testing/activities';
-import { loadAppInProcess } from '../testing/loadApp';
+import { loadAppInProcess } from '../testing/inProcessApp';
 import { textReport } from './describe';
 import { readHistoryFolder, writeHistoryFolder, type RecordedInstance } from './instances';
 import { readLocalData } from './localData';

@@ -4,6 +4,7 @@
  * clock and sleep are injected so every branch (start retries, Retry-After, timeout, poll limit) runs
  * in tests without waiting.
  */
+import { retryAfterMs } from '../../infra/deployment/retryAfter';
 import { redactQuerySecrets } from '../cli/redact';
 
 export interface SmokeOptions {
@@ -48,15 +49,6 @@ const FIRST_START_RETRY_MS = 1000;
 
 /** Hides function keys (`code=...`) wherever a URL or a body may carry one: the commands' shared redaction. */
 export const redact = redactQuerySecrets;
-
-/** `Retry-After` in seconds (the Durable host sends seconds; an HTTP date is also allowed). */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-    if (header === null || header.trim() === '') return undefined;
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 
 function describe(value: unknown): string {
     return redact(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -114,7 +106,7 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
     const instanceId = management.id;
     deps.log(`smoke: started instance ${instanceId ?? '(no id)'}; polling ${redact(statusUrl)}`);
 
-    let wait = retryAfterMs(start.headers.get('retry-after'), deps.now()) ?? DEFAULT_WAIT_MS;
+    let wait = retryAfterMs(start.headers, deps.now) ?? DEFAULT_WAIT_MS;
     let lastStatus: unknown;
     let lastHttp = 'none';
     let notFound = 0;
@@ -137,7 +129,7 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
         }
         lastHttp = String(response.status);
         lastStatus = await readBody(response);
-        wait = retryAfterMs(response.headers.get('retry-after'), deps.now()) ?? DEFAULT_WAIT_MS;
+        wait = retryAfterMs(response.headers, deps.now) ?? DEFAULT_WAIT_MS;
         notFound = response.status === 404 ? notFound + 1 : 0;
         if (notFound >= MAX_CONSECUTIVE_NOT_FOUND) {
             return result(false, withLast(`the status URL answered 404 ${notFound} times in a row: the instance is unknown to the host.`));

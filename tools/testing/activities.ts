@@ -1,7 +1,7 @@
 import type { AppFunctions } from '../local-host/worker-channel/appFunctions';
-import type { EpisodeRequest } from '../local-host/worker/episodes';
-import type { FunctionsCore, InvocationResponse, LogLevel } from '../local-host/worker/functionsCore';
-import type { InvocationInput } from '../local-host/worker/protocol';
+import type { EpisodeRequest } from '../local-host/worker-process/episodeHistory';
+import type { FunctionsCore, InvocationResponse, LogLevel } from '../local-host/worker-process/functionsCore';
+import type { InvocationInput } from '../local-host/worker-process/protocol';
 import type { AppClock } from './appClock';
 import { atCaller } from './testFailure';
 

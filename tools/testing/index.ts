@@ -1,8 +1,8 @@
 import { newId } from '../local-host/engine/inbox';
-import { logSinkTo, type FunctionsCore, type LogSink } from '../local-host/worker/functionsCore';
+import { logSinkTo, type FunctionsCore, type LogSink } from '../local-host/worker-process/functionsCore';
 import { KitFunctions, type ActivityStub } from './activities';
 import type { AppClock } from './appClock';
-import { loadAppInProcess } from './loadApp';
+import { loadAppInProcess } from './inProcessApp';
 import { hostSettings } from '../local-host/app-loading/hostSettings';
 import type { VersioningSettings } from '../local-host/engine/versioning';
 import { durationMs, OrchestrationRun, type Duration, type OrchestrationResult } from './orchestrationRun';

@@ -5,7 +5,7 @@ import type { EntityScheduler } from '../local-host/engine/entities/entitySchedu
 import type { EpisodeResult } from '../local-host/engine/episode';
 import { historyJson } from '../local-host/durable-api/statusJson';
 import { isTerminal, MemoryStore, type InstanceRecord, type RuntimeStatus } from '../local-host/store/store';
-import type { LogSink } from '../local-host/worker/functionsCore';
+import type { LogSink } from '../local-host/worker-process/functionsCore';
 import type { VersioningSettings } from '../local-host/engine/versioning';
 import { EventType, type HistoryEvent } from '../local-host/model/history';
 import type { ActivityCall, KitFunctions } from './activities';

@@ -1,4 +1,4 @@
-import type { TimerClock } from '../local-host/engine/work';
+import type { TimerClock } from '../local-host/engine/durableTimers';
 
 interface Pending {
     at: number;

@@ -2,7 +2,7 @@ import { ActionType } from '../local-host/engine/actionNodes';
 import type { Engine } from '../local-host/engine/engine';
 import { EventType, type HistoryEvent } from '../local-host/model/history';
 import { isEntityInstanceId } from '../local-host/engine/entities/entityId';
-import { outstandingWork } from '../local-host/engine/work';
+import { outstandingWork } from '../local-host/engine/scheduledWork';
 import type { InstanceRecord } from '../local-host/store/store';
 import { flattenActions } from './mistakes';
 

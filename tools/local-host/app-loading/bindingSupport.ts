@@ -1,4 +1,4 @@
-import type { RpcBindingInfo } from '../worker/functionsCore';
+import type { RpcBindingInfo } from '../worker-process/functionsCore';
 import type { AppFunctions } from '../worker-channel/appFunctions';
 
 /** Binding types the local host implements, and what it does with each. */

@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { AppEntries } from './resolveEntries';
-import { CORE_MODULE } from '../worker/loadBundle';
+import { CORE_MODULE } from '../worker-process/loadBundle';
 import { tscRequireImports, usesTscRequireImports } from './tscImports';
 
 

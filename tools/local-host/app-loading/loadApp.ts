@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LogSink } from '../worker/functionsCore';
+import type { LogSink } from '../worker-process/functionsCore';
 import { parseFunctionTimeout, type FunctionTimeout } from '../worker-channel/functionTimeout';
 import { WorkerHost } from '../worker-channel/workerHost';
 import { buildApp } from './buildApp';

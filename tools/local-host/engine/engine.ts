@@ -8,7 +8,9 @@ import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEv
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
-import { ActivityRunner, outstandingWork, TimerWheel, type TimerClock, type WorkHandler, type WorkHost } from './work';
+import { ActivityRunner } from './activityRunner';
+import { DurableTimers, type TimerClock } from './durableTimers';
+import { outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
 
 export interface EngineOptions {
     now?: () => Date;
@@ -42,7 +44,7 @@ export class Engine implements WorkHost {
     readonly defaultVersion: string | undefined;
     readonly versioning: VersioningSettings | undefined;
     readonly activities = new ActivityRunner();
-    readonly timers: TimerWheel;
+    readonly timers: DurableTimers;
     readonly onEpisode: EngineOptions['onEpisode'];
     /** How this engine's replays turn the worker's actions into work (entities register theirs). */
     readonly actionNodes = new ActionNodeRegistry();
@@ -66,7 +68,7 @@ export class Engine implements WorkHost {
         this.log = options.log ?? (() => undefined);
         this.defaultVersion = options.defaultVersion;
         this.versioning = options.versioning;
-        this.timers = new TimerWheel(options.timerClock);
+        this.timers = new DurableTimers(options.timerClock);
         this.onEpisode = options.onEpisode;
     }
 

@@ -1,5 +1,5 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
-import { invokeOrchestrator, type OrchestratorState } from '../worker-channel/triggers';
+import { invokeOrchestrator, type OrchestratorState } from '../triggers/durable';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import type { ActionNodeRegistry } from './actionNodes';
 import { ReplayShim, type ShimResult } from './replayShim';

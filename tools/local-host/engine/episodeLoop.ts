@@ -6,13 +6,14 @@ import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } fro
 import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
 import type { ActionNodeRegistry } from './actionNodes';
-import type { TimerWheel, WorkHost } from './work';
+import type { DurableTimers } from './durableTimers';
+import type { WorkHost } from './scheduledWork';
 import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 
 /** What the episode loop needs from the engine. */
 export interface EpisodeHost extends WorkHost {
     readonly store: Store;
-    readonly timers: TimerWheel;
+    readonly timers: DurableTimers;
     readonly actionNodes: ActionNodeRegistry;
     get(instanceId: string): InstanceRecord | undefined;
     /** Starts the work (activities, timers, ...) an episode scheduled. */

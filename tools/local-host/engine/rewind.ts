@@ -1,7 +1,7 @@
 import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../model/instance';
 import type { Engine } from './engine';
-import { outstandingWork } from './work';
+import { outstandingWork } from './scheduledWork';
 
 const FAILURES = new Set<number>([EventType.TaskFailed, EventType.SubOrchestrationInstanceFailed]);
 

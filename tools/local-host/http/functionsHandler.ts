@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { durableClientBindingData } from '../durable-api/clientBinding';
-import type { RpcHttpData, RpcTypedData } from '../worker/functionsCore';
+import type { RpcHttpData, RpcTypedData } from '../worker-process/functionsCore';
 import type { AppFunctions } from '../worker-channel/appFunctions';
-import { invokeHttp } from '../worker-channel/triggers';
+import { invokeHttp } from '../triggers/http';
 import type { FunctionRoute } from './functionRoutes';
 import { HttpError, readBody, sendError } from './respond';
 import { WorkerForward } from './workerForward';

@@ -1,6 +1,6 @@
-import type { InvocationResponse, LogLevel, WorkerCapabilities } from '../worker/functionsCore';
-import type { EpisodeRequest } from '../worker/episodes';
-import type { FunctionInfo, InvocationInput } from '../worker/protocol';
+import type { InvocationResponse, LogLevel, WorkerCapabilities } from '../worker-process/functionsCore';
+import type { EpisodeRequest } from '../worker-process/episodeHistory';
+import type { FunctionInfo, InvocationInput } from '../worker-process/protocol';
 import { FunctionTimeoutError } from './functionTimeout';
 import { WorkerExitedError } from './workerProcess';
 

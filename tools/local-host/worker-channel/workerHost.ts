@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { InvocationResponse, LogLevel, LogSink, WorkerCapabilities } from '../worker/functionsCore';
-import type { EpisodeRequest } from '../worker/episodes';
-import type { FunctionInfo, WorkerStart } from '../worker/protocol';
+import type { InvocationResponse, LogLevel, LogSink, WorkerCapabilities } from '../worker-process/functionsCore';
+import type { EpisodeRequest } from '../worker-process/episodeHistory';
+import type { FunctionInfo, WorkerStart } from '../worker-process/protocol';
 import type { AppFunctions, HostInvocation } from './appFunctions';
 import { Redeliveries } from './redelivery';
 import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
 import { describeExit, WorkerProcess, type WorkerExit } from './workerProcess';
 
 export interface WorkerHostOptions {
-    /** The compiled worker entry (worker/workerMain.ts). */
+    /** The compiled worker entry (worker-process/workerMain.ts). */
     script: string;
     appDir: string;
     timeout: FunctionTimeout;

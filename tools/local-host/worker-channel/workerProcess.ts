@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker/functionsCore';
-import { HistorySender, type EpisodeRequest } from '../worker/episodes';
-import { deserializeError, fromWire, Outbox, toWire, unbatch, writeEach, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker/protocol';
+import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker-process/functionsCore';
+import { HistorySender, type EpisodeRequest } from '../worker-process/episodeHistory';
+import { deserializeError, fromWire, Outbox, toWire, unbatch, writeEach, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker-process/protocol';
 
 /** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
 export class WorkerExitedError extends Error {

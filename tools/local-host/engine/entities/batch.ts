@@ -1,4 +1,4 @@
-import { fromTypedData } from '../../worker/invoke';
+import { fromTypedData } from '../../worker-process/invoke';
 import { isInterruption, type AppFunctions } from '../../worker-channel/appFunctions';
 import type { EntityId } from './entityId';
 import type { EntityRequest, EntityResponse } from './messages';

@@ -1,4 +1,4 @@
-import type { LogSink } from '../../worker/functionsCore';
+import type { LogSink } from '../../worker-process/functionsCore';
 import type { AppFunctions } from '../../worker-channel/appFunctions';
 import { executeEntityBatch } from './batch';
 import { type EntityId, parseSchedulerId, schedulerId } from './entityId';

@@ -3,7 +3,7 @@ import { ActionType, type ActionNode, type ActionNodeRegistry, type Orchestrator
 import type { Engine } from '../engine';
 import { EventType, historyEvent, type HistoryEvent } from '../../model/history';
 import { isTerminal, type InstanceRecord } from '../../store/store';
-import type { LogSink } from '../../worker/functionsCore';
+import type { LogSink } from '../../worker-process/functionsCore';
 import { findEntityFunction } from './batch';
 import { isEntityInstanceId, parseSchedulerId } from './entityId';
 import { EntityScheduler, type ResponseDelivery } from './entityScheduler';

@@ -1,6 +1,6 @@
-import { parseSchedule } from '../../tools/local-host/timers/ncrontab';
-import { TimerTriggers } from '../../tools/local-host/timers/timerTriggers';
-import { AppHarness } from '../support/loadApp';
+import { parseSchedule } from '../../tools/local-host/triggers/ncrontab';
+import { TimerTriggers } from '../../tools/local-host/triggers/timer';
+import { AppHarness } from '../support/appHarness';
 
 const mockHarness = new AppHarness();
 jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true });

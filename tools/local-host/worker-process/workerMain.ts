@@ -1,6 +1,6 @@
 import * as inspector from 'node:inspector';
 import { Worker } from 'node:worker_threads';
-import { HistoryCache } from './episodes';
+import { HistoryCache } from './episodeHistory';
 import type { FunctionsCore, LogLevel } from './functionsCore';
 import { loadBundle } from './loadBundle';
 import { fromWire, Outbox, serializeError, toWire, unbatch, writeEach, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';

@@ -1,4 +1,4 @@
-import type { EpisodeInput } from './episodes';
+import type { EpisodeInput } from './episodeHistory';
 import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData, WorkerCapabilities } from './functionsCore';
 
 /**
@@ -32,7 +32,7 @@ export type HostMessage =
     | ({ type: 'invoke'; invocationId: string; functionName: string } & Omit<InvocationInput, 'invocationId'>)
     /**
      * An orchestrator invocation: the worker builds the trigger from the history it holds for the
-     * instance plus what is new (see episodes.ts), so a running orchestration's history crosses once.
+     * instance plus what is new (see episodeHistory.ts), so a running orchestration's history crosses once.
      * `forget`: instances that finished.
      */
     | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }

@@ -5,8 +5,8 @@ import { runInThisContext } from 'node:vm';
 import { bundleApp } from '../local-host/app-loading/buildApp';
 import { applyLocalSettings } from '../local-host/app-loading/loadApp';
 import { resolveEntries } from '../local-host/app-loading/resolveEntries';
-import { FunctionsCore, type LogSink } from '../local-host/worker/functionsCore';
-import { provideFunctionsCore } from '../local-host/worker/loadBundle';
+import { FunctionsCore, type LogSink } from '../local-host/worker-process/functionsCore';
+import { provideFunctionsCore } from '../local-host/worker-process/loadBundle';
 import { AppClock } from './appClock';
 
 type NodeModule = Module & { _compile(code: string, filename: string): void; appClock?: (RealDate: DateConstructor) => DateConstructor };

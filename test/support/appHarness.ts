@@ -1,5 +1,5 @@
-import { FunctionsCore, type RpcTypedData } from '../../tools/local-host/worker/functionsCore';
-import { fromTypedData, invokeFunction } from '../../tools/local-host/worker/invoke';
+import { FunctionsCore, type RpcTypedData } from '../../tools/local-host/worker-process/functionsCore';
+import { fromTypedData, invokeFunction } from '../../tools/local-host/worker-process/invoke';
 
 /**
  * Loads the app's function files inside jest with a `@azure/functions-core` of our own, as the Node

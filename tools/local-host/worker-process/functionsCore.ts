@@ -1,5 +1,5 @@
 import { invokeFunction } from './invoke';
-import { HistoryCache, HistorySender, type EpisodeRequest } from './episodes';
+import { HistoryCache, HistorySender, type EpisodeRequest } from './episodeHistory';
 import type { InvocationInput } from './protocol';
 import { FunctionRegistry, type FunctionCallback, type LogLevel } from '../../../infra/package/functionRegistry';
 
