@@ -22,4 +22,6 @@ module.exports = {
   // 0.4 s idle, more when busy, to free its heap (0.8-1 GB after the Pulumi suites); the warning was that, not a leak.
   workerGracefulExitTimeout: 10_000,
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
+  globalSetup: '<rootDir>/test/support/globalSetup.js',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.js',
 };
