@@ -102,7 +102,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     let saved: Promise<InstanceRecord[]> | undefined;
     // Reading the instances (thousands after a while) overlaps with the worker's start.
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
-    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
+    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts, redeliveryLog: store.redeliveries });
     const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix, versioning } = hostSettings(app.hostJson);
     const engine = new Engine(functions, store, { log, defaultVersion, versioning });

@@ -122,6 +122,7 @@ export class Engine implements WorkHost {
             createdTime: at.toISOString(),
             lastUpdatedTime: at.toISOString(),
             parent,
+            version: version || undefined,
             history: [],
             inbox: [executionStarted(at, name, instanceId, inputJson, parent, version)],
         };

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { EntityRecord, EntityStore } from '../engine/entities/entityStore';
 import type { HistoryEvent } from '../model/history';
-import { isTerminal, type InstanceRecord, type StatusFields } from '../model/instance';
+import { isTerminal, startedVersion, type InstanceRecord, type StatusFields } from '../model/instance';
+import type { RedeliveryLog, RedeliveryRecord } from '../worker-channel/redelivery';
 import { importLegacyData } from './legacyImport';
 import { prepareDatabase } from './schema';
 import { openDatabase } from './sqlite';
@@ -35,6 +36,7 @@ interface InstanceRow {
     created_time: string;
     last_updated_time: string;
     parent: string | null;
+    version: string | null;
 }
 
 /**
@@ -46,6 +48,7 @@ interface InstanceRow {
 export class SqliteStore implements Store {
     readonly file: string;
     readonly entities: EntityStore;
+    readonly redeliveries: RedeliveryLog;
     readonly #db: DatabaseSync;
     readonly #dataDir: string;
     readonly #warn: (message: string) => void;
@@ -63,6 +66,7 @@ export class SqliteStore implements Store {
         this.#db = openDatabase(this.file);
         prepareDatabase(this.#db);
         this.entities = new SqliteEntities((sql) => this.#run(sql));
+        this.redeliveries = new SqliteRedeliveries((sql) => this.#run(sql));
     }
 
     async loadAll(): Promise<InstanceRecord[]> {
@@ -157,8 +161,8 @@ export class SqliteStore implements Store {
 
     #writeSummary(record: Omit<InstanceRecord, 'inbox' | 'history'>): void {
         this.#run(
-            `INSERT OR REPLACE INTO instances (instance_id, execution_id, name, runtime_status, input, output, custom_status, created_time, last_updated_time, parent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT OR REPLACE INTO instances (instance_id, execution_id, name, runtime_status, input, output, custom_status, created_time, last_updated_time, parent, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
             record.instanceId,
             record.executionId,
@@ -170,19 +174,23 @@ export class SqliteStore implements Store {
             record.createdTime,
             record.lastUpdatedTime,
             record.parent ? JSON.stringify(record.parent) : null,
+            record.version ?? null,
         );
     }
 
     #deleteRows(instanceId: string): number {
         this.#run('DELETE FROM history WHERE instance_id = ?').run(instanceId);
         this.#run('DELETE FROM messages WHERE instance_id = ?').run(instanceId);
+        // A purged (or newly started) id keeps no redelivery count: its poison message is gone with it.
+        this.#run('DELETE FROM redeliveries WHERE instance_id = ?').run(instanceId);
         return Number(this.#run('DELETE FROM instances WHERE instance_id = ?').run(instanceId).changes);
     }
 
     readonly #ops: StoreOps = {
         createInstance: (record) => {
             this.#deleteRows(record.instanceId);
-            this.#writeSummary(record);
+            // Records imported from the file store carry no version field: it is in their ExecutionStarted event.
+            this.#writeSummary(record.version === undefined ? { ...record, version: startedVersion(record) } : record);
             this.#insertHistory(record.instanceId, 0, record.history);
             for (const message of record.inbox) this.#ops.enqueue(record.instanceId, undefined, message);
         },
@@ -274,7 +282,32 @@ function recordOf(row: InstanceRow): InstanceRecord {
     if (row.output !== null) record.output = row.output;
     if (row.custom_status !== null) record.customStatus = row.custom_status;
     if (row.parent !== null) record.parent = JSON.parse(row.parent) as InstanceRecord['parent'];
+    if (row.version !== null) record.version = row.version;
     return record;
+}
+
+/** Redelivery counts in the same database: each write is its own transaction, committed before it returns. */
+class SqliteRedeliveries implements RedeliveryLog {
+    constructor(private readonly run: (sql: string) => StatementSync) {}
+    /** The counts of work whose instance (or entity) is still there; those of purged ones go. */
+    load(): RedeliveryRecord[] {
+        this.run(`DELETE FROM redeliveries WHERE instance_id NOT IN (SELECT instance_id FROM instances) AND instance_id NOT IN (SELECT scheduler_id FROM entities)`).run();
+        const rows = this.run('SELECT key, instance_id, function_name, deliveries, next_attempt_at, last_error FROM redeliveries').all() as {
+            key: string;
+            instance_id: string;
+            function_name: string;
+            deliveries: number;
+            next_attempt_at: string;
+            last_error: string;
+        }[];
+        return rows.map((r) => ({ key: r.key, instanceId: r.instance_id, functionName: r.function_name, deliveries: r.deliveries, nextAttemptAt: r.next_attempt_at, lastError: r.last_error }));
+    }
+    save(r: RedeliveryRecord): void {
+        this.run('INSERT OR REPLACE INTO redeliveries (key, instance_id, function_name, deliveries, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?)').run(r.key, r.instanceId, r.functionName, r.deliveries, r.nextAttemptAt, r.lastError);
+    }
+    delete(key: string): void {
+        this.run('DELETE FROM redeliveries WHERE key = ?').run(key);
+    }
 }
 
 /** Entities in the same database: each write is its own transaction, committed before it returns. */
