@@ -126,7 +126,9 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         if (!(err instanceof PortInUseError)) throw err;
         throw new Error(`${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`);
     });
-    process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
+    // As Core Tools and Azure set it, in the worker too: without it durable-functions' getClient rewrites every
+    // client URL on each call (node_modules/durable-functions/lib/src/durableClient/getClient.js correctClientData).
+    functions.setEnvironment({ WEBSITE_HOSTNAME: `localhost:${port}` });
     const resumed = await engine.recover(saved);
     extras.start();
     const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log }) : undefined;

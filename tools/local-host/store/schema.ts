@@ -63,14 +63,21 @@ UPDATE instances SET version = NULL WHERE version = '';
 ${REDELIVERIES}`,
 };
 
+/** The store checkpoints at most this long after a commit (SqliteStore), off the engine's path. */
+export const CHECKPOINT_MS = 1000;
+
 /**
  * WAL with synchronous=NORMAL: a commit is in the WAL file (the OS's page cache) before COMMIT
  * returns, so a crash of the process (kill -9) loses nothing committed; the WAL is fsynced at each
  * checkpoint, so a power loss or OS crash may lose the commits since the last checkpoint but never
  * leaves the database torn (sqlite.org/pragma.html#pragma_synchronous, sqlite.org/wal.html).
+ * SQLite's own checkpoint runs inside the commit that fills 1,000 pages, two fsyncs on the engine's
+ * path (about 110 µs a commit on average here); the store instead checkpoints CHECKPOINT_MS after a
+ * commit, between turns, which also bounds what a power loss may take to about that second. The
+ * automatic one stays, at 10,000 pages (40 MiB), as a bound on the WAL under sustained writes.
  */
 export function prepareDatabase(db: DatabaseSync): void {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;');
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;');
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
     const schema = () => (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value;
     let version = schema();

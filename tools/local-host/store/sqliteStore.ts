@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { EntityRecord, EntityStore } from '../engine/entities/entityStore';
+import type { EntityStore } from '../engine/entities/entityStore';
 import type { HistoryEvent } from '../model/history';
 import { isTerminal, startedVersion, type InstanceRecord, type StatusFields } from '../model/instance';
-import type { RedeliveryLog, RedeliveryRecord } from '../worker-channel/redelivery';
+import type { RedeliveryLog } from '../worker-channel/redelivery';
 import { importLegacyData } from './legacyImport';
-import { prepareDatabase } from './schema';
+import { CHECKPOINT_MS, prepareDatabase } from './schema';
 import { openDatabase } from './sqlite';
+import { SqliteEntities, SqliteRedeliveries } from './sqliteTables';
 import { InstanceGoneError, type ExecutionRef, type Store, type StoreOps } from './store';
 
 interface Step {
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
     #queue: Step[] = [];
     #scheduled = false;
     #closed = false;
+    #checkpoint?: NodeJS.Timeout;
 
     constructor(dataDir: string, warn: (message: string) => void = (m) => void process.stderr.write(`local-host: ${m}\n`)) {
         mkdirSync(dataDir, { recursive: true });
@@ -65,8 +67,8 @@ export class SqliteStore implements Store {
         this.#warn = warn;
         this.#db = openDatabase(this.file);
         prepareDatabase(this.#db);
-        this.entities = new SqliteEntities((sql) => this.#run(sql));
-        this.redeliveries = new SqliteRedeliveries((sql) => this.#run(sql));
+        this.entities = new SqliteEntities((sql) => this.#run(sql), () => this.#committed());
+        this.redeliveries = new SqliteRedeliveries((sql) => this.#run(sql), () => this.#committed());
     }
 
     async loadAll(): Promise<InstanceRecord[]> {
@@ -97,7 +99,24 @@ export class SqliteStore implements Store {
         if (this.#closed) return;
         this.#flush();
         this.#closed = true;
+        clearTimeout(this.#checkpoint);
+        // Closing the last connection checkpoints the WAL into the database.
         this.#db.close();
+    }
+
+    /** Something was committed: the WAL is checkpointed (and fsynced) within CHECKPOINT_MS, outside any step (schema.ts). */
+    #committed(): void {
+        if (this.#checkpoint || this.#closed) return;
+        this.#checkpoint = setTimeout(() => {
+            this.#checkpoint = undefined;
+            if (this.#closed) return;
+            try {
+                this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+            } catch (err) {
+                this.#warn(`could not checkpoint durable.db: ${(err as Error).message} (the commits stay in the WAL file; SQLite tries again)`);
+            }
+        }, CHECKPOINT_MS);
+        this.#checkpoint.unref();
     }
 
     /** Everything queued so far, in one transaction; then each written step's `apply`, in order. */
@@ -129,6 +148,7 @@ export class SqliteStore implements Store {
             written.forEach(([step]) => step.reject(this.#writeError(err)));
             return;
         }
+        this.#committed();
         for (const [step, value] of written) {
             try {
                 step.apply?.(value);
@@ -284,47 +304,4 @@ function recordOf(row: InstanceRow): InstanceRecord {
     if (row.parent !== null) record.parent = JSON.parse(row.parent) as InstanceRecord['parent'];
     if (row.version !== null) record.version = row.version;
     return record;
-}
-
-/** Redelivery counts in the same database: each write is its own transaction, committed before it returns. */
-class SqliteRedeliveries implements RedeliveryLog {
-    constructor(private readonly run: (sql: string) => StatementSync) {}
-    /** The counts of work whose instance (or entity) is still there; those of purged ones go. */
-    load(): RedeliveryRecord[] {
-        this.run(`DELETE FROM redeliveries WHERE instance_id NOT IN (SELECT instance_id FROM instances) AND instance_id NOT IN (SELECT scheduler_id FROM entities)`).run();
-        const rows = this.run('SELECT key, instance_id, function_name, deliveries, next_attempt_at, last_error FROM redeliveries').all() as {
-            key: string;
-            instance_id: string;
-            function_name: string;
-            deliveries: number;
-            next_attempt_at: string;
-            last_error: string;
-        }[];
-        return rows.map((r) => ({ key: r.key, instanceId: r.instance_id, functionName: r.function_name, deliveries: r.deliveries, nextAttemptAt: r.next_attempt_at, lastError: r.last_error }));
-    }
-    save(r: RedeliveryRecord): void {
-        this.run('INSERT OR REPLACE INTO redeliveries (key, instance_id, function_name, deliveries, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?)').run(r.key, r.instanceId, r.functionName, r.deliveries, r.nextAttemptAt, r.lastError);
-    }
-    delete(key: string): void {
-        this.run('DELETE FROM redeliveries WHERE key = ?').run(key);
-    }
-}
-
-/** Entities in the same database: each write is its own transaction, committed before it returns. */
-class SqliteEntities implements EntityStore {
-    constructor(private readonly run: (sql: string) => StatementSync) {}
-    read(schedulerId: string): EntityRecord | undefined {
-        const row = this.run('SELECT record FROM entities WHERE scheduler_id = ?').get(schedulerId) as { record: string } | undefined;
-        return row && (JSON.parse(row.record) as EntityRecord);
-    }
-    write(schedulerId: string, record: EntityRecord): void {
-        this.run('INSERT OR REPLACE INTO entities (scheduler_id, record) VALUES (?, ?)').run(schedulerId, JSON.stringify(record));
-    }
-    delete(schedulerId: string): void {
-        this.run('DELETE FROM entities WHERE scheduler_id = ?').run(schedulerId);
-    }
-    list(): { schedulerId: string; record: EntityRecord }[] {
-        const rows = this.run('SELECT scheduler_id, record FROM entities').all() as { scheduler_id: string; record: string }[];
-        return rows.map((row) => ({ schedulerId: row.scheduler_id, record: JSON.parse(row.record) as EntityRecord }));
-    }
 }

@@ -118,6 +118,12 @@ export class WorkerHost implements AppFunctions {
         });
     }
 
+    /** App settings known only once the worker runs: set in this worker and in every later one (they inherit the host's environment). */
+    setEnvironment(values: Record<string, string>): void {
+        Object.assign(process.env, values);
+        this.#worker?.setEnvironment(values);
+    }
+
     endEpisodes(instanceId: string): void {
         this.#worker?.endEpisodes(instanceId);
     }

@@ -37,7 +37,9 @@ export type HostMessage =
      */
     | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }
     /** Run the app's appTerminate hooks, then exit. */
-    | { type: 'terminate' };
+    | { type: 'terminate' }
+    /** App settings the host learns once the worker runs (WEBSITE_HOSTNAME, when the port is bound). */
+    | { type: 'environment'; values: Record<string, string> };
 
 export type WorkerMessage =
     | { type: 'loaded'; functions: FunctionInfo[]; capabilities: WorkerCapabilities; debuggerUrl?: string }

@@ -64,6 +64,7 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
         outbox.flush();
         process.exit(0);
     }
+    if (message.type === 'environment') return void Object.assign(process.env, message.values);
     const { invocationId, functionName } = message;
     running.set(invocationId, functionName);
     lastInvoked = functionName;
