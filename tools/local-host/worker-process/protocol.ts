@@ -109,11 +109,32 @@ export function deserializeError(error: SerializedError): Error {
  * messages); binary data (HTTP bodies, bytes bindings) crosses it as base64.
  */
 export function toWire<T>(value: T): T {
+    if (!contains(value, (v) => v instanceof Uint8Array)) return value;
     return walk(value, (v) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : undefined)) as T;
 }
 
 export function fromWire<T>(value: T): T {
+    if (!contains(value, isWireBytes)) return value;
     return walk(value, (v) => (isWireBytes(v) ? new Uint8Array(Buffer.from(v.$bytes, 'base64')) : undefined)) as T;
+}
+
+/**
+ * Whether any object inside `value` passes `test`. Most messages carry no bytes: they cross as they are,
+ * without the copy `walk` makes (a fan-out's thousands of invocations and results). Iterative: any depth.
+ */
+function contains(value: unknown, test: (value: object) => boolean): boolean {
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (next === null || typeof next !== 'object') continue;
+        if (test(next)) return true;
+        if (Array.isArray(next)) {
+            for (const item of next) if (item !== null && typeof item === 'object') pending.push(item);
+        } else {
+            for (const item of Object.values(next)) if (item !== null && typeof item === 'object') pending.push(item);
+        }
+    }
+    return false;
 }
 
 function isWireBytes(value: object): value is { $bytes: string } {
