@@ -61,6 +61,7 @@ export interface Batch<T> {
  */
 export class Outbox<T> {
     #queue: T[] = [];
+    #flushing: 'microtask' | 'immediate' | undefined;
 
     /** `maxBatch`: a batch that size goes at once, so the other side starts on it while this one produces the rest. */
     constructor(
@@ -68,13 +69,24 @@ export class Outbox<T> {
         private readonly maxBatch = Infinity,
     ) {}
 
-    send(message: T): void {
+    /**
+     * `lazy` (a log line): sent with the next message, or at the end of the turn: the log an app writes
+     * just before it returns crosses with its result, one write and one wake-up of the other side.
+     */
+    send(message: T, lazy = false): void {
         const queued = this.#queue.push(message);
         if (queued >= this.maxBatch) this.flush();
-        else if (queued === 1) queueMicrotask(() => this.flush());
+        else if (!lazy && this.#flushing !== 'microtask') {
+            this.#flushing = 'microtask';
+            queueMicrotask(() => this.flush());
+        } else if (lazy && this.#flushing === undefined) {
+            this.#flushing = 'immediate';
+            setImmediate(() => this.flush());
+        }
     }
 
     flush(): void {
+        this.#flushing = undefined;
         const messages = this.#queue.splice(0);
         if (messages.length > 0) this.write(messages.length === 1 ? messages[0] : { type: 'batch', messages });
     }
