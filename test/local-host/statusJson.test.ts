@@ -8,12 +8,14 @@ const record = (version: string | undefined, where: 'history' | 'inbox'): Instan
     return {
         instanceId: 'abc', name: 'orchestrator', executionId: 'e1', runtimeStatus: where === 'inbox' ? 'Pending' : 'Running',
         input: '"x"', createdTime: at.toISOString(), lastUpdatedTime: at.toISOString(),
+        // As Engine.start keeps it: the version it was started with, none when empty.
+        version: version || undefined,
         history: where === 'history' ? [started] : [], inbox: where === 'inbox' ? [started] : [],
     };
 };
 
 describe('status JSON: the orchestration version', () => {
-    it('carries `version` from the ExecutionStarted event, also while the instance is Pending', () => {
+    it('carries the version the instance was started with, also while it is Pending', () => {
         expect(statusJson(record('2.0', 'history'))).toMatchObject({ instanceId: 'abc', version: '2.0' });
         expect(statusJson(record('2.0', 'inbox'))).toMatchObject({ runtimeStatus: 'Pending', version: '2.0' });
     });

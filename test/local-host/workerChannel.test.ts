@@ -1,7 +1,7 @@
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import { parseFunctionTimeout } from '../../tools/local-host/worker-channel/functionTimeout';
 import { HistoryCache, HistoryCacheMiss, HistorySender, type EpisodeRequest } from '../../tools/local-host/worker-process/episodeHistory';
-import { fromWire, toWire } from '../../tools/local-host/worker-process/protocol';
+import { fromWire, Outbox, toWire, type Batch } from '../../tools/local-host/worker-process/protocol';
 
 describe('host.json functionTimeout', () => {
     it('reads time spans as the host prints them, defaults to Flex Consumption\'s 30 minutes, and "-1" is unbounded', () => {
@@ -69,5 +69,31 @@ describe('orchestrator episodes across the worker channel', () => {
         const body = new Uint8Array([0, 1, 254, 255]);
         const wire = JSON.parse(JSON.stringify(toWire({ inputData: { req: { http: { body: { bytes: body } } } } })));
         expect(fromWire(wire)).toEqual({ inputData: { req: { http: { body: { bytes: body } } } } });
+    });
+});
+
+describe('the channel\'s outbox', () => {
+    type Message = { type: string; n: number };
+    const writesOf = () => {
+        const writes: (Message | Batch<Message>)[] = [];
+        return { writes, outbox: new Outbox<Message>((m) => writes.push(m)) };
+    };
+
+    it('sends what one turn produced as one write, in order; a log line waits for the result that follows it', async () => {
+        const { writes, outbox } = writesOf();
+        outbox.send({ type: 'log', n: 1 }, true);
+        outbox.send({ type: 'response', n: 2 });
+        outbox.send({ type: 'log', n: 3 }, true);
+        await Promise.resolve();
+        expect(writes).toEqual([{ type: 'batch', messages: [{ type: 'log', n: 1 }, { type: 'response', n: 2 }, { type: 'log', n: 3 }] }]);
+    });
+
+    it('sends a log line with nothing after it at the end of the turn', async () => {
+        const { writes, outbox } = writesOf();
+        outbox.send({ type: 'log', n: 1 }, true);
+        await Promise.resolve();
+        expect(writes).toEqual([]);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(writes).toEqual([{ type: 'log', n: 1 }]);
     });
 });

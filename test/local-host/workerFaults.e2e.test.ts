@@ -76,4 +76,15 @@ describe('worker faults', () => {
         expect(await pollStatus(await start('quick', 5, 'after-throw'))).toMatchObject({ runtimeStatus: 'Completed', output: 10 });
         expect(host.process.exitCode).toBeNull();
     });
+
+    it('gives the app WEBSITE_HOSTNAME as Azure and Core Tools do (localhost and the bound port), in the first worker and in restarted ones', async () => {
+        const port = new URL(host.url).port;
+        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({ status: 200, text: `localhost:${port}` });
+        const exits = () => host.output().match(/Worker process \(pid \d+\) exited with exit code 1/g)?.length ?? 0;
+        const before = exits();
+        await httpJson('POST', `${host.url}/api/lateThrow`);
+        await printed(new RegExp(`(Worker process \\(pid \\d+\\) exited with exit code 1[\\s\\S]*){${before + 1}}`));
+        expect(await pollStatus(await start('quick', 1, 'after-second-throw'), { timeoutMs: 20_000 })).toMatchObject({ runtimeStatus: 'Completed', output: 2 });
+        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({ status: 200, text: `localhost:${port}` });
+    });
 });

@@ -11,10 +11,15 @@ const outDir = path.join(repoRoot, 'dist', 'tools');
 
 /**
  * Bundles `entry` (a .ts path) to <outDir>/<outName> (default dist/tools/) and returns the output path;
- * `sourcemap` writes the map beside it.
+ * `sourcemap` writes the map beside it. `reuse`: an output built by the same esbuild from sources none
+ * of which changed since is used as it is (the local host's start: a build costs 0.2 to 0.3 s); the
+ * sources are those the last build read, listed beside the output (`<outName>.inputs.json`).
  */
-function compileTs(entry, outName, { outDir: dir = outDir, sourcemap = false } = {}) {
+function compileTs(entry, outName, { outDir: dir = outDir, sourcemap = false, reuse = false } = {}) {
     const outfile = path.join(dir, outName);
+    const manifest = `${outfile}.inputs.json`;
+    if (reuse && upToDate(outfile, manifest, sourcemap)) return outfile;
+    const startedAt = Date.now();
     const built = esbuild.buildSync({
         entryPoints: [entry],
         outfile,
@@ -26,14 +31,33 @@ function compileTs(entry, outName, { outDir: dir = outDir, sourcemap = false } =
         sourcemap,
         logLevel: 'warning',
         write: false,
+        metafile: reuse,
+        absWorkingDir: repoRoot,
     });
     fs.mkdirSync(dir, { recursive: true });
-    for (const file of built.outputFiles) {
-        const temp = `${file.path}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, file.contents);
-        fs.renameSync(temp, file.path);
+    const writeAtomically = (file, contents) => {
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, contents);
+        fs.renameSync(temp, file);
+    };
+    for (const file of built.outputFiles) writeAtomically(file.path, file.contents);
+    if (reuse) {
+        const inputs = Object.keys(built.metafile.inputs).map((input) => path.resolve(repoRoot, input));
+        writeAtomically(manifest, JSON.stringify({ esbuild: esbuild.version, sourcemap, startedAt, inputs }));
     }
     return outfile;
+}
+
+/** Whether the output exists and was built, by this esbuild with these options, after the last change to any of its sources. */
+function upToDate(outfile, manifest, sourcemap) {
+    try {
+        const built = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+        if (built.esbuild !== esbuild.version || built.sourcemap !== sourcemap || !fs.existsSync(outfile)) return false;
+        if (sourcemap && !fs.existsSync(`${outfile}.map`)) return false;
+        return built.inputs.length > 0 && built.inputs.every((input) => fs.statSync(input).mtimeMs < built.startedAt);
+    } catch {
+        return false;
+    }
 }
 
 /** Reports a launcher's failure as `<tool>: message` and sets a failing exit code. */

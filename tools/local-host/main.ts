@@ -102,7 +102,7 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     let saved: Promise<InstanceRecord[]> | undefined;
     // Reading the instances (thousands after a while) overlaps with the worker's start.
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
-    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts });
+    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts, redeliveryLog: store.redeliveries });
     const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix, versioning } = hostSettings(app.hostJson);
     const engine = new Engine(functions, store, { log, defaultVersion, versioning });
@@ -126,7 +126,9 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         if (!(err instanceof PortInUseError)) throw err;
         throw new Error(`${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`);
     });
-    process.env.WEBSITE_HOSTNAME = `localhost:${port}`;
+    // As Core Tools and Azure set it, in the worker too: without it durable-functions' getClient rewrites every
+    // client URL on each call (node_modules/durable-functions/lib/src/durableClient/getClient.js correctClientData).
+    functions.setEnvironment({ WEBSITE_HOSTNAME: `localhost:${port}` });
     const resumed = await engine.recover(saved);
     extras.start();
     const stopWatch = flags.watch ? startWatch({ app, buildDir, routes, log }) : undefined;

@@ -47,3 +47,10 @@ app.http('lateThrow', {
         return { body: 'answered' };
     },
 });
+
+// What the platform sets for the app: WEBSITE_HOSTNAME, the host's name and port (the port is bound after the worker starts).
+app.http('hostname', {
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    handler: () => ({ body: String(process.env.WEBSITE_HOSTNAME) }),
+});

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LogSink } from '../worker-process/functionsCore';
 import { parseFunctionTimeout, type FunctionTimeout } from '../worker-channel/functionTimeout';
+import type { RedeliveryLog } from '../worker-channel/redelivery';
 import { WorkerHost } from '../worker-channel/workerHost';
 import { buildApp } from './buildApp';
 import { resolveEntries, type AppEntries } from './resolveEntries';
@@ -22,6 +23,8 @@ export interface LoadOptions {
     log: LogSink;
     /** Host work to do while the worker process boots and loads the app (the two run in parallel). */
     whileWorkerStarts?: () => void;
+    /** Where redelivery counts of poison work survive a restart (the store). */
+    redeliveryLog?: RedeliveryLog;
 }
 
 /** Applies local.settings.json `Values` to the environment without overriding what is already set (as Core Tools). */
@@ -53,7 +56,7 @@ export async function loadApp(appDir: string, buildDir: string, options: LoadOpt
     const timeout = parseFunctionTimeout(hostJson.functionTimeout);
     // DURABLE_LOCAL_REDELIVERY_SECOND_MS: a shorter backoff "second" for tests of poison messages (worker-channel/redelivery.ts).
     const redeliverySecondMs = Number(process.env.DURABLE_LOCAL_REDELIVERY_SECOND_MS) || undefined;
-    const functions = new WorkerHost({ script: options.workerScript, appDir, timeout, inspectPort: options.inspectPort, log: options.log, redeliverySecondMs });
+    const functions = new WorkerHost({ script: options.workerScript, appDir, timeout, inspectPort: options.inspectPort, log: options.log, redeliverySecondMs, redeliveryLog: options.redeliveryLog });
     await functions.start(bundle, options.whileWorkerStarts);
     return { functions, entries, bundle, hostJson, timeout };
 }

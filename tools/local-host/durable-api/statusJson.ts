@@ -19,16 +19,6 @@ function parsed(json: string | undefined): unknown {
 }
 
 /**
- * The version the instance was started with (its ExecutionStarted event: in the history, or still waiting in
- * the inbox while Pending); undefined when it has none.
- */
-export function instanceVersion(record: Pick<InstanceRecord, 'history' | 'inbox'>): string | undefined {
-    const started = (events: HistoryEvent[]) => events.find((e) => e.EventType === EventType.ExecutionStarted);
-    const version = (started(record.history) ?? started(record.inbox))?.Version;
-    return typeof version === 'string' && version !== '' ? version : undefined;
-}
-
-/**
  * DurableOrchestrationStatus as the extension's HTTP API serializes it. `version`: the orchestration's
  * version, omitted when it has none, as Azure/azure-functions-durable-extension PR #3532 ("Expose
  * orchestration version in HTTP status responses": single-instance and collection status answers carry an
@@ -36,9 +26,11 @@ export function instanceVersion(record: Pick<InstanceRecord, 'history' | 'inbox'
  * `status.version`). Not in the history: the extension's DurableClient.GetDurableOrchestrationStatusAsync
  * (src/WebJobs.Extensions.DurableTask/ContextImplementations/DurableClient.cs) removes `Version` from the
  * ExecutionStarted, TaskScheduled and SubOrchestrationInstanceCreated events of `showHistory=true`.
+ * Read from the record (the store keeps it beside the status): a finished instance's history stays on
+ * disk unless `showHistory` asks for it.
  */
 export function statusJson(record: InstanceRecord, options: StatusOptions = {}): Record<string, unknown> {
-    const version = instanceVersion(record);
+    const { version } = record;
     const status: Record<string, unknown> = {
         name: record.name,
         instanceId: record.instanceId,

@@ -25,7 +25,7 @@ export class ActivityRunner {
         const { instanceId, executionId } = record;
         const name = String(scheduled.Name);
         const attempt = (): Promise<HistoryEvent> =>
-            invokeActivity(host.functions, name, scheduled.Input as string | undefined, `${instanceId} task ${scheduled.EventId}`).then(
+            invokeActivity(host.functions, name, scheduled.Input as string | undefined, { key: `${instanceId} task ${scheduled.EventId}`, instanceId }).then(
                 (result) => historyEvent(EventType.TaskCompleted, host.now(), { TaskScheduledId: scheduled.EventId, Result: result }),
                 (err: unknown) => {
                     if (err instanceof WorkerExitedError) {

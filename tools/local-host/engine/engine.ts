@@ -9,6 +9,7 @@ import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
 import { ActivityRunner } from './activityRunner';
+import { AnsweredIndex } from './answered';
 import { DurableTimers, type TimerClock } from './durableTimers';
 import { outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
 
@@ -58,6 +59,7 @@ export class Engine implements WorkHost {
     /** Ids being started (committed, not yet in memory): a second start in between is a conflict. */
     #starting = new Set<string>();
     #episodes = new EpisodeLoop(this);
+    #answered = new AnsweredIndex();
 
     constructor(
         readonly functions: AppFunctions,
@@ -122,6 +124,7 @@ export class Engine implements WorkHost {
             createdTime: at.toISOString(),
             lastUpdatedTime: at.toISOString(),
             parent,
+            version: version || undefined,
             history: [],
             inbox: [executionStarted(at, name, instanceId, inputJson, parent, version)],
         };
@@ -226,7 +229,7 @@ export class Engine implements WorkHost {
         if (!record || record.executionId !== executionId || (isTerminal(record) && !failed)) return undefined;
         const taskId = completedTaskId(event);
         const seen = (e: HistoryEvent): boolean => e.EventType === event.EventType && completedTaskId(e) === taskId;
-        if (taskId !== undefined && (record.history.some(seen) || record.inbox.some(seen))) return undefined;
+        if (taskId !== undefined && (this.#answered.has(record.history, event) || record.inbox.some(seen))) return undefined;
         return {
             // toFailed even when it runs now: a finish committing first in the same transaction must not drop it.
             write: (ops) => ops.enqueue(instanceId, executionId, event, { toFailed: true }),

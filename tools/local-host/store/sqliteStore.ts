@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { EntityRecord, EntityStore } from '../engine/entities/entityStore';
+import type { EntityStore } from '../engine/entities/entityStore';
 import type { HistoryEvent } from '../model/history';
-import { isTerminal, type InstanceRecord, type StatusFields } from '../model/instance';
+import { isTerminal, startedVersion, type InstanceRecord, type StatusFields } from '../model/instance';
+import type { RedeliveryLog } from '../worker-channel/redelivery';
 import { importLegacyData } from './legacyImport';
-import { prepareDatabase } from './schema';
+import { CHECKPOINT_MS, prepareDatabase } from './schema';
 import { openDatabase } from './sqlite';
+import { SqliteEntities, SqliteRedeliveries } from './sqliteTables';
 import { InstanceGoneError, type ExecutionRef, type Store, type StoreOps } from './store';
 
 interface Step {
@@ -35,6 +37,7 @@ interface InstanceRow {
     created_time: string;
     last_updated_time: string;
     parent: string | null;
+    version: string | null;
 }
 
 /**
@@ -46,6 +49,7 @@ interface InstanceRow {
 export class SqliteStore implements Store {
     readonly file: string;
     readonly entities: EntityStore;
+    readonly redeliveries: RedeliveryLog;
     readonly #db: DatabaseSync;
     readonly #dataDir: string;
     readonly #warn: (message: string) => void;
@@ -54,6 +58,7 @@ export class SqliteStore implements Store {
     #queue: Step[] = [];
     #scheduled = false;
     #closed = false;
+    #checkpoint?: NodeJS.Timeout;
 
     constructor(dataDir: string, warn: (message: string) => void = (m) => void process.stderr.write(`local-host: ${m}\n`)) {
         mkdirSync(dataDir, { recursive: true });
@@ -62,7 +67,8 @@ export class SqliteStore implements Store {
         this.#warn = warn;
         this.#db = openDatabase(this.file);
         prepareDatabase(this.#db);
-        this.entities = new SqliteEntities((sql) => this.#run(sql));
+        this.entities = new SqliteEntities((sql) => this.#run(sql), () => this.#committed());
+        this.redeliveries = new SqliteRedeliveries((sql) => this.#run(sql), () => this.#committed());
     }
 
     async loadAll(): Promise<InstanceRecord[]> {
@@ -93,7 +99,24 @@ export class SqliteStore implements Store {
         if (this.#closed) return;
         this.#flush();
         this.#closed = true;
+        clearTimeout(this.#checkpoint);
+        // Closing the last connection checkpoints the WAL into the database.
         this.#db.close();
+    }
+
+    /** Something was committed: the WAL is checkpointed (and fsynced) within CHECKPOINT_MS, outside any step (schema.ts). */
+    #committed(): void {
+        if (this.#checkpoint || this.#closed) return;
+        this.#checkpoint = setTimeout(() => {
+            this.#checkpoint = undefined;
+            if (this.#closed) return;
+            try {
+                this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+            } catch (err) {
+                this.#warn(`could not checkpoint durable.db: ${(err as Error).message} (the commits stay in the WAL file; SQLite tries again)`);
+            }
+        }, CHECKPOINT_MS);
+        this.#checkpoint.unref();
     }
 
     /** Everything queued so far, in one transaction; then each written step's `apply`, in order. */
@@ -125,6 +148,7 @@ export class SqliteStore implements Store {
             written.forEach(([step]) => step.reject(this.#writeError(err)));
             return;
         }
+        this.#committed();
         for (const [step, value] of written) {
             try {
                 step.apply?.(value);
@@ -157,8 +181,8 @@ export class SqliteStore implements Store {
 
     #writeSummary(record: Omit<InstanceRecord, 'inbox' | 'history'>): void {
         this.#run(
-            `INSERT OR REPLACE INTO instances (instance_id, execution_id, name, runtime_status, input, output, custom_status, created_time, last_updated_time, parent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT OR REPLACE INTO instances (instance_id, execution_id, name, runtime_status, input, output, custom_status, created_time, last_updated_time, parent, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
             record.instanceId,
             record.executionId,
@@ -170,19 +194,23 @@ export class SqliteStore implements Store {
             record.createdTime,
             record.lastUpdatedTime,
             record.parent ? JSON.stringify(record.parent) : null,
+            record.version ?? null,
         );
     }
 
     #deleteRows(instanceId: string): number {
         this.#run('DELETE FROM history WHERE instance_id = ?').run(instanceId);
         this.#run('DELETE FROM messages WHERE instance_id = ?').run(instanceId);
+        // A purged (or newly started) id keeps no redelivery count: its poison message is gone with it.
+        this.#run('DELETE FROM redeliveries WHERE instance_id = ?').run(instanceId);
         return Number(this.#run('DELETE FROM instances WHERE instance_id = ?').run(instanceId).changes);
     }
 
     readonly #ops: StoreOps = {
         createInstance: (record) => {
             this.#deleteRows(record.instanceId);
-            this.#writeSummary(record);
+            // Records imported from the file store carry no version field: it is in their ExecutionStarted event.
+            this.#writeSummary(record.version === undefined ? { ...record, version: startedVersion(record) } : record);
             this.#insertHistory(record.instanceId, 0, record.history);
             for (const message of record.inbox) this.#ops.enqueue(record.instanceId, undefined, message);
         },
@@ -274,24 +302,6 @@ function recordOf(row: InstanceRow): InstanceRecord {
     if (row.output !== null) record.output = row.output;
     if (row.custom_status !== null) record.customStatus = row.custom_status;
     if (row.parent !== null) record.parent = JSON.parse(row.parent) as InstanceRecord['parent'];
+    if (row.version !== null) record.version = row.version;
     return record;
-}
-
-/** Entities in the same database: each write is its own transaction, committed before it returns. */
-class SqliteEntities implements EntityStore {
-    constructor(private readonly run: (sql: string) => StatementSync) {}
-    read(schedulerId: string): EntityRecord | undefined {
-        const row = this.run('SELECT record FROM entities WHERE scheduler_id = ?').get(schedulerId) as { record: string } | undefined;
-        return row && (JSON.parse(row.record) as EntityRecord);
-    }
-    write(schedulerId: string, record: EntityRecord): void {
-        this.run('INSERT OR REPLACE INTO entities (scheduler_id, record) VALUES (?, ?)').run(schedulerId, JSON.stringify(record));
-    }
-    delete(schedulerId: string): void {
-        this.run('DELETE FROM entities WHERE scheduler_id = ?').run(schedulerId);
-    }
-    list(): { schedulerId: string; record: EntityRecord }[] {
-        const rows = this.run('SELECT scheduler_id, record FROM entities').all() as { scheduler_id: string; record: string }[];
-        return rows.map((row) => ({ schedulerId: row.scheduler_id, record: JSON.parse(row.record) as EntityRecord }));
-    }
 }

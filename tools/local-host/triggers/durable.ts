@@ -47,10 +47,10 @@ async function runOrchestrator(functions: AppFunctions, functionName: string, ep
     }
 }
 
-/** Runs an activity with its JSON input; resolves to the JSON text of its result. `workKey`: the task, for redeliveries. */
-export async function invokeActivity(functions: AppFunctions, functionName: string, inputJson: string | undefined, workKey?: string): Promise<string> {
+/** Runs an activity with its JSON input; resolves to the JSON text of its result. `work`: the task and its instance, for redeliveries. */
+export async function invokeActivity(functions: AppFunctions, functionName: string, inputJson: string | undefined, work?: { key: string; instanceId: string }): Promise<string> {
     const name = triggerName(functions, functionName, 'activityTrigger');
-    const response = await functions.invoke(functionName, { inputData: { [name]: { json: inputJson ?? 'null' } }, workKey });
+    const response = await functions.invoke(functionName, { inputData: { [name]: { json: inputJson ?? 'null' } }, workKey: work?.key, workInstanceId: work?.instanceId });
     reportUndeliveredOutputs(functions, functionName, response.outputData ?? []);
     const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
     return JSON.stringify(fromTypedData(output) ?? null);

@@ -31,6 +31,8 @@ export interface AppFunctions {
 export interface HostInvocation extends InvocationInput {
     /** The Durable work it runs (an activity task, an entity): a redelivery key (see redelivery.ts); not sent to the worker. */
     workKey?: string;
+    /** The instance whose work it is (default: `workKey`, as for an entity): its redelivery count goes when it is purged. */
+    workInstanceId?: string;
 }
 
 /**

@@ -11,15 +11,41 @@ import { WorkerExitedError } from './workerProcess';
  * Logging/LogEvents.cs PoisonMessageDetected). Each piece of work waits on its own, so one poison message
  * never holds up the others. A crash cannot say which of the invocations in flight caused it, so all are
  * charged; redelivered work then runs one piece at a time (beside fresh work), so the innocent ones
- * complete on their next delivery and only the poison keeps crashing. Counts live in memory: after a
- * restart of the host they begin again.
+ * complete on their next delivery and only the poison keeps crashing. The count and the time of the next
+ * delivery are kept in the store (`RedeliveryLog`): in Azure they are the queue message's own DequeueCount
+ * and visibility timeout (AbandonMessageAsync sets it with UpdateMessageAsync), so they survive a restart
+ * of the host, and poison work restarted with the host waits out its delay instead of crashing the new worker.
  */
 export const MAX_REDELIVERY_DELAY_S = 600;
 
 /** What the dashboard shows of a piece of work waiting to be redelivered (its type lives with the page's). */
 export type RedeliveryState = Redelivery;
 
+/** One entry as the store keeps it. */
+export interface RedeliveryRecord {
+    key: string;
+    instanceId: string;
+    functionName: string;
+    deliveries: number;
+    nextAttemptAt: string;
+    lastError: string;
+}
+
+/** Where redelivery counts survive a restart; each call is durable when it returns. */
+export interface RedeliveryLog {
+    load(): RedeliveryRecord[];
+    save(record: RedeliveryRecord): void;
+    delete(key: string): void;
+}
+
+/** A piece of Durable work: its redelivery key and the instance it belongs to. */
+export interface WorkRef {
+    key: string;
+    instanceId: string;
+}
+
 interface Entry extends RedeliveryState {
+    instanceId: string;
     at: number;
     wake?: () => void;
     woken?: boolean;
@@ -43,13 +69,19 @@ export class Redeliveries {
         private readonly log: (message: string) => void,
         private readonly secondMs = 1000,
         private readonly now: () => number = Date.now,
-    ) {}
+        private readonly store?: RedeliveryLog,
+    ) {
+        for (const r of store?.load() ?? []) {
+            this.#entries.set(r.key, { ...r, at: Date.parse(r.nextAttemptAt), poison: poisonAfter(r.deliveries) });
+        }
+    }
 
-    /** Runs `attempt` for `key`, after the delay the key's earlier deliveries earned. */
-    async run<T>(key: string | undefined, functionName: string, attempt: () => Promise<T>): Promise<T> {
-        if (key === undefined) return attempt();
+    /** Runs `attempt` for the work, after the delay its earlier deliveries earned. */
+    async run<T>(work: WorkRef | undefined, functionName: string, attempt: () => Promise<T>): Promise<T> {
+        if (work === undefined) return attempt();
+        const { key } = work;
         const entry = this.#entries.get(key);
-        if (!entry) return this.#attempt(key, functionName, attempt);
+        if (!entry) return this.#attempt(work, functionName, attempt);
         if (entry.at > this.now()) await this.#wait(entry);
         const previous = this.#turn;
         let release = (): void => undefined;
@@ -57,25 +89,26 @@ export class Redeliveries {
         try {
             await previous;
             if (entry.woken) throw new RedeliveryWoken(`the redelivery of ${key} was cut short: the instance was terminated or purged`);
-            return await this.#attempt(key, functionName, attempt);
+            return await this.#attempt(work, functionName, attempt);
         } finally {
             release();
         }
     }
 
-    async #attempt<T>(key: string, functionName: string, attempt: () => Promise<T>): Promise<T> {
+    async #attempt<T>(work: WorkRef, functionName: string, attempt: () => Promise<T>): Promise<T> {
+        const { key } = work;
         this.#running.add(key);
         try {
             const result = await attempt();
-            this.#entries.delete(key);
+            this.#forget(key);
             return result;
         } catch (err) {
             // Only a worker that went away counts. A functionTimeout is the function's own failure (an activity
             // fails with it; an orchestrator episode is replayed after paying the whole timeout). An instance
             // terminated or purged while its attempt ran is not scheduled again: the engine meets the terminate next.
             if (err instanceof RedeliveryWoken) throw err;
-            if (err instanceof WorkerExitedError && !this.#wokenWhileRunning.has(key)) this.#abandoned(key, functionName, err);
-            else this.#entries.delete(key);
+            if (err instanceof WorkerExitedError && !this.#wokenWhileRunning.has(key)) this.#abandoned(work, functionName, err);
+            else this.#forget(key);
             throw err;
         } finally {
             this.#running.delete(key);
@@ -92,7 +125,7 @@ export class Redeliveries {
         if (this.#running.has(instanceId)) this.#wokenWhileRunning.add(instanceId);
         const entry = this.#entries.get(instanceId);
         if (!entry) return;
-        this.#entries.delete(instanceId);
+        this.#forget(instanceId);
         entry.woken = true;
         entry.wake?.();
     }
@@ -116,17 +149,42 @@ export class Redeliveries {
         });
     }
 
-    #abandoned(key: string, functionName: string, err: Error): void {
+    /** Drops the entry (from the store too, when it was there). */
+    #forget(key: string): void {
+        if (this.#entries.delete(key)) this.#persist(() => this.store?.delete(key));
+    }
+
+    /** A store that cannot be written costs the count its durability, never the work: logged, not thrown. */
+    #persist(write: () => void): void {
+        try {
+            write();
+        } catch (err) {
+            this.log(`warning: could not keep a redelivery count in the store: ${(err as Error).message}`);
+        }
+    }
+
+    #abandoned({ key, instanceId }: WorkRef, functionName: string, err: Error): void {
         const deliveries = (this.#entries.get(key)?.deliveries ?? 0) + 1;
-        // TaskHubQueue.AbandonMessageAsync: 2^DequeueCount seconds while DequeueCount <= 30, at most 600.
-        const seconds = deliveries <= 30 ? Math.min(2 ** deliveries, MAX_REDELIVERY_DELAY_S) : MAX_REDELIVERY_DELAY_S;
+        const seconds = delaySeconds(deliveries);
         const at = this.now() + seconds * this.secondMs;
-        const poison = seconds === MAX_REDELIVERY_DELAY_S;
-        this.#entries.set(key, { key, functionName, deliveries, at, nextAttemptAt: new Date(at).toISOString(), poison, lastError: err.message });
+        const poison = poisonAfter(deliveries);
+        const entry: Entry = { key, instanceId, functionName, deliveries, at, nextAttemptAt: new Date(at).toISOString(), poison, lastError: err.message };
+        this.#entries.set(key, entry);
+        this.#persist(() => this.store?.save({ key, instanceId, functionName, deliveries, nextAttemptAt: entry.nextAttemptAt, lastError: entry.lastError }));
         if (poison) {
             this.log(`warning: '${functionName}' (${key}) has been delivered ${deliveries} times and ended its worker each time: it is now considered poison, as Azure's PoisonMessageDetected says; it is retried every ${MAX_REDELIVERY_DELAY_S} s. Terminate or purge the instance to stop it. Last error: ${err.message}`);
         } else {
             this.log(`'${functionName}' (${key}) ended its worker (delivery ${deliveries}: ${err.message}); it is delivered again in ${seconds} s, as Azure redelivers an abandoned message.`);
         }
     }
+}
+
+/** TaskHubQueue.AbandonMessageAsync: 2^DequeueCount seconds while DequeueCount <= 30, at most 600. */
+function delaySeconds(deliveries: number): number {
+    return deliveries <= 30 ? Math.min(2 ** deliveries, MAX_REDELIVERY_DELAY_S) : MAX_REDELIVERY_DELAY_S;
+}
+
+/** From the delivery whose delay reaches the maximum on, AbandonMessageAsync logs PoisonMessageDetected. */
+function poisonAfter(deliveries: number): boolean {
+    return delaySeconds(deliveries) === MAX_REDELIVERY_DELAY_S;
 }

@@ -3,7 +3,7 @@ import type { InvocationResponse, LogLevel, LogSink, WorkerCapabilities } from '
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { FunctionInfo, WorkerStart } from '../worker-process/protocol';
 import type { AppFunctions, HostInvocation } from './appFunctions';
-import { Redeliveries } from './redelivery';
+import { Redeliveries, type RedeliveryLog } from './redelivery';
 import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
 import { describeExit, WorkerProcess, type WorkerExit } from './workerProcess';
 
@@ -17,6 +17,8 @@ export interface WorkerHostOptions {
     log: LogSink;
     /** One "second" of the redelivery backoff (tests shorten it); default 1000. */
     redeliverySecondMs?: number;
+    /** Where redelivery counts are kept across restarts (the store); default: memory only. */
+    redeliveryLog?: RedeliveryLog;
 }
 
 interface Launched {
@@ -52,7 +54,7 @@ export class WorkerHost implements AppFunctions {
 
     constructor(options: WorkerHostOptions) {
         this.#options = options;
-        this.redeliveries = new Redeliveries((message) => options.log('warning', 'system', message), options.redeliverySecondMs);
+        this.redeliveries = new Redeliveries((message) => options.log('warning', 'system', message), options.redeliverySecondMs, Date.now, options.redeliveryLog);
     }
 
     log(level: LogLevel, category: 'user' | 'system', message: string): void {
@@ -87,8 +89,9 @@ export class WorkerHost implements AppFunctions {
     }
 
     invoke(functionName: string, input: HostInvocation, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
-        const { workKey, ...invocation } = input;
-        return this.redeliveries.run(workKey, functionName, () => {
+        const { workKey, workInstanceId, ...invocation } = input;
+        const work = workKey === undefined ? undefined : { key: workKey, instanceId: workInstanceId ?? workKey };
+        return this.redeliveries.run(work, functionName, () => {
             const invocationId = invocation.invocationId ?? randomUUID();
             return this.#run(functionName, invocationId, (worker) => {
                 beforeSend?.(worker.capabilities);
@@ -102,7 +105,8 @@ export class WorkerHost implements AppFunctions {
             const invocationId = randomUUID();
             return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
         };
-        return this.redeliveries.run(request.fields.instanceId, functionName, async () => {
+        const { instanceId } = request.fields;
+        return this.redeliveries.run({ key: instanceId, instanceId }, functionName, async () => {
             try {
                 return await attempt();
             } catch (err) {
@@ -112,6 +116,12 @@ export class WorkerHost implements AppFunctions {
                 return attempt();
             }
         });
+    }
+
+    /** App settings known only once the worker runs: set in this worker and in every later one (they inherit the host's environment). */
+    setEnvironment(values: Record<string, string>): void {
+        Object.assign(process.env, values);
+        this.#worker?.setEnvironment(values);
     }
 
     endEpisodes(instanceId: string): void {

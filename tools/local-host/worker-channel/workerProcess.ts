@@ -140,6 +140,11 @@ export class WorkerProcess {
         return this.exited;
     }
 
+    /** Sets app settings in the worker's environment (before any invocation sent after this call). */
+    setEnvironment(values: Record<string, string>): void {
+        this.#send({ type: 'environment', values });
+    }
+
     #send(message: HostMessage): void {
         this.#outbox.send(message);
     }
@@ -147,7 +152,7 @@ export class WorkerProcess {
     #write(message: HostMessage | Batch<HostMessage>): void {
         if (this.#exit || !this.#child.connected) return;
         writeEach((m) => this.#child.send(m, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`)), message, (unsent, err) => {
-            if (unsent.type !== 'terminate') this.#settle(unsent.invocationId)?.reject(new Error(`The invocation could not be sent to the worker: ${err.message}`));
+            if ('invocationId' in unsent) this.#settle(unsent.invocationId)?.reject(new Error(`The invocation could not be sent to the worker: ${err.message}`));
         });
     }
 

@@ -37,7 +37,9 @@ export type HostMessage =
      */
     | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }
     /** Run the app's appTerminate hooks, then exit. */
-    | { type: 'terminate' };
+    | { type: 'terminate' }
+    /** App settings the host learns once the worker runs (WEBSITE_HOSTNAME, when the port is bound). */
+    | { type: 'environment'; values: Record<string, string> };
 
 export type WorkerMessage =
     | { type: 'loaded'; functions: FunctionInfo[]; capabilities: WorkerCapabilities; debuggerUrl?: string }
@@ -59,6 +61,7 @@ export interface Batch<T> {
  */
 export class Outbox<T> {
     #queue: T[] = [];
+    #flushing: 'microtask' | 'immediate' | undefined;
 
     /** `maxBatch`: a batch that size goes at once, so the other side starts on it while this one produces the rest. */
     constructor(
@@ -66,13 +69,24 @@ export class Outbox<T> {
         private readonly maxBatch = Infinity,
     ) {}
 
-    send(message: T): void {
+    /**
+     * `lazy` (a log line): sent with the next message, or at the end of the turn: the log an app writes
+     * just before it returns crosses with its result, one write and one wake-up of the other side.
+     */
+    send(message: T, lazy = false): void {
         const queued = this.#queue.push(message);
         if (queued >= this.maxBatch) this.flush();
-        else if (queued === 1) queueMicrotask(() => this.flush());
+        else if (!lazy && this.#flushing !== 'microtask') {
+            this.#flushing = 'microtask';
+            queueMicrotask(() => this.flush());
+        } else if (lazy && this.#flushing === undefined) {
+            this.#flushing = 'immediate';
+            setImmediate(() => this.flush());
+        }
     }
 
     flush(): void {
+        this.#flushing = undefined;
         const messages = this.#queue.splice(0);
         if (messages.length > 0) this.write(messages.length === 1 ? messages[0] : { type: 'batch', messages });
     }
@@ -107,11 +121,32 @@ export function deserializeError(error: SerializedError): Error {
  * messages); binary data (HTTP bodies, bytes bindings) crosses it as base64.
  */
 export function toWire<T>(value: T): T {
+    if (!contains(value, (v) => v instanceof Uint8Array)) return value;
     return walk(value, (v) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : undefined)) as T;
 }
 
 export function fromWire<T>(value: T): T {
+    if (!contains(value, isWireBytes)) return value;
     return walk(value, (v) => (isWireBytes(v) ? new Uint8Array(Buffer.from(v.$bytes, 'base64')) : undefined)) as T;
+}
+
+/**
+ * Whether any object inside `value` passes `test`. Most messages carry no bytes: they cross as they are,
+ * without the copy `walk` makes (a fan-out's thousands of invocations and results). Iterative: any depth.
+ */
+function contains(value: unknown, test: (value: object) => boolean): boolean {
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (next === null || typeof next !== 'object') continue;
+        if (test(next)) return true;
+        if (Array.isArray(next)) {
+            for (const item of next) if (item !== null && typeof item === 'object') pending.push(item);
+        } else {
+            for (const item of Object.values(next)) if (item !== null && typeof item === 'object') pending.push(item);
+        }
+    }
+    return false;
 }
 
 function isWireBytes(value: object): value is { $bytes: string } {

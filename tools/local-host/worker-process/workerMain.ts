@@ -15,7 +15,7 @@ const outbox = new Outbox<WorkerMessage>((message) => writeEach((m) => void proc
     if (unsent.type === 'response') process.send?.({ type: 'failure', invocationId: unsent.invocationId, error: serializeError(new Error(`The result could not be sent to the host: ${err.message}`)) });
 }));
 const send = (message: WorkerMessage): void => outbox.send(message);
-const log = (level: LogLevel, category: 'user' | 'system', message: string): void => send({ type: 'log', level, category, message });
+const log = (level: LogLevel, category: 'user' | 'system', message: string): void => outbox.send({ type: 'log', level, category, message }, true);
 const running = new Map<string, string>();
 const histories = new HistoryCache();
 let lastInvoked: string | undefined;
@@ -37,6 +37,8 @@ process.on('uncaughtException', (err: Error) => {
 // Ctrl-C reaches the whole process group: the host decides when the worker stops (after appTerminate hooks).
 process.on('SIGINT', () => undefined);
 process.on('disconnect', () => process.exit(0));
+// Log lines wait for the next message or the end of the turn (Outbox `lazy`): app code that calls process.exit still gets them out.
+process.on('exit', () => outbox.flush());
 watchParent();
 
 async function main(): Promise<void> {
@@ -64,6 +66,7 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
         outbox.flush();
         process.exit(0);
     }
+    if (message.type === 'environment') return void Object.assign(process.env, message.values);
     const { invocationId, functionName } = message;
     running.set(invocationId, functionName);
     lastInvoked = functionName;
