@@ -84,7 +84,7 @@ describe('worker faults', () => {
         const before = exits();
         await httpJson('POST', `${host.url}/api/lateThrow`);
         await printed(new RegExp(`(Worker process \\(pid \\d+\\) exited with exit code 1[\\s\\S]*){${before + 1}}`));
-        expect(await pollStatus(await start('quick', 1, 'after-second-throw'), { timeoutMs: 20_000 })).toMatchObject({ runtimeStatus: 'Completed', output: 2 });
+        expect(await pollStatus(await start('quick', 1, 'after-second-throw'))).toMatchObject({ runtimeStatus: 'Completed', output: 2 });
         expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({ status: 200, text: `localhost:${port}` });
     });
 });
