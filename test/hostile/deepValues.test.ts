@@ -36,7 +36,8 @@ describe('the channel\'s walk over user values', () => {
 
 describe('writeEach: a message the channel cannot serialize', () => {
     const write = (sent: unknown[]) => (message: unknown) => {
-        sent.push(JSON.parse(JSON.stringify(message))); // throws RangeError on a value nested too deep, as process.send does
+        // Throws RangeError on a value nested too deep, as process.send does.
+        sent.push(JSON.parse(JSON.stringify(message)));
     };
     const tooDeep = (): unknown => {
         let value: unknown = 0;

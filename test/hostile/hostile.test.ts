@@ -38,7 +38,8 @@ it(`answers ${COUNT} hostile requests (seed ${SEED}) with 2xx/4xx only, stays up
     const refusals = azureRefusals();
     const refused = await sendAll(port, refusals, 4);
     expect(refused.map((o) => `${o.label} → ${o.status}`)).toEqual(refusals.map((r) => `${r.label} → ${r.expected}`));
-    expect(new Set(outcomes.map((o) => Math.floor(o.status! / 100)))).toEqual(new Set([2, 4])); // the mix reached both success and rejection paths
+    // The mix reached both success and rejection paths.
+    expect(new Set(outcomes.map((o) => Math.floor(o.status! / 100)))).toEqual(new Set([2, 4]));
 
     // runHello throws unless the hello reaches Completed with the exact output.
     await runHello(host.baseUrl, 5);
