@@ -269,6 +269,7 @@ export class SqliteStore implements Store {
             }
         },
         dropMessages: (instanceId, keep) => {
+            if (!keep) return void this.#run('DELETE FROM messages WHERE instance_id = ?').run(instanceId);
             const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ?').all(instanceId) as { id: number; event: string }[];
             const remove = this.#run('DELETE FROM messages WHERE id = ?');
             for (const row of rows) if (!keep(JSON.parse(row.event) as HistoryEvent)) remove.run(row.id);
