@@ -137,6 +137,12 @@ export class SqliteStore implements Store {
             this.#db.exec('BEGIN IMMEDIATE');
             written = this.#writeAll(steps);
         } catch (err) {
+            // A failed BEGIN, or a failed ROLLBACK on the way to the savepoints: nothing of the turn is kept.
+            try {
+                if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+            } catch {
+                // The connection itself failed: each later step reports its own write error.
+            }
             steps.forEach((s) => s.reject(this.#writeError(err)));
             return;
         }
