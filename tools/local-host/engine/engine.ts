@@ -4,12 +4,12 @@ import type { Store, StoreOps } from '../store/store';
 import { ActionNodeRegistry } from './actionNodes';
 import { EpisodeLoop } from './episodeLoop';
 import { EngineError, notAnOrchestratorMessage } from './errors';
-import { completedTaskId, EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
+import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
 import { ActivityRunner } from './activityRunner';
-import { AnsweredIndex } from './answered';
+import { AnsweredIndex, WaitingIndex } from './answered';
 import { DurableTimers, type TimerClock } from './durableTimers';
 import { outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
 
@@ -60,6 +60,7 @@ export class Engine implements WorkHost {
     #starting = new Set<string>();
     #episodes = new EpisodeLoop(this);
     #answered = new AnsweredIndex();
+    #waiting = new WaitingIndex();
 
     constructor(
         readonly functions: AppFunctions,
@@ -227,9 +228,7 @@ export class Engine implements WorkHost {
         const record = this.#records.get(instanceId);
         const failed = record?.runtimeStatus === 'Failed';
         if (!record || record.executionId !== executionId || (isTerminal(record) && !failed)) return undefined;
-        const taskId = completedTaskId(event);
-        const seen = (e: HistoryEvent): boolean => e.EventType === event.EventType && completedTaskId(e) === taskId;
-        if (taskId !== undefined && (this.#answered.has(record.history, event) || record.inbox.some(seen))) return undefined;
+        if (this.#answered.has(record.history, event) || this.#waiting.has(record.inbox, event)) return undefined;
         return {
             // toFailed even when it runs now: a finish committing first in the same transaction must not drop it.
             write: (ops) => ops.enqueue(instanceId, executionId, event, { toFailed: true }),

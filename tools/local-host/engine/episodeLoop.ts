@@ -199,7 +199,7 @@ export class EpisodeLoop {
                 (ops) => {
                     ops.appendHistory(ref, at, outcome.events);
                     ops.setStatus(ref, fields);
-                    if (dropWaiting) ops.dropMessages(record.instanceId, () => false);
+                    if (dropWaiting) ops.dropMessages(record.instanceId);
                     else ops.take(record.instanceId, outcome.taken);
                     return outcome.parent?.write(ops) ?? false;
                 },

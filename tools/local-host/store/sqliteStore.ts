@@ -46,6 +46,9 @@ interface InstanceRow {
  * in one transaction, each inside a savepoint so a failing step rolls back alone: one commit for
  * everything the engine did in that turn, across instances.
  */
+/** History rows per INSERT (3 parameters each, far below SQLite's 32,766 parameters per statement). */
+const HISTORY_ROWS = 64;
+
 export class SqliteStore implements Store {
     readonly file: string;
     readonly entities: EntityStore;
@@ -119,27 +122,29 @@ export class SqliteStore implements Store {
         this.#checkpoint.unref();
     }
 
-    /** Everything queued so far, in one transaction; then each written step's `apply`, in order. */
+    /**
+     * Everything queued so far, in one transaction; then each written step's `apply`, in order. The steps
+     * run without a savepoint each (two statements per step, a fan-out's thousands of deliveries a turn);
+     * only when one fails is the transaction rolled back and written again with savepoints, leaving out
+     * the failing step. A step's `write` only writes through `ops`, so writing it again is safe.
+     */
     #flush(): void {
         this.#scheduled = false;
         const steps = this.#queue.splice(0);
         if (steps.length === 0) return;
-        const written: [Step, unknown][] = [];
+        let written: [Step, unknown][];
         try {
             this.#db.exec('BEGIN IMMEDIATE');
+            written = this.#writeAll(steps);
         } catch (err) {
+            // A failed BEGIN, or a failed ROLLBACK on the way to the savepoints: nothing of the turn is kept.
+            try {
+                if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+            } catch {
+                // The connection itself failed: each later step reports its own write error.
+            }
             steps.forEach((s) => s.reject(this.#writeError(err)));
             return;
-        }
-        for (const step of steps) {
-            this.#db.exec('SAVEPOINT step');
-            try {
-                written.push([step, step.write(this.#ops)]);
-                this.#db.exec('RELEASE step');
-            } catch (err) {
-                this.#db.exec('ROLLBACK TO step; RELEASE step');
-                step.reject(err instanceof InstanceGoneError ? err : this.#writeError(err));
-            }
         }
         try {
             this.#db.exec('COMMIT');
@@ -159,6 +164,28 @@ export class SqliteStore implements Store {
         }
     }
 
+    /** Writes the steps in the open transaction: all at once, or (one failed) each in a savepoint, the failing ones rejected. */
+    #writeAll(steps: Step[]): [Step, unknown][] {
+        try {
+            return steps.map((step) => [step, step.write(this.#ops)]);
+        } catch {
+            this.#db.exec('ROLLBACK');
+            this.#db.exec('BEGIN IMMEDIATE');
+        }
+        const written: [Step, unknown][] = [];
+        for (const step of steps) {
+            this.#db.exec('SAVEPOINT step');
+            try {
+                written.push([step, step.write(this.#ops)]);
+                this.#db.exec('RELEASE step');
+            } catch (err) {
+                this.#db.exec('ROLLBACK TO step; RELEASE step');
+                step.reject(err instanceof InstanceGoneError ? err : this.#writeError(err));
+            }
+        }
+        return written;
+    }
+
     #writeError(err: unknown): Error {
         return new Error(`Could not write to durable.db in the data directory: ${(err as Error).message}. Nothing of this step was kept; check the disk (space, permissions) and restart the host to resume from the last commit.`, { cause: err });
     }
@@ -174,9 +201,14 @@ export class SqliteStore implements Store {
         if (!row) throw new InstanceGoneError(ref);
     }
 
+    /** Up to HISTORY_ROWS events per statement (a fan-out's episode appends thousands): one call into SQLite, not one per event. */
     #insertHistory(instanceId: string, at: number, events: HistoryEvent[]): void {
-        const insert = this.#run('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)');
-        events.forEach((event, i) => insert.run(instanceId, at + i, JSON.stringify(event)));
+        for (let from = 0; from < events.length; from += HISTORY_ROWS) {
+            const chunk = events.slice(from, from + HISTORY_ROWS);
+            const values: (string | number)[] = [];
+            chunk.forEach((event, i) => values.push(instanceId, at + from + i, JSON.stringify(event)));
+            this.#run(`INSERT INTO history (instance_id, seq, event) VALUES ${'(?, ?, ?), '.repeat(chunk.length - 1)}(?, ?, ?)`).run(...values);
+        }
     }
 
     #writeSummary(record: Omit<InstanceRecord, 'inbox' | 'history'>): void {
@@ -243,6 +275,7 @@ export class SqliteStore implements Store {
             }
         },
         dropMessages: (instanceId, keep) => {
+            if (!keep) return void this.#run('DELETE FROM messages WHERE instance_id = ?').run(instanceId);
             const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ?').all(instanceId) as { id: number; event: string }[];
             const remove = this.#run('DELETE FROM messages WHERE id = ?');
             for (const row of rows) if (!keep(JSON.parse(row.event) as HistoryEvent)) remove.run(row.id);

@@ -30,8 +30,8 @@ export interface StoreOps {
     enqueue(instanceId: string, executionId: string | undefined, message: HistoryEvent, options?: { front?: boolean; toFailed?: boolean }): boolean;
     /** Removes messages an episode took (they are in history now, or dropped). */
     take(instanceId: string, messages: HistoryEvent[]): void;
-    /** Removes every queued message of the instance except those `keep` says to keep. */
-    dropMessages(instanceId: string, keep: (message: HistoryEvent) => boolean): void;
+    /** Removes every queued message of the instance except those `keep` says to keep (without `keep`: all of them). */
+    dropMessages(instanceId: string, keep?: (message: HistoryEvent) => boolean): void;
     /** A new history for the instance (continue-as-new, rewind): summary fields and history as given. */
     replaceExecution(record: Omit<InstanceRecord, 'inbox'>, previousExecutionId: string): void;
     /** Deletes the instance, its history and its messages; returns whether it existed. */
