@@ -31,7 +31,8 @@ export function parseCidr(text: string): Cidr | string {
     return { text: text.trim(), start, prefix, size };
 }
 
-export const contains = (outer: Cidr, inner: Cidr): boolean => inner.start >= outer.start && inner.start + inner.size <= outer.start + outer.size;
+export const contains = (outer: Cidr, inner: Cidr): boolean =>
+    inner.start >= outer.start && inner.start + inner.size <= outer.start + outer.size;
 
 export const overlaps = (a: Cidr, b: Cidr): boolean => a.start < b.start + b.size && b.start < a.start + a.size;
 
@@ -70,7 +71,10 @@ export function addressRangeProblems(ranges: AddressRanges): { range: RangeName;
         }
     }
     const { virtualNetwork: vnet, appSubnet: app, privateEndpointSubnet: pe } = parsed;
-    for (const [range, subnet] of [['appSubnet', app], ['privateEndpointSubnet', pe]] as const) {
+    for (const [range, subnet] of [
+        ['appSubnet', app],
+        ['privateEndpointSubnet', pe],
+    ] as const) {
         if (vnet && subnet && !contains(vnet, subnet)) {
             problems.push({ range, message: `'${subnet.text}' is not inside the virtual network ${vnet.text}.` });
         }

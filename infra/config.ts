@@ -61,7 +61,9 @@ export interface StackConfig {
     /** Set when durableBackend is durableTaskScheduler. */
     scheduler?: DurableTaskSchedulerConfig;
     network: NetworkMode;
-    /** The identity that runs `npm run replay-check` before deploys (the pipeline's): it gets the read-only data roles. */
+    /**
+     * The identity that runs `npm run replay-check` before deploys (the pipeline's): it gets the read-only data roles.
+     */
     replayCheckPrincipal?: { id: string; type: ReplayCheckPrincipalType };
     /** Set when network is isolated. */
     addressRanges?: AddressRanges;
@@ -96,15 +98,24 @@ function validTags(reader: ConfigReader, tags: Record<string, string>): Record<s
 function readLocation(reader: ConfigReader, backend: DurableBackend): string {
     const value = reader.raw('location');
     if (value === undefined) {
-        reader.fail('location', `is required: the Azure region, e.g. pulumi config set location swedencentral (supported: ${FLEX_CONSUMPTION_REGIONS.join(', ')}).`);
+        reader.fail(
+            'location',
+            `is required: the Azure region, e.g. pulumi config set location swedencentral (supported: ${FLEX_CONSUMPTION_REGIONS.join(', ')}).`,
+        );
         return '';
     }
     const location = value.toLowerCase().replace(/\s+/g, '');
     const asOf = `(list as of ${REGIONS_AS_OF}, infra/regions.ts)`;
     if (!FLEX_CONSUMPTION_REGIONS.includes(location)) {
-        reader.fail('location', `is '${value}', where this stack does not deploy Flex Consumption; supported regions: ${FLEX_CONSUMPTION_REGIONS.join(', ')} ${asOf}.`);
+        reader.fail(
+            'location',
+            `is '${value}', where this stack does not deploy Flex Consumption; supported regions: ${FLEX_CONSUMPTION_REGIONS.join(', ')} ${asOf}.`,
+        );
     } else if (backend === 'durableTaskScheduler' && !DURABLE_TASK_SCHEDULER_REGIONS.includes(location)) {
-        reader.fail('location', `is '${value}', where the Durable Task Scheduler is not offered; supported regions: ${DURABLE_TASK_SCHEDULER_REGIONS.join(', ')} ${asOf}.`);
+        reader.fail(
+            'location',
+            `is '${value}', where the Durable Task Scheduler is not offered; supported regions: ${DURABLE_TASK_SCHEDULER_REGIONS.join(', ')} ${asOf}.`,
+        );
     }
     return location;
 }
@@ -120,7 +131,13 @@ function rejectUnused(reader: ConfigReader, keys: string[], reason: string): voi
  * An optional principal given as `<prefix>PrincipalId` (an Entra object id) and `<prefix>PrincipalType`; the type
  * alone is a mistake. `example` is the command that prints the id.
  */
-function readPrincipal<T extends string>(reader: ConfigReader, prefix: string, types: readonly T[], defaultType: T, example: string): { id: string; type: T } | undefined {
+function readPrincipal<T extends string>(
+    reader: ConfigReader,
+    prefix: string,
+    types: readonly T[],
+    defaultType: T,
+    example: string,
+): { id: string; type: T } | undefined {
     const idKey = `${prefix}PrincipalId`;
     const typeKey = `${prefix}PrincipalType`;
     const id = reader.raw(idKey);
@@ -140,7 +157,13 @@ function readScheduler(reader: ConfigReader): DurableTaskSchedulerConfig {
     } else {
         rejectUnused(reader, ['dtsCapacity'], 'with dtsSku Dedicated');
     }
-    const dashboardPrincipal = readPrincipal(reader, 'dashboard', DASHBOARD_PRINCIPAL_TYPES, 'User', ', e.g. az ad signed-in-user show --query id -o tsv');
+    const dashboardPrincipal = readPrincipal(
+        reader,
+        'dashboard',
+        DASHBOARD_PRINCIPAL_TYPES,
+        'User',
+        ', e.g. az ad signed-in-user show --query id -o tsv',
+    );
     if (dashboardPrincipal) scheduler.dashboardPrincipal = dashboardPrincipal;
     return scheduler;
 }
@@ -150,7 +173,10 @@ function readNodeVersion(reader: ConfigReader): NodeVersion {
     const match = NODE_VERSIONS.find((v) => v === value);
     if (value === undefined || match) return match ?? '22';
     const why = REFUSED_NODE_VERSIONS[value] ?? 'not a Node.js major version Flex Consumption supports';
-    reader.fail('nodeVersion', `is '${value}'; allowed values: ${NODE_VERSIONS.join(', ')} (default 22, list as of ${NODE_VERSIONS_AS_OF}). ${why}; set 22 or remove the key.`);
+    reader.fail(
+        'nodeVersion',
+        `is '${value}'; allowed values: ${NODE_VERSIONS.join(', ')} (default 22, list as of ${NODE_VERSIONS_AS_OF}). ${why}; set 22 or remove the key.`,
+    );
     return '22';
 }
 
@@ -162,7 +188,10 @@ const RANGE_KEYS: Record<keyof AddressRanges, string> = {
 
 function readAddressRanges(reader: ConfigReader): AddressRanges {
     const ranges = Object.fromEntries(
-        (Object.keys(RANGE_KEYS) as (keyof AddressRanges)[]).map((range) => [range, reader.raw(RANGE_KEYS[range]) ?? DEFAULT_ADDRESS_RANGES[range]]),
+        (Object.keys(RANGE_KEYS) as (keyof AddressRanges)[]).map((range) => [
+            range,
+            reader.raw(RANGE_KEYS[range]) ?? DEFAULT_ADDRESS_RANGES[range],
+        ]),
     ) as unknown as AddressRanges;
     for (const problem of addressRangeProblems(ranges)) {
         reader.fail(RANGE_KEYS[problem.range], problem.message);
@@ -177,7 +206,12 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
     const network = reader.oneOf('network', NETWORKS, 'public');
     const config: StackConfig = {
         location: readLocation(reader, durableBackend),
-        maximumInstanceCount: reader.integer('maximumInstanceCount', MAXIMUM_INSTANCE_COUNT, 100, MAXIMUM_INSTANCE_COUNT.source),
+        maximumInstanceCount: reader.integer(
+            'maximumInstanceCount',
+            MAXIMUM_INSTANCE_COUNT,
+            100,
+            MAXIMUM_INSTANCE_COUNT.source,
+        ),
         instanceMemoryMB: reader.oneOf('instanceMemoryMB', INSTANCE_MEMORY_MB, 2048, INSTANCE_MEMORY_SIZES.source),
         nodeVersion: readNodeVersion(reader),
         starterAuthLevel: reader.oneOf('starterAuthLevel', AUTH_LEVELS, 'function'),
@@ -188,11 +222,27 @@ export function readConfig(source: ConfigSource, stack: string): StackConfig {
     if (durableBackend === 'durableTaskScheduler') {
         config.scheduler = readScheduler(reader);
     } else {
-        rejectUnused(reader, ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'], 'with durableBackend durableTaskScheduler');
+        rejectUnused(
+            reader,
+            ['dtsSku', 'dtsCapacity', 'dashboardPrincipalId', 'dashboardPrincipalType'],
+            'with durableBackend durableTaskScheduler',
+        );
     }
-    const replayCheckPrincipal = readPrincipal(reader, 'replayCheck', REPLAY_CHECK_PRINCIPAL_TYPES, 'ServicePrincipal', ": the pipeline's service principal, e.g. az ad sp show --id <client id> --query id -o tsv");
+    const replayCheckPrincipal = readPrincipal(
+        reader,
+        'replayCheck',
+        REPLAY_CHECK_PRINCIPAL_TYPES,
+        'ServicePrincipal',
+        ": the pipeline's service principal, e.g. az ad sp show --id <client id> --query id -o tsv",
+    );
     if (replayCheckPrincipal) config.replayCheckPrincipal = replayCheckPrincipal;
-    const deployer = readPrincipal(reader, 'deployer', DEPLOYER_PRINCIPAL_TYPES, 'ServicePrincipal', ' of the identity that runs pulumi up, e.g. az ad sp show --id "$APP_ID" --query id -o tsv');
+    const deployer = readPrincipal(
+        reader,
+        'deployer',
+        DEPLOYER_PRINCIPAL_TYPES,
+        'ServicePrincipal',
+        ' of the identity that runs pulumi up, e.g. az ad sp show --id "$APP_ID" --query id -o tsv',
+    );
     if (deployer) config.deployer = deployer;
     if (network === 'isolated') {
         config.addressRanges = readAddressRanges(reader);

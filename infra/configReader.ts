@@ -38,7 +38,10 @@ export class ConfigReader {
         }
         const match = allowed.find((a) => String(a).toLowerCase() === value.toLowerCase());
         if (match === undefined) {
-            this.fail(key, `is '${value}'; allowed values: ${allowed.join(', ')} (default ${fallback}).${sourceNote(source)}`);
+            this.fail(
+                key,
+                `is '${value}'; allowed values: ${allowed.join(', ')} (default ${fallback}).${sourceNote(source)}`,
+            );
             return fallback;
         }
         return match;
@@ -51,7 +54,10 @@ export class ConfigReader {
         }
         const n = Number(value);
         if (!Number.isInteger(n) || n < range.min || n > range.max) {
-            this.fail(key, `is '${value}'; expected a whole number from ${range.min} to ${range.max} (default ${fallback}).${sourceNote(source)}`);
+            this.fail(
+                key,
+                `is '${value}'; expected a whole number from ${range.min} to ${range.max} (default ${fallback}).${sourceNote(source)}`,
+            );
             return fallback;
         }
         return n;

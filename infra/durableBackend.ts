@@ -27,7 +27,10 @@ export interface RoleScopes {
 }
 
 /** Exactly the roles the app's identity needs for the backend, each on the narrowest scope. */
-export function appRoles(backend: DurableBackend, scopes: RoleScopes): { role: RoleName; scope: pulumi.Input<string> }[] {
+export function appRoles(
+    backend: DurableBackend,
+    scopes: RoleScopes,
+): { role: RoleName; scope: pulumi.Input<string> }[] {
     const roles: { role: RoleName; scope: pulumi.Input<string> }[] = STORAGE_SERVICES.map((service) => ({
         role: STORAGE_ROLES[service],
         scope: scopes.storageAccountId,

@@ -9,7 +9,8 @@ export interface Source {
     source: string;
 }
 
-const FLEX_DEPRECATIONS_DOC = 'https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations';
+const FLEX_DEPRECATIONS_DOC =
+    'https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations';
 const FLEX_PLAN_DOC = 'https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan';
 
 /**
@@ -27,9 +28,18 @@ export const REJECTED_SITE_CONFIG: Record<string, Source & { why: string; accept
     javaVersion: { why: 'the runtime is functionAppConfig.runtime on Flex', source: FLEX_DEPRECATIONS_DOC },
     powerShellVersion: { why: 'the runtime is functionAppConfig.runtime on Flex', source: FLEX_DEPRECATIONS_DOC },
     use32BitWorkerProcess: { why: 'Flex runs 64-bit Linux workers only', source: FLEX_DEPRECATIONS_DOC },
-    functionAppScaleLimit: { why: 'the scale limit is functionAppConfig.scaleAndConcurrency.maximumInstanceCount', source: FLEX_DEPRECATIONS_DOC },
-    minimumElasticInstanceCount: { why: 'Flex has always-ready instances in functionAppConfig instead', source: FLEX_DEPRECATIONS_DOC },
-    preWarmedInstanceCount: { why: 'Flex has always-ready instances in functionAppConfig instead', source: FLEX_DEPRECATIONS_DOC },
+    functionAppScaleLimit: {
+        why: 'the scale limit is functionAppConfig.scaleAndConcurrency.maximumInstanceCount',
+        source: FLEX_DEPRECATIONS_DOC,
+    },
+    minimumElasticInstanceCount: {
+        why: 'Flex has always-ready instances in functionAppConfig instead',
+        source: FLEX_DEPRECATIONS_DOC,
+    },
+    preWarmedInstanceCount: {
+        why: 'Flex has always-ready instances in functionAppConfig instead',
+        source: FLEX_DEPRECATIONS_DOC,
+    },
     alwaysOn: {
         why: 'Flex scales to zero; there is no Always On',
         // Microsoft's own Flex templates send `alwaysOn: false` (Azure-Samples/functions-quickstart-javascript-azd).
@@ -74,14 +84,23 @@ export const INSTANCE_MEMORY_SIZES = { values: [512, 2048, 4096] as const, sourc
  * extension enforces (microsoft/vscode-azurefunctions, MaximumInstanceCountPromptStep.ts); Microsoft's
  * Flex quickstart templates declare @minValue(40) @maxValue(1000).
  */
-export const MAXIMUM_INSTANCE_COUNT = { min: 40, max: 1000, source: 'microsoft/vscode-azurefunctions MaximumInstanceCountPromptStep.ts (stacks API lowestMaximumInstanceCount/highestMaximumInstanceCount)' } as const;
+export const MAXIMUM_INSTANCE_COUNT = {
+    min: 40,
+    max: 1000,
+    source: 'microsoft/vscode-azurefunctions MaximumInstanceCountPromptStep.ts (stacks API lowestMaximumInstanceCount/highestMaximumInstanceCount)',
+} as const;
 
 /** The rejected siteConfig properties a site's inputs carry, each with why and its source. */
-export function rejectedSiteConfigIn(siteConfig: Record<string, unknown> | undefined): { property: string; why: string; source: string }[] {
+export function rejectedSiteConfigIn(
+    siteConfig: Record<string, unknown> | undefined,
+): { property: string; why: string; source: string }[] {
     return Object.entries(REJECTED_SITE_CONFIG)
         .filter(([property, rule]) => siteConfig?.[property] !== undefined && siteConfig[property] !== rule.accepted)
         .map(([property, rule]) => ({ property, why: rule.why, source: rule.source }));
 }
 
 /** functionAppConfig.runtime for Node: GA on Flex and supported by Node.js (see NODE_VERSIONS_AS_OF in config.ts). */
-export const NODE_RUNTIME_VERSIONS = { values: ['22'] as const, source: `${FLEX_PLAN_DOC}#supported-language-stack-versions` };
+export const NODE_RUNTIME_VERSIONS = {
+    values: ['22'] as const,
+    source: `${FLEX_PLAN_DOC}#supported-language-stack-versions`,
+};

@@ -33,7 +33,8 @@ const placement = { resourceGroupName: resourceGroup.name, location: resourceGro
 const renamed = { transformations: [aliasPreviousNames] };
 
 // Production options (docs/production-options.md): network isolation and the Durable Task Scheduler.
-const network = config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges }, renamed);
+const network =
+    config.addressRanges && new AppNetwork('network', { ...placement, addressRanges: config.addressRanges }, renamed);
 // The principal that runs `pulumi up` reads the package the app runs when Kudu lost the record (docs/deploy.md):
 // the one the config names (CI's), else whoever runs the program. azure-native signs a service principal or managed
 // identity in only with a client id (config azure-native:clientId or ARM_CLIENT_ID), and a user only through the Azure
@@ -42,48 +43,77 @@ const network = config.addressRanges && new AppNetwork('network', { ...placement
 const providerClientId = new pulumi.Config('azure-native').get('clientId') ?? process.env.ARM_CLIENT_ID;
 const deployer = config.deployer
     ? { principalId: config.deployer.id, principalType: config.deployer.type }
-    : { principalId: authorization.getClientConfigOutput().objectId, principalType: providerClientId ? ('ServicePrincipal' as const) : ('User' as const) };
-const storage = new AppStorage('storage', {
-    ...placement,
-    deployer,
-    privateAccess: network && {
-        subnetId: network.privateEndpointSubnetId,
-        virtualNetworkId: network.virtualNetworkId,
-        services: [...STORAGE_SERVICES],
+    : {
+          principalId: authorization.getClientConfigOutput().objectId,
+          principalType: providerClientId ? ('ServicePrincipal' as const) : ('User' as const),
+      };
+const storage = new AppStorage(
+    'storage',
+    {
+        ...placement,
+        deployer,
+        privateAccess: network && {
+            subnetId: network.privateEndpointSubnetId,
+            virtualNetworkId: network.virtualNetworkId,
+            services: [...STORAGE_SERVICES],
+        },
     },
-}, renamed);
+    renamed,
+);
 const monitoring = new Monitoring('monitoring', placement, renamed);
-const scheduler = config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler }, renamed);
-const identity = new AppIdentity('identity', {
-    ...placement,
-    roles: appRoles(config.durableBackend, {
-        storageAccountId: storage.accountId,
-        appInsightsId: monitoring.appInsightsId,
-        schedulerId: scheduler?.id,
-    }),
-}, renamed);
+const scheduler =
+    config.scheduler && new DurableTaskScheduler('scheduler', { ...placement, ...config.scheduler }, renamed);
+const identity = new AppIdentity(
+    'identity',
+    {
+        ...placement,
+        roles: appRoles(config.durableBackend, {
+            storageAccountId: storage.accountId,
+            appInsightsId: monitoring.appInsightsId,
+            schedulerId: scheduler?.id,
+        }),
+    },
+    renamed,
+);
 // The replay check before deploys (npm run replay-check, docs/changing-a-running-workflow.md): read-only data roles.
 if (config.replayCheckPrincipal) {
     new ReplayCheckAccess('replay-check', {
         principal: config.replayCheckPrincipal,
-        roles: replayCheckRoles(config.durableBackend, { storageAccountId: storage.accountId, schedulerId: scheduler?.id }),
+        roles: replayCheckRoles(config.durableBackend, {
+            storageAccountId: storage.accountId,
+            schedulerId: scheduler?.id,
+        }),
     });
 }
-const app = new FunctionApp('app', {
-    ...placement,
-    identity,
-    storageAccountName: storage.accountName,
-    deploymentContainerUrl: storage.deploymentContainerUrl,
-    appInsightsConnectionString: monitoring.connectionString,
-    nodeVersion: config.nodeVersion,
-    maximumInstanceCount: config.maximumInstanceCount,
-    instanceMemoryMB: config.instanceMemoryMB,
-    starterAuthLevel: config.starterAuthLevel,
-    extraAppSettings: scheduler && schedulerAppSettings({ endpoint: scheduler.endpoint, taskHubName: scheduler.taskHubName, clientId: identity.clientId }),
-    virtualNetworkSubnetId: network?.appSubnetId,
-    // The subnet release runs on destroy after the site is gone and before the network goes.
-    dependsOn: [...identity.roleAssignments, ...storage.privateAccessReady, ...(network ? [network.appSubnetRelease] : [])],
-}, renamed);
+const app = new FunctionApp(
+    'app',
+    {
+        ...placement,
+        identity,
+        storageAccountName: storage.accountName,
+        deploymentContainerUrl: storage.deploymentContainerUrl,
+        appInsightsConnectionString: monitoring.connectionString,
+        nodeVersion: config.nodeVersion,
+        maximumInstanceCount: config.maximumInstanceCount,
+        instanceMemoryMB: config.instanceMemoryMB,
+        starterAuthLevel: config.starterAuthLevel,
+        extraAppSettings:
+            scheduler &&
+            schedulerAppSettings({
+                endpoint: scheduler.endpoint,
+                taskHubName: scheduler.taskHubName,
+                clientId: identity.clientId,
+            }),
+        virtualNetworkSubnetId: network?.appSubnetId,
+        // The subnet release runs on destroy after the site is gone and before the network goes.
+        dependsOn: [
+            ...identity.roleAssignments,
+            ...storage.privateAccessReady,
+            ...(network ? [network.appSubnetRelease] : []),
+        ],
+    },
+    renamed,
+);
 
 // The code, packaged for the backend (it decides the deployed host.json) and the Node version.
 const code = new AppDeployment(
@@ -96,7 +126,8 @@ const code = new AppDeployment(
         appDir: path.join(__dirname, '..', 'app'),
         durableBackend: config.durableBackend,
         nodeVersion: config.nodeVersion,
-        // The app setting the app reads while it registers its functions (FunctionApp sets it): the manifest shows the starter's auth level.
+        // The app setting the app reads while it registers its functions (FunctionApp sets it): the manifest shows the
+        // starter's auth level.
         appSettings: { HTTP_START_AUTH_LEVEL: config.starterAuthLevel },
     },
     { dependsOn: [...app.deploymentDependencies, ...storage.deployerAccess] },

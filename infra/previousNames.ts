@@ -35,18 +35,26 @@ export const PREVIOUS_NAMES: Readonly<Record<string, string>> = {
     'azure-native:applicationinsights:Component::monitoring-appi': 'appi-durable-hello',
     'azure-native:managedidentity:UserAssignedIdentity::identity-id': 'id-durable-hello',
     ...Object.fromEntries(
-        ['storage-blob-data-owner', 'storage-queue-data-contributor', 'storage-table-data-contributor', 'monitoring-metrics-publisher', 'durable-task-data-contributor'].map(
-            (role) => [`azure-native:authorization:RoleAssignment::identity-${role}`, `app-${role}`],
-        ),
+        [
+            'storage-blob-data-owner',
+            'storage-queue-data-contributor',
+            'storage-table-data-contributor',
+            'monitoring-metrics-publisher',
+            'durable-task-data-contributor',
+        ].map((role) => [`azure-native:authorization:RoleAssignment::identity-${role}`, `app-${role}`]),
     ),
     'azure-native:network:VirtualNetwork::network-vnet': 'vnet-durable-hello',
     'pulumi-nodejs:dynamic/durable-hello:TeardownStep::network-app-subnet-release': 'app-subnet-release',
     'azure-native:durabletask:Scheduler::scheduler-dts': 'dts-durable-hello',
     'azure-native:durabletask:TaskHub::scheduler-taskhub': 'taskhub',
-    'azure-native:authorization:RoleAssignment::scheduler-dashboard-durable-task-data-contributor': 'dashboard-durable-task-data-contributor',
+    'azure-native:authorization:RoleAssignment::scheduler-dashboard-durable-task-data-contributor':
+        'dashboard-durable-task-data-contributor',
 };
 
-/** A transformation for the components of infra/index.ts: adds the alias of its previous name to each resource listed in PREVIOUS_NAMES. */
+/**
+ * A transformation for the components of infra/index.ts: adds the alias of its previous name to each resource listed in
+ * PREVIOUS_NAMES.
+ */
 export const aliasPreviousNames: pulumi.ResourceTransformation = ({ type, name, props, opts }) => {
     const previous = PREVIOUS_NAMES[`${type}::${name}`];
     if (previous === undefined) return undefined;

@@ -9,9 +9,13 @@ import type { RoleName } from './roles';
  * Reader on the storage account; with the Durable Task Scheduler, Durable Task Data Reader on the scheduler.
  * Finding the storage account reads the app settings through ARM, which the deploying identity can already do.
  */
-export function replayCheckRoles(backend: DurableBackend, scopes: { storageAccountId: pulumi.Input<string>; schedulerId?: pulumi.Input<string> }): { role: RoleName; scope: pulumi.Input<string> }[] {
+export function replayCheckRoles(
+    backend: DurableBackend,
+    scopes: { storageAccountId: pulumi.Input<string>; schedulerId?: pulumi.Input<string> },
+): { role: RoleName; scope: pulumi.Input<string> }[] {
     if (backend === 'durableTaskScheduler') {
-        if (scopes.schedulerId === undefined) throw new Error('replayCheckRoles: the Durable Task Scheduler backend needs the scheduler id');
+        if (scopes.schedulerId === undefined)
+            throw new Error('replayCheckRoles: the Durable Task Scheduler backend needs the scheduler id');
         return [{ role: 'Durable Task Data Reader', scope: scopes.schedulerId }];
     }
     return [

@@ -3,7 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import { PROJECT } from './project';
 
-/** Built-in role definition ids (the same in every tenant): https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */
+/**
+ * Built-in role definition ids (the same in every tenant): https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ */
 export const ROLES = {
     'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
     'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
@@ -12,7 +14,8 @@ export const ROLES = {
     'Durable Task Data Contributor': '0ad04412-c4d5-4796-b79c-f76d14c8d402',
     // Read-only, for `npm run replay-check` (infra/replayCheckRoles.ts).
     'Storage Table Data Reader': '76199698-9eea-4c19-bc75-cec21354c6b6',
-    // Also the deploying principal's, on the deployment container only: reads the package the app runs (infra/deployment/packageCheck.ts).
+    // Also the deploying principal's, on the deployment container only: reads the package the app runs
+    // (infra/deployment/packageCheck.ts).
     'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
     'Durable Task Data Reader': 'd6a5505f-6ebb-45a4-896e-ac8274cfc0ac',
 } as const;
@@ -60,7 +63,11 @@ function logicalName(prefix: string, grant: RoleGrant): string {
  * One managed role assignment per grant (so `pulumi destroy` removes it), named by a UUID derived from
  * scope + role + principal: re-running is idempotent and a new principal or scope replaces it cleanly.
  */
-export function assignRoles(prefix: string, grants: RoleGrant[], parent: pulumi.Resource): authorization.RoleAssignment[] {
+export function assignRoles(
+    prefix: string,
+    grants: RoleGrant[],
+    parent: pulumi.Resource,
+): authorization.RoleAssignment[] {
     const subscriptionId = authorization.getClientConfigOutput({ parent }).subscriptionId;
     return grants.map((grant) => {
         const definition = subscriptionId.apply((sub) => roleDefinitionId(sub, grant.role));

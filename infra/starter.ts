@@ -35,7 +35,11 @@ export interface KeyRetry {
     sleep: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_RETRY: KeyRetry = { attempts: 6, delayMs: 5_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const DEFAULT_RETRY: KeyRetry = {
+    attempts: 6,
+    delayMs: 5_000,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * A function's own 'default' key: least privilege, where a host key would open every function of the
@@ -43,7 +47,11 @@ const DEFAULT_RETRY: KeyRetry = { attempts: 6, delayMs: 5_000, sleep: (ms) => ne
  * listkeys then fails ("Encountered an error (ServiceUnavailable) from host runtime", or not found) or
  * has no key yet, so it is retried a bounded number of times (about 75 s in all by default).
  */
-export async function readFunctionKey(functionName: string, read: () => Promise<web.ListWebAppFunctionKeysResult>, retry: KeyRetry = DEFAULT_RETRY): Promise<string> {
+export async function readFunctionKey(
+    functionName: string,
+    read: () => Promise<web.ListWebAppFunctionKeysResult>,
+    retry: KeyRetry = DEFAULT_RETRY,
+): Promise<string> {
     let last = '';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
         try {
@@ -71,14 +79,24 @@ export function starterOutputs(args: StarterArgs, retry?: KeyRetry): StarterOutp
     const starter = starterOf(args.manifest);
     const starterRouteTemplate = pulumi.output(starter?.route ?? '');
     if (!starter || starter.authLevel === 'anonymous') {
-        return { apiBaseUrl, starterRouteTemplate, starterKey: pulumi.secret(pulumi.all([args.deployed]).apply(() => '')) };
+        return {
+            apiBaseUrl,
+            starterRouteTemplate,
+            starterKey: pulumi.secret(pulumi.all([args.deployed]).apply(() => '')),
+        };
     }
     if (pulumi.runtime.isDryRun()) {
         return { apiBaseUrl, starterRouteTemplate, starterKey: keyUnknownInPreview() };
     }
-    const key = pulumi.all([args.appName, args.resourceGroupName, args.deployed]).apply(([name, resourceGroupName]) =>
-        readFunctionKey(starter.name, () => web.listWebAppFunctionKeys({ name, resourceGroupName, functionName: starter.name }), retry),
-    );
+    const key = pulumi
+        .all([args.appName, args.resourceGroupName, args.deployed])
+        .apply(([name, resourceGroupName]) =>
+            readFunctionKey(
+                starter.name,
+                () => web.listWebAppFunctionKeys({ name, resourceGroupName, functionName: starter.name }),
+                retry,
+            ),
+        );
     return { apiBaseUrl, starterRouteTemplate, starterKey: pulumi.secret(key) };
 }
 

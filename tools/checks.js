@@ -1,5 +1,5 @@
-// `npm test`'s first step: the type-checks and the linter, side by side (each alone leaves a core idle on
-// a 2-core machine). Prints each command's output as it finishes; fails when any of them fails.
+// `npm test`'s first step: the type-checks, the linter and the format check, side by side (each alone leaves a
+// core idle on a 2-core machine). Prints each command's output as it finishes; fails when any of them fails.
 const { spawn } = require('node:child_process');
 
 const CHECKS = [
@@ -7,6 +7,7 @@ const CHECKS = [
     ['tsc', '--noEmit', '-p', 'app'],
     ['tsc', '--noEmit', '-p', 'tools/local-host/dashboard'],
     ['eslint', '.'],
+    ['prettier', '--check', '.'],
 ];
 
 function run(command) {

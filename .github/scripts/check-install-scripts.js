@@ -13,16 +13,25 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 function parseEntry(key) {
     const at = key.indexOf('@', 1);
     if (at === -1) return { name: key, versions: undefined };
-    const versions = key.slice(at + 1).split('||').map((v) => v.trim());
+    const versions = key
+        .slice(at + 1)
+        .split('||')
+        .map((v) => v.trim());
     return { name: key.slice(0, at), versions, unsupported: versions.some((v) => !EXACT_VERSION.test(v)) };
 }
 
 /** Installed packages that carry an install script: npm records `hasInstallScript` in lockfile v2 and v3. */
 function packagesWithInstallScripts(lock) {
-    if (!lock.packages) throw new Error(`package-lock.json is lockfileVersion ${lock.lockfileVersion}; run npm install with npm 9 or newer to write version 3`);
+    if (!lock.packages)
+        throw new Error(
+            `package-lock.json is lockfileVersion ${lock.lockfileVersion}; run npm install with npm 9 or newer to write version 3`,
+        );
     return Object.entries(lock.packages)
         .filter(([where, entry]) => where.includes('node_modules/') && entry.hasInstallScript && !entry.link)
-        .map(([where, entry]) => ({ name: entry.name ?? where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length), version: entry.version }));
+        .map(([where, entry]) => ({
+            name: entry.name ?? where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length),
+            version: entry.version,
+        }));
 }
 
 /**
@@ -34,22 +43,34 @@ function reviewInstallScripts(pkg, lock) {
     const problems = [];
     const entries = Object.entries(allow).map(([key, value]) => ({ key, value, ...parseEntry(key), used: false }));
     for (const e of entries) {
-        if (typeof e.value !== 'boolean') problems.push(`allowScripts["${e.key}"] is ${JSON.stringify(e.value)}: use true (run it) or false (skip it)`);
-        if (e.unsupported) problems.push(`allowScripts["${e.key}"]: name a package alone or with exact versions (${e.name}@1.2.3), as \`npm install-scripts approve\` writes`);
+        if (typeof e.value !== 'boolean')
+            problems.push(
+                `allowScripts["${e.key}"] is ${JSON.stringify(e.value)}: use true (run it) or false (skip it)`,
+            );
+        if (e.unsupported)
+            problems.push(
+                `allowScripts["${e.key}"]: name a package alone or with exact versions (${e.name}@1.2.3), as \`npm install-scripts approve\` writes`,
+            );
     }
     const decisions = [];
     for (const { name, version } of packagesWithInstallScripts(lock)) {
-        const matching = entries.filter((e) => e.name === name && (e.versions === undefined || e.versions.includes(version)));
+        const matching = entries.filter(
+            (e) => e.name === name && (e.versions === undefined || e.versions.includes(version)),
+        );
         matching.forEach((e) => (e.used = true));
         if (matching.length === 0) {
-            problems.push(`${name}@${version} has an install script nobody reviewed: read it, then run \`npm install-scripts approve ${name}\` if the package needs it or \`npm install-scripts deny ${name}\` if it works without it`);
+            problems.push(
+                `${name}@${version} has an install script nobody reviewed: read it, then run \`npm install-scripts approve ${name}\` if the package needs it or \`npm install-scripts deny ${name}\` if it works without it`,
+            );
             continue;
         }
         // npm: an explicit false always wins over an approval.
         decisions.push({ name, version, runs: matching.every((e) => e.value === true) });
     }
     for (const e of entries.filter((x) => !x.used)) {
-        problems.push(`allowScripts["${e.key}"] matches no installed package with an install script: remove it (npm install-scripts prune)`);
+        problems.push(
+            `allowScripts["${e.key}"] matches no installed package with an install script: remove it (npm install-scripts prune)`,
+        );
     }
     return { problems, decisions };
 }

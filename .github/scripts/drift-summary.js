@@ -37,16 +37,23 @@ function classify(previewJson, exitCode) {
     return { status: exitCode === 0 ? 'clean' : 'error', digest };
 }
 
-const cell = (text) => String(text).replace(/[|\\`]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+const cell = (text) =>
+    String(text)
+        .replace(/[|\\`]/g, (c) => `\\${c}`)
+        .replace(/\s+/g, ' ');
 
 /** Property paths that differ: detailed diff keys, else the diff or replace reasons Pulumi names. */
 function changedProperties(step) {
-    const paths = step.detailedDiff ? Object.keys(step.detailedDiff) : [...(step.diffReasons ?? []), ...(step.replaceReasons ?? [])];
+    const paths = step.detailedDiff
+        ? Object.keys(step.detailedDiff)
+        : [...(step.diffReasons ?? []), ...(step.replaceReasons ?? [])];
     return [...new Set(paths)].sort();
 }
 
 function driftReport(digest, { stack, runUrl }) {
-    const counts = changedOps(digest).map(([op, n]) => `${n} ${op}`).join(', ');
+    const counts = changedOps(digest)
+        .map(([op, n]) => `${n} ${op}`)
+        .join(', ');
     const steps = (digest.steps ?? []).filter((s) => !NO_CHANGE.has(s.op));
     const rows = steps.slice(0, MAX_ROWS).map((s) => {
         const { type, name } = splitUrn(s.urn);
@@ -65,8 +72,10 @@ function driftReport(digest, { stack, runUrl }) {
         '',
         `Run: ${runUrl}`,
         '',
-        'Values are left out on purpose. To see them, run `pulumi preview --refresh --diff --stack ' + stack + '` with access',
-        'to the stack. Then either undo the change in Azure, or let the next deployment restore the program\'s',
+        'Values are left out on purpose. To see them, run `pulumi preview --refresh --diff --stack ' +
+            stack +
+            '` with access',
+        "to the stack. Then either undo the change in Azure, or let the next deployment restore the program's",
         'configuration, or change the program to adopt it. This issue closes itself when a check finds the stack clean.',
     ].join('\n');
 }
@@ -79,7 +88,13 @@ function main([jsonFile, exitCode, reportFile]) {
     const text = fs.existsSync(jsonFile) ? fs.readFileSync(jsonFile, 'utf8') : '';
     const { status, digest } = classify(text, Number(exitCode));
     if (status === 'drift') {
-        fs.writeFileSync(reportFile, driftReport(digest, { stack: process.env.STACK ?? 'dev', runUrl: process.env.RUN_URL ?? '(run URL unknown)' }));
+        fs.writeFileSync(
+            reportFile,
+            driftReport(digest, {
+                stack: process.env.STACK ?? 'dev',
+                runUrl: process.env.RUN_URL ?? '(run URL unknown)',
+            }),
+        );
     }
     console.log(status);
 }

@@ -16,7 +16,16 @@ const AUDIENCE = 'api://AzureADTokenExchange';
 
 // Claims this script can fill in before any run. Others (ref, sha, actor, workflow, job_workflow_ref, run_*...)
 // depend on the run itself: a trust on them is written by hand.
-const STATIC_CLAIMS = ['repo', 'context', 'repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'repository_visibility', 'environment'];
+const STATIC_CLAIMS = [
+    'repo',
+    'context',
+    'repository',
+    'repository_id',
+    'repository_owner',
+    'repository_owner_id',
+    'repository_visibility',
+    'environment',
+];
 
 /** GitHub replaces `:` inside a claim value with `%3A` (github/docs content/actions/reference/security/oidc.md). */
 const encodeValue = (value) => String(value).replaceAll(':', '%3A');
@@ -30,21 +39,32 @@ const encodeValue = (value) => String(value).replaceAll(':', '%3A');
 function subjectFormat(repository, customization, orgTemplate) {
     const [owner, name] = String(repository.full_name).split('/');
     const immutable = `repo:${owner}@${repository.owner.id}/${name}@${repository.id}`;
-    const prefix = customization.sub_claim_prefix || (customization.use_immutable_subject ? immutable : `repo:${owner}/${name}`);
+    const prefix =
+        customization.sub_claim_prefix || (customization.use_immutable_subject ? immutable : `repo:${owner}/${name}`);
     if (!/^repo:[^:\s]+\/[^:\s]+$/.test(prefix)) {
-        throw new Error(`GitHub answered an unexpected sub_claim_prefix '${prefix}' for ${repository.full_name}: expected repo:<owner>/<name>, with or without @<id> parts.`);
+        throw new Error(
+            `GitHub answered an unexpected sub_claim_prefix '${prefix}' for ${repository.full_name}: expected repo:<owner>/<name>, with or without @<id> parts.`,
+        );
     }
     const custom = customization.use_default === false;
-    const keys = custom ? (customization.include_claim_keys?.length ? customization.include_claim_keys : orgTemplate?.include_claim_keys) : undefined;
+    const keys = custom
+        ? customization.include_claim_keys?.length
+            ? customization.include_claim_keys
+            : orgTemplate?.include_claim_keys
+        : undefined;
     return { prefix, claimKeys: keys?.length ? [...keys] : undefined, repository };
 }
 
-/** `environment:NAME`, `pull_request`, `ref:refs/heads/BRANCH` or `ref:refs/tags/TAG`: the part after the repository. */
+/**
+ * `environment:NAME`, `pull_request`, `ref:refs/heads/BRANCH` or `ref:refs/tags/TAG`: the part after the repository.
+ */
 function parseContext(context) {
     const match = /^(environment|ref):(.+)$/.exec(context);
     if (context === 'pull_request') return { kind: 'pull_request', text: 'pull_request' };
     if (!match || (match[1] === 'ref' && !/^refs\/(heads|tags)\/./.test(match[2]))) {
-        throw new Error(`Unknown context '${context}': use environment:<name>, pull_request, ref:refs/heads/<branch> or ref:refs/tags/<tag>.`);
+        throw new Error(
+            `Unknown context '${context}': use environment:<name>, pull_request, ref:refs/heads/<branch> or ref:refs/tags/<tag>.`,
+        );
     }
     return { kind: match[1], value: match[2], text: `${match[1]}:${encodeValue(match[2])}` };
 }
@@ -64,7 +84,10 @@ function subjectFor(format, context) {
         repository_owner_id: () => repo.owner.id,
         repository_visibility: () => repo.visibility,
         environment: () => {
-            if (ctx.kind !== 'environment') throw new Error(`The template includes the environment claim, which only jobs with an environment have; '${context}' has none.`);
+            if (ctx.kind !== 'environment')
+                throw new Error(
+                    `The template includes the environment claim, which only jobs with an environment have; '${context}' has none.`,
+                );
             return ctx.value;
         },
     };
@@ -91,20 +114,51 @@ function azCommands(target, name, subject, existing = []) {
         const found = existing.find((c) => c.name === name);
         if (found?.subject === subject) return [];
         return found
-            ? [['ad', 'app', 'federated-credential', 'update', '--id', target.app, '--federated-credential-id', name, '--parameters', parameters]]
+            ? [
+                  [
+                      'ad',
+                      'app',
+                      'federated-credential',
+                      'update',
+                      '--id',
+                      target.app,
+                      '--federated-credential-id',
+                      name,
+                      '--parameters',
+                      parameters,
+                  ],
+              ]
             : [['ad', 'app', 'federated-credential', 'create', '--id', target.app, '--parameters', parameters]];
     }
     // `az identity federated-credential create` is a PUT: it creates or replaces.
     return [
-        ['identity', 'federated-credential', 'create', '--name', name, '--identity-name', target.identity, '--resource-group', target.resourceGroup,
-            '--issuer', ISSUER, '--subject', subject, '--audiences', AUDIENCE],
+        [
+            'identity',
+            'federated-credential',
+            'create',
+            '--name',
+            name,
+            '--identity-name',
+            target.identity,
+            '--resource-group',
+            target.resourceGroup,
+            '--issuer',
+            ISSUER,
+            '--subject',
+            subject,
+            '--audiences',
+            AUDIENCE,
+        ],
     ];
 }
 
 function readSubjectFormat(repo, ghApi) {
     const repository = ghApi(`repos/${repo}`);
     const customization = ghApi(`repos/${repo}/actions/oidc/customization/sub`);
-    const needsOrg = customization.use_default === false && !customization.include_claim_keys?.length && repository.owner.type === 'Organization';
+    const needsOrg =
+        customization.use_default === false &&
+        !customization.include_claim_keys?.length &&
+        repository.owner.type === 'Organization';
     const orgTemplate = needsOrg ? ghApi(`orgs/${repository.owner.login}/actions/oidc/customization/sub`) : undefined;
     return subjectFormat(repository, customization, orgTemplate);
 }
@@ -116,12 +170,24 @@ function parseArgs(argv) {
         if (key === 'print') args.print = true;
         else args[key] = argv[++i];
     }
-    if (!/^[^/\s]+\/[^/\s]+$/.test(args.repo ?? '') || !args.context) throw new Error('Usage: --repo <owner/name> --context <environment:NAME|...> (--app <appId> | --identity <name> --resource-group <rg> | --print)');
-    if (!args.print && !args.app && !(args.identity && args['resource-group'])) throw new Error('Name the identity: --app <appId>, or --identity <name> --resource-group <rg> (or --print to only show the subject).');
-    return { repo: args.repo, context: args.context, print: Boolean(args.print), target: { app: args.app, identity: args.identity, resourceGroup: args['resource-group'] } };
+    if (!/^[^/\s]+\/[^/\s]+$/.test(args.repo ?? '') || !args.context)
+        throw new Error(
+            'Usage: --repo <owner/name> --context <environment:NAME|...> (--app <appId> | --identity <name> --resource-group <rg> | --print)',
+        );
+    if (!args.print && !args.app && !(args.identity && args['resource-group']))
+        throw new Error(
+            'Name the identity: --app <appId>, or --identity <name> --resource-group <rg> (or --print to only show the subject).',
+        );
+    return {
+        repo: args.repo,
+        context: args.context,
+        print: Boolean(args.print),
+        target: { app: args.app, identity: args.identity, resourceGroup: args['resource-group'] },
+    };
 }
 
-const cli = (command) => (args) => execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const cli = (command) => (args) =>
+    execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 function main(argv, { gh = cli('gh'), az = cli('az'), log = console.log } = {}) {
     const { repo, context, print, target } = parseArgs(argv);
@@ -129,13 +195,25 @@ function main(argv, { gh = cli('gh'), az = cli('az'), log = console.log } = {}) 
     const subject = subjectFor(format, context);
     if (print) return log(subject);
     const name = credentialName(context);
-    const existing = target.app ? JSON.parse(az(['ad', 'app', 'federated-credential', 'list', '--id', target.app, '-o', 'json']) || '[]') : [];
+    const existing = target.app
+        ? JSON.parse(az(['ad', 'app', 'federated-credential', 'list', '--id', target.app, '-o', 'json']) || '[]')
+        : [];
     const commands = azCommands(target, name, subject, existing);
     for (const command of commands) az(command);
     log(`${commands.length ? 'Set' : 'Already set'}: federated credential ${name} trusts ${subject}`);
 }
 
-module.exports = { subjectFormat, subjectFor, credentialName, azCommands, readSubjectFormat, parseArgs, main, ISSUER, AUDIENCE };
+module.exports = {
+    subjectFormat,
+    subjectFor,
+    credentialName,
+    azCommands,
+    readSubjectFormat,
+    parseArgs,
+    main,
+    ISSUER,
+    AUDIENCE,
+};
 
 if (require.main === module) {
     try {

@@ -13,7 +13,9 @@ function pulumiVersion(lockText) {
     const lock = JSON.parse(lockText);
     const version = lock.packages?.['node_modules/@pulumi/pulumi']?.version;
     if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) {
-        throw new Error(`package-lock.json pins no exact @pulumi/pulumi version (found ${JSON.stringify(version)}); run npm install and commit the lockfile.`);
+        throw new Error(
+            `package-lock.json pins no exact @pulumi/pulumi version (found ${JSON.stringify(version)}); run npm install and commit the lockfile.`,
+        );
     }
     return version;
 }

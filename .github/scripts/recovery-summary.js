@@ -17,7 +17,8 @@ function runbookUrl(env) {
 
 function recoverySummary(stack, operation, outcome, env = process.env) {
     if (!/^[\w.-]+$/.test(stack ?? '')) throw new Error(`Not a stack name: '${stack}'.`);
-    if (!OPERATIONS.has(operation)) throw new Error(`Unknown operation '${operation}': one of ${[...OPERATIONS].join(', ')}.`);
+    if (!OPERATIONS.has(operation))
+        throw new Error(`Unknown operation '${operation}': one of ${[...OPERATIONS].join(', ')}.`);
     const title = `## \`pulumi ${operation}\` of stack \`${stack}\``;
     if (outcome === 'success') {
         return `${title} finished\n\nA later step failed (see its log); Pulumi completed, so the stack and its state agree: nothing to recover.\n`;

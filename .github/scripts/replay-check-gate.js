@@ -3,8 +3,9 @@
 // the new code (npm run replay-check, docs/changing-a-running-workflow.md). An instance that would break fails the
 // deploy with the list and what to do, unless the repository variable REPLAY_CHECK_OVERRIDE says why (the reason is
 // logged as a warning on the run). Env: STACK, REPLAY_CHECK_OVERRIDE; REPLAY_CHECK_COMMAND replaces the check
-// (tests run the gate against a fake). The Pulumi CLI comes from PATH, else @pulumi/pulumi's automation API installs the
-// CLI of the SDK's own version: the version pulumi-version.js pins for pulumi/actions (the same number, one release).
+// (tests run the gate against a fake). The Pulumi CLI comes from PATH, else @pulumi/pulumi's automation API installs
+// the CLI of the SDK's own version: the version pulumi-version.js pins for pulumi/actions (the same number, one
+// release).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -19,7 +20,9 @@ const WHAT_TO_DO = [
 function decide({ code, stdout, stderr }, override) {
     const lines = [];
     const overridden = (why) => {
-        lines.push(`::warning title=replay check overridden::${why}; deploying anyway because REPLAY_CHECK_OVERRIDE is set: ${override}`);
+        lines.push(
+            `::warning title=replay check overridden::${why}; deploying anyway because REPLAY_CHECK_OVERRIDE is set: ${override}`,
+        );
         return { lines, exitCode: 0 };
     };
     if (code === 2 && /has no functionAppName|no stack named|stack .* not found/i.test(stderr)) {
@@ -40,7 +43,9 @@ function decide({ code, stdout, stderr }, override) {
     }
     const broken = report.instances.filter((i) => i.verdict === 'breaks');
     const protectedOnes = report.instances.filter((i) => i.verdict === 'protected');
-    lines.push(`replay check: ${report.instances.length} in-flight instance(s), ${broken.length} would break, ${protectedOnes.length} protected by versioning.`);
+    lines.push(
+        `replay check: ${report.instances.length} in-flight instance(s), ${broken.length} would break, ${protectedOnes.length} protected by versioning.`,
+    );
     for (const i of protectedOnes) lines.push(`  protected: ${i.name} ${i.instanceId}: ${i.reason}`);
     if (broken.length === 0) return { lines, exitCode: 0 };
     for (const i of broken) lines.push(`::error title=would break: ${i.name} ${i.instanceId}::${i.reason}`);
@@ -54,7 +59,9 @@ function decide({ code, stdout, stderr }, override) {
 async function pulumiDir() {
     if (spawnSync('pulumi', ['version'], { stdio: 'ignore' }).status === 0) return undefined;
     const { PulumiCommand } = require('@pulumi/pulumi/automation');
-    const cli = await PulumiCommand.install({ root: path.join(process.env.RUNNER_TEMP || require('node:os').tmpdir(), 'pulumi-cli') });
+    const cli = await PulumiCommand.install({
+        root: path.join(process.env.RUNNER_TEMP || require('node:os').tmpdir(), 'pulumi-cli'),
+    });
     return path.dirname(cli.command);
 }
 
@@ -64,13 +71,17 @@ async function main() {
     const override = (process.env.REPLAY_CHECK_OVERRIDE || '').trim();
     const env = { ...process.env };
     let command = ['npm', 'run', '--silent', 'replay-check', '--', '--stack', stack, '--json'];
-    if (process.env.REPLAY_CHECK_COMMAND) command = [...JSON.parse(process.env.REPLAY_CHECK_COMMAND), '--stack', stack, '--json'];
+    if (process.env.REPLAY_CHECK_COMMAND)
+        command = [...JSON.parse(process.env.REPLAY_CHECK_COMMAND), '--stack', stack, '--json'];
     else {
         const dir = await pulumiDir();
         if (dir) env.PATH = `${dir}${path.delimiter}${env.PATH}`;
     }
     const result = spawnSync(command[0], command.slice(1), { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    const { lines, exitCode } = decide({ code: result.status ?? 2, stdout: result.stdout ?? '', stderr: result.stderr ?? '' }, override);
+    const { lines, exitCode } = decide(
+        { code: result.status ?? 2, stdout: result.stdout ?? '', stderr: result.stderr ?? '' },
+        override,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
     process.exitCode = exitCode;
 }

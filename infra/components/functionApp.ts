@@ -50,9 +50,12 @@ export function appSettings(args: FunctionAppArgs): Record<string, pulumi.Input<
 export const onlySentSiteConfig: pulumi.ResourceTransformation = ({ props, opts }) => {
     if (props.siteConfig === undefined) return undefined;
     const keep = new Set<string>(SENT_SITE_CONFIG_KEYS);
-    const siteConfig = pulumi.output(props.siteConfig).apply((value: Record<string, unknown> | undefined) =>
-        value && Object.fromEntries(Object.entries(value).filter(([key]) => keep.has(key))),
-    );
+    const siteConfig = pulumi
+        .output(props.siteConfig)
+        .apply(
+            (value: Record<string, unknown> | undefined) =>
+                value && Object.fromEntries(Object.entries(value).filter(([key]) => keep.has(key))),
+        );
     return { props: { ...props, siteConfig }, opts };
 };
 
@@ -95,7 +98,10 @@ export class FunctionApp extends pulumi.ComponentResource {
                 kind: 'functionapp,linux',
                 serverFarmId: plan.id,
                 httpsOnly: true,
-                identity: { type: web.ManagedServiceIdentityType.UserAssigned, userAssignedIdentities: [args.identity.id] },
+                identity: {
+                    type: web.ManagedServiceIdentityType.UserAssigned,
+                    userAssignedIdentities: [args.identity.id],
+                },
                 virtualNetworkSubnetId: args.virtualNetworkSubnetId,
                 functionAppConfig: {
                     runtime: { name: web.RuntimeName.Node, version: args.nodeVersion },
@@ -138,7 +144,11 @@ export class FunctionApp extends pulumi.ComponentResource {
         );
         if (args.virtualNetworkSubnetId !== undefined) {
             // Takes the site's id, so on destroy it runs before the site is deleted (infra/teardown/releaseSubnet.ts).
-            new TeardownStep(childName(name, 'vnet-integration-off'), { step: 'disconnectVnetIntegration', resourceId: site.id }, { parent: this });
+            new TeardownStep(
+                childName(name, 'vnet-integration-off'),
+                { step: 'disconnectVnetIntegration', resourceId: site.id },
+                { parent: this },
+            );
         }
         this.name = site.name;
         this.id = site.id;

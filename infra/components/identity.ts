@@ -29,7 +29,11 @@ export class AppIdentity extends pulumi.ComponentResource {
         this.principalId = identity.principalId;
         this.roleAssignments = assignRoles(
             name,
-            args.roles.map((r) => ({ ...r, principalId: identity.principalId, principalType: 'ServicePrincipal' as const })),
+            args.roles.map((r) => ({
+                ...r,
+                principalId: identity.principalId,
+                principalType: 'ServicePrincipal' as const,
+            })),
             this,
         );
         this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });

@@ -6,7 +6,10 @@ import * as crypto from 'node:crypto';
  */
 export const childName = (component: string, role: string): string => `${component}-${role}`;
 
-/** azure-native autonaming appends 8 random hex characters to the logical name (pulumi/pulumi-azure-native provider/pkg/provider/autonaming_test.go). */
+/**
+ * azure-native autonaming appends 8 random hex characters to the logical name (pulumi/pulumi-azure-native
+ * provider/pkg/provider/autonaming_test.go).
+ */
 const AUTONAME_SUFFIX = 8;
 const STORAGE_ACCOUNT_MAX = 24;
 
@@ -18,7 +21,9 @@ const STORAGE_ACCOUNT_MAX = 24;
 export function storageAccountLogicalName(component: string): string {
     const compact = component.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (compact === '') {
-        throw new Error(`Component name '${component}' has no letter or digit to name its storage account: use a name like 'orders'.`);
+        throw new Error(
+            `Component name '${component}' has no letter or digit to name its storage account: use a name like 'orders'.`,
+        );
     }
     if (compact === component && compact.length <= STORAGE_ACCOUNT_MAX - AUTONAME_SUFFIX) return compact;
     const hash = crypto.createHash('sha256').update(component).digest('hex').slice(0, 6);

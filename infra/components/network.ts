@@ -57,7 +57,11 @@ export class AppNetwork extends pulumi.ComponentResource {
         this.virtualNetworkId = vnet.id;
         this.appSubnetId = pulumi.interpolate`${vnet.id}/subnets/${APP_SUBNET}`;
         this.privateEndpointSubnetId = pulumi.interpolate`${vnet.id}/subnets/${PRIVATE_ENDPOINT_SUBNET}`;
-        this.appSubnetRelease = new TeardownStep(childName(name, 'app-subnet-release'), { step: 'waitUntilSubnetReleased', resourceId: this.appSubnetId }, { parent: this });
+        this.appSubnetRelease = new TeardownStep(
+            childName(name, 'app-subnet-release'),
+            { step: 'waitUntilSubnetReleased', resourceId: this.appSubnetId },
+            { parent: this },
+        );
         this.registerOutputs({ virtualNetworkId: this.virtualNetworkId });
     }
 }

@@ -55,7 +55,9 @@ export function privateEndpoints(
                 location: placement.location,
                 tags: placement.tags,
                 subnet: { id: access.subnetId },
-                privateLinkServiceConnections: [{ name: `storage-${service}`, privateLinkServiceId: accountId, groupIds: [service] }],
+                privateLinkServiceConnections: [
+                    { name: `storage-${service}`, privateLinkServiceId: accountId, groupIds: [service] },
+                ],
             },
             { parent },
         );

@@ -4,7 +4,14 @@ import { componentType } from './placement';
 
 /** The replay check's role assignments, in their own component (`pulumi destroy` removes them). */
 export class ReplayCheckAccess extends pulumi.ComponentResource {
-    constructor(name: string, args: { principal: { id: string; type: PrincipalType }; roles: { role: RoleName; scope: pulumi.Input<string> }[] }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: {
+            principal: { id: string; type: PrincipalType };
+            roles: { role: RoleName; scope: pulumi.Input<string> }[];
+        },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super(componentType('ReplayCheckAccess'), name, {}, opts);
         assignRoles(
             name,

@@ -50,7 +50,14 @@ export class DurableTaskScheduler extends pulumi.ComponentResource {
         this.dashboardRoleAssignments = args.dashboardPrincipal
             ? assignRoles(
                   childName(name, 'dashboard'),
-                  [{ role: 'Durable Task Data Contributor', scope: scheduler.id, principalId: args.dashboardPrincipal.id, principalType: args.dashboardPrincipal.type }],
+                  [
+                      {
+                          role: 'Durable Task Data Contributor',
+                          scope: scheduler.id,
+                          principalId: args.dashboardPrincipal.id,
+                          principalType: args.dashboardPrincipal.type,
+                      },
+                  ],
                   this,
               )
             : [];

@@ -12,7 +12,8 @@ export interface StorageArgs extends Placement {
     privateAccess?: PrivateStorageAccess;
     /**
      * The principal that runs `pulumi up`: it gets Storage Blob Data Reader on the deployment container only, so
-     * the deploy client can prove which package the app runs when Kudu lost the record (infra/deployment/packageCheck.ts).
+     * the deploy client can prove which package the app runs when Kudu lost the record
+     * (infra/deployment/packageCheck.ts).
      */
     deployer?: { principalId: pulumi.Input<string>; principalType: PrincipalType };
 }
@@ -30,7 +31,9 @@ export class AppStorage extends pulumi.ComponentResource {
     readonly deploymentContainerName: pulumi.Output<string>;
     /** Private endpoints and DNS (isolated network): the app must not start before they exist. */
     readonly privateAccessReady: pulumi.Resource[];
-    /** The deployer's read on the deployment container: the code deployment, which may read the package, waits for it. */
+    /**
+     * The deployer's read on the deployment container: the code deployment, which may read the package, waits for it.
+     */
     readonly deployerAccess: pulumi.Resource[];
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -57,7 +60,10 @@ export class AppStorage extends pulumi.ComponentResource {
                       }
                     : {
                           publicNetworkAccess: storage.PublicNetworkAccess.Enabled,
-                          networkRuleSet: { defaultAction: storage.DefaultAction.Allow, bypass: storage.Bypass.AzureServices },
+                          networkRuleSet: {
+                              defaultAction: storage.DefaultAction.Allow,
+                              bypass: storage.Bypass.AzureServices,
+                          },
                       }),
             },
             { parent: this },
@@ -73,9 +79,15 @@ export class AppStorage extends pulumi.ComponentResource {
             { parent: this },
         );
         this.deployerAccess = args.deployer
-            ? assignRoles(childName(name, 'deployer'), [{ role: 'Storage Blob Data Reader', scope: container.id, ...args.deployer }], this)
+            ? assignRoles(
+                  childName(name, 'deployer'),
+                  [{ role: 'Storage Blob Data Reader', scope: container.id, ...args.deployer }],
+                  this,
+              )
             : [];
-        this.privateAccessReady = args.privateAccess ? privateEndpoints(name, args, account.id, args.privateAccess, this) : [];
+        this.privateAccessReady = args.privateAccess
+            ? privateEndpoints(name, args, account.id, args.privateAccess, this)
+            : [];
         this.accountName = account.name;
         this.accountId = account.id;
         this.deploymentContainerName = container.name;

@@ -10,7 +10,9 @@ export interface AppDeploymentArgs {
     scmHost: pulumi.Input<string>;
     /** The app's deployment container URL (FunctionApp.deploymentContainerUrl): a new one redeploys. */
     deploymentContainerUrl: pulumi.Input<string>;
-    /** The app's ARM id: the deployment finishes once its function list shows every function of the package's manifest. */
+    /**
+     * The app's ARM id: the deployment finishes once its function list shows every function of the package's manifest.
+     */
     siteId: pulumi.Input<string>;
     /** The function app folder (host.json, package.json, src/functions/) to package. */
     appDir: string;
@@ -20,7 +22,10 @@ export interface AppDeploymentArgs {
     nodeVersion?: string;
     /** Where the zip is written; default `dist/` next to appDir. */
     outDir?: string;
-    /** App settings the app reads while it registers its functions (e.g. an auth level): the manifest is indexed with them. */
+    /**
+     * App settings the app reads while it registers its functions (e.g. an auth level): the manifest is indexed with
+     * them.
+     */
     appSettings?: Record<string, string>;
 }
 
@@ -85,7 +90,13 @@ export class AppDeployment extends pulumi.ComponentResource {
         this.status = deployment.status;
         this.log = deployment.log;
         this.functions = deployment.functions;
-        this.registerOutputs({ deploymentId: this.deploymentId, packageSha256: this.packageSha256, status: this.status, log: this.log, functions: this.functions });
+        this.registerOutputs({
+            deploymentId: this.deploymentId,
+            packageSha256: this.packageSha256,
+            status: this.status,
+            log: this.log,
+            functions: this.functions,
+        });
     }
 
     /** `value`, available only after the deployment finished: e.g. the starter's outputs. */

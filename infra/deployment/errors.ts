@@ -23,7 +23,9 @@ export function describeError(err: unknown): string {
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     // `message`, not `instanceof Error`: fetch's errors come from another realm under jest's VM.
     const message = (err as { message?: unknown })?.message;
-    return [typeof message === 'string' ? message : String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
+    return [typeof message === 'string' ? message : String(err), cause?.code ?? cause?.message]
+        .filter(Boolean)
+        .join(': ');
 }
 
 /** A response body for a message: at most 2,000 characters, '' when it cannot be read. */
@@ -32,7 +34,10 @@ export async function bodyText(response: Response): Promise<string> {
     return text.length > 2_000 ? text.slice(0, 2_000) + '…' : text;
 }
 
-/** The origin of `raw`, which must be https (http only on loopback, for local test servers): requests to it carry a token. */
+/**
+ * The origin of `raw`, which must be https (http only on loopback, for local test servers): requests to it carry a
+ * token.
+ */
 export function checkTokenOrigin(raw: string, expected: string): URL {
     let url: URL;
     try {

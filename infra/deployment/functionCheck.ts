@@ -47,7 +47,10 @@ interface ArmFunctionList {
 }
 
 export function isSiteId(value: unknown): value is string {
-    return typeof value === 'string' && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i.test(value);
+    return (
+        typeof value === 'string' &&
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i.test(value)
+    );
 }
 
 /** A function's own name: `properties.name`, else the part of `<app>/<function>` after the slash. */
@@ -56,7 +59,12 @@ function functionName(entry: { name?: string; properties?: { name?: string } }):
 }
 
 /** Every function name ARM lists (following nextLink on the same origin), or why the list is not there. */
-async function listFunctions(arm: ArmContext, base: URL, siteId: string, bound: Bound): Promise<{ names: string[] } | { failure: string }> {
+async function listFunctions(
+    arm: ArmContext,
+    base: URL,
+    siteId: string,
+    bound: Bound,
+): Promise<{ names: string[] } | { failure: string }> {
     const names: string[] = [];
     let url: string | undefined = new URL(`${siteId}/functions?api-version=${FUNCTIONS_API_VERSION}`, base).href;
     while (url) {
@@ -89,7 +97,9 @@ async function listFunctions(arm: ArmContext, base: URL, siteId: string, bound: 
 /** The ARM origin to ask, after checking the check's inputs: call it before deploying, to fail early. */
 export function checkFunctionCheck(armBaseUrl: string, check: FunctionCheck): URL {
     if (!isSiteId(check.siteId)) {
-        throw deploymentError(`'${check.siteId}' is not a function app's ARM id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>).`);
+        throw deploymentError(
+            `'${check.siteId}' is not a function app's ARM id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>).`,
+        );
     }
     return checkTokenOrigin(armBaseUrl, DEFAULT_ARM_BASE_URL);
 }
@@ -99,7 +109,10 @@ export async function waitForFunctions(arm: ArmContext, check: FunctionCheck): P
     const base = checkFunctionCheck(arm.armBaseUrl, check);
     const timeoutMs = check.timeoutMs ?? 5 * 60_000;
     const intervalMs = check.intervalMs ?? 10_000;
-    const bound = earlier({ at: arm.now() + timeoutMs, name: `deadline of ${Math.round(timeoutMs / 1000)} s for the function list` }, arm.overall);
+    const bound = earlier(
+        { at: arm.now() + timeoutMs, name: `deadline of ${Math.round(timeoutMs / 1000)} s for the function list` },
+        arm.overall,
+    );
     const deadline = bound.at;
     let last = 'no answer yet';
     let missing = check.expected;

@@ -49,7 +49,11 @@ const RETRYABLE = (status: number) => status === 429 || status >= 500;
  * network error is tried again (the toolkit retries too); neither token is ever put in an error message.
  */
 export async function fetchGitHubIdToken(settings: GitHubOidcSettings, request: IdTokenRequest = {}): Promise<string> {
-    const { fetch: doFetch = fetch, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)), attempts = 3 } = request;
+    const {
+        fetch: doFetch = fetch,
+        sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        attempts = 3,
+    } = request;
     const url = new URL(settings.requestUrl);
     url.searchParams.set('audience', AZURE_AD_TOKEN_EXCHANGE);
     let last = '';
@@ -89,5 +93,10 @@ export function gitHubActionsCredential(
     request: IdTokenRequest = {},
 ): TokenCredential {
     const { ClientAssertionCredential } = require('@azure/identity') as typeof import('@azure/identity');
-    return new ClientAssertionCredential(settings.tenantId, settings.clientId, () => fetchGitHubIdToken(settings, request), options);
+    return new ClientAssertionCredential(
+        settings.tenantId,
+        settings.clientId,
+        () => fetchGitHubIdToken(settings, request),
+        options,
+    );
 }

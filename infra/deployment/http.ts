@@ -21,7 +21,11 @@ export const DEFAULT_DEADLINES: RequestDeadlines = { headersMs: 60_000, bodyIdle
  * The upload's: a large zip on a slow link takes long while bytes still flow, and Kudu may store the package before
  * it answers, so the answer after the last byte and the whole request get longer; a stall is caught as fast.
  */
-export const DEFAULT_UPLOAD_DEADLINES: RequestDeadlines = { headersMs: 5 * 60_000, bodyIdleMs: 60_000, requestMs: 20 * 60_000 };
+export const DEFAULT_UPLOAD_DEADLINES: RequestDeadlines = {
+    headersMs: 5 * 60_000,
+    bodyIdleMs: 60_000,
+    requestMs: 20 * 60_000,
+};
 
 /** A point in time (in `now()` milliseconds) past which nothing may run, and its name for messages. */
 export interface Bound {
@@ -40,11 +44,16 @@ const CHUNK = 64 * 1024;
 /** setTimeout's largest delay; a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The URL as messages show it: query values dropped except a few known harmless ones (a Location or nextLink may carry a token). */
+/**
+ * The URL as messages show it: query values dropped except a few known harmless ones (a Location or nextLink may carry
+ * a token).
+ */
 export function safeUrl(raw: string): string {
     const url = new URL(raw);
     const kept = ['api-version', 'RemoteBuild', 'Deployer'];
-    const query = [...url.searchParams.keys()].map((key) => (kept.includes(key) ? `${key}=${url.searchParams.get(key)}` : `${key}=…`));
+    const query = [...url.searchParams.keys()].map((key) =>
+        kept.includes(key) ? `${key}=${url.searchParams.get(key)}` : `${key}=…`,
+    );
     return `${url.origin}${url.pathname}${query.length ? `?${query.join('&')}` : ''}`;
 }
 
@@ -121,7 +130,10 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
     };
     const timers = [
         setTimeout(fire(deadline('the request deadline passed', d.requestMs)), d.requestMs),
-        setTimeout(fire(boundPassed(`${label} was in flight when the ${init.bound.name} passed; aborted it.`)), Math.min(left, MAX_TIMER_MS)),
+        setTimeout(
+            fire(boundPassed(`${label} was in flight when the ${init.bound.name} passed; aborted it.`)),
+            Math.min(left, MAX_TIMER_MS),
+        ),
     ];
     let phase: NodeJS.Timeout | undefined;
     let settled = false;
@@ -148,7 +160,9 @@ export async function send(ctx: HttpContext, init: RequestInit): Promise<Answer>
             ...(init.body ? { duplex: 'half' } : {}),
         } as globalThis.RequestInit);
         arm('no byte of the response body within the body-idle deadline', d.bodyIdleMs);
-        const body = await readBody(response, init.maxBytes ?? 64 * 1024, () => arm('no byte of the response body within the body-idle deadline', d.bodyIdleMs));
+        const body = await readBody(response, init.maxBytes ?? 64 * 1024, () =>
+            arm('no byte of the response body within the body-idle deadline', d.bodyIdleMs),
+        );
         return { status: response.status, headers: response.headers, body, text: body.toString('utf8') };
     } catch (err) {
         throw fired ?? err;
@@ -200,8 +214,8 @@ async function readBody(response: Response, maxBytes: number, onByte: () => void
 }
 
 /**
- * A token request within a deadline: the credential gets the AbortSignal (@azure/identity `GetTokenOptions.abortSignal`),
- * and the wait ends at the deadline even when a credential ignores it.
+ * A token request within a deadline: the credential gets the AbortSignal (@azure/identity
+ * `GetTokenOptions.abortSignal`), and the wait ends at the deadline even when a credential ignores it.
  */
 export async function tokenWithin<T>(get: (signal: AbortSignal) => Promise<T>, what: string, ms: number): Promise<T> {
     const controller = new AbortController();

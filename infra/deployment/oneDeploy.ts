@@ -12,7 +12,14 @@
  */
 import { checkTokenOrigin, deploymentError } from './errors';
 import { checkFunctionCheck, DEFAULT_ARM_BASE_URL, waitForFunctions, type FunctionCheck } from './functionCheck';
-import { DEFAULT_DEADLINES, DEFAULT_UPLOAD_DEADLINES, duration, tokenWithin, type Bound, type RequestDeadlines } from './http';
+import {
+    DEFAULT_DEADLINES,
+    DEFAULT_UPLOAD_DEADLINES,
+    duration,
+    tokenWithin,
+    type Bound,
+    type RequestDeadlines,
+} from './http';
 import { packageBlobUrl, packageEvidence } from './packageCheck';
 import { waitForDeployment, KUDU_STATUS, type KuduDeployment } from './poll';
 import { DEFAULT_RETRY, publishPackage, type RetryPolicy, type ScmContext } from './publish';
@@ -68,7 +75,10 @@ export interface DeployResult {
     publishAttempts: number;
     /** The functions ARM listed after the deployment (empty when no check was asked for). */
     functions: string[];
-    /** `kudu`: Kudu reported the final status of our deployment id; `package`: Kudu could not say, the package the app runs is ours. */
+    /**
+     * `kudu`: Kudu reported the final status of our deployment id; `package`: Kudu could not say, the package the app
+     * runs is ours.
+     */
     decidedBy: 'kudu' | 'package';
 }
 
@@ -86,12 +96,34 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const overall: Bound = { at: now() + overallMs, name: `deployment's overall deadline (${duration(overallMs)})` };
     const tokenMs = options.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
     const getToken: GetToken = (scope) =>
-        tokenWithin((abortSignal) => options.getToken(scope, { abortSignal }), `Entra ID token for ${scope}`, Math.max(1, Math.min(tokenMs, overall.at - now())));
+        tokenWithin(
+            (abortSignal) => options.getToken(scope, { abortSignal }),
+            `Entra ID token for ${scope}`,
+            Math.max(1, Math.min(tokenMs, overall.at - now())),
+        );
     const http = { http: options.fetch ?? fetch, now, deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines } };
-    const scm: ScmContext = { ...http, base: checkScmBaseUrl(options.scmBaseUrl), auth: kuduAuth(getToken, log), sleep: options.sleep, log, uploadDeadlines: { ...DEFAULT_UPLOAD_DEADLINES, ...options.uploadDeadlines } };
-    const arm = { ...http, armBaseUrl: options.armBaseUrl ?? DEFAULT_ARM_BASE_URL, getToken, sleep: options.sleep, log, overall };
+    const scm: ScmContext = {
+        ...http,
+        base: checkScmBaseUrl(options.scmBaseUrl),
+        auth: kuduAuth(getToken, log),
+        sleep: options.sleep,
+        log,
+        uploadDeadlines: { ...DEFAULT_UPLOAD_DEADLINES, ...options.uploadDeadlines },
+    };
+    const arm = {
+        ...http,
+        armBaseUrl: options.armBaseUrl ?? DEFAULT_ARM_BASE_URL,
+        getToken,
+        sleep: options.sleep,
+        log,
+        overall,
+    };
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-    const timing = { timeoutMs: options.timeoutMs ?? 15 * 60_000, pollIntervalMs: options.pollIntervalMs ?? 5_000, overall };
+    const timing = {
+        timeoutMs: options.timeoutMs ?? 15 * 60_000,
+        pollIntervalMs: options.pollIntervalMs ?? 5_000,
+        overall,
+    };
     if (options.functions) checkFunctionCheck(arm.armBaseUrl, options.functions);
     if (options.packageContainerUrl) packageBlobUrl(options.packageContainerUrl);
 
@@ -104,21 +136,44 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         const done = polled.record;
         const status: DeploymentStatus = done.status === KUDU_STATUS.partialSuccess ? 'partialSuccess' : 'success';
         if (status === 'success') log(`Deployment ${done.id ?? ''} succeeded: ${done.status_text ?? ''}`);
-        return { ...common, deploymentId: done.id ?? '', status, statusText: done.status_text ?? '', functions: await functions(), decidedBy: 'kudu' };
+        return {
+            ...common,
+            deploymentId: done.id ?? '',
+            status,
+            statusText: done.status_text ?? '',
+            functions: await functions(),
+            decidedBy: 'kudu',
+        };
     }
 
     // Kudu cannot say how OUR deployment ended: its record is lost, or the publish named no id to match a record to.
-    const known = polled.kind === 'lost' ? polled.evidence : `Kudu reported ${describeFinal(polled.record)} at ${published.pollUrl}, but the publish answer named no deployment id to match it to`;
+    const known =
+        polled.kind === 'lost'
+            ? polled.evidence
+            : `Kudu reported ${describeFinal(polled.record)} at ${published.pollUrl}, but the publish answer named no deployment id to match it to`;
     const check = 'See the deployment history (portal: Deployment Center > Logs) and run `pulumi up` again';
-    if (!options.packageContainerUrl) throw deploymentError(`${known}. The outcome is unknown: nothing else shows which package the app runs. ${check}.`);
+    if (!options.packageContainerUrl)
+        throw deploymentError(
+            `${known}. The outcome is unknown: nothing else shows which package the app runs. ${check}.`,
+        );
     log(`${known}; checking the package the app runs`);
     const proof = await packageEvidence({ ...http, getToken }, options.packageContainerUrl, options.zip, overall);
-    if (!proof.ours) throw deploymentError(`${known}; and ${proof.evidence}. The outcome is unknown, so the deployment counts as failed. ${check}.`);
+    if (!proof.ours)
+        throw deploymentError(
+            `${known}; and ${proof.evidence}. The outcome is unknown, so the deployment counts as failed. ${check}.`,
+        );
     log(`Kudu could not say, but ${proof.evidence}`);
     const listed = await functions();
     const record = polled.kind === 'final' ? polled.record : undefined;
     const status: DeploymentStatus = record?.status === KUDU_STATUS.partialSuccess ? 'partialSuccess' : 'success';
-    return { ...common, deploymentId: published.deploymentId ?? record?.id ?? '', status, statusText: `Kudu could not say; ${proof.evidence}`, functions: listed, decidedBy: 'package' };
+    return {
+        ...common,
+        deploymentId: published.deploymentId ?? record?.id ?? '',
+        status,
+        statusText: `Kudu could not say; ${proof.evidence}`,
+        functions: listed,
+        decidedBy: 'package',
+    };
 }
 
 function describeFinal(record: KuduDeployment): string {

@@ -36,7 +36,12 @@ export function packageBlobUrl(containerUrl: string): string {
     return `${containerUrl.replace(/\/+$/, '')}/${PACKAGE_BLOB}`;
 }
 
-export async function packageEvidence(ctx: PackageContext, containerUrl: string, zip: Buffer, bound: Bound): Promise<PackageEvidence> {
+export async function packageEvidence(
+    ctx: PackageContext,
+    containerUrl: string,
+    zip: Buffer,
+    bound: Bound,
+): Promise<PackageEvidence> {
     const url = packageBlobUrl(containerUrl);
     const shown = safeUrl(url);
     const ours = sha256(zip);
@@ -44,23 +49,41 @@ export async function packageEvidence(ctx: PackageContext, containerUrl: string,
     try {
         token = await ctx.getToken(STORAGE_SCOPE);
     } catch (err) {
-        return { ours: false, evidence: `no Entra ID token for ${STORAGE_SCOPE} to read ${shown} (${describeError(err)})` };
+        return {
+            ours: false,
+            evidence: `no Entra ID token for ${STORAGE_SCOPE} to read ${shown} (${describeError(err)})`,
+        };
     }
     try {
         const headers = { Authorization: `Bearer ${token}`, 'x-ms-version': STORAGE_API_VERSION };
         const answer = await send(ctx, { method: 'GET', url, headers, bound, maxBytes: zip.length + 1 });
-        if (answer.status === 403) return { ours: false, evidence: refusal(shown, answer.headers.get('x-ms-error-code')) };
-        if (answer.status !== 200) return { ours: false, evidence: `${shown} answered HTTP ${answer.status} ${answer.text.slice(0, 200)}`.trim() };
+        if (answer.status === 403)
+            return { ours: false, evidence: refusal(shown, answer.headers.get('x-ms-error-code')) };
+        if (answer.status !== 200)
+            return {
+                ours: false,
+                evidence: `${shown} answered HTTP ${answer.status} ${answer.text.slice(0, 200)}`.trim(),
+            };
         const modified = answer.headers.get('last-modified') ?? 'unknown';
-        const found = answer.body.length > zip.length ? `more than our ${zip.length} bytes` : `sha256 ${sha256(answer.body)}`;
+        const found =
+            answer.body.length > zip.length ? `more than our ${zip.length} bytes` : `sha256 ${sha256(answer.body)}`;
         if (answer.body.length === zip.length && sha256(answer.body) === ours) {
-            return { ours: true, evidence: `the package the app runs, ${shown} (last modified ${modified}), is ours: sha256 ${ours}` };
+            return {
+                ours: true,
+                evidence: `the package the app runs, ${shown} (last modified ${modified}), is ours: sha256 ${ours}`,
+            };
         }
-        return { ours: false, evidence: `the package the app runs, ${shown} (last modified ${modified}), is not ours: ${found}, ours is sha256 ${ours}` };
+        return {
+            ours: false,
+            evidence: `the package the app runs, ${shown} (last modified ${modified}), is not ours: ${found}, ours is sha256 ${ours}`,
+        };
     } catch (err) {
         if (isBoundPassed(err)) throw err;
         const why = isDeadlineError(err) ? (err as Error).message : describeError(err);
-        return { ours: false, evidence: `${shown} could not be read: ${why} (if the storage account is private, network: isolated, it answers only inside the app's virtual network)` };
+        return {
+            ours: false,
+            evidence: `${shown} could not be read: ${why} (if the storage account is private, network: isolated, it answers only inside the app's virtual network)`,
+        };
     }
 }
 

@@ -70,7 +70,12 @@ interface KuduAnswer<T> {
 /** GET with the SCM token within its deadlines, moving to the next token audience on a 401. */
 async function kuduGet<T>(scm: ScmContext, url: string, bound: Bound): Promise<KuduAnswer<T>> {
     for (;;) {
-        const answer = await send(scm, { method: 'GET', url, headers: { Authorization: await scm.auth.authorization(), Accept: 'application/json' }, bound });
+        const answer = await send(scm, {
+            method: 'GET',
+            url,
+            headers: { Authorization: await scm.auth.authorization(), Accept: 'application/json' },
+            bound,
+        });
         const text = answer.text.slice(0, 2_000);
         if (answer.status === 401) {
             if (scm.auth.rejected(401)) continue;
@@ -93,11 +98,14 @@ function describeRecord(record: KuduDeployment): string {
 }
 
 export async function deploymentLog(scm: ScmContext, deployment: KuduDeployment, bound: Bound): Promise<string> {
-    const logUrl = sameOrigin(scm.base, deployment.log_url) ?? (deployment.id ? new URL(`/api/deployments/${deployment.id}/log`, scm.base).href : undefined);
+    const logUrl =
+        sameOrigin(scm.base, deployment.log_url) ??
+        (deployment.id ? new URL(`/api/deployments/${deployment.id}/log`, scm.base).href : undefined);
     if (!logUrl) return '(no deployment log: Kudu returned no deployment id)';
     try {
         const { status, body } = await kuduGet<KuduLogEntry[]>(scm, logUrl, bound);
-        if (status !== 200 || !Array.isArray(body)) return `(deployment log unavailable: HTTP ${status} from ${logUrl})`;
+        if (status !== 200 || !Array.isArray(body))
+            return `(deployment log unavailable: HTTP ${status} from ${logUrl})`;
         const lines: string[] = [];
         let detailsFetched = 0;
         for (const entry of body) {
@@ -116,21 +124,33 @@ export async function deploymentLog(scm: ScmContext, deployment: KuduDeployment,
 }
 
 /** Returns a success or partial success, throws on every other final status, or reports the record lost. */
-export async function waitForDeployment(scm: ScmContext, pollUrl: string, deploymentId: string | undefined, timing: PollTiming): Promise<PollResult> {
+export async function waitForDeployment(
+    scm: ScmContext,
+    pollUrl: string,
+    deploymentId: string | undefined,
+    timing: PollTiming,
+): Promise<PollResult> {
     const latestUrl = new URL('/api/deployments/latest', scm.base).href;
     const waited = duration(timing.timeoutMs);
-    const bound = earlier({ at: scm.now() + timing.timeoutMs, name: `deadline of ${waited} for the deployment to finish` }, timing.overall);
+    const bound = earlier(
+        { at: scm.now() + timing.timeoutMs, name: `deadline of ${waited} for the deployment to finish` },
+        timing.overall,
+    );
     let url = pollUrl;
     let last = 'no answer yet';
     let seen: KuduDeployment | undefined;
     let early404s = 0;
-    const timedOut = (why: string) => deploymentError(`Timed out after ${waited} waiting for the deployment to finish; polled ${url}, last answer: ${last}. ${why}`);
+    const timedOut = (why: string) =>
+        deploymentError(
+            `Timed out after ${waited} waiting for the deployment to finish; polled ${url}, last answer: ${last}. ${why}`,
+        );
 
     /** Our record at `latest`, or why not. */
     async function fromLatest(): Promise<KuduDeployment | string> {
         const latest = await kuduGet<KuduDeployment>(scm, latestUrl, bound);
         if (!isRecord(latest.status, latest.body)) return `${latestUrl} answered HTTP ${latest.status}`;
-        if (deploymentId && latest.body.id !== deploymentId) return `${latestUrl} names another deployment (${latest.body.id ?? 'no id'}, ${describeRecord(latest.body)})`;
+        if (deploymentId && latest.body.id !== deploymentId)
+            return `${latestUrl} names another deployment (${latest.body.id ?? 'no id'}, ${describeRecord(latest.body)})`;
         return latest.body;
     }
 
@@ -145,21 +165,33 @@ export async function waitForDeployment(scm: ScmContext, pollUrl: string, deploy
                 const ours = deploymentId !== undefined && body.id === deploymentId;
                 if (body.status === KUDU_STATUS.success) return { kind: 'final', record: body, ours };
                 if (body.status === KUDU_STATUS.partialSuccess) {
-                    scm.log(`Deployment ${body.id ?? ''} partly succeeded (Kudu ${last}); its log:\n${await deploymentLog(scm, body, bound)}`);
+                    scm.log(
+                        `Deployment ${body.id ?? ''} partly succeeded (Kudu ${last}); its log:\n${await deploymentLog(scm, body, bound)}`,
+                    );
                     return { kind: 'final', record: body, ours };
                 }
-                const failure = FAILED_STATUSES[body.status] ?? (body.complete === true ? 'ended without success' : undefined);
+                const failure =
+                    FAILED_STATUSES[body.status] ?? (body.complete === true ? 'ended without success' : undefined);
                 if (failure) {
-                    throw deploymentError(`Deployment ${body.id ?? ''} ${failure} (Kudu ${last}), polled ${url}.\nDeployment log:\n${await deploymentLog(scm, body, bound)}`);
+                    throw deploymentError(
+                        `Deployment ${body.id ?? ''} ${failure} (Kudu ${last}), polled ${url}.\nDeployment log:\n${await deploymentLog(scm, body, bound)}`,
+                    );
                 }
                 seen = body;
             } else if (status === 404 && (seen || ++early404s >= MAX_EARLY_404S)) {
-                const before = seen ? `after Kudu reported it in progress (${describeRecord(seen)})` : `${early404s} times in a row`;
+                const before = seen
+                    ? `after Kudu reported it in progress (${describeRecord(seen)})`
+                    : `${early404s} times in a row`;
                 const latest = url === latestUrl ? `${latestUrl} is the polled URL` : await fromLatest();
                 if (typeof latest === 'string') {
-                    return { kind: 'lost', evidence: `Kudu answered 404 for ${url} ${before} (its deployment worker recycled?), and ${latest}` };
+                    return {
+                        kind: 'lost',
+                        evidence: `Kudu answered 404 for ${url} ${before} (its deployment worker recycled?), and ${latest}`,
+                    };
                 }
-                scm.log(`Kudu answered 404 for ${url} ${before}; ${latestUrl} still has deployment ${latest.id ?? ''}: polling it`);
+                scm.log(
+                    `Kudu answered 404 for ${url} ${before}; ${latestUrl} still has deployment ${latest.id ?? ''}: polling it`,
+                );
                 url = latestUrl;
                 continue;
             } else {
@@ -171,12 +203,18 @@ export async function waitForDeployment(scm: ScmContext, pollUrl: string, deploy
             if (isDeploymentError(err)) throw err;
             last = isDeadlineError(err) ? (err as Error).message : `network error: ${describeError(err)}`;
         }
-        const next = retryDelay(asked === undefined ? undefined : Math.max(asked, timing.pollIntervalMs), timing.pollIntervalMs, MAX_POLL_RETRY_AFTER_MS, {
-            left: bound.at - scm.now(),
-            name: bound.name,
-        });
+        const next = retryDelay(
+            asked === undefined ? undefined : Math.max(asked, timing.pollIntervalMs),
+            timing.pollIntervalMs,
+            MAX_POLL_RETRY_AFTER_MS,
+            {
+                left: bound.at - scm.now(),
+                name: bound.name,
+            },
+        );
         if (next.delayMs === undefined) {
-            if (asked !== undefined && asked > MAX_POLL_RETRY_AFTER_MS) throw deploymentError(`Polling ${url} stopped: ${next.note}; last answer: ${last}.`);
+            if (asked !== undefined && asked > MAX_POLL_RETRY_AFTER_MS)
+                throw deploymentError(`Polling ${url} stopped: ${next.note}; last answer: ${last}.`);
             throw timedOut(`The next poll would pass the ${bound.name}.`);
         }
         if (asked !== undefined) scm.log(`Polling ${url}: ${last}; ${next.note}`);

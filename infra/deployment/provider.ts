@@ -33,9 +33,14 @@ export interface DeploymentInputs {
 export interface DeploymentOutputs extends DeploymentInputs {
     /** Kudu's id of the deployment that put this package on the app. */
     deploymentId: string;
-    /** `partialSuccess`: the package is live but a step failed (see `log`). A failed deployment fails the update instead. */
+    /**
+     * `partialSuccess`: the package is live but a step failed (see `log`). A failed deployment fails the update
+     * instead.
+     */
     status: DeploymentStatus;
-    /** What the deployment logged (attempts, retries, a partial success's Kudu log): its last {@link LOG_LINES} lines. */
+    /**
+     * What the deployment logged (attempts, retries, a partial success's Kudu log): its last {@link LOG_LINES} lines.
+     */
     log: string;
     /** The functions the app listed after the deployment. */
     functions: string[];
@@ -61,17 +66,31 @@ export function diffDeployment(olds: Partial<DeploymentInputs>, news: Deployment
 export function checkInputs(news: Partial<DeploymentInputs>): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     for (const field of ['appName', 'scmHost', 'deploymentContainerUrl', 'packagePath'] as const) {
-        if (typeof news[field] !== 'string' || news[field] === '') failures.push({ property: field, reason: `${field} is required` });
+        if (typeof news[field] !== 'string' || news[field] === '')
+            failures.push({ property: field, reason: `${field} is required` });
     }
     if (typeof news.packageSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(news.packageSha256)) {
-        failures.push({ property: 'packageSha256', reason: 'packageSha256 must be the 64-character hex sha256 of the zip (from buildPackage)' });
+        failures.push({
+            property: 'packageSha256',
+            reason: 'packageSha256 must be the 64-character hex sha256 of the zip (from buildPackage)',
+        });
     }
     if (!isSiteId(news.siteId)) {
-        failures.push({ property: 'siteId', reason: "siteId must be the function app's ARM id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>)" });
+        failures.push({
+            property: 'siteId',
+            reason: "siteId must be the function app's ARM id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>)",
+        });
     }
     const expected = news.expectedFunctions;
-    if (!Array.isArray(expected) || expected.length === 0 || !expected.every((name) => typeof name === 'string' && /^[\w-]+$/.test(name))) {
-        failures.push({ property: 'expectedFunctions', reason: "expectedFunctions must list the function names the package defines (its manifest's functions)" });
+    if (
+        !Array.isArray(expected) ||
+        expected.length === 0 ||
+        !expected.every((name) => typeof name === 'string' && /^[\w-]+$/.test(name))
+    ) {
+        failures.push({
+            property: 'expectedFunctions',
+            reason: "expectedFunctions must list the function names the package defines (its manifest's functions)",
+        });
     }
     return failures;
 }
@@ -89,7 +108,9 @@ export interface DeploymentRuntime {
     now: () => number;
 }
 
-/** The real runtime: the app's SCM host, public ARM, DefaultAzureCredential tokens for the scope asked, `pulumi.log`. */
+/**
+ * The real runtime: the app's SCM host, public ARM, DefaultAzureCredential tokens for the scope asked, `pulumi.log`.
+ */
 function azureRuntime(inputs: DeploymentInputs): DeploymentRuntime {
     return {
         scmBaseUrl: `https://${inputs.scmHost}`,
@@ -110,13 +131,18 @@ function azureRuntime(inputs: DeploymentInputs): DeploymentRuntime {
 export function boundedLog(messages: string[], tokens: Iterable<string>, maxLines = LOG_LINES): string {
     let text = messages.join('\n');
     for (const token of tokens) if (token) text = text.split(token).join('[token]');
-    const lines = text.split('\n').map((line) => (line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)}…` : line));
+    const lines = text
+        .split('\n')
+        .map((line) => (line.length > MAX_LINE_LENGTH ? `${line.slice(0, MAX_LINE_LENGTH)}…` : line));
     if (lines.length <= maxLines) return lines.join('\n');
     return [`(${lines.length - maxLines + 1} earlier lines left out)`, ...lines.slice(-(maxLines - 1))].join('\n');
 }
 
 /** Reads the zip, checks it is the package the program planned, deploys it, and returns what happened. */
-export async function runDeployment(inputs: DeploymentInputs, overrides: Partial<DeploymentRuntime> = {}): Promise<DeploymentOutputs> {
+export async function runDeployment(
+    inputs: DeploymentInputs,
+    overrides: Partial<DeploymentRuntime> = {},
+): Promise<DeploymentOutputs> {
     const fs = require('node:fs') as typeof import('node:fs');
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const zip = fs.readFileSync(inputs.packagePath);
@@ -147,7 +173,13 @@ export async function runDeployment(inputs: DeploymentInputs, overrides: Partial
             runtime.show(boundedLog([message], tokens));
         },
     });
-    return { ...inputs, deploymentId: result.deploymentId, status: result.status, log: boundedLog(messages, tokens), functions: result.functions };
+    return {
+        ...inputs,
+        deploymentId: result.deploymentId,
+        status: result.status,
+        log: boundedLog(messages, tokens),
+        functions: result.functions,
+    };
 }
 
 export const oneDeployProvider: pulumi.dynamic.ResourceProvider = {

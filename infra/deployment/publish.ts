@@ -80,30 +80,48 @@ export function publishHint(lastStatus: number | undefined, host: string): strin
     if (lastStatus === 403) {
         return "A lasting 403 means the deploying identity lacks a role on the app (e.g. Website Contributor), or the SCM site's access restrictions block this machine.";
     }
-    if (lastStatus === 409) return "A lasting 409 means another deployment is running on the app: let it finish (the portal's Deployment Center), then run `pulumi up` again.";
-    if (lastStatus === 429) return 'The SCM site kept throttling the upload (429): wait a few minutes, then run `pulumi up` again.';
+    if (lastStatus === 409)
+        return "A lasting 409 means another deployment is running on the app: let it finish (the portal's Deployment Center), then run `pulumi up` again.";
+    if (lastStatus === 429)
+        return 'The SCM site kept throttling the upload (429): wait a few minutes, then run `pulumi up` again.';
     if (lastStatus !== undefined) {
         return `The SCM site kept answering HTTP ${lastStatus}: Kudu or the platform is unavailable; check the app's health (the portal's Diagnose and solve problems, Azure status), then run \`pulumi up\` again.`;
     }
     return `${host} could not be reached or did not answer in time: check DNS, proxy and firewall, and with network: isolated, the SCM site's access restrictions; then run \`pulumi up\` again.`;
 }
 
-export async function publishPackage(scm: ScmContext, zip: Buffer, retry: RetryPolicy, bound: Bound): Promise<Published> {
+export async function publishPackage(
+    scm: ScmContext,
+    zip: Buffer,
+    retry: RetryPolicy,
+    bound: Bound,
+): Promise<Published> {
     const url = new URL(PUBLISH_PATH, scm.base).href;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
         let failure: string;
         let lastStatus: number | undefined;
         let asked: number | undefined;
         try {
             const headers = { Authorization: await scm.auth.authorization(), 'Content-Type': 'application/zip' };
-            const answer = await send(scm, { method: 'POST', url, headers, body: zip, bound, deadlines: scm.uploadDeadlines, maxBytes: 4_096 });
+            const answer = await send(scm, {
+                method: 'POST',
+                url,
+                headers,
+                body: zip,
+                bound,
+                deadlines: scm.uploadDeadlines,
+                maxBytes: 4_096,
+            });
             if (answer.status === 200 || answer.status === 202) {
                 // The id names this deployment; `latest` (or a Location to it) could be another one.
                 const deploymentId = deploymentIdFrom(answer.text);
                 const pollUrl = deploymentId
                     ? new URL(`/api/deployments/${deploymentId}`, scm.base).href
-                    : (sameOrigin(scm.base, answer.headers.get('location')) ?? new URL('/api/deployments/latest', scm.base).href);
-                scm.log(`One Deploy accepted the package (HTTP ${answer.status}, token for ${scm.auth.scope}) after ${attempt} attempt(s); polling ${pollUrl}`);
+                    : (sameOrigin(scm.base, answer.headers.get('location')) ??
+                      new URL('/api/deployments/latest', scm.base).href);
+                scm.log(
+                    `One Deploy accepted the package (HTTP ${answer.status}, token for ${scm.auth.scope}) after ${attempt} attempt(s); polling ${pollUrl}`,
+                );
                 return { pollUrl, deploymentId, attempts: attempt };
             }
             const body = answer.text.slice(0, 2_000);
@@ -115,7 +133,8 @@ export async function publishPackage(scm: ScmContext, zip: Buffer, retry: RetryP
                 throw deploymentError(`One Deploy POST ${url} failed with HTTP ${answer.status}: ${body}`);
             }
             lastStatus = answer.status;
-            failure = `HTTP ${answer.status}${answer.status === 403 ? ' (role assignment not propagated yet?)' : ''} ${body}`.trim();
+            failure =
+                `HTTP ${answer.status}${answer.status === 403 ? ' (role assignment not propagated yet?)' : ''} ${body}`.trim();
             asked = retryAfterMs(answer.headers, scm.now);
         } catch (err) {
             if (isDeploymentError(err)) throw err;
@@ -123,12 +142,19 @@ export async function publishPackage(scm: ScmContext, zip: Buffer, retry: RetryP
         }
         const hint = publishHint(lastStatus, scm.base.host);
         if (attempt >= retry.maxAttempts) {
-            throw deploymentError(`One Deploy POST ${url} still failing after ${attempt} attempts, last: ${failure}. ${hint}`);
+            throw deploymentError(
+                `One Deploy POST ${url} still failing after ${attempt} attempts, last: ${failure}. ${hint}`,
+            );
         }
-        const next = retryDelay(asked, backoffDelay(attempt, retry), retry.maxDelayMs, { left: bound.at - scm.now(), name: bound.name });
+        const next = retryDelay(asked, backoffDelay(attempt, retry), retry.maxDelayMs, {
+            left: bound.at - scm.now(),
+            name: bound.name,
+        });
         scm.log(`One Deploy attempt ${attempt} failed (${failure}); ${next.note}`);
         if (next.delayMs === undefined) {
-            throw deploymentError(`One Deploy POST ${url} failed after ${attempt} attempt(s), last: ${failure}; ${next.note}. ${hint}`);
+            throw deploymentError(
+                `One Deploy POST ${url} failed after ${attempt} attempt(s), last: ${failure}; ${next.note}. ${hint}`,
+            );
         }
         await scm.sleep(next.delayMs);
         attempt++;

@@ -49,9 +49,16 @@ export interface RetryDecision {
  * The wait before the next try: the server's Retry-After when it gave one (never shortened), else `fallbackMs`.
  * A Retry-After beyond `capMs`, or past `until`, is a stop.
  */
-export function retryDelay(asked: number | undefined, fallbackMs: number, capMs: number, until: { left: number; name: string }): RetryDecision {
+export function retryDelay(
+    asked: number | undefined,
+    fallbackMs: number,
+    capMs: number,
+    until: { left: number; name: string },
+): RetryDecision {
     if (asked !== undefined && asked > capMs) {
-        return { note: `the server asked to retry after ${Math.round(asked / 1000)} s, beyond our ${Math.round(capMs / 1000)} s cap: like azcore, not retried` };
+        return {
+            note: `the server asked to retry after ${Math.round(asked / 1000)} s, beyond our ${Math.round(capMs / 1000)} s cap: like azcore, not retried`,
+        };
     }
     const delayMs = asked ?? fallbackMs;
     const why = asked !== undefined ? ', as its Retry-After asks' : '';

@@ -117,7 +117,9 @@ export function kuduAuth(getToken: GetToken, log: (message: string) => void = ()
                     failure = `no token: ${describeError(err)}`;
                 }
                 if (!moveOn(failure)) {
-                    throw deploymentError(`Could not get an Entra ID token for the SCM site; audiences tried: ${tried.join('; ')}. ${SIGN_IN}`);
+                    throw deploymentError(
+                        `Could not get an Entra ID token for the SCM site; audiences tried: ${tried.join('; ')}. ${SIGN_IN}`,
+                    );
                 }
             }
         },

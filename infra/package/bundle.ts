@@ -51,7 +51,8 @@ function composition(metafile: esbuild.Metafile): [string, number][] {
 
 /** Bundles the app's functions and their dependencies into one minified CommonJS file for the app's Node major. */
 export function bundleApp({ appDir, nodePaths = [], nodeVersion = DEFAULT_NODE_VERSION }: BundleOptions): Bundle {
-    if (!/^[1-9]\d*$/.test(nodeVersion)) throw new Error(`nodeVersion '${nodeVersion}' must be a Node major version such as ${DEFAULT_NODE_VERSION}.`);
+    if (!/^[1-9]\d*$/.test(nodeVersion))
+        throw new Error(`nodeVersion '${nodeVersion}' must be a Node major version such as ${DEFAULT_NODE_VERSION}.`);
     const functionFiles = functionSources(appDir);
     const result = esbuild.buildSync({
         stdin: {
@@ -75,5 +76,9 @@ export function bundleApp({ appDir, nodePaths = [], nodeVersion = DEFAULT_NODE_V
         logLevel: 'silent',
     });
     if (result.errors.length > 0) throw new Error(`esbuild: ${result.errors.map((e) => e.text).join('; ')}`);
-    return { code: Buffer.from(result.outputFiles[0].contents), functionFiles, composition: composition(result.metafile) };
+    return {
+        code: Buffer.from(result.outputFiles[0].contents),
+        functionFiles,
+        composition: composition(result.metafile),
+    };
 }

@@ -51,7 +51,12 @@ export class Disposable {
 /** The registry the app fills; `Model` is the programming model's type as its user reads it. */
 export class FunctionRegistry<Model = unknown> {
     readonly registrations = new Map<string, Registration>();
-    readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [] };
+    readonly hooks: Record<HookName, HookCallback[]> = {
+        appStart: [],
+        appTerminate: [],
+        preInvocation: [],
+        postInvocation: [],
+    };
     programmingModel: Model | undefined;
 
     /**
@@ -64,7 +69,8 @@ export class FunctionRegistry<Model = unknown> {
             version: '3.10.1',
             hostVersion: '4.1000.0',
             Disposable,
-            registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => this.registerFunction(metadata, callback),
+            registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+                this.registerFunction(metadata, callback),
             registerHook: (name: HookName, callback: HookCallback) => this.registerHook(name, callback),
             setProgrammingModel: (model: Model) => {
                 this.programmingModel = model;

@@ -55,7 +55,7 @@ export function deployedHostJson(appHostJson: string, backend: DurableBackend = 
     const bundle = host.extensionBundle;
     if (!isObject(bundle) || bundle.id !== 'Microsoft.Azure.Functions.ExtensionBundle') {
         throw new Error(
-            "host.json needs \"extensionBundle\": { \"id\": \"Microsoft.Azure.Functions.ExtensionBundle\", \"version\": \"[4.*, 5.0.0)\" }: Durable Functions' triggers come from the bundle.",
+            'host.json needs "extensionBundle": { "id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)" }: Durable Functions\' triggers come from the bundle.',
         );
     }
     if (backend === 'durableTaskScheduler') {

@@ -59,7 +59,14 @@ function readAppManifest(appDir: string): { name: string; version: string } {
  * Builds the deployable zip: host.json, a package.json whose `main` is the bundle, and the bundle.
  * Byte-reproducible: the same sources give the same sha256 whatever the files' mtimes.
  */
-export function buildPackage({ appDir, outFile, durableBackend = 'azureStorage', nodePaths, nodeVersion, appSettings }: BuildPackageOptions): BuiltPackage {
+export function buildPackage({
+    appDir,
+    outFile,
+    durableBackend = 'azureStorage',
+    nodePaths,
+    nodeVersion,
+    appSettings,
+}: BuildPackageOptions): BuiltPackage {
     const dir = path.resolve(appDir);
     const hostFile = path.join(dir, 'host.json');
     if (!fs.existsSync(hostFile)) throw new Error(`${hostFile} not found: appDir must be the function app folder.`);
@@ -67,7 +74,10 @@ export function buildPackage({ appDir, outFile, durableBackend = 'azureStorage',
     const bundle = bundleApp({ appDir: dir, nodePaths, nodeVersion });
     const hostJson = deployedHostJson(fs.readFileSync(hostFile, 'utf8'), durableBackend);
     const out = path.resolve(outFile);
-    const manifest = manifestOf(indexBundle(bundle.code.toString('utf8'), path.join(path.dirname(out), BUNDLE_NAME), appSettings), hostJson);
+    const manifest = manifestOf(
+        indexBundle(bundle.code.toString('utf8'), path.join(path.dirname(out), BUNDLE_NAME), appSettings),
+        hostJson,
+    );
     const entries: ZipEntry[] = [
         { name: 'host.json', data: Buffer.from(hostJson) },
         { name: 'package.json', data: Buffer.from(canonicalJson({ name, version, private: true, main: BUNDLE_NAME })) },
@@ -99,9 +109,15 @@ function writeAtomically(file: string, data: Buffer): void {
 }
 
 /** The manifest of the app in `appDir` as `buildPackage` would write it, without writing a zip. */
-export function appManifest(appDir: string, options: { nodePaths?: string[]; appSettings?: Record<string, string> } = {}): AppManifest {
+export function appManifest(
+    appDir: string,
+    options: { nodePaths?: string[]; appSettings?: Record<string, string> } = {},
+): AppManifest {
     const dir = path.resolve(appDir);
     const hostJson = deployedHostJson(fs.readFileSync(path.join(dir, 'host.json'), 'utf8'));
     const bundle = bundleApp({ appDir: dir, nodePaths: options.nodePaths });
-    return manifestOf(indexBundle(bundle.code.toString('utf8'), path.join(dir, BUNDLE_NAME), options.appSettings), hostJson);
+    return manifestOf(
+        indexBundle(bundle.code.toString('utf8'), path.join(dir, BUNDLE_NAME), options.appSettings),
+        hostJson,
+    );
 }

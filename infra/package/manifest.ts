@@ -67,12 +67,14 @@ export function indexBundle(code: string, filename: string, settings: Record<str
     const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, env[key]]));
     Object.assign(env, settings);
     try {
-        const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename }) as (
-            ...args: unknown[]
-        ) => void;
+        const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
+            filename,
+        }) as (...args: unknown[]) => void;
         wrapper(module.exports, load, module, filename, path.dirname(filename));
     } catch (err) {
-        throw new Error(`Loading the app to index its functions failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(
+            `Loading the app to index its functions failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
     } finally {
         for (const [key, value] of Object.entries(saved)) {
             if (value === undefined) delete env[key];
@@ -80,7 +82,9 @@ export function indexBundle(code: string, filename: string, settings: Record<str
         }
     }
     if (core.registrations.size === 0) {
-        throw new Error('The app registers no functions: the host would start with "0 functions found". Register them in src/functions/*.ts.');
+        throw new Error(
+            'The app registers no functions: the host would start with "0 functions found". Register them in src/functions/*.ts.',
+        );
     }
     return core;
 }
@@ -132,7 +136,9 @@ export function manifestPathFor(zipPath: string): string {
  * `{functionName}` (Microsoft's DurableFunctionsHttpStart template). Undefined when the app has none.
  */
 export function starterOf(manifest: AppManifest): ManifestFunction | undefined {
-    const starters = manifest.functions.filter((f) => f.kind === 'http' && f.durableClient && /\{functionName(:[^}]*)?\}/.test(f.route ?? ''));
+    const starters = manifest.functions.filter(
+        (f) => f.kind === 'http' && f.durableClient && /\{functionName(:[^}]*)?\}/.test(f.route ?? ''),
+    );
     if (starters.length > 1) {
         throw new Error(
             `Several HTTP starters take {functionName}: ${starters.map((f) => f.name).join(', ')}. Keep one (the stack hands out its route and key).`,

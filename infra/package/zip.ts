@@ -30,8 +30,15 @@ const UNIX_FILE_0644 = 0o100644;
 const MAX_32 = 0xffffffff;
 
 function checkName(name: string): void {
-    if (name === '' || name.startsWith('/') || name.includes('\\') || name.split('/').some((part) => part === '..' || part === '')) {
-        throw new Error(`Invalid zip entry name '${name}': use a relative '/'-separated path without '..' or empty segments.`);
+    if (
+        name === '' ||
+        name.startsWith('/') ||
+        name.includes('\\') ||
+        name.split('/').some((part) => part === '..' || part === '')
+    ) {
+        throw new Error(
+            `Invalid zip entry name '${name}': use a relative '/'-separated path without '..' or empty segments.`,
+        );
     }
 }
 
@@ -42,7 +49,9 @@ interface EntryFields {
     nameLength: number;
 }
 
-/** The run of fields the local header and the central directory header share, from "version needed" to the name length. */
+/**
+ * The run of fields the local header and the central directory header share, from "version needed" to the name length.
+ */
 function writeEntryFields(buffer: Buffer, at: number, fields: EntryFields): void {
     buffer.writeUInt16LE(VERSION_NEEDED, at);
     buffer.writeUInt16LE(FLAG_UTF8_NAMES, at + 2);
@@ -58,7 +67,8 @@ function writeEntryFields(buffer: Buffer, at: number, fields: EntryFields): void
 /** Returns the zip archive of `entries` (sorted by name; duplicate names are an error). */
 export function createZip(entries: readonly ZipEntry[]): Buffer {
     const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-    if (sorted.length > 0xffff) throw new Error(`Too many zip entries (${sorted.length}); the limit without zip64 is 65535.`);
+    if (sorted.length > 0xffff)
+        throw new Error(`Too many zip entries (${sorted.length}); the limit without zip64 is 65535.`);
     const parts: Buffer[] = [];
     const central: Buffer[] = [];
     let offset = 0;
@@ -72,7 +82,12 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
             throw new Error(`Zip entry '${entry.name}' is too large for a zip without zip64.`);
         }
 
-        const fields: EntryFields = { crc, compressedSize: compressed.length, size: entry.data.length, nameLength: name.length };
+        const fields: EntryFields = {
+            crc,
+            compressedSize: compressed.length,
+            size: entry.data.length,
+            nameLength: name.length,
+        };
         const local = Buffer.alloc(30);
         local.writeUInt32LE(LOCAL_HEADER, 0);
         writeEntryFields(local, 4, fields);

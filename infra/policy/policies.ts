@@ -11,4 +11,11 @@ import { storagePolicies } from './storage';
  * property, a `validateStack` policy for a rule across resources) and list it here; the pack's
  * enforcement level (mandatory) applies unless the policy sets its own.
  */
-export const policies: Policies = [...storagePolicies, ...sitePolicies, ...flexPolicies, ...stackPolicies, ...productionOptionPolicies, ...readerRolePolicies];
+export const policies: Policies = [
+    ...storagePolicies,
+    ...sitePolicies,
+    ...flexPolicies,
+    ...stackPolicies,
+    ...productionOptionPolicies,
+    ...readerRolePolicies,
+];

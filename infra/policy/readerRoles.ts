@@ -15,11 +15,13 @@ export const DATA_READER_ROLES = {
 const SCOPES = {
     storage: {
         // The account, or one blob container in it (the deployer's read of the deployment container).
-        pattern: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+(\/blobServices\/default\/containers\/[^/]+)?$/i,
+        pattern:
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+(\/blobServices\/default\/containers\/[^/]+)?$/i,
         fix: 'set scope to the storage account id (Microsoft.Storage/storageAccounts/<name>) or one blob container in it',
     },
     scheduler: {
-        pattern: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DurableTask\/schedulers\/[^/]+(\/taskHubs\/[^/]+)?$/i,
+        pattern:
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DurableTask\/schedulers\/[^/]+(\/taskHubs\/[^/]+)?$/i,
         fix: 'set scope to the scheduler id (Microsoft.DurableTask/schedulers/<name>)',
     },
 } as const;
@@ -30,7 +32,11 @@ export const readerRolePolicies: ResourceValidationPolicy[] = [
         description:
             "Read-only data roles (the replay check's Storage Table/Blob Data Reader and Durable Task Data Reader, the deployer's Storage Blob Data Reader) are granted on the app's storage account, one of its blob containers, or its scheduler, never on a resource group or subscription.",
         check: (props, fail) => {
-            const id = String(props.roleDefinitionId ?? '').split('/').pop()?.toLowerCase() ?? '';
+            const id =
+                String(props.roleDefinitionId ?? '')
+                    .split('/')
+                    .pop()
+                    ?.toLowerCase() ?? '';
             const role = DATA_READER_ROLES[id as keyof typeof DATA_READER_ROLES];
             // An unknown scope (preview of a new account) is checked again at update, when it is known.
             if (!role || typeof props.scope !== 'string') return;

@@ -27,9 +27,12 @@ export const types = {
 } as const;
 
 /** A resource policy that applies to one resource type only. */
-export function forType(type: string, policy: Omit<ResourceValidationPolicy, 'validateResource'> & {
-    check: (props: Props, fail: ReturnType<typeof reportOn>) => void;
-}): ResourceValidationPolicy {
+export function forType(
+    type: string,
+    policy: Omit<ResourceValidationPolicy, 'validateResource'> & {
+        check: (props: Props, fail: ReturnType<typeof reportOn>) => void;
+    },
+): ResourceValidationPolicy {
     const { check, ...rest } = policy;
     return {
         ...rest,

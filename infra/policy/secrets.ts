@@ -9,7 +9,10 @@
  */
 const patterns: { kind: string; test: RegExp }[] = [
     { kind: 'a storage account key (AccountKey=)', test: /(^|;)\s*AccountKey\s*=\s*[^;\s]/i },
-    { kind: 'a shared access signature connection string (SharedAccessSignature=)', test: /(^|;)\s*SharedAccessSignature\s*=\s*[^;\s]/i },
+    {
+        kind: 'a shared access signature connection string (SharedAccessSignature=)',
+        test: /(^|;)\s*SharedAccessSignature\s*=\s*[^;\s]/i,
+    },
     { kind: 'a shared access key (SharedAccessKey=)', test: /(^|;)\s*SharedAccessKey\s*=\s*[^;\s]/i },
     { kind: 'a SAS token (sig= query parameter)', test: /(^|[?&])sig=[^&\s]+/i },
     { kind: 'a password in a connection string (Password=)', test: /(^|;)\s*(Password|Pwd)\s*=\s*[^;\s]/i },

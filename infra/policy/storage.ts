@@ -1,16 +1,19 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { forType, types } from './report';
 
-
 const strongTls = ['TLS1_2', 'TLS1_3'];
 
 export const storagePolicies: ResourceValidationPolicy[] = [
     forType(types.storageAccount, {
         name: 'storage-shared-key-access-disabled',
-        description: 'Storage accounts reject shared key (account key and SAS) authorization; access goes through Entra ID roles.',
+        description:
+            'Storage accounts reject shared key (account key and SAS) authorization; access goes through Entra ID roles.',
         check: (props, fail) => {
             if (props.allowSharedKeyAccess !== false) {
-                fail(`allowSharedKeyAccess is ${String(props.allowSharedKeyAccess)} (Azure's default is true)`, 'set allowSharedKeyAccess: false and grant the app identity data-plane roles');
+                fail(
+                    `allowSharedKeyAccess is ${String(props.allowSharedKeyAccess)} (Azure's default is true)`,
+                    'set allowSharedKeyAccess: false and grant the app identity data-plane roles',
+                );
             }
         },
     }),
@@ -28,7 +31,10 @@ export const storagePolicies: ResourceValidationPolicy[] = [
         description: 'Storage accounts refuse plain http.',
         check: (props, fail) => {
             if (props.enableHttpsTrafficOnly !== true) {
-                fail(`enableHttpsTrafficOnly is ${String(props.enableHttpsTrafficOnly)}`, 'set enableHttpsTrafficOnly: true (ARM: supportsHttpsTrafficOnly)');
+                fail(
+                    `enableHttpsTrafficOnly is ${String(props.enableHttpsTrafficOnly)}`,
+                    'set enableHttpsTrafficOnly: true (ARM: supportsHttpsTrafficOnly)',
+                );
             }
         },
     }),
@@ -37,7 +43,10 @@ export const storagePolicies: ResourceValidationPolicy[] = [
         description: 'Storage accounts forbid anonymous (public) blob access.',
         check: (props, fail) => {
             if (props.allowBlobPublicAccess !== false) {
-                fail(`allowBlobPublicAccess is ${String(props.allowBlobPublicAccess)}`, 'set allowBlobPublicAccess: false');
+                fail(
+                    `allowBlobPublicAccess is ${String(props.allowBlobPublicAccess)}`,
+                    'set allowBlobPublicAccess: false',
+                );
             }
         },
     }),

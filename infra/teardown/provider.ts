@@ -35,8 +35,10 @@ export async function runTeardownStep(inputs: TeardownInputs, access?: ArmAccess
 export const teardownProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: Partial<TeardownInputs>, news: TeardownInputs) {
         const failures: pulumi.dynamic.CheckFailure[] = [];
-        if (!TEARDOWN_STEPS.includes(news.step)) failures.push({ property: 'step', reason: `unknown step '${String(news.step)}'` });
-        if (typeof news.resourceId !== 'string' || !news.resourceId.startsWith('/subscriptions/')) failures.push({ property: 'resourceId', reason: 'resourceId must be an ARM id' });
+        if (!TEARDOWN_STEPS.includes(news.step))
+            failures.push({ property: 'step', reason: `unknown step '${String(news.step)}'` });
+        if (typeof news.resourceId !== 'string' || !news.resourceId.startsWith('/subscriptions/'))
+            failures.push({ property: 'resourceId', reason: 'resourceId must be an ARM id' });
         return { inputs: news, failures };
     },
     async create(inputs: TeardownInputs) {
@@ -57,7 +59,11 @@ export const teardownProvider: pulumi.dynamic.ResourceProvider = {
  * dependsOn, so it runs after the site is deleted and before the network is.
  */
 export class TeardownStep extends pulumi.dynamic.Resource {
-    constructor(name: string, args: { step: TeardownStepName; resourceId: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
+    constructor(
+        name: string,
+        args: { step: TeardownStepName; resourceId: pulumi.Input<string> },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
         super(teardownProvider, name, args, opts, 'durable-hello', 'TeardownStep');
     }
 }

@@ -13,7 +13,17 @@
 
 import { checkTokenOrigin, describeError } from '../deployment/errors';
 import { DEFAULT_ARM_BASE_URL, FUNCTIONS_API_VERSION } from '../deployment/functionCheck';
-import { DEFAULT_DEADLINES, duration, isBoundPassed, isDeadlineError, send, tokenWithin, type Answer, type Bound, type RequestDeadlines } from '../deployment/http';
+import {
+    DEFAULT_DEADLINES,
+    duration,
+    isBoundPassed,
+    isDeadlineError,
+    send,
+    tokenWithin,
+    type Answer,
+    type Bound,
+    type RequestDeadlines,
+} from '../deployment/http';
 import { retryAfterMs, retryDelay } from '../deployment/retryAfter';
 import { armAuthorization, type GetToken } from '../deployment/tokens';
 
@@ -44,24 +54,38 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const ARM_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^?#]+$/i;
 
 function checkArmId(kind: string, id: string): void {
-    if (!ARM_ID.test(id)) throw new Error(`${kind} '${id}' is not an ARM resource id (/subscriptions/.../providers/...).`);
+    if (!ARM_ID.test(id))
+        throw new Error(`${kind} '${id}' is not an ARM resource id (/subscriptions/.../providers/...).`);
 }
 
 function session(access: ArmAccess, step: string) {
     const timeoutMs = access.timeoutMs ?? 30 * 60_000;
     const minutes = Math.round(timeoutMs / 60_000);
     const bound: Bound = { at: access.now() + timeoutMs, name: `${duration(timeoutMs)} deadline of ${step}` };
-    const ctx = { http: access.fetch ?? fetch, now: access.now, deadlines: { ...DEFAULT_DEADLINES, ...access.deadlines } };
+    const ctx = {
+        http: access.fetch ?? fetch,
+        now: access.now,
+        deadlines: { ...DEFAULT_DEADLINES, ...access.deadlines },
+    };
     const tokenMs = access.tokenTimeoutMs ?? 60_000;
-    const getToken: GetToken = (scope) => tokenWithin((abortSignal) => access.getToken(scope, { abortSignal }), `Entra ID token for ${scope}`, tokenMs);
+    const getToken: GetToken = (scope) =>
+        tokenWithin((abortSignal) => access.getToken(scope, { abortSignal }), `Entra ID token for ${scope}`, tokenMs);
     return {
         base: checkTokenOrigin(access.armEndpoint ?? DEFAULT_ARM_BASE_URL, DEFAULT_ARM_BASE_URL).origin,
         log: access.log ?? (() => undefined),
         minutes,
-        /** One bounded ARM request; a per-request deadline or a network error is an answer of status 0 (tried again). */
+        /**
+         * One bounded ARM request; a per-request deadline or a network error is an answer of status 0 (tried again).
+         */
         request: async (method: string, url: string, maxBytes = 64 * 1024): Promise<Answer & { failure?: string }> => {
             try {
-                return await send(ctx, { method, url, headers: { Authorization: await armAuthorization(getToken), Accept: 'application/json' }, bound, maxBytes });
+                return await send(ctx, {
+                    method,
+                    url,
+                    headers: { Authorization: await armAuthorization(getToken), Accept: 'application/json' },
+                    bound,
+                    maxBytes,
+                });
             } catch (err) {
                 if (isBoundPassed(err) || !(isDeadlineError(err) || err instanceof TypeError)) throw err;
                 const failure = isDeadlineError(err) ? (err as Error).message : `network error: ${describeError(err)}`;
@@ -69,7 +93,11 @@ function session(access: ArmAccess, step: string) {
             }
         },
         /** The wait before the next try (interval, or a Retry-After within the cap), or why there is none. */
-        next: (answer: Answer) => retryDelay(retryAfterMs(answer.headers, access.now), access.pollIntervalMs ?? 15_000, MAX_RETRY_AFTER_MS, { left: bound.at - access.now(), name: bound.name }),
+        next: (answer: Answer) =>
+            retryDelay(retryAfterMs(answer.headers, access.now), access.pollIntervalMs ?? 15_000, MAX_RETRY_AFTER_MS, {
+                left: bound.at - access.now(),
+                name: bound.name,
+            }),
     };
 }
 
@@ -89,11 +117,15 @@ export async function disconnectVnetIntegration(siteId: string, access: ArmAcces
             return true;
         }
         if (response.status === 404 || response.status === 400) {
-            log(`No VNet integration to disconnect on ${siteId} (HTTP ${response.status} ${body}); the subnet is checked after the site is deleted.`);
+            log(
+                `No VNet integration to disconnect on ${siteId} (HTTP ${response.status} ${body}); the subnet is checked after the site is deleted.`,
+            );
             return false;
         }
-        // 409 AnotherOperationInProgress, 429, 5xx, network errors and passed request deadlines pass; 401/403 need the user.
-        const retryable = response.status === 0 || response.status === 409 || response.status === 429 || response.status >= 500;
+        // 409 AnotherOperationInProgress, 429, 5xx, network errors and passed request deadlines pass; 401/403 need the
+        // user.
+        const retryable =
+            response.status === 0 || response.status === 409 || response.status === 429 || response.status >= 500;
         const answered = response.failure ?? `HTTP ${response.status} ${body}`.trim();
         const wait = retryable ? next(response) : { note: 'not retried' };
         if (wait.delayMs === undefined) {
@@ -101,7 +133,9 @@ export async function disconnectVnetIntegration(siteId: string, access: ArmAcces
                 response.status === 401 || response.status === 403
                     ? 'The identity running `pulumi destroy` needs Microsoft.Web/sites/networkConfig/delete on the app (e.g. Website Contributor); run `pulumi destroy` again.'
                     : 'ARM did not complete it; run `pulumi destroy` again.';
-            throw new Error(`Could not disconnect the VNet integration of ${siteId} before deleting the app: DELETE ${url} answered ${answered}; ${wait.note}. ${hint}`);
+            throw new Error(
+                `Could not disconnect the VNet integration of ${siteId} before deleting the app: DELETE ${url} answered ${answered}; ${wait.note}. ${hint}`,
+            );
         }
         log(`Disconnecting the VNet integration: ${answered} (attempt ${attempt}); ${wait.note}.`);
         await access.sleep(wait.delayMs);
@@ -128,7 +162,9 @@ export async function waitUntilSubnetReleased(subnetId: string, access: ArmAcces
         let links: string[] | undefined;
         if (response.status === 200) {
             try {
-                links = ((JSON.parse(text) as SubnetBody).properties?.serviceAssociationLinks ?? []).map((l) => l.name ?? l.properties?.linkedResourceType ?? '?');
+                links = ((JSON.parse(text) as SubnetBody).properties?.serviceAssociationLinks ?? []).map(
+                    (l) => l.name ?? l.properties?.linkedResourceType ?? '?',
+                );
             } catch {
                 links = undefined;
             }
@@ -138,9 +174,13 @@ export async function waitUntilSubnetReleased(subnetId: string, access: ArmAcces
             return polls;
         }
         if (response.status === 401 || response.status === 403) {
-            throw new Error(`Reading the subnet ${subnetId} answered HTTP ${response.status}: the identity running \`pulumi destroy\` needs Microsoft.Network/virtualNetworks/subnets/read (e.g. Reader) on it.`);
+            throw new Error(
+                `Reading the subnet ${subnetId} answered HTTP ${response.status}: the identity running \`pulumi destroy\` needs Microsoft.Network/virtualNetworks/subnets/read (e.g. Reader) on it.`,
+            );
         }
-        const state = links ? `still linked by ${links.join(', ')}` : `unreadable (${response.failure ?? `HTTP ${response.status}`})`;
+        const state = links
+            ? `still linked by ${links.join(', ')}`
+            : `unreadable (${response.failure ?? `HTTP ${response.status}`})`;
         const wait = next(response);
         if (wait.delayMs === undefined) {
             throw new Error(

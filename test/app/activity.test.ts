@@ -13,7 +13,9 @@ describe('hello activity', () => {
     it('is registered as an activity trigger and returns the greeting through the worker protocol', async () => {
         const registration = mockHarness.core.registrations.get('hello');
         expect(registration?.trigger.type).toBe('activityTrigger');
-        const result = await mockHarness.call('hello', { [mockHarness.triggerName('hello')]: { json: JSON.stringify('Tokyo') } });
+        const result = await mockHarness.call('hello', {
+            [mockHarness.triggerName('hello')]: { json: JSON.stringify('Tokyo') },
+        });
         expect(result).toBe('Hello Tokyo');
     });
 });

@@ -12,7 +12,8 @@ function startApp(setting: string | undefined): FunctionsCore {
 }
 
 function authLevel(core: FunctionsCore): unknown {
-    return Object.values(core.registrations.get('http_start')!.metadata.bindings).find((b) => b.type === 'httpTrigger')?.authLevel;
+    return Object.values(core.registrations.get('http_start')!.metadata.bindings).find((b) => b.type === 'httpTrigger')
+        ?.authLevel;
 }
 
 describe('HTTP_START_AUTH_LEVEL', () => {
@@ -29,7 +30,9 @@ describe('HTTP_START_AUTH_LEVEL', () => {
     });
 
     it('fails start-up on any other value, naming the allowed values', () => {
-        expect(() => startApp('admin')).toThrow("App setting HTTP_START_AUTH_LEVEL is 'admin'; allowed values: function, anonymous");
+        expect(() => startApp('admin')).toThrow(
+            "App setting HTTP_START_AUTH_LEVEL is 'admin'; allowed values: function, anonymous",
+        );
         expect(() => startApp('anon')).toThrow(/allowed values: function, anonymous/);
     });
 });

@@ -8,7 +8,16 @@ afterAll(async () => {
     await host?.stop();
 });
 
-const MANAGEMENT_URLS = ['statusQueryGetUri', 'sendEventPostUri', 'terminatePostUri', 'rewindPostUri', 'purgeHistoryDeleteUri', 'restartPostUri', 'suspendPostUri', 'resumePostUri'];
+const MANAGEMENT_URLS = [
+    'statusQueryGetUri',
+    'sendEventPostUri',
+    'terminatePostUri',
+    'rewindPostUri',
+    'purgeHistoryDeleteUri',
+    'restartPostUri',
+    'suspendPostUri',
+    'resumePostUri',
+];
 
 describe('npm start with the hello app', () => {
     it('prints each function with its URL, like Core Tools', () => {
@@ -19,7 +28,10 @@ describe('npm start with the hello app', () => {
     it('starts hello_orchestrator with 202 and every check-status URL, and completes with the three greetings', async () => {
         const started = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
         expect(started.status).toBe(202);
-        for (const key of MANAGEMENT_URLS) expect(started.body[key]).toMatch(new RegExp(`^${host.url}/runtime/webhooks/durabletask/instances/${started.body.id}`));
+        for (const key of MANAGEMENT_URLS)
+            expect(started.body[key]).toMatch(
+                new RegExp(`^${host.url}/runtime/webhooks/durabletask/instances/${started.body.id}`),
+            );
         expect(started.headers.get('location')).toBe(started.body.statusQueryGetUri);
         const status = await pollStatus(started.body.statusQueryGetUri);
         expect(status).toEqual({
@@ -40,10 +52,19 @@ describe('npm start with the hello app', () => {
     it('passes the JSON body as the orchestration input and shows the history on request', async () => {
         const started = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`, { trip: 'world' });
         await pollStatus(started.body.statusQueryGetUri);
-        const status = await httpJson('GET', `${started.body.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`);
+        const status = await httpJson(
+            'GET',
+            `${started.body.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`,
+        );
         expect(status.body.input).toEqual({ trip: 'world' });
         const events = status.body.historyEvents as { EventType: string; FunctionName?: string; Result?: unknown }[];
-        expect(events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted', 'TaskCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+        expect(events.map((e) => e.EventType)).toEqual([
+            'ExecutionStarted',
+            'TaskCompleted',
+            'TaskCompleted',
+            'TaskCompleted',
+            'ExecutionCompleted',
+        ]);
         expect(events.filter((e) => e.EventType === 'TaskCompleted').map((e) => [e.FunctionName, e.Result])).toEqual([
             ['hello', 'Hello Seattle'],
             ['hello', 'Hello Tokyo'],
@@ -58,7 +79,11 @@ describe('npm start with the hello app', () => {
         const badJson = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`, '{not json');
         expect(badJson.status).toBe(400);
         expect(badJson.body.error).toMatch(/not valid JSON/);
-        const tooBig = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`, JSON.stringify('x'.repeat(70 * 1024)));
+        const tooBig = await httpJson(
+            'POST',
+            `${host.url}/api/orchestrators/hello_orchestrator`,
+            JSON.stringify('x'.repeat(70 * 1024)),
+        );
         expect(tooBig.status).toBe(413);
         expect(tooBig.body.maxBytes).toBe(65536);
     });

@@ -15,7 +15,12 @@ describe('hello_orchestrator', () => {
 
     it('schedules hello("Seattle") first, then each city only after the previous one answered', async () => {
         const run = await app.runOrchestration('hello_orchestrator');
-        expect(run.episodes.map((episode) => episode.scheduled)).toEqual([[hello('Seattle')], [hello('Tokyo')], [hello('London')], []]);
+        expect(run.episodes.map((episode) => episode.scheduled)).toEqual([
+            [hello('Seattle')],
+            [hello('Tokyo')],
+            [hello('London')],
+            [],
+        ]);
     });
 
     it('completes with the exact greetings from the real hello activity', async () => {

@@ -15,6 +15,10 @@ it('every recorded history replays on the current app', async () => {
     const files = readdirSync(FOLDER).filter((f) => f.endsWith('.history.json'));
     const reports = await replayAll(await loadTarget('app'), readHistoryFolder(FOLDER));
     expect(reports).toHaveLength(files.length);
-    expect(reports.filter((r) => r.verdict === 'breaks').map((r) => `${r.instanceId} (${r.source}): ${r.verdict === 'breaks' ? r.reason : ''}`)).toEqual([]);
+    expect(
+        reports
+            .filter((r) => r.verdict === 'breaks')
+            .map((r) => `${r.instanceId} (${r.source}): ${r.verdict === 'breaks' ? r.reason : ''}`),
+    ).toEqual([]);
     expect(reports.every((r) => r.verdict === 'compatible')).toBe(true);
 });

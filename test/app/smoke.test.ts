@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import { loadTestApp, type TestApp } from '../../tools/testing';
 import { readSmokeSpec } from '../../tools/smoke/spec';
 
-/** The post-deploy smoke check (app/smoke.json) must hold for the app as it is: run it here, with the real activities. */
+/**
+ * The post-deploy smoke check (app/smoke.json) must hold for the app as it is: run it here, with the real activities.
+ */
 const spec = readSmokeSpec(path.join(__dirname, '..', '..', 'app'));
 
 let app: TestApp;

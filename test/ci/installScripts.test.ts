@@ -10,7 +10,10 @@ interface Pkg {
     allowScripts?: Record<string, unknown>;
 }
 const { reviewInstallScripts } = require('../../.github/scripts/check-install-scripts.js') as {
-    reviewInstallScripts: (pkg: Pkg, lock: Lock) => { problems: string[]; decisions: { name: string; version: string; runs: boolean }[] };
+    reviewInstallScripts: (
+        pkg: Pkg,
+        lock: Lock,
+    ) => { problems: string[]; decisions: { name: string; version: string; runs: boolean }[] };
 };
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -19,7 +22,10 @@ const lock = (packages: Lock['packages']): Lock => ({ lockfileVersion: 3, packag
 const withScript = (version: string) => ({ version, hasInstallScript: true });
 
 describe('install scripts of this repository', () => {
-    const { problems, decisions } = reviewInstallScripts(readJson<Pkg>('package.json'), readJson<Lock>('package-lock.json'));
+    const { problems, decisions } = reviewInstallScripts(
+        readJson<Pkg>('package.json'),
+        readJson<Lock>('package-lock.json'),
+    );
 
     it('every dependency install script is reviewed and every allowScripts entry is in use', () => {
         expect(problems).toEqual([]);
@@ -39,7 +45,11 @@ describe('install scripts of this repository', () => {
     it('so CI and .ci/run check first and then install with --ignore-scripts (the same result on any npm)', () => {
         expect(decisions.filter((d) => d.runs)).toEqual([]); // approving one means dropping --ignore-scripts below
         const installs = workflowFiles().flatMap((f) =>
-            Object.values(loadWorkflow(f).jobs).map((job) => steps(job).map((s) => s.run ?? '').filter((r) => /check-install-scripts|npm ci/.test(r))),
+            Object.values(loadWorkflow(f).jobs).map((job) =>
+                steps(job)
+                    .map((s) => s.run ?? '')
+                    .filter((r) => /check-install-scripts|npm ci/.test(r)),
+            ),
         );
         for (const runs of installs.filter((r) => r.length > 0)) {
             expect(runs).toEqual(['node .github/scripts/check-install-scripts.js', 'npm ci --ignore-scripts']);
@@ -65,7 +75,10 @@ describe('check-install-scripts.js', () => {
             'node_modules/alias': { ...withScript('3.0.0'), name: 'real' },
             'node_modules/no-script': { version: '1.0.0' },
         };
-        const result = reviewInstallScripts({ allowScripts: { '@scope/a@1.0.0': true, b: false, 'real@3.0.0 || 3.0.1': true } }, lock(packages));
+        const result = reviewInstallScripts(
+            { allowScripts: { '@scope/a@1.0.0': true, b: false, 'real@3.0.0 || 3.0.1': true } },
+            lock(packages),
+        );
         expect(result.problems).toEqual([]);
         expect(result.decisions).toEqual([
             { name: '@scope/a', version: '1.0.0', runs: true },
@@ -75,28 +88,48 @@ describe('check-install-scripts.js', () => {
     });
 
     it('a pin for another version does not cover the installed one, and is reported as unused', () => {
-        const { problems } = reviewInstallScripts({ allowScripts: { 'esbuild@0.27.0': true } }, lock({ 'node_modules/esbuild': withScript('0.28.2') }));
-        expect(problems).toEqual([expect.stringContaining('esbuild@0.28.2 has an install script nobody reviewed'), expect.stringContaining('allowScripts["esbuild@0.27.0"] matches no installed package')]);
+        const { problems } = reviewInstallScripts(
+            { allowScripts: { 'esbuild@0.27.0': true } },
+            lock({ 'node_modules/esbuild': withScript('0.28.2') }),
+        );
+        expect(problems).toEqual([
+            expect.stringContaining('esbuild@0.28.2 has an install script nobody reviewed'),
+            expect.stringContaining('allowScripts["esbuild@0.27.0"] matches no installed package'),
+        ]);
     });
 
     it('a denial wins over an approval, as in npm', () => {
-        const { decisions } = reviewInstallScripts({ allowScripts: { esbuild: false, 'esbuild@0.28.2': true } }, lock({ 'node_modules/esbuild': withScript('0.28.2') }));
+        const { decisions } = reviewInstallScripts(
+            { allowScripts: { esbuild: false, 'esbuild@0.28.2': true } },
+            lock({ 'node_modules/esbuild': withScript('0.28.2') }),
+        );
         expect(decisions).toEqual([{ name: 'esbuild', version: '0.28.2', runs: false }]);
     });
 
     it('rejects values other than true/false and ranges it cannot match exactly', () => {
-        const { problems } = reviewInstallScripts({ allowScripts: { esbuild: 'yes', 'sharp@^0.34': true } }, lock({ 'node_modules/esbuild': withScript('0.28.2'), 'node_modules/sharp': withScript('0.34.1') }));
+        const { problems } = reviewInstallScripts(
+            { allowScripts: { esbuild: 'yes', 'sharp@^0.34': true } },
+            lock({ 'node_modules/esbuild': withScript('0.28.2'), 'node_modules/sharp': withScript('0.34.1') }),
+        );
         expect(problems).toEqual(
-            expect.arrayContaining([expect.stringContaining('allowScripts["esbuild"] is "yes": use true'), expect.stringContaining('allowScripts["sharp@^0.34"]: name a package alone or with exact versions')]),
+            expect.arrayContaining([
+                expect.stringContaining('allowScripts["esbuild"] is "yes": use true'),
+                expect.stringContaining('allowScripts["sharp@^0.34"]: name a package alone or with exact versions'),
+            ]),
         );
     });
 
-    it('ignores workspace links and the workspace folders themselves (their scripts are the project\'s own)', () => {
-        const { problems } = reviewInstallScripts({}, lock({ app: withScript('1.0.0'), 'node_modules/app': { link: true, hasInstallScript: true } }));
+    it("ignores workspace links and the workspace folders themselves (their scripts are the project's own)", () => {
+        const { problems } = reviewInstallScripts(
+            {},
+            lock({ app: withScript('1.0.0'), 'node_modules/app': { link: true, hasInstallScript: true } }),
+        );
         expect(problems).toEqual([]);
     });
 
     it('explains a lockfile too old to list packages', () => {
-        expect(() => reviewInstallScripts({}, { lockfileVersion: 1 })).toThrow('lockfileVersion 1; run npm install with npm 9 or newer');
+        expect(() => reviewInstallScripts({}, { lockfileVersion: 1 })).toThrow(
+            'lockfileVersion 1; run npm install with npm 9 or newer',
+        );
     });
 });

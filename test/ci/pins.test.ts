@@ -18,7 +18,10 @@ const ACTIONS: Record<string, { major: string; inputs: string }> = {
         major: 'v7',
         inputs: 'node-version node-version-file architecture check-latest registry-url scope token cache package-manager-cache cache-dependency-path mirror mirror-token',
     },
-    'azure/login': { major: 'v3', inputs: 'creds client-id tenant-id subscription-id enable-AzPSSession environment allow-no-subscriptions audience auth-type' },
+    'azure/login': {
+        major: 'v3',
+        inputs: 'creds client-id tenant-id subscription-id enable-AzPSSession environment allow-no-subscriptions audience auth-type',
+    },
     'pulumi/actions': {
         major: 'v7',
         inputs: 'command stack-name pulumi-version pulumi-version-file work-dir comment-on-pr comment-on-pr-number comment-on-summary github-token cloud-url secrets-provider parallel message config-map expect-no-changes diff replace exclude exclude-dependents target target-dependents policyPacks policyPackConfigs refresh upsert remove edit-pr-comment color exclude-protected plan suppress-outputs suppress-progress always-include-summary continue-on-error log-verbosity log-flow debug',
@@ -34,12 +37,16 @@ function unknownInputs(wf: Workflow): string[] {
     return Object.values(wf.jobs)
         .flatMap(steps)
         .filter((s) => s.uses && !s.uses.startsWith('./'))
-        .flatMap((s) => Object.keys(s.with ?? {}).map((input) => ({ action: s.uses!.split('@')[0].toLowerCase(), input })))
+        .flatMap((s) =>
+            Object.keys(s.with ?? {}).map((input) => ({ action: s.uses!.split('@')[0].toLowerCase(), input })),
+        )
         .filter(({ action, input }) => !ACTIONS[action]?.inputs.split(' ').includes(input))
         .map(({ action, input }) => `${action}: ${input}`);
 }
 
-const pins = workflowFiles().flatMap((file) => actionPins(fs.readFileSync(file, 'utf8')).map((pin) => ({ file: path.basename(file), ...pin })));
+const pins = workflowFiles().flatMap((file) =>
+    actionPins(fs.readFileSync(file, 'utf8')).map((pin) => ({ file: path.basename(file), ...pin })),
+);
 
 describe('pinned actions', () => {
     it('finds the pins it checks', () => {
@@ -53,7 +60,8 @@ describe('pinned actions', () => {
 
     it('each action has one SHA and one release across all workflows, so a bump moves every use', () => {
         const byAction = new Map<string, Set<string>>();
-        for (const p of pins) byAction.set(p.action, (byAction.get(p.action) ?? new Set()).add(`${p.ref} # ${p.version}`));
+        for (const p of pins)
+            byAction.set(p.action, (byAction.get(p.action) ?? new Set()).add(`${p.ref} # ${p.version}`));
         for (const [action, refs] of byAction) expect([action, [...refs]]).toEqual([action, [expect.any(String)]]);
     });
 
@@ -61,9 +69,12 @@ describe('pinned actions', () => {
         expect(Object.keys(ACTIONS).sort()).toEqual([...new Set(pins.map((p) => p.action))].sort());
     });
 
-    it.each(workflowFiles().map((f) => [path.basename(f), f]))('%s: every with: key is an input the pinned action declares', (_name, file) => {
-        expect(unknownInputs(loadWorkflow(file))).toEqual([]);
-    });
+    it.each(workflowFiles().map((f) => [path.basename(f), f]))(
+        '%s: every with: key is an input the pinned action declares',
+        (_name, file) => {
+            expect(unknownInputs(loadWorkflow(file))).toEqual([]);
+        },
+    );
 
     it('the input check catches a misspelt input and an unrecorded action', () => {
         const bad = parse(`

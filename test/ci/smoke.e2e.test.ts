@@ -21,7 +21,10 @@ beforeAll(async () => {
 /** Ctrl-C, then kill -9 if the host is still up after 5 s: a stuck host must not hang the suite. */
 async function shutDown(host: LocalHost | undefined): Promise<void> {
     if (!host) return;
-    const stopped = await Promise.race([host.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000).unref())]);
+    const stopped = await Promise.race([
+        host.stop().then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 5000).unref()),
+    ]);
     if (!stopped) await host.kill9();
 }
 afterAll(async () => {
@@ -33,7 +36,9 @@ async function smoke(url: string, ...extra: string[]): Promise<{ code: number; o
     const err: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
     try {
-        const code = await main([url, '--interval', '0.1', '--timeout', '20', ...extra], { log: (line) => out.push(line) });
+        const code = await main([url, '--interval', '0.1', '--timeout', '20', ...extra], {
+            log: (line) => out.push(line),
+        });
         return { code, out: out.join('\n'), err: err.join('\n') };
     } finally {
         spy.mockRestore();
@@ -54,17 +59,24 @@ describe('npm run smoke against the local host', () => {
         const r = await smoke(`${wrong.url}/api`, '--app', WRONG_OUTPUT_APP, '--route', 'start/{functionName}');
         expect(r.code).toBe(1);
         expect(r.err).toContain('completed with [{"step":3},{"step":2}], expected [{"step":3},{"step":2},{"step":1}]');
-        expect(r.err).toMatch(/last status \(HTTP 200\): \{[\s\S]*"name": "countdown"[\s\S]*"runtimeStatus": "Completed"/);
+        expect(r.err).toMatch(
+            /last status \(HTTP 200\): \{[\s\S]*"name": "countdown"[\s\S]*"runtimeStatus": "Completed"/,
+        );
     });
 
     it('fails with the HTTP status and body when the starter answers 404: an orchestrator the app lacks, or a wrong route', async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-typo-'));
         try {
-            fs.writeFileSync(path.join(dir, 'smoke.json'), JSON.stringify({ orchestrator: `${spec.orchestrator}_typo`, expectedOutput: null }));
+            fs.writeFileSync(
+                path.join(dir, 'smoke.json'),
+                JSON.stringify({ orchestrator: `${spec.orchestrator}_typo`, expectedOutput: null }),
+            );
             const unknown = await smoke(api(app), '--app', dir, '--route', starterOf(manifest)!.route!);
             expect(unknown.code).toBe(1);
             expect(unknown.err).toContain('answered HTTP 404, expected 202');
-            expect(unknown.err).toContain(`No orchestrator named '${spec.orchestrator}_typo'. Use one of: ${manifest.orchestrators.join(', ')}.`);
+            expect(unknown.err).toContain(
+                `No orchestrator named '${spec.orchestrator}_typo'. Use one of: ${manifest.orchestrators.join(', ')}.`,
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -13,9 +13,20 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 
 const STARTER = 'https://app.example.net/v1/workflows/processOrder?code=FUNCTION-KEY';
 const STATUS = 'https://app.example.net/runtime/webhooks/durabletask/instances/abc?taskHub=h&code=SYSTEM-KEY';
-const accepted: Reply = { status: 202, body: { id: 'abc', statusQueryGetUri: STATUS }, headers: { 'retry-after': '10' } };
-const running: Reply = { status: 202, body: { runtimeStatus: 'Running', output: null }, headers: { 'retry-after': '2' } };
-const done = (output: unknown, runtimeStatus = 'Completed'): Reply => ({ status: 200, body: { runtimeStatus, output } });
+const accepted: Reply = {
+    status: 202,
+    body: { id: 'abc', statusQueryGetUri: STATUS },
+    headers: { 'retry-after': '10' },
+};
+const running: Reply = {
+    status: 202,
+    body: { runtimeStatus: 'Running', output: null },
+    headers: { 'retry-after': '2' },
+};
+const done = (output: unknown, runtimeStatus = 'Completed'): Reply => ({
+    status: 200,
+    body: { runtimeStatus, output },
+});
 
 /** A scripted server and a clock that only moves when the smoke test sleeps. */
 function harness(replies: Reply[], overrides: Partial<SmokeOptions> = {}) {
@@ -40,7 +51,14 @@ function harness(replies: Reply[], overrides: Partial<SmokeOptions> = {}) {
             });
         }) as unknown as typeof fetch,
     };
-    const options: SmokeOptions = { starterUrl: STARTER, expected: EXPECTED_OUTPUT, timeoutMs: 60_000, maxIntervalMs: 5000, maxPolls: 50, ...overrides };
+    const options: SmokeOptions = {
+        starterUrl: STARTER,
+        expected: EXPECTED_OUTPUT,
+        timeoutMs: 60_000,
+        maxIntervalMs: 5000,
+        maxPolls: 50,
+        ...overrides,
+    };
     return { run: () => runSmoke(options, deps), sleeps, calls, lines };
 }
 
@@ -107,7 +125,12 @@ describe('smoke logic', () => {
     });
 
     it('keeps polling through transient errors and 5xx, but not through repeated 404s', async () => {
-        const flaky = await harness([accepted, new Error('socket hang up'), { status: 503, body: 'warming up' }, done(EXPECTED_OUTPUT)]).run();
+        const flaky = await harness([
+            accepted,
+            new Error('socket hang up'),
+            { status: 503, body: 'warming up' },
+            done(EXPECTED_OUTPUT),
+        ]).run();
         expect(flaky).toMatchObject({ ok: true, polls: 3 });
         const gone = await harness([accepted, { status: 404, body: '' }]).run();
         expect(gone).toMatchObject({ ok: false, polls: 3 });
@@ -116,7 +139,14 @@ describe('smoke logic', () => {
 
     it('sends the start again on a 5xx, a connection error or a timeout (a cold start), waiting 1 s, 2 s, 4 s', async () => {
         const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
-        const h = harness([{ status: 503, body: 'Service Unavailable' }, new Error('fetch failed'), timeout, { status: 502, body: '' }, accepted, done(EXPECTED_OUTPUT)]);
+        const h = harness([
+            { status: 503, body: 'Service Unavailable' },
+            new Error('fetch failed'),
+            timeout,
+            { status: 502, body: '' },
+            accepted,
+            done(EXPECTED_OUTPUT),
+        ]);
         const result = await h.run();
         expect(result).toMatchObject({ ok: true, polls: 1 });
         expect(h.calls.map((c) => c.method)).toEqual(['POST', 'POST', 'POST', 'POST', 'POST', 'GET']);
@@ -136,7 +166,9 @@ describe('smoke logic', () => {
         const h = harness([{ status: 503, body: 'Service Unavailable' }], { timeoutMs: 10_000 });
         const result = await h.run();
         expect(result.ok).toBe(false);
-        expect(result.message).toContain('did not answer within the 10 s deadline (4 attempt(s); last: HTTP 503 Service Unavailable)');
+        expect(result.message).toContain(
+            'did not answer within the 10 s deadline (4 attempt(s); last: HTTP 503 Service Unavailable)',
+        );
         expect(h.sleeps).toEqual([1000, 2000, 4000]);
     });
 
@@ -167,7 +199,13 @@ describe('smoke helpers', () => {
     });
 
     it('parses flags and rejects bad input with a clear message', () => {
-        expect(parseArgs(['http://localhost:7071/api', '--timeout', '20', '--interval=0.5', '--route', 'go/{functionName}'], {}, '/repo')).toEqual({
+        expect(
+            parseArgs(
+                ['http://localhost:7071/api', '--timeout', '20', '--interval=0.5', '--route', 'go/{functionName}'],
+                {},
+                '/repo',
+            ),
+        ).toEqual({
             apiBaseUrl: 'http://localhost:7071/api',
             route: 'go/{functionName}',
             appDir: path.join('/repo', 'app'),
@@ -180,13 +218,21 @@ describe('smoke helpers', () => {
         expect(() => parseArgs(['https://h/api?code=k'])).toThrow('takes no query: pass the key as STARTER_KEY');
         expect(() => parseArgs(['http://h/api', '--route'])).toThrow('--route needs a value');
         expect(() => parseArgs(['localhost:7071/x'])).toThrow(/must be http/);
-        expect(() => parseArgs(['http://h/x', '--timeout', 'soon'])).toThrow("--timeout needs a positive number, got 'soon'");
+        expect(() => parseArgs(['http://h/x', '--timeout', 'soon'])).toThrow(
+            "--timeout needs a positive number, got 'soon'",
+        );
         expect(() => parseArgs(['http://h/x', '--verbose'])).toThrow('unknown option --verbose');
     });
 });
 
 describe("the app's smoke check", () => {
-    const args = { apiBaseUrl: 'https://app.example.net/v1', appDir: WORKFLOW_APP, timeoutMs: 1000, maxIntervalMs: 100, maxPolls: 5 };
+    const args = {
+        apiBaseUrl: 'https://app.example.net/v1',
+        appDir: WORKFLOW_APP,
+        timeoutMs: 1000,
+        maxIntervalMs: 100,
+        maxPolls: 5,
+    };
 
     it("starts the app's smoke.json orchestrator with its input at the starter's route, read from the app's functions unless given", () => {
         expect(smokeOptions(args, 'k+1')).toEqual({
@@ -195,12 +241,18 @@ describe("the app's smoke check", () => {
             input: { id: 'o-1', items: 2 },
             expected: { reservation: { reserved: 2, id: 'o-1' }, receipt: 'charged o-1' },
         });
-        expect(smokeOptions({ ...args, route: 'orchestrators/{functionName}' }).starterUrl).toBe('https://app.example.net/v1/orchestrators/processOrder');
+        expect(smokeOptions({ ...args, route: 'orchestrators/{functionName}' }).starterUrl).toBe(
+            'https://app.example.net/v1/orchestrators/processOrder',
+        );
     });
 
     it('fills {functionName} (with a constraint too), drops an optional {instanceId?}, and refuses a route without it', () => {
-        expect(starterUrlFor('http://h/api/', 'orchestrators/{functionName:alpha}/{instanceId?}', 'a b')).toBe('http://h/api/orchestrators/a%20b');
-        expect(() => starterUrlFor('http://h/api', 'start/{id}', 'x')).toThrow("The starter route 'start/{id}' must take the orchestrator as {functionName}");
+        expect(starterUrlFor('http://h/api/', 'orchestrators/{functionName:alpha}/{instanceId?}', 'a b')).toBe(
+            'http://h/api/orchestrators/a%20b',
+        );
+        expect(() => starterUrlFor('http://h/api', 'start/{id}', 'x')).toThrow(
+            "The starter route 'start/{id}' must take the orchestrator as {functionName}",
+        );
     });
 
     it('says what to write when smoke.json is missing or wrong', () => {

@@ -19,7 +19,11 @@ function fakeHost(output: unknown): Promise<{ base: string; server: Server }> {
             res.writeHead(status, { 'content-type': 'application/json', ...headers });
             res.end(JSON.stringify(body));
         };
-        if (req.method === 'POST' && req.url === '/v1/workflows/processOrder?code=START-KEY' && Buffer.concat(chunks).toString() === '{"id":"o-1","items":2}') {
+        if (
+            req.method === 'POST' &&
+            req.url === '/v1/workflows/processOrder?code=START-KEY' &&
+            Buffer.concat(chunks).toString() === '{"id":"o-1","items":2}'
+        ) {
             json(202, { id: 'i1', statusQueryGetUri: `${base}/status/i1?code=SYSTEM-KEY` }, { 'retry-after': '0' });
         } else if (req.method === 'GET' && req.url === '/status/i1?code=SYSTEM-KEY') {
             polls++;
@@ -29,14 +33,26 @@ function fakeHost(output: unknown): Promise<{ base: string; server: Server }> {
             json(404, { error: `no route ${req.method} ${req.url}` });
         }
     });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+    return new Promise((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+            resolve({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+        ),
+    );
 }
 
-function smoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function smoke(
+    args: string[],
+    env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [RUN, ...args], { timeout: HANG_MS, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
+        execFile(
+            process.execPath,
+            [RUN, ...args],
+            { timeout: HANG_MS, env: { ...process.env, ...env } },
+            (err, stdout, stderr) => {
+                resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+            },
+        );
     });
 }
 
@@ -49,7 +65,9 @@ describe('npm run smoke (CLI, fake host on 127.0.0.1)', () => {
     it("exits 0 on the output the app's smoke.json expects, with the key from STARTER_KEY, and never prints the keys", async () => {
         const host = await fakeHost(expected);
         server = host.server;
-        const r = await smoke([`${host.base}/v1`, '--app', WORKFLOW_APP, '--interval', '0.05'], { STARTER_KEY: 'START-KEY' });
+        const r = await smoke([`${host.base}/v1`, '--app', WORKFLOW_APP, '--interval', '0.05'], {
+            STARTER_KEY: 'START-KEY',
+        });
         expect(r).toMatchObject({ code: 0 });
         expect(r.stdout).toContain(`smoke: passed: instance i1 completed with ${JSON.stringify(expected)}`);
         expect(r.stdout + r.stderr).not.toMatch(/START-KEY|SYSTEM-KEY/);
@@ -58,7 +76,9 @@ describe('npm run smoke (CLI, fake host on 127.0.0.1)', () => {
     it('exits 1 with the last status when the output differs, and 2 on bad usage', async () => {
         const host = await fakeHost(['Bonjour']);
         server = host.server;
-        const wrong = await smoke([`${host.base}/v1`, `--app=${WORKFLOW_APP}`, '--interval=0.05'], { STARTER_KEY: 'START-KEY' });
+        const wrong = await smoke([`${host.base}/v1`, `--app=${WORKFLOW_APP}`, '--interval=0.05'], {
+            STARTER_KEY: 'START-KEY',
+        });
         expect(wrong.code).toBe(1);
         expect(wrong.stderr).toContain('smoke: FAILED: instance i1 completed with ["Bonjour"]');
         expect(wrong.stderr).toContain('"runtimeStatus": "Completed"');

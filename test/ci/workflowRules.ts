@@ -44,9 +44,11 @@ export function loadWorkflow(file: string): Workflow {
 }
 
 export const steps = (job: Job): Step[] => job.steps ?? [];
-export const usesAction = (step: Step, action: string) => (step.uses ?? '').toLowerCase().startsWith(`${action.toLowerCase()}@`);
+export const usesAction = (step: Step, action: string) =>
+    (step.uses ?? '').toLowerCase().startsWith(`${action.toLowerCase()}@`);
 export const logsIntoAzure = (job: Job) => steps(job).some((s) => usesAction(s, 'azure/login'));
-export const pulumiCommand = (step: Step) => (usesAction(step, 'pulumi/actions') ? String(step.with?.command ?? '') : undefined);
+export const pulumiCommand = (step: Step) =>
+    usesAction(step, 'pulumi/actions') ? String(step.with?.command ?? '') : undefined;
 
 /** A `uses:` line as written, with the version comment that YAML parsing drops. */
 export interface ActionPin {
@@ -73,7 +75,9 @@ export function unpinnedActions(text: string): string[] {
 export function pulumiCommandsOf(job: Job): string[] {
     return steps(job).flatMap((s) => {
         const fromAction = pulumiCommand(s);
-        const fromScript = [...(s.run ?? '').matchAll(/(?:^|[\s;&|(])pulumi\s+(?:--?[\w-]+\s+)*([a-z][\w-]*)/gm)].map((m) => m[1]);
+        const fromScript = [...(s.run ?? '').matchAll(/(?:^|[\s;&|(])pulumi\s+(?:--?[\w-]+\s+)*([a-z][\w-]*)/gm)].map(
+            (m) => m[1],
+        );
         return [...(fromAction ? [fromAction] : []), ...fromScript];
     });
 }
@@ -93,7 +97,9 @@ export function idTokenProblems(wf: Workflow): string[] {
 function secretEnvNames(wf: Workflow): Set<string> {
     const maps = [wf.env, ...Object.values(wf.jobs).flatMap((j) => [j.env, ...steps(j).map((s) => s.env)])];
     return new Set(
-        maps.flatMap((m) => Object.entries(m ?? {}).filter(([, v]) => /\$\{\{\s*secrets\./.test(String(v)))).map(([k]) => k),
+        maps
+            .flatMap((m) => Object.entries(m ?? {}).filter(([, v]) => /\$\{\{\s*secrets\./.test(String(v))))
+            .map(([k]) => k),
     );
 }
 
@@ -123,7 +129,8 @@ export function secretLeaks(wf: Workflow): string[] {
                     return;
                 }
                 const next = lines.slice(n + 1).find((l) => new RegExp(`\\$\\{?${assigned}\\b`).test(l)) ?? '';
-                if (!next.includes(`echo "::add-mask::$${assigned}"`)) found.push(`${where}: ${assigned} is used before ::add-mask::`);
+                if (!next.includes(`echo "::add-mask::$${assigned}"`))
+                    found.push(`${where}: ${assigned} is used before ::add-mask::`);
             });
             return found;
         }),
@@ -152,7 +159,12 @@ export function cachedCredentialJobs(wf: Workflow): string[] {
         if (!holdsCredentials(wf, job)) return [];
         return steps(job)
             .filter((s) => usesAction(s, 'actions/setup-node') || usesAction(s, 'actions/cache'))
-            .filter((s) => usesAction(s, 'actions/cache') || s.with?.cache !== undefined || s.with?.['package-manager-cache'] !== false)
+            .filter(
+                (s) =>
+                    usesAction(s, 'actions/cache') ||
+                    s.with?.cache !== undefined ||
+                    s.with?.['package-manager-cache'] !== false,
+            )
             .map((s) => `${name}: ${s.uses!.split('@')[0]} may restore a cache`);
     });
 }
@@ -171,11 +183,15 @@ export const PULUMI_VERSION_INPUT = '${{ steps.pulumi-version.outputs.version }}
 export function unpinnedPulumiCli(wf: Workflow): string[] {
     return Object.entries(wf.jobs).flatMap(([name, job]) => {
         const all = steps(job);
-        const versionStep = all.findIndex((s) => s.id === 'pulumi-version' && s.run === 'node .github/scripts/pulumi-version.js >> "$GITHUB_OUTPUT"');
+        const versionStep = all.findIndex(
+            (s) => s.id === 'pulumi-version' && s.run === 'node .github/scripts/pulumi-version.js >> "$GITHUB_OUTPUT"',
+        );
         return all.flatMap((s, i) => {
             if (!usesAction(s, 'pulumi/actions')) return [];
-            if (s.with?.['pulumi-version'] !== PULUMI_VERSION_INPUT) return [`${name}: pulumi/actions without pulumi-version from the lockfile`];
-            if (versionStep < 0 || versionStep > i) return [`${name}: pulumi-version is read after pulumi/actions runs`];
+            if (s.with?.['pulumi-version'] !== PULUMI_VERSION_INPUT)
+                return [`${name}: pulumi/actions without pulumi-version from the lockfile`];
+            if (versionStep < 0 || versionStep > i)
+                return [`${name}: pulumi-version is read after pulumi/actions runs`];
             return [];
         });
     });

@@ -23,7 +23,11 @@ import {
 
 const pipeline = loadWorkflow(path.join(WORKFLOW_DIR, 'pipeline.yml'));
 const destroy = loadWorkflow(path.join(WORKFLOW_DIR, 'destroy.yml'));
-const all = workflowFiles().map((file) => ({ file: path.basename(file), wf: loadWorkflow(file), text: fs.readFileSync(file, 'utf8') }));
+const all = workflowFiles().map((file) => ({
+    file: path.basename(file),
+    wf: loadWorkflow(file),
+    text: fs.readFileSync(file, 'utf8'),
+}));
 
 function jobRunning(wf: Workflow, command: string): [string, Job] {
     const found = Object.entries(wf.jobs).find(([, job]) => steps(job).some((s) => pulumiCommand(s) === command));
@@ -61,38 +65,49 @@ describe('every workflow', () => {
         expect(cachedCredentialJobs(wf)).toEqual([]);
     });
 
-    it.each(all)('$file: secrets are read only by jobs that name an environment (environment-scoped secrets)', ({ wf }) => {
-        expect(secretsOutsideEnvironments(wf)).toEqual([]);
-    });
+    it.each(all)(
+        '$file: secrets are read only by jobs that name an environment (environment-scoped secrets)',
+        ({ wf }) => {
+            expect(secretsOutsideEnvironments(wf)).toEqual([]);
+        },
+    );
 
     it.each(all)('$file: the Pulumi CLI is the version of the SDK in package-lock.json', ({ wf }) => {
         expect(unpinnedPulumiCli(wf)).toEqual([]);
     });
 
-    it.each(all)('$file: Azure jobs name an environment and give our code AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID', ({ wf }) => {
-        for (const job of Object.values(wf.jobs).filter(logsIntoAzure)) {
-            // So no job presents the pull_request or branch subject: each identity trusts exactly one environment.
-            expect(job.environment).toBeDefined();
-            expect(job.env).toMatchObject({
-                AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}',
-                AZURE_TENANT_ID: '${{ vars.AZURE_TENANT_ID }}',
-                AZURE_SUBSCRIPTION_ID: '${{ vars.AZURE_SUBSCRIPTION_ID }}',
-            });
-        }
-    });
+    it.each(all)(
+        '$file: Azure jobs name an environment and give our code AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID',
+        ({ wf }) => {
+            for (const job of Object.values(wf.jobs).filter(logsIntoAzure)) {
+                // So no job presents the pull_request or branch subject: each identity trusts exactly one environment.
+                expect(job.environment).toBeDefined();
+                expect(job.env).toMatchObject({
+                    AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}',
+                    AZURE_TENANT_ID: '${{ vars.AZURE_TENANT_ID }}',
+                    AZURE_SUBSCRIPTION_ID: '${{ vars.AZURE_SUBSCRIPTION_ID }}',
+                });
+            }
+        },
+    );
 
-    it.each(all)('$file: every job that runs pulumi up, destroy or preview links the recovery runbook when it fails or is cancelled', ({ wf }) => {
-        for (const [name, job] of Object.entries(wf.jobs)) {
-            const pulumi = steps(job).find((s) => ['up', 'destroy', 'preview'].includes(pulumiCommand(s) ?? ''));
-            if (!pulumi) continue;
-            const last = steps(job).at(-1)!;
-            expect([name, pulumi.id]).toEqual([name, 'pulumi']);
-            expect(last.if).toBe('failure() || cancelled()');
-            expect(last.env).toEqual({ OUTCOME: '${{ steps.pulumi.outcome }}' });
-            expect(last.run).toBe(`node .github/scripts/recovery-summary.js "$STACK" ${String(pulumi.with?.command)} "$OUTCOME" >> "$GITHUB_STEP_SUMMARY"`);
-            expect(job.env?.STACK ?? wf.env?.STACK).toBeDefined();
-        }
-    });
+    it.each(all)(
+        '$file: every job that runs pulumi up, destroy or preview links the recovery runbook when it fails or is cancelled',
+        ({ wf }) => {
+            for (const [name, job] of Object.entries(wf.jobs)) {
+                const pulumi = steps(job).find((s) => ['up', 'destroy', 'preview'].includes(pulumiCommand(s) ?? ''));
+                if (!pulumi) continue;
+                const last = steps(job).at(-1)!;
+                expect([name, pulumi.id]).toEqual([name, 'pulumi']);
+                expect(last.if).toBe('failure() || cancelled()');
+                expect(last.env).toEqual({ OUTCOME: '${{ steps.pulumi.outcome }}' });
+                expect(last.run).toBe(
+                    `node .github/scripts/recovery-summary.js "$STACK" ${String(pulumi.with?.command)} "$OUTCOME" >> "$GITHUB_STEP_SUMMARY"`,
+                );
+                expect(job.env?.STACK ?? wf.env?.STACK).toBeDefined();
+            }
+        },
+    );
 
     it.each(all)('$file: every npm job sets up Node 22', ({ wf }) => {
         for (const job of Object.values(wf.jobs).filter((j) => steps(j).some((s) => /\bnpm\b/.test(s.run ?? '')))) {
@@ -105,7 +120,9 @@ describe('every workflow', () => {
 describe('pipeline.yml', () => {
     it('tests on pull requests and pushes: install-script review, npm ci, npm test', () => {
         expect(Object.keys(pipeline.on).sort()).toEqual(['pull_request', 'push']);
-        const runs = steps(pipeline.jobs.test).map((s) => s.run).filter(Boolean);
+        const runs = steps(pipeline.jobs.test)
+            .map((s) => s.run)
+            .filter(Boolean);
         expect(runs).toEqual(['node .github/scripts/check-install-scripts.js', 'npm ci --ignore-scripts', 'npm test']);
     });
 
@@ -129,7 +146,9 @@ describe('pipeline.yml', () => {
         expect(preview.with?.diff).toBe('${{ github.event.repository.private }}');
         expect(preview.with?.['pulumi-version']).toBe(PULUMI_VERSION_INPUT);
         // Only deploy and destroy run in dev, the deploying identity's environment.
-        const inDev = all.flatMap(({ wf }) => Object.values(wf.jobs).filter((j) => j.environment === 'dev' || j.environment === '${{ inputs.stack }}'));
+        const inDev = all.flatMap(({ wf }) =>
+            Object.values(wf.jobs).filter((j) => j.environment === 'dev' || j.environment === '${{ inputs.stack }}'),
+        );
         expect(inDev.flatMap((j) => steps(j).map(pulumiCommand).filter(Boolean)).sort()).toEqual(['destroy', 'up']);
     });
 
@@ -153,7 +172,8 @@ describe('pipeline.yml', () => {
         const up = all.findIndex((s) => pulumiCommand(s) === 'up');
         const smoke = all.findIndex((s) => /npm run smoke/.test(s.run ?? ''));
         expect(smoke).toBeGreaterThan(up);
-        for (const output of ['apiBaseUrl', 'starterRouteTemplate', 'starterKey --show-secrets']) expect(all[smoke].run).toContain(`pulumi stack output ${output}`);
+        for (const output of ['apiBaseUrl', 'starterRouteTemplate', 'starterKey --show-secrets'])
+            expect(all[smoke].run).toContain(`pulumi stack output ${output}`);
         expect(all[smoke].run).toContain('echo "::add-mask::$STARTER_KEY"');
         expect(all[smoke].run).toMatch(/export API_BASE_URL STARTER_KEY\n\s*npm run smoke -- --route "\$ROUTE"/);
     });
@@ -181,7 +201,9 @@ describe('one stack operation at a time', () => {
 });
 
 describe('destroy.yml', () => {
-    const dispatch = destroy.on.workflow_dispatch as { inputs: Record<string, { type: string; required?: boolean; options?: string[] }> };
+    const dispatch = destroy.on.workflow_dispatch as {
+        inputs: Record<string, { type: string; required?: boolean; options?: string[] }>;
+    };
 
     it('runs only on workflow_dispatch, with a stack choice and a typed confirmation', () => {
         expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch']);

@@ -13,11 +13,36 @@ import { HANG_MS } from '../support/localHost';
  */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPTS: Record<string, { launcher: string; usage: string; badValue: string[]; badMessage: string }> = {
-    start: { launcher: 'tools/local-host/cli.js', usage: 'usage: npm start --', badValue: ['--port', '70000'], badMessage: '--port must be a whole number from 0 to 65535' },
-    dashboard: { launcher: 'tools/dashboard/run.js', usage: 'usage: npm run dashboard --', badValue: ['--stack', 'dev', '--port', 'x'], badMessage: '--port must be a whole number' },
-    smoke: { launcher: 'tools/smoke/run.js', usage: 'usage: npm run smoke --', badValue: ['http://h/x', '--timeout', 'soon'], badMessage: "--timeout needs a positive number, got 'soon'" },
-    bench: { launcher: 'tools/bench/run.js', usage: 'usage: npm run bench', badValue: ['--runs', '5'], badMessage: '--runs must be a whole number from 100' },
-    package: { launcher: 'tools/package/run.js', usage: 'usage: npm run package', badValue: ['--backend', 'cosmos'], badMessage: '--backend must be one of azureStorage, durableTaskScheduler' },
+    start: {
+        launcher: 'tools/local-host/cli.js',
+        usage: 'usage: npm start --',
+        badValue: ['--port', '70000'],
+        badMessage: '--port must be a whole number from 0 to 65535',
+    },
+    dashboard: {
+        launcher: 'tools/dashboard/run.js',
+        usage: 'usage: npm run dashboard --',
+        badValue: ['--stack', 'dev', '--port', 'x'],
+        badMessage: '--port must be a whole number',
+    },
+    smoke: {
+        launcher: 'tools/smoke/run.js',
+        usage: 'usage: npm run smoke --',
+        badValue: ['http://h/x', '--timeout', 'soon'],
+        badMessage: "--timeout needs a positive number, got 'soon'",
+    },
+    bench: {
+        launcher: 'tools/bench/run.js',
+        usage: 'usage: npm run bench',
+        badValue: ['--runs', '5'],
+        badMessage: '--runs must be a whole number from 100',
+    },
+    package: {
+        launcher: 'tools/package/run.js',
+        usage: 'usage: npm run package',
+        badValue: ['--backend', 'cosmos'],
+        badMessage: '--backend must be one of azureStorage, durableTaskScheduler',
+    },
 };
 
 interface Exit {
@@ -31,9 +56,14 @@ const CWD = mkdtempSync(path.join(tmpdir(), 'cli-args-'));
 
 function spawnScript(launcher: string, args: string[]): Promise<Exit> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [path.join(REPO_ROOT, launcher), ...args], { cwd: CWD, timeout: HANG_MS }, (err, stdout, stderr) => {
-            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
+        execFile(
+            process.execPath,
+            [path.join(REPO_ROOT, launcher), ...args],
+            { cwd: CWD, timeout: HANG_MS },
+            (err, stdout, stderr) => {
+                resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+            },
+        );
     });
 }
 
@@ -66,7 +96,11 @@ describe('the shared reading of arguments', () => {
     const spec = {
         name: 'demo',
         usage: 'usage: demo [--name <n>] [--flag] [--inspect[=<port>]]',
-        options: { name: { type: 'string', short: 'n' }, flag: { type: 'boolean', short: 'f' }, inspect: { type: 'string' } },
+        options: {
+            name: { type: 'string', short: 'n' },
+            flag: { type: 'boolean', short: 'f' },
+            inspect: { type: 'string' },
+        },
         optionalValues: { inspect: '9229' },
     } satisfies CommandSpec;
     const error = (argv: string[]): string => {
@@ -90,7 +124,9 @@ describe('the shared reading of arguments', () => {
         expect(error(['--name'])).toBe('--name needs a value.');
         expect(error(['-n'])).toBe('--name needs a value.');
         expect(error(['--name='])).toBe('--name needs a value.');
-        expect(error(['--name', '--flag'])).toMatch(/^--name needs a value \(a value starting with '-' goes as --name=<value>\)/);
+        expect(error(['--name', '--flag'])).toMatch(
+            /^--name needs a value \(a value starting with '-' goes as --name=<value>\)/,
+        );
         expect(error(['--name', 'a', '--name', 'b'])).toBe('--name is given more than once.');
         expect(error(['--flag=yes'])).toBe('--flag takes no value.');
         expect(error(['extra'])).toBe("unexpected argument 'extra': this command takes only options.");
@@ -101,15 +137,33 @@ describe('the shared reading of arguments', () => {
         const out: string[] = [];
         const err: string[] = [];
         const output = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
-        expect(readArgs(spec, ['--nope', '--help'], (argv) => parseCommandArgs(spec, argv), output)).toEqual({ ok: false, exitCode: 0 });
-        expect(readArgs(spec, ['--nope'], (argv) => parseCommandArgs(spec, argv), output)).toEqual({ ok: false, exitCode: 2 });
+        expect(readArgs(spec, ['--nope', '--help'], (argv) => parseCommandArgs(spec, argv), output)).toEqual({
+            ok: false,
+            exitCode: 0,
+        });
+        expect(readArgs(spec, ['--nope'], (argv) => parseCommandArgs(spec, argv), output)).toEqual({
+            ok: false,
+            exitCode: 2,
+        });
         expect(out).toEqual([`${spec.usage}\n  -h, --help             print this help and exit`]);
-        expect(err).toEqual([`demo: unknown option --nope.\n${spec.usage}\n  -h, --help             print this help and exit`]);
+        expect(err).toEqual([
+            `demo: unknown option --nope.\n${spec.usage}\n  -h, --help             print this help and exit`,
+        ]);
     });
 
     it("keeps the local host's flags: --inspect bare or with a port, paths resolved against the working directory", () => {
-        expect(parseFlags(['--inspect', '--port', '0', '--app', 'x', '--watch'], '/w')).toMatchObject({ inspect: 9229, port: 0, app: '/w/x', watch: true });
-        expect(parseFlags(['--inspect=9333', '--require-system-key'], '/w')).toMatchObject({ inspect: 9333, requireSystemKey: true });
-        expect(() => parseFlags(['--inspect=x'], '/w')).toThrow("--inspect=<port> must be a whole number from 0 to 65535 (0 = any free port), got 'x'.");
+        expect(parseFlags(['--inspect', '--port', '0', '--app', 'x', '--watch'], '/w')).toMatchObject({
+            inspect: 9229,
+            port: 0,
+            app: '/w/x',
+            watch: true,
+        });
+        expect(parseFlags(['--inspect=9333', '--require-system-key'], '/w')).toMatchObject({
+            inspect: 9333,
+            requireSystemKey: true,
+        });
+        expect(() => parseFlags(['--inspect=x'], '/w')).toThrow(
+            "--inspect=<port> must be a whole number from 0 to 65535 (0 = any free port), got 'x'.",
+        );
     });
 });

@@ -5,7 +5,16 @@ import { HANG_MS, httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHos
 
 /** The dashboard in real headless Chromium (Debian's), against the real local host. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
 const SCREENSHOT = path.join(REPO_ROOT, '.test-results', 'dashboard-instance.png');
 
 let host: LocalHost;
@@ -17,7 +26,9 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-        throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH to a Chrome/Chromium binary.`);
+        throw new Error(
+            `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH to a Chrome/Chromium binary.`,
+        );
     }
     [host, browser] = await Promise.all([
         startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter') }),
@@ -56,16 +67,27 @@ describe('the dashboard in headless Chromium', () => {
         await row.getByRole('link', { name: started.body.id }).click();
         const activities = page.locator('.tl-row.k-activity[data-name="hello"]');
         await activities.nth(2).waitFor();
-        expect(await activities.locator('.tl-detail').allTextContents()).toEqual(['Hello Seattle', 'Hello Tokyo', 'Hello London']);
-        expect(await activities.locator('.tl-duration').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+ ms$/)]));
+        expect(await activities.locator('.tl-detail').allTextContents()).toEqual([
+            'Hello Seattle',
+            'Hello Tokyo',
+            'Hello London',
+        ]);
+        expect(await activities.locator('.tl-duration').allTextContents()).toEqual(
+            expect.arrayContaining([expect.stringMatching(/^\d+ ms$/)]),
+        );
         await expect(page.locator('.summary .badge').textContent()).resolves.toBe('Completed');
-        await expect(page.locator('.panel', { hasText: 'Output' }).locator('pre').textContent()).resolves.toContain('"Hello London"');
+        await expect(page.locator('.panel', { hasText: 'Output' }).locator('pre').textContent()).resolves.toContain(
+            '"Hello London"',
+        );
         mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
         await page.screenshot({ path: SCREENSHOT, fullPage: true });
     });
 
     it('filters by name and terminates a waiting orchestration from its page', async () => {
-        const started = await httpJson('POST', `${host.url}/runtime/webhooks/durabletask/orchestrators/waitForApproval`);
+        const started = await httpJson(
+            'POST',
+            `${host.url}/runtime/webhooks/durabletask/orchestrators/waitForApproval`,
+        );
         expect(started.status).toBe(202);
         await page.getByRole('link', { name: '← All orchestrations' }).click();
         await page.getByLabel('Orchestrator name').fill('waitfor');
@@ -73,11 +95,14 @@ describe('the dashboard in headless Chromium', () => {
         await rows.first().locator('.badge', { hasText: 'Running' }).waitFor();
         // The list shown before the filter's answer arrives may still hold other rows: wait for the filtered one.
         const ids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')));
-        for (let i = 0; i < 300 && JSON.stringify(await ids()) !== JSON.stringify([started.body.id]); i++) await page.waitForTimeout(100);
+        for (let i = 0; i < 300 && JSON.stringify(await ids()) !== JSON.stringify([started.body.id]); i++)
+            await page.waitForTimeout(100);
         expect(await ids()).toEqual([started.body.id]);
 
         await rows.first().getByRole('link', { name: 'waitForApproval' }).click();
-        await expect(page.locator('.panel', { hasText: 'Custom status' }).locator('pre').textContent()).resolves.toContain('waiting for approval');
+        await expect(
+            page.locator('.panel', { hasText: 'Custom status' }).locator('pre').textContent(),
+        ).resolves.toContain('waiting for approval');
         await page.getByLabel('Reason').fill('not needed any more');
         await page.getByRole('button', { name: 'Terminate' }).click();
         await page.locator('.summary .badge', { hasText: 'Terminated' }).waitFor({ timeout: HANG_MS });
@@ -87,7 +112,11 @@ describe('the dashboard in headless Chromium', () => {
     });
 
     it('suspends, resumes, raises the awaited event, restarts under a new id and purges from the page', async () => {
-        const started = await httpJson('POST', `${host.url}/runtime/webhooks/durabletask/orchestrators/waitForApproval`, { order: 7 });
+        const started = await httpJson(
+            'POST',
+            `${host.url}/runtime/webhooks/durabletask/orchestrators/waitForApproval`,
+            { order: 7 },
+        );
         await page.goto(`${dashboardUrl}#/instances/${started.body.id}`);
         const badge = page.locator('.summary .badge');
         await badge.getByText('Running').waitFor();
@@ -100,13 +129,17 @@ describe('the dashboard in headless Chromium', () => {
         await page.getByRole('button', { name: 'Raise event' }).click();
         await badge.getByText('Completed').waitFor();
         expect((await pollStatus(started.body.statusQueryGetUri)).output).toEqual({ approval: { approved: true } });
-        await expect(page.locator('.tl-row[data-event-type="EventRaised"]').textContent()).resolves.toContain('Approval');
+        await expect(page.locator('.tl-row[data-event-type="EventRaised"]').textContent()).resolves.toContain(
+            'Approval',
+        );
 
         await page.getByRole('button', { name: 'Restart' }).click();
         await page.waitForURL((url) => url.hash.startsWith('#/instances/') && !url.hash.endsWith(started.body.id));
         const restartedId = decodeURIComponent(new URL(page.url()).hash.slice('#/instances/'.length));
         await badge.getByText('Running').waitFor();
-        await expect(page.locator('.panel', { hasText: 'Input' }).locator('pre').textContent()).resolves.toContain('"order": 7');
+        await expect(page.locator('.panel', { hasText: 'Input' }).locator('pre').textContent()).resolves.toContain(
+            '"order": 7',
+        );
 
         await page.goto(`${dashboardUrl}#/instances/${started.body.id}`);
         await badge.getByText('Completed').waitFor();
@@ -114,7 +147,10 @@ describe('the dashboard in headless Chromium', () => {
         await page.getByRole('button', { name: 'Click again to purge' }).click();
         await page.getByRole('heading', { name: 'Instance not found' }).waitFor();
         expect((await httpJson('GET', started.body.statusQueryGetUri)).status).toBe(404);
-        expect((await httpJson('GET', `${host.url}/runtime/webhooks/durabletask/instances/${restartedId}`)).body.runtimeStatus).toBe('Running');
+        expect(
+            (await httpJson('GET', `${host.url}/runtime/webhooks/durabletask/instances/${restartedId}`)).body
+                .runtimeStatus,
+        ).toBe('Running');
         expect(pageErrors).toEqual([]);
     });
 });

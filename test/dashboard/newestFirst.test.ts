@@ -16,7 +16,10 @@ interface Stored {
 
 function instance(id: string, createdMs: number, name = 'hello_orchestrator'): Stored {
     const shown = new Date(Math.floor(createdMs / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    return { createdMs, status: { instanceId: id, name, runtimeStatus: 'Completed', createdTime: shown, lastUpdatedTime: shown } };
+    return {
+        createdMs,
+        status: { instanceId: id, name, runtimeStatus: 'Completed', createdTime: shown, lastUpdatedTime: shown },
+    };
 }
 
 function fakeApi(stored: Stored[], top = 7) {
@@ -60,7 +63,11 @@ describe("the dashboard's newest-first listing on the standard API", () => {
 
     it('shows the newest first across time slices and pages to the oldest, each once', async () => {
         const { fetchSlice } = fakeApi(spread);
-        expect(await allPages(fetchSlice, 2)).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
+        expect(await allPages(fetchSlice, 2)).toEqual([
+            ['a', 'b'],
+            ['c', 'd'],
+            ['e', 'f'],
+        ]);
     });
 
     it('stops reading older slices once a page is full', async () => {
@@ -72,7 +79,11 @@ describe("the dashboard's newest-first listing on the standard API", () => {
     });
 
     it('filters by name prefix (any case) itself, the API having no such parameter', async () => {
-        const stored = [instance('x1', NOW - 1000, 'waitForApproval'), instance('x2', NOW - 2000), instance('x3', NOW - 3000, 'WaitForApproval')];
+        const stored = [
+            instance('x1', NOW - 1000, 'waitForApproval'),
+            instance('x2', NOW - 2000),
+            instance('x3', NOW - 3000, 'WaitForApproval'),
+        ];
         const { fetchSlice } = fakeApi(stored);
         expect(await allPages(fetchSlice, 20, 'waitfor')).toEqual([['x1', 'x3']]);
     });
@@ -87,7 +98,9 @@ describe("the dashboard's newest-first listing on the standard API", () => {
 
     it('splits a slice with more instances than it reads at once, newer half first', async () => {
         // 60 instances in the last 10 minutes, 5 s apart; at most 20 read per slice.
-        const busy = Array.from({ length: 60 }, (_, i) => instance(`id${String(59 - i).padStart(2, '0')}`, NOW - i * 5000 - 100));
+        const busy = Array.from({ length: 60 }, (_, i) =>
+            instance(`id${String(59 - i).padStart(2, '0')}`, NOW - i * 5000 - 100),
+        );
         const { fetchSlice, queries } = fakeApi(busy, 10);
         const first = await listNewest(fetchSlice, { pageSize: 5, name: '', now: NOW, maxScan: 20 });
         expect(first.instances.map((i) => i.instanceId)).toEqual(['id59', 'id58', 'id57', 'id56', 'id55']);
@@ -115,6 +128,8 @@ describe("the dashboard's newest-first listing on the standard API", () => {
 
     it('refuses a page token it did not issue', async () => {
         const { fetchSlice } = fakeApi(spread);
-        await expect(listNewest(fetchSlice, { pageSize: 2, name: '', now: NOW, after: '{"x":1}' })).rejects.toThrow('not one this page issued');
+        await expect(listNewest(fetchSlice, { pageSize: 2, name: '', now: NOW, after: '{"x":1}' })).rejects.toThrow(
+            'not one this page issued',
+        );
     });
 });

@@ -9,14 +9,28 @@ describe('dashboard timeline', () => {
         const history: HistoryEvent[] = [
             { EventType: 'ExecutionStarted', FunctionName: 'hello_orchestrator', Timestamp: at(0), Input: null },
             { EventType: 'OrchestratorStarted', Timestamp: at(0) },
-            { EventType: 'TaskCompleted', FunctionName: 'hello', ScheduledTime: at(1), Timestamp: at(3), Result: 'Hello Seattle' },
+            {
+                EventType: 'TaskCompleted',
+                FunctionName: 'hello',
+                ScheduledTime: at(1),
+                Timestamp: at(3),
+                Result: 'Hello Seattle',
+            },
             { EventType: 'TimerCreated', FireAt: at(9), Timestamp: at(4) },
             { EventType: 'TimerFired', FireAt: at(9), Timestamp: at(9) },
-            { EventType: 'SubOrchestrationInstanceFailed', FunctionName: 'child', ScheduledTime: at(10), Timestamp: at(12), FailureDetails: { ErrorMessage: 'boom' } },
+            {
+                EventType: 'SubOrchestrationInstanceFailed',
+                FunctionName: 'child',
+                ScheduledTime: at(10),
+                Timestamp: at(12),
+                FailureDetails: { ErrorMessage: 'boom' },
+            },
             { EventType: 'TaskScheduled', Name: 'hello', Timestamp: at(13) },
         ];
         const rows = buildTimeline(history);
-        expect(rows.map((r) => [r.kind, r.name, r.state, r.end === undefined ? undefined : (r.end - r.start) / 1000])).toEqual([
+        expect(
+            rows.map((r) => [r.kind, r.name, r.state, r.end === undefined ? undefined : (r.end - r.start) / 1000]),
+        ).toEqual([
             ['orchestration', 'hello_orchestrator', 'done', undefined],
             ['activity', 'hello', 'done', 2],
             ['timer', 'timer', 'done', 5],

@@ -43,7 +43,14 @@ async function deploy(listed: string[]) {
     };
     const time = virtualClock();
     const shown: string[] = [];
-    const options = { scmBaseUrl: scm.baseUrl, armBaseUrl: arm.baseUrl, getToken: async (scope: string) => tokenForScope(scope), show: (m: string) => shown.push(m), sleep: time.sleep, now: time.now };
+    const options = {
+        scmBaseUrl: scm.baseUrl,
+        armBaseUrl: arm.baseUrl,
+        getToken: async (scope: string) => tokenForScope(scope),
+        show: (m: string) => shown.push(m),
+        sleep: time.sleep,
+        now: time.now,
+    };
     return { result: runDeployment(inputs, options), shown };
 }
 
@@ -52,7 +59,11 @@ describe("the deployment of this repository's app", () => {
         const names = pkg.manifest.functions.map((f) => f.name);
         expect(expectedFunctionsOf(pkg.manifest)).toEqual(names);
         const { result, shown } = await deploy(names);
-        await expect(result).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: names });
+        await expect(result).resolves.toMatchObject({
+            deploymentId: DEPLOYMENT_ID,
+            status: 'success',
+            functions: names,
+        });
         expect(shown.join('\n')).toContain(`Waiting for the host to list ${names.join(', ')}`);
         expect(shown[shown.length - 1]).toBe(`The host lists the deployed functions: ${names.join(', ')}`);
     });

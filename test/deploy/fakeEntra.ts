@@ -17,7 +17,8 @@ export const SUBJECT = 'repo:octo-org@123456/durable-hello@456789:environment:de
 export const AUTHORITY_HOST = 'https://login.fake-entra.test';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-export const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+export const claimsOf = (jwt: string) =>
+    JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 
 abstract class Loopback {
     #server = http.createServer((req, res) => {
@@ -69,14 +70,23 @@ export class FakeGitHubOidc extends Loopback {
     }
     protected handle(req: http.IncomingMessage, _body: string, res: http.ServerResponse) {
         const url = new URL(req.url ?? '/', this.baseUrl);
-        if (req.headers.authorization !== `Bearer ${REQUEST_TOKEN}`) return this.json(res, 401, { message: 'bad request token' });
+        if (req.headers.authorization !== `Bearer ${REQUEST_TOKEN}`)
+            return this.json(res, 401, { message: 'bad request token' });
         const failure = this.failures.shift();
         if (failure) return this.json(res, failure, { message: 'try again' });
         const audience = url.searchParams.get('audience') ?? 'https://github.com/octo-org';
         const iat = this.clock.now;
         const jti = `gh-${this.issued.length + 1}`;
         this.issued.push({ jti, iat, audience });
-        const claims = { iss: 'https://token.actions.githubusercontent.com', sub: SUBJECT, aud: audience, jti, iat, nbf: iat - 600, exp: iat + ASSERTION_LIFETIME_S };
+        const claims = {
+            iss: 'https://token.actions.githubusercontent.com',
+            sub: SUBJECT,
+            aud: audience,
+            jti,
+            iat,
+            nbf: iat - 600,
+            exp: iat + ASSERTION_LIFETIME_S,
+        };
         this.json(res, 200, { count: 1, value: `${b64({ typ: 'JWT', alg: 'none' })}.${b64(claims)}.c2ln` });
     }
 }
@@ -105,7 +115,8 @@ export class FakeEntra extends Loopback {
                 jwks_uri: `${AUTHORITY_HOST}/common/discovery/v2.0/keys`,
             });
         }
-        if (req.method !== 'POST' || path !== `/${TENANT}/oauth2/v2.0/token`) return this.json(res, 404, { error: 'not_found' });
+        if (req.method !== 'POST' || path !== `/${TENANT}/oauth2/v2.0/token`)
+            return this.json(res, 404, { error: 'not_found' });
         const form = new URLSearchParams(body);
         const scope = form.get('scope') ?? '';
         const exchange: Exchange = { scope, at: this.clock.now, status: 200 };
@@ -114,7 +125,8 @@ export class FakeEntra extends Loopback {
             exchange.status = status;
             this.json(res, status, { error, error_description: description });
         };
-        if (form.get('client_id') !== CLIENT_ID || form.get('grant_type') !== 'client_credentials') return fail(400, 'invalid_request', 'AADSTS900144: bad request');
+        if (form.get('client_id') !== CLIENT_ID || form.get('grant_type') !== 'client_credentials')
+            return fail(400, 'invalid_request', 'AADSTS900144: bad request');
         let claims: Record<string, unknown>;
         try {
             claims = claimsOf(form.get('client_assertion') ?? '');
@@ -122,12 +134,31 @@ export class FakeEntra extends Loopback {
             return fail(401, 'invalid_client', 'AADSTS50027: JWT token is invalid or malformed.');
         }
         exchange.assertion = claims;
-        if (claims.aud !== 'api://AzureADTokenExchange') return fail(401, 'invalid_client', `AADSTS700212: No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`);
-        if (claims.sub !== SUBJECT) return fail(401, 'invalid_client', `AADSTS700213: No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`);
+        if (claims.aud !== 'api://AzureADTokenExchange')
+            return fail(
+                401,
+                'invalid_client',
+                `AADSTS700212: No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`,
+            );
+        if (claims.sub !== SUBJECT)
+            return fail(
+                401,
+                'invalid_client',
+                `AADSTS700213: No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`,
+            );
         if (Number(claims.exp) <= this.clock.now) {
-            return fail(401, 'invalid_client', `AADSTS700024: Client assertion is not within its valid time range. Current time: ${this.clock.now}, expiry time of assertion ${String(claims.exp)}.`);
+            return fail(
+                401,
+                'invalid_client',
+                `AADSTS700024: Client assertion is not within its valid time range. Current time: ${this.clock.now}, expiry time of assertion ${String(claims.exp)}.`,
+            );
         }
-        this.json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: jwtFor(scope.replace(/\/\.default$/, '')) });
+        this.json(res, 200, {
+            token_type: 'Bearer',
+            expires_in: 3599,
+            ext_expires_in: 3599,
+            access_token: jwtFor(scope.replace(/\/\.default$/, '')),
+        });
     }
 }
 
@@ -136,7 +167,8 @@ export class FakeEntra extends Loopback {
  * @azure/identity accepts only an https authority host (identityClient.ts), so the rewrite happens below it.
  */
 export function loopbackHttpClient(entra: FakeEntra): HttpClient {
-    const { createDefaultHttpClient } = require('@azure/core-rest-pipeline') as typeof import('@azure/core-rest-pipeline');
+    const { createDefaultHttpClient } =
+        require('@azure/core-rest-pipeline') as typeof import('@azure/core-rest-pipeline');
     const inner = createDefaultHttpClient();
     return {
         sendRequest(request: PipelineRequest) {

@@ -17,16 +17,23 @@ export { virtualClock } from './fakeServer';
 export interface FakeScmScript {
     /** Token audiences accepted; default the App Service and legacy ARM ones. */
     audiences?: string[];
-    /** Answers to successive publish POSTs (with an accepted token) before the accepted one: a status, or a status with headers (e.g. Retry-After). */
+    /**
+     * Answers to successive publish POSTs (with an accepted token) before the accepted one: a status, or a status with
+     * headers (e.g. Retry-After).
+     */
     publishFailures?: (number | { status: number; headers: Record<string, string> })[];
-    /** Answers to the first status polls after the publish was accepted (e.g. 503 with Retry-After), before the record. */
+    /**
+     * Answers to the first status polls after the publish was accepted (e.g. 503 with Retry-After), before the record.
+     */
     pollFailures?: { status: number; headers: Record<string, string> }[];
     /** Where the accepted package goes, as One Deploy writes it to the app's deployment container. */
     storage?: { putPackage(body: Buffer): void };
     /** How many status polls report "in progress" before the outcome; Infinity = never finishes. */
     pollsUntilDone?: number;
     outcome?: keyof typeof KUDU_STATUS;
-    /** How the accepted publish names the deployment: a JSON string (real Kudu), bare, or only a Location to `latest`. */
+    /**
+     * How the accepted publish names the deployment: a JSON string (real Kudu), bare, or only a Location to `latest`.
+     */
     publishAnswer?: 'jsonId' | 'bareId' | 'location';
     /** The deployment worker recycles after this many in-progress polls: the id answers 404 from then on. */
     recycleAfterPolls?: number;
@@ -39,7 +46,14 @@ export interface FakeScmScript {
 export const DEPLOYMENT_ID = '5d7ec4e7-9f3c-4f43-8a09-1c2f6f0e9b1a';
 export const OTHER_DEPLOYMENT_ID = '0b8a1f57-1111-4c3a-9d6e-2f0a9e3b7c55';
 export const FAILURE_DETAIL = "Error: Cannot find module 'index.js' (package.json main)";
-const STATUS_TEXT: Record<number, string> = { 1: 'Building', 3: 'Deployment failed.', 4: 'Deployment successful.', 5: 'Conflict', 6: 'Partially succeeded.', [-1]: 'Cancelled' };
+const STATUS_TEXT: Record<number, string> = {
+    1: 'Building',
+    3: 'Deployment failed.',
+    4: 'Deployment successful.',
+    5: 'Conflict',
+    6: 'Partially succeeded.',
+    [-1]: 'Cancelled',
+};
 
 export class FakeScm extends FakeServer {
     #publishFailures: NonNullable<FakeScmScript['publishFailures']>;
@@ -80,13 +94,15 @@ export class FakeScm extends FakeServer {
     }
 
     #answerPoll(res: http.ServerResponse, latest: boolean): void {
-        if (!this.#accepted || this.script.neverRecorded) return this.json(res, 404, { Message: 'No deployment found.' });
+        if (!this.#accepted || this.script.neverRecorded)
+            return this.json(res, 404, { Message: 'No deployment found.' });
         const failure = this.#pollFailures.shift();
         if (failure) return void res.writeHead(failure.status, failure.headers).end('Service Unavailable');
         if (this.#recycled) {
             const after = this.script.latestAfterRecycle ?? 'gone';
             if (!latest || after === 'gone') return this.json(res, 404, { Message: 'No deployment found.' });
-            if (after === 'other') return this.json(res, 200, this.#deployment(OTHER_DEPLOYMENT_ID, KUDU_STATUS.success));
+            if (after === 'other')
+                return this.json(res, 200, this.#deployment(OTHER_DEPLOYMENT_ID, KUDU_STATUS.success));
         }
         const done = ++this.#polls > (this.script.pollsUntilDone ?? 1);
         this.json(res, 200, this.#deployment(DEPLOYMENT_ID, done ? KUDU_STATUS[this.script.outcome ?? 'success'] : 1));
@@ -105,22 +121,41 @@ export class FakeScm extends FakeServer {
             this.script.storage?.putPackage(request.body);
             const answer = this.script.publishAnswer ?? 'jsonId';
             if (answer === 'location') {
-                res.writeHead(202, { Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z` }).end();
+                res.writeHead(202, {
+                    Location: `${this.baseUrl}/api/deployments/latest?deployer=OneDeploy&time=2025-01-01_00-00-00Z`,
+                }).end();
             } else {
-                res.writeHead(202, { 'Content-Type': 'application/json' }).end(answer === 'bareId' ? DEPLOYMENT_ID : JSON.stringify(DEPLOYMENT_ID));
+                res.writeHead(202, { 'Content-Type': 'application/json' }).end(
+                    answer === 'bareId' ? DEPLOYMENT_ID : JSON.stringify(DEPLOYMENT_ID),
+                );
             }
             return;
         }
         if (request.method === 'GET' && path === '/api/deployments/latest') return this.#answerPoll(res, true);
-        if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}`) return this.#answerPoll(res, false);
+        if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}`)
+            return this.#answerPoll(res, false);
         if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log`) {
             return this.json(res, 200, [
-                { log_time: '2025-01-01T00:00:01Z', id: 'a1', message: 'Starting deployment pipeline.', type: 0, details_url: null },
-                { log_time: '2025-01-01T00:00:03Z', id: 'a2', message: 'Deployment failed.', type: 2, details_url: `${this.baseUrl}/api/deployments/${DEPLOYMENT_ID}/log/a2` },
+                {
+                    log_time: '2025-01-01T00:00:01Z',
+                    id: 'a1',
+                    message: 'Starting deployment pipeline.',
+                    type: 0,
+                    details_url: null,
+                },
+                {
+                    log_time: '2025-01-01T00:00:03Z',
+                    id: 'a2',
+                    message: 'Deployment failed.',
+                    type: 2,
+                    details_url: `${this.baseUrl}/api/deployments/${DEPLOYMENT_ID}/log/a2`,
+                },
             ]);
         }
         if (request.method === 'GET' && path === `/api/deployments/${DEPLOYMENT_ID}/log/a2`) {
-            return this.json(res, 200, [{ log_time: '2025-01-01T00:00:03Z', id: 'b1', message: FAILURE_DETAIL, type: 2 }]);
+            return this.json(res, 200, [
+                { log_time: '2025-01-01T00:00:03Z', id: 'b1', message: FAILURE_DETAIL, type: 2 },
+            ]);
         }
         this.json(res, 404, { Message: `No route for ${request.method} ${request.path}` });
     }

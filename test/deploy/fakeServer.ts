@@ -54,7 +54,8 @@ export interface RecordedRequest {
  * - `trickle`: headers at once, then one byte of body every `everyMs` (real) milliseconds, never ending;
  * - `reset`: the connection is reset (TCP RST) once the request has arrived.
  */
-export type Misbehaviour = { kind: 'hang' } | { kind: 'stallUpload' } | { kind: 'trickle'; everyMs: number } | { kind: 'reset' };
+export type Misbehaviour =
+    { kind: 'hang' } | { kind: 'stallUpload' } | { kind: 'trickle'; everyMs: number } | { kind: 'reset' };
 
 interface Rule {
     when: (method: string, path: string) => boolean;
@@ -92,7 +93,9 @@ export abstract class FakeServer {
             };
             this.requests.push(request);
             if (!request.audience || !this.accepts(request.audience)) {
-                res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end(`Unauthorized: token audience ${request.audience ?? '(none)'} not accepted`);
+                res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end(
+                    `Unauthorized: token audience ${request.audience ?? '(none)'} not accepted`,
+                );
                 return;
             }
             this.handle(request, res);

@@ -39,10 +39,16 @@ export class FakeStorage extends FakeServer {
         if (this.refuse === 'network') return this.xml(res, 403, 'AuthorizationFailure');
         const blob = request.method === 'GET' ? this.blobs.get(request.path.split('?')[0]) : undefined;
         if (!blob) return this.xml(res, 404, 'BlobNotFound');
-        res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': blob.body.length, 'Last-Modified': blob.modified.toUTCString() }).end(blob.body);
+        res.writeHead(200, {
+            'Content-Type': 'application/zip',
+            'Content-Length': blob.body.length,
+            'Last-Modified': blob.modified.toUTCString(),
+        }).end(blob.body);
     }
 
     private xml(res: http.ServerResponse, status: number, code: string): void {
-        res.writeHead(status, { 'Content-Type': 'application/xml', 'x-ms-error-code': code }).end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code></Error>`);
+        res.writeHead(status, { 'Content-Type': 'application/xml', 'x-ms-error-code': code }).end(
+            `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code></Error>`,
+        );
     }
 }

@@ -39,7 +39,11 @@ const actionsEnv = () => ({
     AZURE_CLIENT_ID: CLIENT_ID,
     AZURE_TENANT_ID: TENANT,
 });
-const credentialOptions = () => ({ authorityHost: AUTHORITY_HOST, disableInstanceDiscovery: true, httpClient: loopbackHttpClient(entra) });
+const credentialOptions = () => ({
+    authorityHost: AUTHORITY_HOST,
+    disableInstanceDiscovery: true,
+    httpClient: loopbackHttpClient(entra),
+});
 
 /** What azure/login does: one GitHub token, exchanged once; the CLI keeps that assertion for later audiences. */
 async function azureLogin(): Promise<string> {
@@ -50,7 +54,12 @@ async function azureLogin(): Promise<string> {
 }
 
 async function exchange(assertion: string, scope: string): Promise<number> {
-    const body = new URLSearchParams({ client_id: CLIENT_ID, grant_type: 'client_credentials', scope, client_assertion: assertion });
+    const body = new URLSearchParams({
+        client_id: CLIENT_ID,
+        grant_type: 'client_credentials',
+        scope,
+        client_assertion: assertion,
+    });
     const res = await fetch(`${entra.baseUrl}/${TENANT}/oauth2/v2.0/token`, { method: 'POST', body });
     return res.status;
 }
@@ -128,7 +137,10 @@ describe('which credential', () => {
 describe("GitHub's ID token request", () => {
     it('sends the request token as bearer and asks for the Entra audience, keeping the query the runner gave', async () => {
         const token = await fetchGitHubIdToken(gitHubOidcSettings(actionsEnv())!);
-        expect(claimsOf(token)).toMatchObject({ aud: AZURE_AD_TOKEN_EXCHANGE, iss: 'https://token.actions.githubusercontent.com' });
+        expect(claimsOf(token)).toMatchObject({
+            aud: AZURE_AD_TOKEN_EXCHANGE,
+            iss: 'https://token.actions.githubusercontent.com',
+        });
     });
 
     it('tries again after a 5xx, and fails on a 401 with what to do, never naming the request token', async () => {

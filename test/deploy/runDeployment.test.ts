@@ -73,7 +73,10 @@ describe('the deployment outputs and progress (provider create/update against a 
 
 describe('boundedLog', () => {
     it(`keeps the last ${LOG_LINES} lines and says how many it left out`, () => {
-        const lines = boundedLog(Array.from({ length: 120 }, (_, i) => `line ${i + 1}`), []).split('\n');
+        const lines = boundedLog(
+            Array.from({ length: 120 }, (_, i) => `line ${i + 1}`),
+            [],
+        ).split('\n');
         expect(lines).toHaveLength(LOG_LINES);
         expect(lines[0]).toBe('(71 earlier lines left out)');
         expect(lines.at(-1)).toBe('line 120');
@@ -82,7 +85,9 @@ describe('boundedLog', () => {
 
     it('replaces every token the deployment used and cuts very long lines', () => {
         const token = tokenForScope('https://appservice.azure.com/.default');
-        expect(boundedLog([`echo: Bearer ${token} and ${token}`], [token, ''])).toBe('echo: Bearer [token] and [token]');
+        expect(boundedLog([`echo: Bearer ${token} and ${token}`], [token, ''])).toBe(
+            'echo: Bearer [token] and [token]',
+        );
         expect(boundedLog(['x'.repeat(5_000)], [])).toHaveLength(1_001);
     });
 });

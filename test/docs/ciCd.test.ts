@@ -9,7 +9,13 @@ const setupSection = cicd.slice(cicd.indexOf('## One-time setup'), cicd.indexOf(
 
 describe('docs/ci-cd.md keeps up with the workflows and the stack', () => {
     it('documents how to set every variable and secret the workflows read', () => {
-        const used = new Set(workflowFiles().flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\$\{\{\s*(vars|secrets)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`)));
+        const used = new Set(
+            workflowFiles().flatMap((f) =>
+                [...fs.readFileSync(f, 'utf8').matchAll(/\$\{\{\s*(vars|secrets)\.(\w+)/g)].map(
+                    (m) => `${m[1]}.${m[2]}`,
+                ),
+            ),
+        );
         expect(used.size).toBeGreaterThan(0);
         for (const ref of used) {
             const [kind, name] = ref.split('.');
@@ -31,7 +37,9 @@ describe('docs/ci-cd.md keeps up with the workflows and the stack', () => {
             ),
         );
         expect([...environments].sort()).toEqual(['dev', 'preview']);
-        const contexts = [...cicd.matchAll(/federated-credentials\.js --repo "\$REPO" --context (\S+) --app/g)].map((m) => m[1]);
+        const contexts = [...cicd.matchAll(/federated-credentials\.js --repo "\$REPO" --context (\S+) --app/g)].map(
+            (m) => m[1],
+        );
         expect(contexts.sort()).toEqual([...environments].map((e) => `environment:${e}`).sort());
         // No credential for the pull_request or branch subjects: every Azure job names an environment.
         expect(cicd).not.toMatch(/--context (pull_request|ref:)/);
@@ -63,7 +71,12 @@ describe('docs/ci-cd.md keeps up with the workflows and the stack', () => {
     it('links the recovery runbook, which covers pulumi cancel, refresh --clear-pending-creates and stack export/import', () => {
         expect(cicd).toContain('[recovery runbook](recovery.md)');
         const runbook = readDoc('docs/recovery.md');
-        for (const command of ['pulumi cancel --stack dev --yes', 'pulumi refresh --stack dev --clear-pending-creates', 'pulumi stack export', 'pulumi stack import']) {
+        for (const command of [
+            'pulumi cancel --stack dev --yes',
+            'pulumi refresh --stack dev --clear-pending-creates',
+            'pulumi stack export',
+            'pulumi stack import',
+        ]) {
             expect(runbook).toContain(command);
         }
     });

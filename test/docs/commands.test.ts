@@ -9,10 +9,14 @@ import { PACKAGE_COMMAND } from '../../tools/package/cli';
 import { allDocs, codeSpans, readDoc, REPO_ROOT, section, tableRows, npmInvocations } from './docs';
 import { REPLAY_CHECK_COMMAND } from '../../tools/replay-check/cli';
 
-const flagsIn = (usage: string): string[] => [...new Set([...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))].sort();
+const flagsIn = (usage: string): string[] =>
+    [...new Set([...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))].sort();
 
 const LOCAL_HOST_USAGE = LOCAL_HOST_COMMAND.usage;
-/** Each npm script's command: what it accepts after `--` (its parseArgs options) and its usage text (what --help prints). */
+/**
+ * Each npm script's command: what it accepts after `--` (its parseArgs options) and its usage text (what --help
+ * prints).
+ */
 const COMMANDS: Record<string, CommandSpec> = {
     start: LOCAL_HOST_COMMAND,
     dev: LOCAL_HOST_COMMAND,
@@ -22,19 +26,26 @@ const COMMANDS: Record<string, CommandSpec> = {
     package: PACKAGE_COMMAND,
     'replay-check': REPLAY_CHECK_COMMAND,
 };
-const accepted = (spec: CommandSpec | undefined): string[] => (spec ? ['--help', ...Object.keys(spec.options).map((name) => `--${name}`)].sort() : []);
+const accepted = (spec: CommandSpec | undefined): string[] =>
+    spec ? ['--help', ...Object.keys(spec.options).map((name) => `--${name}`)].sort() : [];
 
 const localHost = readDoc('docs/local-host.md');
 
 describe('commands and flags in README.md and docs/ match the code', () => {
     it('runs only npm scripts that exist, with flags those scripts accept', () => {
-        const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+        const scripts = (
+            JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+                scripts: Record<string, string>;
+            }
+        ).scripts;
         const invocations = npmInvocations(allDocs());
         expect(invocations.length).toBeGreaterThan(20);
         const wrong: string[] = [];
         for (const { script, flags } of invocations) {
             if (!(script in scripts)) wrong.push(`npm run ${script}: no such script`);
-            for (const flag of flags) if (!accepted(COMMANDS[script]).includes(flag)) wrong.push(`npm run ${script} -- ${flag}: not accepted`);
+            for (const flag of flags)
+                if (!accepted(COMMANDS[script]).includes(flag))
+                    wrong.push(`npm run ${script} -- ${flag}: not accepted`);
         }
         expect(wrong).toEqual([]);
     });
@@ -68,10 +79,13 @@ describe('commands and flags in README.md and docs/ match the code', () => {
         }
     });
 
-    it("names the launch configurations of .vscode/launch.json as they are", () => {
-        const launch = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string }[] };
+    it('names the launch configurations of .vscode/launch.json as they are', () => {
+        const launch = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.vscode', 'launch.json'), 'utf8')) as {
+            configurations: { name: string }[];
+        };
         const breakpoints = section(localHost, 'Breakpoints');
-        for (const { name } of launch.configurations) expect(breakpoints).toContain(`**${name.replace(/ \(npm start[^)]*\)$/, '')}**`);
+        for (const { name } of launch.configurations)
+            expect(breakpoints).toContain(`**${name.replace(/ \(npm start[^)]*\)$/, '')}**`);
     });
 
     it('accepts the documented bench option', () => {

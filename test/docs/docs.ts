@@ -12,7 +12,15 @@ const TOOL_READMES = fs
     .map((tool) => `tools/${tool}/README.md`);
 
 /** Repository-relative paths: README.md first, then every docs/*.md, then each tool's README (its contract). */
-export const DOC_FILES = ['README.md', ...fs.readdirSync(DOCS_DIR).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`), ...TOOL_READMES];
+export const DOC_FILES = [
+    'README.md',
+    ...fs
+        .readdirSync(DOCS_DIR)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `docs/${f}`),
+    ...TOOL_READMES,
+];
 
 export const readDoc = (file: string): string => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 
@@ -51,7 +59,12 @@ export function tableRows(markdown: string, firstHeader: string): string[][] {
     if (start < 0) throw new Error(`no table starting with '${firstHeader}'`);
     const rows: string[][] = [];
     for (let i = start + 2; i < lines.length && lines[i].startsWith('|'); i++) {
-        rows.push(lines[i].slice(1, -1).split(' | ').map((cell) => cell.trim()));
+        rows.push(
+            lines[i]
+                .slice(1, -1)
+                .split(' | ')
+                .map((cell) => cell.trim()),
+        );
     }
     return rows;
 }

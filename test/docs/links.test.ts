@@ -10,10 +10,13 @@ describe('README and docs/ hold together', () => {
             for (const link of relativeLinks(file)) {
                 checked++;
                 const [target, anchor] = link.target.split('#');
-                const resolved = target ? path.resolve(REPO_ROOT, path.dirname(file), target) : path.join(REPO_ROOT, file);
+                const resolved = target
+                    ? path.resolve(REPO_ROOT, path.dirname(file), target)
+                    : path.join(REPO_ROOT, file);
                 const where = `${file}:${link.line} → ${link.target}`;
                 if (!fs.existsSync(resolved)) broken.push(`${where}: no such file`);
-                else if (anchor !== undefined && !anchors(fs.readFileSync(resolved, 'utf8')).has(anchor)) broken.push(`${where}: no heading with that anchor`);
+                else if (anchor !== undefined && !anchors(fs.readFileSync(resolved, 'utf8')).has(anchor))
+                    broken.push(`${where}: no heading with that anchor`);
             }
         }
         expect(broken).toEqual([]);
@@ -26,7 +29,9 @@ describe('README and docs/ hold together', () => {
     });
 
     it('links each docs/ page back to the README', () => {
-        const orphans = DOC_FILES.filter((f) => f.startsWith('docs/') && !relativeLinks(f).some((l) => l.target.startsWith('../README.md')));
+        const orphans = DOC_FILES.filter(
+            (f) => f.startsWith('docs/') && !relativeLinks(f).some((l) => l.target.startsWith('../README.md')),
+        );
         expect(orphans).toEqual([]);
     });
 

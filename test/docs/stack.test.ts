@@ -26,10 +26,15 @@ function keysReadConfigReads(): string[] {
 }
 
 /** Names in the first column of a table, each cell possibly naming several (`a`, `b`). */
-const firstColumnNames = (markdown: string, header: string): string[] => tableRows(markdown, header).flatMap((row) => codeSpans(row[0])).sort();
+const firstColumnNames = (markdown: string, header: string): string[] =>
+    tableRows(markdown, header)
+        .flatMap((row) => codeSpans(row[0]))
+        .sort();
 
 const exportedOutputs = (): string[] =>
-    [...fs.readFileSync(path.join(REPO_ROOT, 'infra', 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]).sort();
+    [...fs.readFileSync(path.join(REPO_ROOT, 'infra', 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)]
+        .map((m) => m[1])
+        .sort();
 
 describe('the stack as documented in docs/ matches the program', () => {
     it('documents exactly the config keys the program reads, with their defaults', () => {
@@ -37,7 +42,14 @@ describe('the stack as documented in docs/ matches the program', () => {
         const defaults = readConfig({ get: (key) => (key === 'location' ? 'swedencentral' : undefined) }, 'dev');
         const rows = tableRows(section(deploy, 'Config keys'), 'config key');
         const defaultOf = (key: string): string => rows.find((row) => row[0] === `\`${key}\``)![1];
-        for (const key of ['maximumInstanceCount', 'instanceMemoryMB', 'nodeVersion', 'starterAuthLevel', 'durableBackend', 'network'] as const) {
+        for (const key of [
+            'maximumInstanceCount',
+            'instanceMemoryMB',
+            'nodeVersion',
+            'starterAuthLevel',
+            'durableBackend',
+            'network',
+        ] as const) {
             expect(codeSpans(defaultOf(key))).toEqual([String(defaults[key])]);
         }
     });
@@ -92,10 +104,17 @@ describe('the stack as documented in docs/ matches the program', () => {
     });
 
     it('justifies every dependency of the root package, the app and the tools in the dependencies table', () => {
-        const manifest = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, Record<string, string> | undefined>;
+        const manifest = (file: string) =>
+            JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<
+                string,
+                Record<string, string> | undefined
+            >;
         const workspaces = manifest('package.json').workspaces as unknown as string[];
         const external = (name: string) => !name.startsWith('@durable-hello/');
-        const names = ['package.json', ...workspaces.map((w) => `${w}/package.json`)].flatMap((f) => [...Object.keys(manifest(f).dependencies ?? {}), ...Object.keys(manifest(f).devDependencies ?? {})]);
+        const names = ['package.json', ...workspaces.map((w) => `${w}/package.json`)].flatMap((f) => [
+            ...Object.keys(manifest(f).dependencies ?? {}),
+            ...Object.keys(manifest(f).devDependencies ?? {}),
+        ]);
         const listed = firstColumnNames(prose(section(readDoc('docs/layout.md'), 'Dependencies and why')), 'package');
         expect([...new Set(names)].filter((name) => external(name) && !listed.includes(name))).toEqual([]);
     });

@@ -24,7 +24,7 @@ describe('docs/your-workflow.md', () => {
         expect(steps.filter((n) => !covered.has(n))).toEqual([]);
     });
 
-    it("shows the change the test makes: the names and the smoke.json it writes", () => {
+    it('shows the change the test makes: the names and the smoke.json it writes', () => {
         for (const name of ['greetCities', 'greetCity', 'processOrder', 'reserveStock']) {
             expect(page).toContain(name);
             expect(changeSource).toContain(`'${name}'`);
@@ -35,8 +35,12 @@ describe('docs/your-workflow.md', () => {
     });
 
     it('gives the minimum Pulumi CLI as the version of the pinned @pulumi/pulumi SDK', () => {
-        const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
-        expect(section(page, 'The Pulumi CLI')).toContain(`Pulumi CLI ${lock.packages['node_modules/@pulumi/pulumi'].version} or newer`);
+        const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+            packages: Record<string, { version?: string }>;
+        };
+        expect(section(page, 'The Pulumi CLI')).toContain(
+            `Pulumi CLI ${lock.packages['node_modules/@pulumi/pulumi'].version} or newer`,
+        );
     });
 
     it('lists the resource provider of every resource type the stack creates', () => {
@@ -53,8 +57,16 @@ describe('docs/your-workflow.md', () => {
             privatedns: 'Microsoft.Network',
             durabletask: 'Microsoft.DurableTask',
         };
-        const files = fs.readdirSync(path.join(REPO_ROOT, 'infra'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-        const modules = new Set(files.flatMap((f) => [...fs.readFileSync(path.join(REPO_ROOT, 'infra', f), 'utf8').matchAll(/new ([a-z]+)\.[A-Z]\w*\(/g)].map((m) => m[1])));
+        const files = fs
+            .readdirSync(path.join(REPO_ROOT, 'infra'), { recursive: true, encoding: 'utf8' })
+            .filter((f) => f.endsWith('.ts'));
+        const modules = new Set(
+            files.flatMap((f) =>
+                [
+                    ...fs.readFileSync(path.join(REPO_ROOT, 'infra', f), 'utf8').matchAll(/new ([a-z]+)\.[A-Z]\w*\(/g),
+                ].map((m) => m[1]),
+            ),
+        );
         modules.delete('pulumi');
         const documented = section(page, 'Resource providers');
         for (const module of modules) {
@@ -66,7 +78,10 @@ describe('docs/your-workflow.md', () => {
     it('says Contributor alone fails, and which roles create the role assignments', () => {
         const roles = section(page, 'Your roles in Azure');
         expect(roles).toMatch(/Contributor alone does not have/);
-        for (const role of ['Owner', 'Role Based Access Control Administrator', 'User Access Administrator']) expect(roles).toContain(role);
-        expect(fs.readFileSync(path.join(REPO_ROOT, 'infra/roles.ts'), 'utf8')).toContain('new authorization.RoleAssignment(');
+        for (const role of ['Owner', 'Role Based Access Control Administrator', 'User Access Administrator'])
+            expect(roles).toContain(role);
+        expect(fs.readFileSync(path.join(REPO_ROOT, 'infra/roles.ts'), 'utf8')).toContain(
+            'new authorization.RoleAssignment(',
+        );
     });
 });

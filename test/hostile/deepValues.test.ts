@@ -2,7 +2,7 @@ import { fromWire, toWire, writeEach, type Batch } from '../../tools/local-host/
 import { jsonDepthExceeded, MAX_JSON_DEPTH } from '../../tools/local-host/durable-api/validation';
 
 /** User JSON of any depth crosses the host↔worker channel's code without overflowing the stack. */
-describe('the channel\'s walk over user values', () => {
+describe("the channel's walk over user values", () => {
     const nest = (depth: number, leaf: unknown): unknown => {
         let value = leaf;
         for (let i = 0; i < depth; i++) value = i % 2 ? { inner: value } : [value];
@@ -10,7 +10,8 @@ describe('the channel\'s walk over user values', () => {
     };
     const depthOf = (value: unknown): number => {
         let depth = 0;
-        for (let v = value; v !== null && typeof v === 'object' && !(v instanceof Uint8Array); depth++) v = Array.isArray(v) ? v[0] : (v as { inner: unknown }).inner;
+        for (let v = value; v !== null && typeof v === 'object' && !(v instanceof Uint8Array); depth++)
+            v = Array.isArray(v) ? v[0] : (v as { inner: unknown }).inner;
         return depth;
     };
 
@@ -48,19 +49,32 @@ describe('writeEach: a message the channel cannot serialize', () => {
     it('goes to `unsendable` while the rest of its batch is still sent, in order', () => {
         const sent: unknown[] = [];
         const unsent: string[] = [];
-        const batch: Batch<{ type: string; id: number; value?: unknown }> = { type: 'batch', messages: [{ type: 'response', id: 1 }, { type: 'response', id: 2, value: tooDeep() }, { type: 'response', id: 3 }] };
+        const batch: Batch<{ type: string; id: number; value?: unknown }> = {
+            type: 'batch',
+            messages: [
+                { type: 'response', id: 1 },
+                { type: 'response', id: 2, value: tooDeep() },
+                { type: 'response', id: 3 },
+            ],
+        };
         writeEach(write(sent), batch, (message, err) => unsent.push(`${message.id}: ${err.name}`));
-        expect(sent).toEqual([{ type: 'response', id: 1 }, { type: 'response', id: 3 }]);
+        expect(sent).toEqual([
+            { type: 'response', id: 1 },
+            { type: 'response', id: 3 },
+        ]);
         expect(unsent).toEqual(['2: RangeError']);
     });
 });
 
-describe('jsonDepthExceeded (Newtonsoft\'s MaxDepth of 64)', () => {
+describe("jsonDepthExceeded (Newtonsoft's MaxDepth of 64)", () => {
     it('accepts 64 nested containers and refuses the 65th, at its position', () => {
         expect(MAX_JSON_DEPTH).toBe(64);
         expect(jsonDepthExceeded('['.repeat(64) + ']'.repeat(64))).toBeUndefined();
         expect(jsonDepthExceeded('['.repeat(65) + ']'.repeat(65))).toEqual({ line: 1, position: 65 });
-        expect(jsonDepthExceeded(`{"a":\n${'{"b":'.repeat(64)}1${'}'.repeat(65)}`)).toEqual({ line: 2, position: 5 * 63 + 1 });
+        expect(jsonDepthExceeded(`{"a":\n${'{"b":'.repeat(64)}1${'}'.repeat(65)}`)).toEqual({
+            line: 2,
+            position: 5 * 63 + 1,
+        });
     });
 
     it('does not count brackets inside strings, escaped quotes included', () => {

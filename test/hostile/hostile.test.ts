@@ -27,12 +27,16 @@ it(`answers ${COUNT} hostile requests (seed ${SEED}) with 2xx/4xx only, stays up
     const port = Number(new URL(host.baseUrl).port);
     const outcomes = await sendAll(port, generateRequests(COUNT, SEED), 12);
 
-    const bad = outcomes.filter((o) => o.error !== undefined || o.status === undefined || o.status < 200 || o.status >= 500);
+    const bad = outcomes.filter(
+        (o) => o.error !== undefined || o.status === undefined || o.status < 200 || o.status >= 500,
+    );
     expect(bad.map((o) => `${o.label} → ${o.error ?? o.status}`)).toEqual([]);
     expect(host.child.exitCode).toBeNull();
     // No answer names a place on this machine: not the data directory, the repository or the home/temp folders.
     const places = [host.data, path.resolve(__dirname, '../..'), os.tmpdir(), os.homedir()];
-    const leaks = outcomes.filter((o) => places.some((p) => o.body?.includes(p) || o.body?.includes(JSON.stringify(p).slice(1, -1))));
+    const leaks = outcomes.filter((o) =>
+        places.some((p) => o.body?.includes(p) || o.body?.includes(JSON.stringify(p).slice(1, -1))),
+    );
     expect(leaks.map((o) => `${o.label} → ${o.status} ${o.body?.slice(0, 300)}`)).toEqual([]);
     // The product's app is enough to try it: what Azure's client refuses (ids, keys, JSON past its depth) answers 400.
     const refusals = azureRefusals();

@@ -10,8 +10,14 @@ import type { InstanceRecord } from '../../tools/local-host/store/store';
  * poll, timer or listener may outlive the request, or a client that retries with timeouts leaks them.
  */
 const running: InstanceRecord = {
-    instanceId: 'forever', name: 'waitForGo', executionId: 'e1', runtimeStatus: 'Running',
-    createdTime: new Date().toISOString(), lastUpdatedTime: new Date().toISOString(), history: [], inbox: [],
+    instanceId: 'forever',
+    name: 'waitForGo',
+    executionId: 'e1',
+    runtimeStatus: 'Running',
+    createdTime: new Date().toISOString(),
+    lastUpdatedTime: new Date().toISOString(),
+    history: [],
+    inbox: [],
 };
 let polls = 0;
 const pollListeners: (() => void)[] = [];
@@ -44,7 +50,12 @@ const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeo
 
 it('stops polling, and leaves no timer or close listener, once the caller of a ?timeout= wait disconnects', async () => {
     const timersBefore = timers();
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/runtime/webhooks/durabletask/orchestrators/waitForGo/forever?timeout=600&pollingInterval=0.05' });
+    const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/runtime/webhooks/durabletask/orchestrators/waitForGo/forever?timeout=600&pollingInterval=0.05',
+    });
     req.on('error', () => undefined);
     req.end();
     await nextPoll();

@@ -16,16 +16,31 @@ export function send(port: number, request: HostileRequest, timeoutMs = 10_000):
     return new Promise((resolve) => {
         // Frame every body with Content-Length: Node's client sends OPTIONS/DELETE bodies unframed, which is
         // garbage after the request (the server rightly answers 400 and resets), not a hostile input to the host.
-        const headers = request.body ? { ...request.headers, 'content-length': String(request.body.length) } : request.headers;
-        const req = http.request({ host: '127.0.0.1', port, method: request.method, path: request.path, headers, agent: false, timeout: timeoutMs }, (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk: string) => {
-                if (body.length < BODY_KEPT) body += chunk;
-            });
-            res.on('end', () => resolve({ label: request.label, status: res.statusCode, body }));
-            res.on('error', (err) => resolve({ label: request.label, status: res.statusCode, error: `response: ${err.message}` }));
-        });
+        const headers = request.body
+            ? { ...request.headers, 'content-length': String(request.body.length) }
+            : request.headers;
+        const req = http.request(
+            {
+                host: '127.0.0.1',
+                port,
+                method: request.method,
+                path: request.path,
+                headers,
+                agent: false,
+                timeout: timeoutMs,
+            },
+            (res) => {
+                let body = '';
+                res.setEncoding('utf8');
+                res.on('data', (chunk: string) => {
+                    if (body.length < BODY_KEPT) body += chunk;
+                });
+                res.on('end', () => resolve({ label: request.label, status: res.statusCode, body }));
+                res.on('error', (err) =>
+                    resolve({ label: request.label, status: res.statusCode, error: `response: ${err.message}` }),
+                );
+            },
+        );
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (err) => resolve({ label: request.label, error: err.message }));
         req.end(request.body);

@@ -6,11 +6,20 @@ export type Settings = Record<string, string>;
 
 export function appSettingsOf(run: ProgramRun): Settings {
     const site = run.one('azure-native:web:WebApp');
-    return Object.fromEntries((site.inputs.siteConfig.appSettings as { name: string; value: string }[]).map((s) => [s.name, s.value]));
+    return Object.fromEntries(
+        (site.inputs.siteConfig.appSettings as { name: string; value: string }[]).map((s) => [s.name, s.value]),
+    );
 }
 
 /** Shapes a secret takes in Azure config: account keys, SAS tokens, key-bearing connection strings. */
-const SECRET_PATTERNS = [/AccountKey=/i, /SharedAccessSignature/i, /[?&]sig=/i, /SharedAccessKey=/i, /DefaultEndpointsProtocol=/i, /password/i];
+const SECRET_PATTERNS = [
+    /AccountKey=/i,
+    /SharedAccessSignature/i,
+    /[?&]sig=/i,
+    /SharedAccessKey=/i,
+    /DefaultEndpointsProtocol=/i,
+    /password/i,
+];
 
 /** Every string anywhere in every resource's inputs (settings, config, nested objects). */
 export function allInputStrings(run: ProgramRun): string[] {
@@ -47,12 +56,21 @@ export function grantsOf(run: ProgramRun): ExpectedGrant[] {
     return run.ofType('azure-native:authorization:RoleAssignment').map((a: MockedResource) => {
         const roleGuid = String(a.inputs.roleDefinitionId).split('/').pop();
         const role = (Object.keys(ROLES) as RoleName[]).find((r) => ROLES[r] === roleGuid);
-        expect(a.inputs.roleDefinitionId).toBe(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`);
-        expect(a.inputs.roleAssignmentName).toBe(uuidV5(`${a.inputs.scope}|${a.inputs.roleDefinitionId}|${a.inputs.principalId}`));
+        expect(a.inputs.roleDefinitionId).toBe(
+            `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+        );
+        expect(a.inputs.roleAssignmentName).toBe(
+            uuidV5(`${a.inputs.scope}|${a.inputs.roleDefinitionId}|${a.inputs.principalId}`),
+        );
         if (!role) {
             throw new Error(`unexpected role definition ${a.inputs.roleDefinitionId}`);
         }
-        return { role, scope: a.inputs.scope, principalId: a.inputs.principalId, principalType: a.inputs.principalType };
+        return {
+            role,
+            scope: a.inputs.scope,
+            principalId: a.inputs.principalId,
+            principalType: a.inputs.principalType,
+        };
     });
 }
 

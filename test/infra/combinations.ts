@@ -63,11 +63,17 @@ export function expectExactResources(run: ProgramRun, combination: Combination):
 /**
  * The principal that runs `pulumi up` (getClientConfig's objectId when the config names none) reads the deployment
  * container, and nothing else: the one Storage Blob Data Reader assignment, scoped to that container, a child of
- * the storage component. Unnamed, the one running the program is a user (`az login`) unless azure-native has a client id.
+ * the storage component. Unnamed, the one running the program is a user (`az login`) unless azure-native has a client
+ * id.
  */
-export function expectDeployerReadsDeploymentContainer(run: ProgramRun, principal = { principalId: MOCK_DEPLOYER_OBJECT_ID, principalType: 'User' }): void {
+export function expectDeployerReadsDeploymentContainer(
+    run: ProgramRun,
+    principal = { principalId: MOCK_DEPLOYER_OBJECT_ID, principalType: 'User' },
+): void {
     const container = run.one('azure-native:storage:BlobContainer');
-    expect(container.id).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+\/blobServices\/default\/containers\/app-package$/);
+    expect(container.id).toMatch(
+        /\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+\/blobServices\/default\/containers\/app-package$/,
+    );
     expect(grantsOf(run).filter((g) => g.role === 'Storage Blob Data Reader')).toEqual([
         { role: 'Storage Blob Data Reader', scope: container.id, ...principal },
     ]);
@@ -78,13 +84,14 @@ export function expectDeployerReadsDeploymentContainer(run: ProgramRun, principa
 }
 
 /** The host.json packaging derives for a backend, parsed. */
-export function packagedHostJson(backend: DurableBackend): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function packagedHostJson(backend: DurableBackend): Record<string, any> {
     return JSON.parse(deployedHostJson(fs.readFileSync(path.join(APP_DIR, 'host.json'), 'utf8'), backend));
 }
 
 /** One file of a zip (local headers walked in order; the packaging writes no data descriptors). */
 export function readZipEntry(zip: Buffer, name: string): Buffer {
-    for (let at = 0; zip.readUInt32LE(at) === 0x04034b50; ) {
+    for (let at = 0; zip.readUInt32LE(at) === 0x04034b50;) {
         const method = zip.readUInt16LE(at + 8);
         const compressedSize = zip.readUInt32LE(at + 18);
         const nameLength = zip.readUInt16LE(at + 26);
@@ -119,7 +126,10 @@ export function packageSha256(backend: DurableBackend): string {
 export function expectStorageExposure(run: ProgramRun, network: 'public' | 'isolated'): void {
     const account = run.one('azure-native:storage:StorageAccount').inputs;
     if (network === 'isolated') {
-        expect(account).toMatchObject({ publicNetworkAccess: 'Disabled', networkRuleSet: { defaultAction: 'Deny', bypass: 'None' } });
+        expect(account).toMatchObject({
+            publicNetworkAccess: 'Disabled',
+            networkRuleSet: { defaultAction: 'Deny', bypass: 'None' },
+        });
     } else {
         expect(account).toMatchObject({ publicNetworkAccess: 'Enabled', networkRuleSet: { defaultAction: 'Allow' } });
     }
@@ -127,7 +137,13 @@ export function expectStorageExposure(run: ProgramRun, network: 'public' | 'isol
 
 /** The security policy pack on the program's resources (as the engine hands them over: autonamed sites). */
 export function policyViolations(run: ProgramRun): Promise<Violation[]> {
-    return evaluate(run.custom.map((r) => ({ type: r.type, name: r.name, props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs })));
+    return evaluate(
+        run.custom.map((r) => ({
+            type: r.type,
+            name: r.name,
+            props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs,
+        })),
+    );
 }
 
 /**

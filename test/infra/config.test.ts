@@ -40,26 +40,54 @@ describe('readConfig', () => {
             }),
             'dev',
         );
-        expect(config).toMatchObject({ location: 'swedencentral', maximumInstanceCount: 40, instanceMemoryMB: 4096, nodeVersion: '22', starterAuthLevel: 'anonymous' });
+        expect(config).toMatchObject({
+            location: 'swedencentral',
+            maximumInstanceCount: 40,
+            instanceMemoryMB: 4096,
+            nodeVersion: '22',
+            starterAuthLevel: 'anonymous',
+        });
         expect(config.tags).toEqual({ app: 'durable-hello', stack: 'prod-like', owner: 'team-a' });
     });
 
     it('requires the location and says how to set it', () => {
-        expect(problemsOf({})).toEqual([expect.stringMatching(/^durable-hello:location is required.*pulumi config set location/)]);
+        expect(problemsOf({})).toEqual([
+            expect.stringMatching(/^durable-hello:location is required.*pulumi config set location/),
+        ]);
         expect(problemsOf({ location: 'west europe!' })[0]).toMatch(/durable-hello:location is 'west europe!'/);
     });
 
     it.each([
         ['instanceMemoryMB', '1024', /durable-hello:instanceMemoryMB is '1024'; allowed values: 512, 2048, 4096/],
-        ['nodeVersion', '18', /durable-hello:nodeVersion is '18'; allowed values: 22 \(default 22, list as of 2026-11-25\)\. not a Node.js major version/],
-        ['nodeVersion', '20', /durable-hello:nodeVersion is '20'; allowed values: 22 .*Node.js 20 reached end of life on 2026-04-30.*; set 22 or remove the key\./],
-        ['nodeVersion', '24', /durable-hello:nodeVersion is '24'; allowed values: 22 .*not generally available on Flex Consumption/],
+        [
+            'nodeVersion',
+            '18',
+            /durable-hello:nodeVersion is '18'; allowed values: 22 \(default 22, list as of 2026-11-25\)\. not a Node.js major version/,
+        ],
+        [
+            'nodeVersion',
+            '20',
+            /durable-hello:nodeVersion is '20'; allowed values: 22 .*Node.js 20 reached end of life on 2026-04-30.*; set 22 or remove the key\./,
+        ],
+        [
+            'nodeVersion',
+            '24',
+            /durable-hello:nodeVersion is '24'; allowed values: 22 .*not generally available on Flex Consumption/,
+        ],
         ['starterAuthLevel', 'admin', /durable-hello:starterAuthLevel is 'admin'; allowed values: function, anonymous/],
-        ['maximumInstanceCount', '0', /durable-hello:maximumInstanceCount is '0'; expected a whole number from 40 to 1000 \(default 100\)\. Azure's limit, per .*vscode-azurefunctions/],
+        [
+            'maximumInstanceCount',
+            '0',
+            /durable-hello:maximumInstanceCount is '0'; expected a whole number from 40 to 1000 \(default 100\)\. Azure's limit, per .*vscode-azurefunctions/,
+        ],
         ['maximumInstanceCount', '39', /from 40 to 1000/],
         ['maximumInstanceCount', '1001', /from 40 to 1000/],
         ['maximumInstanceCount', '2.5', /from 40 to 1000/],
-        ['instanceMemoryMB', '1024', /durable-hello:instanceMemoryMB is '1024'; allowed values: 512, 2048, 4096 .*Azure's limit, per https:\/\/learn\.microsoft\.com\/azure\/azure-functions\/flex-consumption-plan#instance-memory/],
+        [
+            'instanceMemoryMB',
+            '1024',
+            /durable-hello:instanceMemoryMB is '1024'; allowed values: 512, 2048, 4096 .*Azure's limit, per https:\/\/learn\.microsoft\.com\/azure\/azure-functions\/flex-consumption-plan#instance-memory/,
+        ],
         ['tags', '["a"]', /durable-hello:tags must be a map/],
         ['tags', '{"owner": 1}', /durable-hello:tags entry 'owner' must be a string/],
         ['tags', '{"a/b": "x"}', /durable-hello:tags name 'a\/b' must be 1-512 characters without/],
@@ -76,7 +104,9 @@ describe('readConfig', () => {
                 return e as Error;
             }
         })();
-        expect(err?.message).toMatch(/^Invalid stack configuration:\n {2}- durable-hello:location .*\n {2}- durable-hello:instanceMemoryMB .*\n {2}- durable-hello:nodeVersion /);
+        expect(err?.message).toMatch(
+            /^Invalid stack configuration:\n {2}- durable-hello:location .*\n {2}- durable-hello:instanceMemoryMB .*\n {2}- durable-hello:nodeVersion /,
+        );
     });
 });
 

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { aliasUrns, runProgram, type ProgramRun } from '../support/pulumiMocks';
 
 /** Every URN the program registered on main before issue 24, with every option on (see its `source`). */
-const BEFORE: string[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/urnsBeforeIssue24.json'), 'utf8')).urns;
+const BEFORE: string[] = JSON.parse(
+    fs.readFileSync(path.join(__dirname, 'fixtures/urnsBeforeIssue24.json'), 'utf8'),
+).urns;
 
 let run: ProgramRun;
 
@@ -27,7 +29,9 @@ const existing = () => run.resources.filter((r) => !isAdded(r));
 describe('a stack created before child names derived from the component name', () => {
     it('finds every one of its resources under the same or an aliased URN: `pulumi up` renames, deletes nothing and creates only what was added since', () => {
         const unclaimed = BEFORE.filter((old) => !run.resources.some((r) => claims(r).includes(old)));
-        const created = run.resources.filter((r) => claims(r).length === 0).map((r) => r.urn.slice(r.urn.lastIndexOf('$') + 1));
+        const created = run.resources
+            .filter((r) => claims(r).length === 0)
+            .map((r) => r.urn.slice(r.urn.lastIndexOf('$') + 1));
         expect({ unclaimed, created }).toEqual({ unclaimed: [], created: ADDED });
         expect(existing()).toHaveLength(BEFORE.length);
     });

@@ -4,7 +4,13 @@ import type { AppManifest } from '../../infra/package';
 import { manifestPathFor, starterOf } from '../../infra/package/manifest';
 import { MOCK_FUNCTION_KEY, runProgram, type ProgramRun } from '../support/pulumiMocks';
 import { appSettingsOf, grantsOf, secretBearingStrings } from './assertions';
-import { expectBasicAuthOffUntilSiteIsGone, expectDeployerReadsDeploymentContainer, expectExactResources, expectSiteSentAsFlexAccepts, expectStorageExposure } from './combinations';
+import {
+    expectBasicAuthOffUntilSiteIsGone,
+    expectDeployerReadsDeploymentContainer,
+    expectExactResources,
+    expectSiteSentAsFlexAccepts,
+    expectStorageExposure,
+} from './combinations';
 
 let run: ProgramRun;
 
@@ -31,7 +37,9 @@ describe('the default stack (Azure Storage backend, public network)', () => {
     // Speed itself is measured by `npm run bench`, not asserted here.
     it('imports @pulumi/azure-native only by subpath (e.g. @pulumi/azure-native/web), never its root', () => {
         const sources = infraSources();
-        expect(sources.map(([file]) => file)).toEqual(expect.arrayContaining(['index.ts', path.join('components', 'functionApp.ts')]));
+        expect(sources.map(([file]) => file)).toEqual(
+            expect.arrayContaining(['index.ts', path.join('components', 'functionApp.ts')]),
+        );
         const rootImport = /(?:from\s*|require\(\s*|import\(\s*|import\s+)['"]@pulumi\/azure-native['"]/;
         expect(sources.filter(([, text]) => rootImport.test(text)).map(([file]) => file)).toEqual([]);
         expect(sources.filter(([, text]) => text.includes("'@pulumi/azure-native/")).length).toBeGreaterThan(5);
@@ -46,7 +54,12 @@ describe('the default stack (Azure Storage backend, public network)', () => {
         const rg = run.one('azure-native:resources:ResourceGroup');
         expect(rg.inputs).toMatchObject({ location: 'swedencentral', tags: { app: 'durable-hello', stack: 'dev' } });
         for (const r of run.custom.filter((c) => c !== rg && c.inputs.location !== undefined)) {
-            expect([r.type, r.inputs.resourceGroupName, r.inputs.location, r.inputs.tags]).toEqual([r.type, rg.state.name, 'swedencentral', rg.inputs.tags]);
+            expect([r.type, r.inputs.resourceGroupName, r.inputs.location, r.inputs.tags]).toEqual([
+                r.type,
+                rg.state.name,
+                'swedencentral',
+                rg.inputs.tags,
+            ]);
         }
     });
 
@@ -96,7 +109,10 @@ describe('the default stack (Azure Storage backend, public network)', () => {
     });
 
     it('runs on a Flex Consumption (FC1) plan', () => {
-        expect(run.one('azure-native:web:AppServicePlan').inputs).toMatchObject({ sku: { name: 'FC1', tier: 'FlexConsumption' }, reserved: true });
+        expect(run.one('azure-native:web:AppServicePlan').inputs).toMatchObject({
+            sku: { name: 'FC1', tier: 'FlexConsumption' },
+            reserved: true,
+        });
         expect(site().inputs.serverFarmId).toBe(run.one('azure-native:web:AppServicePlan').id);
     });
 
@@ -125,7 +141,11 @@ describe('the default stack (Azure Storage backend, public network)', () => {
 
     it('turns off basic-auth publishing (FTP and SCM) on the site', () => {
         for (const type of ['azure-native:web:WebAppFtpAllowed', 'azure-native:web:WebAppScmAllowed']) {
-            expect(run.one(type).inputs).toEqual({ resourceGroupName: site().inputs.resourceGroupName, name: site().state.name, allow: false });
+            expect(run.one(type).inputs).toEqual({
+                resourceGroupName: site().inputs.resourceGroupName,
+                name: site().state.name,
+                allow: false,
+            });
         }
     });
 
@@ -137,11 +157,17 @@ describe('the default stack (Azure Storage backend, public network)', () => {
             AzureWebJobsStorage__credential: 'managedidentity',
             AzureWebJobsStorage__clientId: clientId,
             AzureWebJobsFeatureFlags: 'EnableWorkerIndexing',
-            APPLICATIONINSIGHTS_CONNECTION_STRING: run.one('azure-native:applicationinsights:Component').state.connectionString,
+            APPLICATIONINSIGHTS_CONNECTION_STRING: run.one('azure-native:applicationinsights:Component').state
+                .connectionString,
             APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
             HTTP_START_AUTH_LEVEL: 'function',
         });
-        for (const deprecatedOnFlex of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'AzureWebJobsStorage']) {
+        for (const deprecatedOnFlex of [
+            'FUNCTIONS_WORKER_RUNTIME',
+            'FUNCTIONS_EXTENSION_VERSION',
+            'WEBSITE_RUN_FROM_PACKAGE',
+            'AzureWebJobsStorage',
+        ]) {
             expect(settings).not.toHaveProperty(deprecatedOnFlex);
         }
     });
@@ -169,7 +195,11 @@ describe('the default stack (Azure Storage backend, public network)', () => {
         // The starter's own key (it opens only the starter), never a host or master key.
         expect(run.calls.map((c) => c.token)).not.toContain('azure-native:web:listWebAppHostKeys');
         const keysCall = run.calls.find((c) => c.token === 'azure-native:web:listWebAppFunctionKeys');
-        expect(keysCall?.inputs).toEqual({ name: site().state.name, resourceGroupName: site().inputs.resourceGroupName, functionName: starter.name });
+        expect(keysCall?.inputs).toEqual({
+            name: site().state.name,
+            resourceGroupName: site().inputs.resourceGroupName,
+            functionName: starter.name,
+        });
     });
     it('sends the site only what Flex accepts (after SDK defaults) and keeps basic auth off until the site is gone', () => {
         expectSiteSentAsFlexAccepts(run);

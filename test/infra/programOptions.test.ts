@@ -30,7 +30,11 @@ describe('a stack that sets every config key', () => {
         const tagged = run.custom.filter((r) => r.inputs.location !== undefined);
         expect(tagged.length).toBeGreaterThan(5);
         for (const r of tagged) {
-            expect([r.type, r.inputs.location, r.inputs.tags]).toEqual([r.type, 'northeurope', { app: 'durable-hello', stack: 'dev', owner: 'team-a' }]);
+            expect([r.type, r.inputs.location, r.inputs.tags]).toEqual([
+                r.type,
+                'northeurope',
+                { app: 'durable-hello', stack: 'dev', owner: 'team-a' },
+            ]);
         }
     });
 

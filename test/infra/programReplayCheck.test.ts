@@ -12,15 +12,28 @@ describe('replayCheckPrincipalId: the identity that runs npm run replay-check be
     it('gets exactly Storage Table Data Reader and Storage Blob Data Reader, on the storage account only', () => {
         const account = run.one('azure-native:storage:StorageAccount').id;
         expect(grantsOf(run).filter((g) => g.principalId === PIPELINE)).toEqual([
-            { role: 'Storage Table Data Reader', scope: account, principalId: PIPELINE, principalType: 'ServicePrincipal' },
-            { role: 'Storage Blob Data Reader', scope: account, principalId: PIPELINE, principalType: 'ServicePrincipal' },
+            {
+                role: 'Storage Table Data Reader',
+                scope: account,
+                principalId: PIPELINE,
+                principalType: 'ServicePrincipal',
+            },
+            {
+                role: 'Storage Blob Data Reader',
+                scope: account,
+                principalId: PIPELINE,
+                principalType: 'ServicePrincipal',
+            },
         ]);
     });
 });
 
 describe('replayCheckRoles', () => {
     it('with the Durable Task Scheduler: Durable Task Data Reader on the scheduler, nothing on storage', () => {
-        const { replayCheckRoles } = require('../../infra/replayCheckRoles') as typeof import('../../infra/replayCheckRoles');
-        expect(replayCheckRoles('durableTaskScheduler', { storageAccountId: 'st', schedulerId: 'dts' })).toEqual([{ role: 'Durable Task Data Reader', scope: 'dts' }]);
+        const { replayCheckRoles } =
+            require('../../infra/replayCheckRoles') as typeof import('../../infra/replayCheckRoles');
+        expect(replayCheckRoles('durableTaskScheduler', { storageAccountId: 'st', schedulerId: 'dts' })).toEqual([
+            { role: 'Durable Task Data Reader', scope: 'dts' },
+        ]);
     });
 });

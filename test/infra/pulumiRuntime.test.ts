@@ -8,7 +8,10 @@ import { HANG_MS } from '../support/localHost';
  */
 describe('the program under Pulumi’s Node runtime', () => {
     it('compiles from infra/ with Pulumi’s ts-node and registers the whole stack', () => {
-        const stdout = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'runUnderPulumiTsNode.js')], { encoding: 'utf8', timeout: HANG_MS });
+        const stdout = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'runUnderPulumiTsNode.js')], {
+            encoding: 'utf8',
+            timeout: HANG_MS,
+        });
         const result = JSON.parse(stdout.trim().split('\n').pop() as string);
         expect(result.transpileOnly).toBe(true);
         expect(result.types).toEqual(
@@ -20,6 +23,14 @@ describe('the program under Pulumi’s Node runtime', () => {
                 'pulumi-nodejs:dynamic/durable-hello:OneDeploy',
             ]),
         );
-        expect(result.outputs).toEqual(expect.arrayContaining(['apiBaseUrl', 'starterRouteTemplate', 'starterKey', 'functionAppName', 'resourceGroupName']));
+        expect(result.outputs).toEqual(
+            expect.arrayContaining([
+                'apiBaseUrl',
+                'starterRouteTemplate',
+                'starterKey',
+                'functionAppName',
+                'resourceGroupName',
+            ]),
+        );
     });
 });

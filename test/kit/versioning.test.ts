@@ -20,8 +20,16 @@ describe('compareVersions, as DurableTask.Core compares (VersioningSettings.Comp
 
 describe('host.json versioning settings', () => {
     it('defaults to CurrentOrOlder and Reject once any key is set, and to no check when none is', () => {
-        expect(versioningSettings({ defaultVersion: '2.0' })).toEqual({ version: '2.0', matchStrategy: 'CurrentOrOlder', failureStrategy: 'Reject' });
-        expect(versioningSettings({ versionMatchStrategy: 'strict', versionFailureStrategy: 'FAIL' })).toEqual({ version: '', matchStrategy: 'Strict', failureStrategy: 'Fail' });
+        expect(versioningSettings({ defaultVersion: '2.0' })).toEqual({
+            version: '2.0',
+            matchStrategy: 'CurrentOrOlder',
+            failureStrategy: 'Reject',
+        });
+        expect(versioningSettings({ versionMatchStrategy: 'strict', versionFailureStrategy: 'FAIL' })).toEqual({
+            version: '',
+            matchStrategy: 'Strict',
+            failureStrategy: 'Fail',
+        });
         expect(versioningSettings({ hubName: 'x' })).toBeUndefined();
     });
 
@@ -38,7 +46,10 @@ describe('versions in the kit', () => {
 
     it('gives new instances host.json defaultVersion, which context.df.version reads', async () => {
         app = await loadTestApp(V2);
-        const run = await app.runOrchestration('approval', { input: ' Q3 report ', events: [{ name: 'Approval', data: 'Ana' }] });
+        const run = await app.runOrchestration('approval', {
+            input: ' Q3 report ',
+            events: [{ name: 'Approval', data: 'Ana' }],
+        });
         expect(run.version).toBe('2.0');
         expect(run.activityCalls.map((c) => c.name)).toEqual(['validate', 'draft', 'publish']);
         expect(run.output).toBe('draft of Q3 report, approved by Ana');
@@ -46,7 +57,11 @@ describe('versions in the kit', () => {
 
     it('starts an instance with the version given, as startNew(name, { version }) does', async () => {
         app = await loadTestApp(V2);
-        const run = await app.runOrchestration('approval', { input: 'Q3', version: '1.0', events: [{ name: 'Approval', data: 'Ana' }] });
+        const run = await app.runOrchestration('approval', {
+            input: 'Q3',
+            version: '1.0',
+            events: [{ name: 'Approval', data: 'Ana' }],
+        });
         expect(run.version).toBe('1.0');
         expect(run.activityCalls.map((c) => c.name)).toEqual(['draft', 'publish']);
     });
@@ -61,7 +76,9 @@ describe('versions in the kit', () => {
         app = await loadTestApp(V2);
         const run = await app.startOrchestration('approval', { input: 'Q3', version: '3.0' });
         expect(run.status()).toMatchObject({ runtimeStatus: 'Pending', version: '3.0', activityCalls: [] });
-        await expect(run.waitForCompletion()).rejects.toThrow(/the version check rejects it \(versionFailureStrategy Reject\)/);
+        await expect(run.waitForCompletion()).rejects.toThrow(
+            /the version check rejects it \(versionFailureStrategy Reject\)/,
+        );
     });
 
     it('Fail fails a newer instance with VersionMismatch', async () => {
@@ -76,9 +93,14 @@ describe('versions in the kit', () => {
     });
 
     it('Strict runs only its own version: an older one is rejected too', async () => {
-        app = await loadTestApp(V2, { durableTask: { versionMatchStrategy: 'Strict', versionFailureStrategy: 'Fail' } });
+        app = await loadTestApp(V2, {
+            durableTask: { versionMatchStrategy: 'Strict', versionFailureStrategy: 'Fail' },
+        });
         expect((await app.runOrchestration('approval', { input: 'Q3', version: '1.0' })).runtimeStatus).toBe('Failed');
-        const own = await app.runOrchestration('approval', { input: 'Q3', events: [{ name: 'Approval', data: 'Ana' }] });
+        const own = await app.runOrchestration('approval', {
+            input: 'Q3',
+            events: [{ name: 'Approval', data: 'Ana' }],
+        });
         expect(own.runtimeStatus).toBe('Completed');
     });
 });

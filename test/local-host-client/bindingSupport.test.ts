@@ -11,10 +11,26 @@ require('../apps/entity-counter/index.js');
 describe('bindingSupport', () => {
     it('serves HTTP, timer and Durable functions and names what it cannot serve, with the reason', () => {
         const { served, notServed } = bindingSupport(mockHarness.core);
-        expect(served.sort()).toEqual(['counter', 'counterClient', 'counterOrchestration', 'failingCallOrchestration', 'ghostCallOrchestration', 'greet', 'startCounter']);
+        expect(served.sort()).toEqual([
+            'counter',
+            'counterClient',
+            'counterOrchestration',
+            'failingCallOrchestration',
+            'ghostCallOrchestration',
+            'greet',
+            'startCounter',
+        ]);
         expect(notServed).toEqual([
-            { functionName: 'orderQueued', reason: expect.stringMatching(/^trigger binding 'serviceBusTrigger' is not available locally \(Service Bus/) },
-            { functionName: 'textCustomer', reason: expect.stringMatching(/^output binding 'twilioSms' is not available locally \(Twilio/) },
+            {
+                functionName: 'orderQueued',
+                reason: expect.stringMatching(
+                    /^trigger binding 'serviceBusTrigger' is not available locally \(Service Bus/,
+                ),
+            },
+            {
+                functionName: 'textCustomer',
+                reason: expect.stringMatching(/^output binding 'twilioSms' is not available locally \(Twilio/),
+            },
         ]);
     });
 });

@@ -12,8 +12,10 @@ afterAll(async () => {
 });
 
 /** Calls the app's HTTP function that runs one durable-functions client method. */
-const client = (method: string, call: string, query = '', body?: unknown) => httpJson(method, `${host.url}/api/client/${call}${query}`, body);
-const status = (id: string, until?: (s: { runtimeStatus: string; customStatus: unknown }) => boolean) => pollStatus(`${api}/instances/${id}`, until ? { until } : {});
+const client = (method: string, call: string, query = '', body?: unknown) =>
+    httpJson(method, `${host.url}/api/client/${call}${query}`, body);
+const status = (id: string, until?: (s: { runtimeStatus: string; customStatus: unknown }) => boolean) =>
+    pollStatus(`${api}/instances/${id}`, until ? { until } : {});
 
 describe('the durable client API on the local host', () => {
     it('startNew with a caller-given id; the same id while running is a 409, as in Azure', async () => {
@@ -27,7 +29,13 @@ describe('the durable client API on the local host', () => {
     it('getStatus honours showHistory; the status API honours showInput and answers 202 with Location and Retry-After while running', async () => {
         await status('fixed-1', (s) => s.customStatus === 'waiting');
         const plain = await client('GET', 'status/fixed-1');
-        expect(plain.body).toMatchObject({ name: 'waitForApproval', instanceId: 'fixed-1', runtimeStatus: 'Running', input: { n: 1 }, customStatus: 'waiting' });
+        expect(plain.body).toMatchObject({
+            name: 'waitForApproval',
+            instanceId: 'fixed-1',
+            runtimeStatus: 'Running',
+            input: { n: 1 },
+            customStatus: 'waiting',
+        });
         expect(plain.body.history).toBeUndefined();
         expect((await httpJson('GET', `${api}/instances/fixed-1?showInput=false`)).body.input).toBeNull();
         // durable-functions reads `history` while the host sends `historyEvents`: read the history from the host API.
@@ -41,8 +49,10 @@ describe('the durable client API on the local host', () => {
         expect((await httpJson('GET', `${api}/instances/nobody`)).status).toBe(404);
     });
 
-    it('raiseEvent reaches the app\'s task hub by name; another task hub has no such instance', async () => {
-        expect((await client('POST', 'raise/fixed-1/Approval', '?taskHub=OtherHub', { ok: true })).body.error).toMatch(/No instance with ID 'fixed-1' found/);
+    it("raiseEvent reaches the app's task hub by name; another task hub has no such instance", async () => {
+        expect((await client('POST', 'raise/fixed-1/Approval', '?taskHub=OtherHub', { ok: true })).body.error).toMatch(
+            /No instance with ID 'fixed-1' found/,
+        );
         expect((await client('POST', 'raise/fixed-1/Approval', '?taskHub=TestHubName', { ok: true })).status).toBe(202);
         expect((await status('fixed-1')).runtimeStatus).toBe('Completed');
         expect((await httpJson('POST', `${api}/instances/fixed-1/raiseEvent/Approval`, {})).status).toBe(410);
@@ -83,17 +93,31 @@ describe('the durable client API on the local host', () => {
         expect(restarted.status).toBe(202);
         expect(restarted.body.id).not.toBe('frag-1');
         expect(restarted.headers.get('location')).toBe(restarted.body.statusQueryGetUri);
-        expect(await status(restarted.body.id)).toMatchObject({ name: 'fragileOrchestration', input: 'x', output: 'fixed x' });
-        expect((await httpJson('POST', `${api}/instances/frag-1/restart?restartWithNewInstanceId=false`)).body.id).toBe('frag-1');
+        expect(await status(restarted.body.id)).toMatchObject({
+            name: 'fragileOrchestration',
+            input: 'x',
+            output: 'fixed x',
+        });
+        expect((await httpJson('POST', `${api}/instances/frag-1/restart?restartWithNewInstanceId=false`)).body.id).toBe(
+            'frag-1',
+        );
         await client('POST', 'start/waitForApproval/run-1');
-        expect((await httpJson('POST', `${api}/instances/run-1/restart?restartWithNewInstanceId=false`)).status).toBe(409);
+        expect((await httpJson('POST', `${api}/instances/run-1/restart?restartWithNewInstanceId=false`)).status).toBe(
+            409,
+        );
         expect((await httpJson('POST', `${api}/instances/nobody/restart`)).status).toBe(400);
     });
 
     it('queries by time range and runtime status, following continuation tokens', async () => {
         const from = new Date(Date.now() - 60000).toISOString();
-        const completed = await client('GET', 'query', `?from=${from}&to=${new Date(Date.now() + 60000).toISOString()}&runtimeStatus=Completed`);
-        expect(completed.body.map((s: { instanceId: string }) => s.instanceId)).toEqual(expect.arrayContaining(['fixed-1', 'sus-1', 'frag-1']));
+        const completed = await client(
+            'GET',
+            'query',
+            `?from=${from}&to=${new Date(Date.now() + 60000).toISOString()}&runtimeStatus=Completed`,
+        );
+        expect(completed.body.map((s: { instanceId: string }) => s.instanceId)).toEqual(
+            expect.arrayContaining(['fixed-1', 'sus-1', 'frag-1']),
+        );
         expect(completed.body.every((s: { runtimeStatus: string }) => s.runtimeStatus === 'Completed')).toBe(true);
         expect((await client('GET', 'query', '?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z')).body).toEqual([]);
         const firstPage = await httpJson('GET', `${api}/instances?top=2`);
@@ -109,8 +133,19 @@ describe('the durable client API on the local host', () => {
         expect((await httpJson('GET', `${api}/instances/term-1`)).status).toBe(404);
         expect((await client('POST', 'purge/term-1')).body).toEqual({ instancesDeleted: 0 });
         expect((await httpJson('DELETE', `${api}/instances/?runtimeStatus=Completed`)).status).toBe(400);
-        expect((await httpJson('DELETE', `${api}/instances/?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeTo=2000-01-02T00:00:00Z`)).status).toBe(404);
-        const purged = await client('POST', 'purge', `?from=${new Date(Date.now() - 60000).toISOString()}&runtimeStatus=Completed`);
+        expect(
+            (
+                await httpJson(
+                    'DELETE',
+                    `${api}/instances/?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeTo=2000-01-02T00:00:00Z`,
+                )
+            ).status,
+        ).toBe(404);
+        const purged = await client(
+            'POST',
+            'purge',
+            `?from=${new Date(Date.now() - 60000).toISOString()}&runtimeStatus=Completed`,
+        );
         expect(purged.body.instancesDeleted).toBeGreaterThanOrEqual(3);
         expect((await httpJson('GET', `${api}/instances/sus-1`)).status).toBe(404);
     });
@@ -123,7 +158,11 @@ describe('the durable client API on the local host', () => {
         expect(slow.status).toBe(202);
         expect(slow.headers.get('location')).toBe(slow.body.statusQueryGetUri);
         expect(slow.body.id).toBeTruthy();
-        const direct = await httpJson('POST', `${api}/orchestrators/echoOrchestration?timeout=5&pollingInterval=0.1`, [1, 2]);
+        const direct = await httpJson(
+            'POST',
+            `${api}/orchestrators/echoOrchestration?timeout=5&pollingInterval=0.1`,
+            [1, 2],
+        );
         expect(direct.status).toBe(200);
         expect(direct.body).toEqual([1, 2]);
     });

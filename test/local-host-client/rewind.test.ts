@@ -11,10 +11,12 @@ jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true }
 
 const df = require('durable-functions') as typeof import('durable-functions');
 const broken = new Set<string>();
-df.app.activity('fragile', { handler: (input: string) => {
-    if (broken.has(input)) throw new Error(`broken for ${input}`);
-    return `fixed ${input}`;
-} });
+df.app.activity('fragile', {
+    handler: (input: string) => {
+        if (broken.has(input)) throw new Error(`broken for ${input}`);
+        return `fixed ${input}`;
+    },
+});
 df.app.orchestration('child', function* (context) {
     return yield context.df.callActivity('fragile', context.df.getInput());
 });
@@ -23,14 +25,16 @@ let release: () => void = () => undefined;
 const gate = new Promise<void>((resolve) => (release = resolve));
 let lateRuns = 0;
 let lateFinished: Promise<void> = Promise.resolve();
-df.app.activity('late', { handler: async (input: string) => {
-    let finished: () => void = () => undefined;
-    lateFinished = new Promise((resolve) => (finished = resolve));
-    if (lateRuns++ === 0) await gate;
-    setImmediate(finished);
-    if (broken.has(input)) throw new Error(`broken for ${input}`);
-    return `late ${input}`;
-} });
+df.app.activity('late', {
+    handler: async (input: string) => {
+        let finished: () => void = () => undefined;
+        lateFinished = new Promise((resolve) => (finished = resolve));
+        if (lateRuns++ === 0) await gate;
+        setImmediate(finished);
+        if (broken.has(input)) throw new Error(`broken for ${input}`);
+        return `late ${input}`;
+    },
+});
 df.app.orchestration('fanOut', function* (context) {
     return yield context.df.Task.all([context.df.callActivity('fragile', 'a'), context.df.callActivity('late', 'z')]);
 });
@@ -91,7 +95,8 @@ describe('rewind', () => {
         release();
         await lateFinished;
         // The late failure is kept beside the Failed instance (not in its history): the rewind runs that task again.
-        const lateFailure = (): boolean => engine.get('p3')!.inbox.some((e) => e.EventType === 6 && e.TaskScheduledId === 1);
+        const lateFailure = (): boolean =>
+            engine.get('p3')!.inbox.some((e) => e.EventType === 6 && e.TaskScheduledId === 1);
         for (let i = 0; i < 400 && !lateFailure(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
         expect(lateFailure()).toBe(true);
         expect(engine.get('p3')!.history.some((e) => e.EventType === 6 && e.TaskScheduledId === 1)).toBe(false);

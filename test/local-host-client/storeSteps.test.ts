@@ -26,7 +26,8 @@ function failingStore(inner: SqliteStore, failing: Set<string>): Store {
         step: (write, apply) =>
             inner.step((ops) => {
                 const appendHistory: StoreOps['appendHistory'] = (ref, at, events) => {
-                    if (failing.has(ref.instanceId)) throw new Error('SQLITE_FULL: database or disk is full (simulated)');
+                    if (failing.has(ref.instanceId))
+                        throw new Error('SQLITE_FULL: database or disk is full (simulated)');
                     ops.appendHistory(ref, at, events);
                 };
                 return write({ ...ops, appendHistory });
@@ -40,8 +41,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function settle(engine: Engine, instanceId: string, done: (status: string | undefined) => boolean): Promise<void> {
-    for (let i = 0; i < 400 && !done(engine.get(instanceId)?.runtimeStatus); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+async function settle(
+    engine: Engine,
+    instanceId: string,
+    done: (status: string | undefined) => boolean,
+): Promise<void> {
+    for (let i = 0; i < 400 && !done(engine.get(instanceId)?.runtimeStatus); i++)
+        await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('engine steps through the store', () => {
@@ -59,14 +65,19 @@ describe('engine steps through the store', () => {
     it('stops only the instance whose step cannot be written, shows its last committed state, and resumes it after a restart', async () => {
         const failing = new Set<string>();
         const logs: string[] = [];
-        const first = new Engine(mockHarness.core, failingStore(new SqliteStore(dir), failing), { log: (m) => logs.push(m) });
+        const first = new Engine(mockHarness.core, failingStore(new SqliteStore(dir), failing), {
+            log: (m) => logs.push(m),
+        });
         await first.start('twice', '2', 'healthy');
         failing.add('doomed');
         await first.start('twice', '3', 'doomed');
         await settle(first, 'healthy', (s) => s === 'Completed');
-        for (let i = 0; i < 400 && !logs.some((m) => m.includes("Instance 'doomed' stopped")); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+        for (let i = 0; i < 400 && !logs.some((m) => m.includes("Instance 'doomed' stopped")); i++)
+            await new Promise((resolve) => setTimeout(resolve, 5));
         expect(first.get('healthy')).toMatchObject({ runtimeStatus: 'Completed', output: '8' });
-        expect(logs.find((m) => m.includes("Instance 'doomed' stopped"))).toMatch(/Could not write to durable\.db in the data directory: SQLITE_FULL: database or disk is full \(simulated\)\. Nothing of this step was kept/);
+        expect(logs.find((m) => m.includes("Instance 'doomed' stopped"))).toMatch(
+            /Could not write to durable\.db in the data directory: SQLITE_FULL: database or disk is full \(simulated\)\. Nothing of this step was kept/,
+        );
         expect(first.get('doomed')).toMatchObject({ runtimeStatus: 'Pending', history: [] });
         await first.whenIdle();
         await first.close();

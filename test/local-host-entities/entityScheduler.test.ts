@@ -15,18 +15,33 @@ jest.mock('@azure/functions-core', () => mockHarness.core.api, { virtual: true }
 require('../apps/entity-counter/index.js');
 
 const counter = (key: string) => ({ name: 'counter', key });
-const call = (op: string, input?: unknown) => newRequest(op, input === undefined ? undefined : JSON.stringify(input), { signal: false, parent: 'orch-1', parentExecution: 'exec-1' });
-const signal = (op: string, input?: unknown) => newRequest(op, input === undefined ? undefined : JSON.stringify(input), { signal: true });
+const call = (op: string, input?: unknown) =>
+    newRequest(op, input === undefined ? undefined : JSON.stringify(input), {
+        signal: false,
+        parent: 'orch-1',
+        parentExecution: 'exec-1',
+    });
+const signal = (op: string, input?: unknown) =>
+    newRequest(op, input === undefined ? undefined : JSON.stringify(input), { signal: true });
 
 function scheduler(store: EntityStore = new MemoryEntityStore()) {
     const delivered: ResponseDelivery[] = [];
-    const entities = new EntityScheduler({ functions: mockHarness.core, store, deliverResponse: (d) => void delivered.push(d) });
+    const entities = new EntityScheduler({
+        functions: mockHarness.core,
+        store,
+        deliverResponse: (d) => void delivered.push(d),
+    });
     return { entities, delivered, store };
 }
 
-describe('entity batch protocol (out-of-proc, through the app\'s entity function)', () => {
+describe("entity batch protocol (out-of-proc, through the app's entity function)", () => {
     it('runs a batch in order and returns state, results and per-operation errors', async () => {
-        const outcome = await executeEntityBatch(mockHarness.core, counter('a'), { exists: false }, [call('add', 5), call('add', 2), call('get'), call('fail', 'x')]);
+        const outcome = await executeEntityBatch(mockHarness.core, counter('a'), { exists: false }, [
+            call('add', 5),
+            call('add', 2),
+            call('get'),
+            call('fail', 'x'),
+        ]);
         expect(outcome.exists).toBe(true);
         expect(JSON.parse(outcome.state!)).toEqual({ value: 7, ops: ['add:5', 'add:2'] });
         expect(outcome.responses.slice(0, 3)).toEqual([{}, {}, { result: '7' }]);
@@ -42,7 +57,9 @@ describe('entity batch protocol (out-of-proc, through the app\'s entity function
     });
 
     it('fails every operation, keeping the state, when the entity name has no entity function', async () => {
-        const outcome = await executeEntityBatch(mockHarness.core, { name: 'nosuch', key: 'k' }, { exists: false }, [call('add', 1)]);
+        const outcome = await executeEntityBatch(mockHarness.core, { name: 'nosuch', key: 'k' }, { exists: false }, [
+            call('add', 1),
+        ]);
         expect(outcome.exists).toBe(false);
         expect(outcome.responses[0].exceptionType).toBe('Error');
         expect(JSON.parse(outcome.responses[0].result!)).toMatch(/"nosuch" does not exist.*entities: counter/);
@@ -70,7 +87,12 @@ describe('EntityScheduler', () => {
         await entities.idle();
         expect(delivered).toEqual([
             { parent: 'orch-1', parentExecution: 'exec-1', requestId: get.id, response: { result: '3' } },
-            { parent: 'orch-1', parentExecution: 'exec-1', requestId: fail.id, response: expect.objectContaining({ exceptionType: 'Error' }) },
+            {
+                parent: 'orch-1',
+                parentExecution: 'exec-1',
+                requestId: fail.id,
+                response: expect.objectContaining({ exceptionType: 'Error' }),
+            },
         ]);
     });
 
@@ -98,7 +120,11 @@ describe('EntityScheduler', () => {
         entities.signal(counter('y'), 'delete');
         await entities.idle();
         expect(entities.list({ name: 'Counter', fetchState: true })).toEqual([
-            { entityId: { name: 'counter', key: 'x' }, lastOperationTime: expect.any(String), state: { value: 1, ops: ['add:1'] } },
+            {
+                entityId: { name: 'counter', key: 'x' },
+                lastOperationTime: expect.any(String),
+                state: { value: 1, ops: ['add:1'] },
+            },
         ]);
         expect(entities.readState(counter('y'))).toEqual({ exists: false });
     });

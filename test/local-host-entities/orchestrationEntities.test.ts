@@ -47,14 +47,20 @@ describe('orchestrations and entities', () => {
         const record = await settled('o1');
         expect(record.runtimeStatus).toBe('Completed');
         expect(JSON.parse(record.output!)).toBe(10);
-        expect(JSON.parse(entities.readState({ name: 'counter', key: 'k1' }).state!).ops).toEqual(['add:1', 'add:2', 'add:3', 'add:4']);
+        expect(JSON.parse(entities.readState({ name: 'counter', key: 'k1' }).state!).ops).toEqual([
+            'add:1',
+            'add:2',
+            'add:3',
+            'add:4',
+        ]);
     });
 
     it('surfaces an operation error to the calling orchestration as a catchable error', async () => {
         await engine.start('failingCallOrchestration', JSON.stringify('k2'), 'o2');
         const record = await settled('o2');
         expect(record.runtimeStatus).toBe('Completed');
-        // durable-functions serializes an operation's Error with JSON.stringify ("{}"), so the message is lost, in Azure too.
+        // durable-functions serializes an operation's Error with JSON.stringify ("{}"), so the message is lost, in
+        // Azure too.
         expect(JSON.parse(record.output!)).toBe('caught: [object Object]');
     });
 
@@ -76,6 +82,8 @@ describe('orchestrations and entities', () => {
         await engine.start('ghostCallOrchestration', undefined, 'o4');
         const record = await settled('o4');
         expect(record.runtimeStatus).toBe('Failed');
-        expect(JSON.parse(record.output!)).toMatch(/The function 'ghost' doesn't exist, is disabled, or is not an entity function/);
+        expect(JSON.parse(record.output!)).toMatch(
+            /The function 'ghost' doesn't exist, is disabled, or is not an entity function/,
+        );
     });
 });

@@ -6,7 +6,9 @@ describe('loading any v4 app as the worker does', () => {
         const host = await startLocalHost({ app: path.join(__dirname, '../apps/glob-main') });
         try {
             const out = host.output();
-            expect(out).toMatch(/Not served locally:[\s\S]*orderQueued: trigger binding 'serviceBusTrigger' is not available locally/);
+            expect(out).toMatch(
+                /Not served locally:[\s\S]*orderQueued: trigger binding 'serviceBusTrigger' is not available locally/,
+            );
             expect(out).toMatch(/textCustomer: output binding 'twilioSms' is not available locally/);
             expect((await httpJson('GET', `${host.url}/api/greet?name=glob`)).body).toEqual({ greeting: 'Hello glob' });
             const refused = await httpJson('POST', `${host.url}/api/textCustomer?to=1`);

@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 async function startOrchestration(name: string, input = ''): Promise<{ id: string; statusQueryGetUri: string }> {
-    const started = await httpJson('POST', `${api}/StartOrchestration?orchestrationName=${name}`, input, { 'content-type': 'text/plain' });
+    const started = await httpJson('POST', `${api}/StartOrchestration?orchestrationName=${name}`, input, {
+        'content-type': 'text/plain',
+    });
     expect(started.status).toBe(202);
     return started.body;
 }
@@ -44,13 +46,25 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
     it('streams HTTP functions: query values and route parameters reach request.params as the host sends them', async () => {
         const echo = await httpJson('GET', `${api}/echo/abc?id=fromquery&q=hello&code=secret`);
         expect(echo.status).toBe(200);
-        expect(echo.body).toEqual({ params: { id: 'abc', q: 'hello' }, q: 'hello', url: `${api}/echo/abc?id=fromquery&q=hello&code=secret`, invocationHeader: null });
+        expect(echo.body).toEqual({
+            params: { id: 'abc', q: 'hello' },
+            q: 'hello',
+            url: `${api}/echo/abc?id=fromquery&q=hello&code=secret`,
+            invocationHeader: null,
+        });
         const started = await startOrchestration('Cities');
-        expect((await pollStatus(started.statusQueryGetUri)).output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+        expect((await pollStatus(started.statusQueryGetUri)).output).toEqual([
+            'Hello Tokyo!',
+            'Hello Seattle!',
+            'Hello London!',
+        ]);
     });
 
     it('uploads several MB without the host buffering them: the function counts the first MB before the rest is sent', async () => {
-        const req = request(`${api}/upload?run=up1`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(8 * MB) } });
+        const req = request(`${api}/upload?run=up1`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(8 * MB) },
+        });
         const answered = new Promise<{ status?: number; text: string }>((resolve, reject) => {
             req.on('response', (res: IncomingMessage) => {
                 let text = '';
@@ -60,7 +74,11 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
             req.on('error', reject);
         });
         req.write(Buffer.alloc(MB, 7));
-        const progress = await until(async () => (await httpJson('GET', `${api}/progress?run=up1`)).body.bytes as number, (bytes) => bytes >= MB, 'the first MB to reach the function');
+        const progress = await until(
+            async () => (await httpJson('GET', `${api}/progress?run=up1`)).body.bytes as number,
+            (bytes) => bytes >= MB,
+            'the first MB to reach the function',
+        );
         expect(progress).toBe(MB);
         for (let i = 1; i < 8; i++) req.write(Buffer.alloc(MB, i));
         req.end();
@@ -100,7 +118,9 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
     });
 
     it('a streamed function that throws answers 500 with its error, and the host keeps serving', async () => {
-        const failed = await httpJson('POST', `${api}/boom?what=purpose`, Buffer.alloc(3 * MB, 1), { 'content-type': 'application/octet-stream' });
+        const failed = await httpJson('POST', `${api}/boom?what=purpose`, Buffer.alloc(3 * MB, 1), {
+            'content-type': 'application/octet-stream',
+        });
         expect(failed.status).toBe(500);
         expect(failed.body.error).toBe("Function 'Boom' failed: boom on purpose");
         expect((await httpJson('GET', `${api}/echo/again`)).body.params).toEqual({ id: 'again' });
@@ -110,17 +130,24 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
         const caught = await pollStatus((await startOrchestration('CatchActivityFailure')).statusQueryGetUri);
         const output = caught.output as { caught: string; name: string; message: string };
         expect(output.name).toBe('Error');
-        expect(output.message).toMatch(/^Activity function 'Flaky' failed: This activity failed \n \{"\$type":"System\.Exception, System\.Private\.CoreLib"/);
+        expect(output.message).toMatch(
+            /^Activity function 'Flaky' failed: This activity failed \n \{"\$type":"System\.Exception, System\.Private\.CoreLib"/,
+        );
         expect(output.message).toContain('RpcException');
         const rethrown = await startOrchestration('RethrowActivityFailure');
         const failed = await pollStatus(rethrown.statusQueryGetUri);
         expect(failed.runtimeStatus).toBe('Failed');
-        expect(failed.output).toMatch(/^Orchestrator function 'RethrowActivityFailure' failed: Activity function 'Flaky' failed: This activity failed \n /);
-        const history = (await httpJson('GET', `${rethrown.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`)).body.historyEvents as Record<string, unknown>[];
+        expect(failed.output).toMatch(
+            /^Orchestrator function 'RethrowActivityFailure' failed: Activity function 'Flaky' failed: This activity failed \n /,
+        );
+        const history = (await httpJson('GET', `${rethrown.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`))
+            .body.historyEvents as Record<string, unknown>[];
         const taskFailed = history.find((e) => e.EventType === 'TaskFailed')!;
         expect(taskFailed.Reason).toBe("Activity function 'Flaky' failed: This activity failed");
         expect(taskFailed.FailureDetails).toBeUndefined();
-        expect(JSON.parse(taskFailed.Details as string).InnerException.Message).toMatch(/^Result: Failure\nException: This activity failed\nStack: Error: This activity failed/);
+        expect(JSON.parse(taskFailed.Details as string).InnerException.Message).toMatch(
+            /^Result: Failure\nException: This activity failed\nStack: Error: This activity failed/,
+        );
     });
 
     it('suspending a suspended instance or resuming a running one fails as in the extension', async () => {
@@ -128,8 +155,12 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
         await pollStatus(statusQueryGetUri, { until: (s) => s.runtimeStatus === 'Running' });
         const resumeRunning = await httpJson('POST', `${api}/ResumeInstance?instanceId=${id}`);
         expect(resumeRunning.status).toBe(400);
-        expect(resumeRunning.text).toContain(`Error: The operation failed with an unexpected status code: 500. Details: `);
-        expect(resumeRunning.text).toContain(`Cannot resume the orchestration instance ${id} because instance is in the Running state.`);
+        expect(resumeRunning.text).toContain(
+            `Error: The operation failed with an unexpected status code: 500. Details: `,
+        );
+        expect(resumeRunning.text).toContain(
+            `Cannot resume the orchestration instance ${id} because instance is in the Running state.`,
+        );
         expect((await httpJson('POST', `${api}/SuspendInstance?instanceId=${id}`)).status).toBe(200);
         await pollStatus(statusQueryGetUri, { until: (s) => s.runtimeStatus === 'Suspended' });
         const again = await httpJson('POST', `${webhooks()}/instances/${id}/suspend`);
@@ -153,7 +184,9 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
         expect((await httpJson('POST', `${webhooks()}/instances/${id}:1/raiseEvent/go`, '{}')).status).toBe(202);
         expect((await pollStatus(`${webhooks()}/instances/${id}:1`)).runtimeStatus).toBe('Failed');
         expect((await httpJson('POST', `${api}/RewindInstance?instanceId=${id}`)).status).toBe(200);
-        const rewound = await pollStatus(statusQueryGetUri, { until: (s) => s.runtimeStatus !== 'Failed' && s.runtimeStatus !== 'Running' });
+        const rewound = await pollStatus(statusQueryGetUri, {
+            until: (s) => s.runtimeStatus !== 'Failed' && s.runtimeStatus !== 'Running',
+        });
         expect(rewound.runtimeStatus).toBe('Completed');
         expect(rewound.output).toEqual(['r1-fast succeeded', 'r1-late succeeded']);
     });
@@ -162,25 +195,47 @@ describe("the Durable extension's Node e2e app shape, unchanged", () => {
         const { id, statusQueryGetUri } = await startOrchestration('RewindNestedRoot', 'n1');
         expect((await pollStatus(statusQueryGetUri)).runtimeStatus).toBe('Failed');
         expect((await httpJson('POST', `${api}/RewindInstance?instanceId=${id}`)).status).toBe(200);
-        const rewound = await pollStatus(statusQueryGetUri, { until: (s) => s.runtimeStatus !== 'Failed' && s.runtimeStatus !== 'Running' });
+        const rewound = await pollStatus(statusQueryGetUri, {
+            until: (s) => s.runtimeStatus !== 'Failed' && s.runtimeStatus !== 'Running',
+        });
         expect(rewound.runtimeStatus).toBe('Completed');
         expect(rewound.output).toEqual(['n1-m1-leaf leaf done', 'n1-m2-leaf leaf done', 'n1-sibling succeeded']);
-        for (const child of [`${id}:0`, `${id}:1`]) expect((await pollStatus(`${webhooks()}/instances/${child}`)).runtimeStatus).toBe('Completed');
+        for (const child of [`${id}:0`, `${id}:1`])
+            expect((await pollStatus(`${webhooks()}/instances/${child}`)).runtimeStatus).toBe('Completed');
     });
 
     it('entities are instances: read and purged through the instance API and the client, counted by a purge by filter', async () => {
         expect((await httpJson('POST', `${api}/SignalCounter?key=k1&amount=5`)).status).toBe(202);
-        const entity = await until(async () => httpJson('GET', `${webhooks()}/instances/@counter@k1`), (r) => r.status === 202 && r.body.input?.state === '5', 'the counter to reach 5');
-        expect(entity.body).toMatchObject({ name: 'counter', instanceId: '@counter@k1', runtimeStatus: 'Running', input: { exists: true, state: '5' } });
-        expect((await httpJson('GET', `${api}/GetStatus?instanceId=@counter@k1`)).body).toMatchObject({ instanceId: '@counter@k1', runtimeStatus: 'Running' });
-        expect((await httpJson('GET', `${api}/PurgeOrchestrationHistory?instanceId=@counter@k1`)).text).toBe('Purged 1 records');
+        const entity = await until(
+            async () => httpJson('GET', `${webhooks()}/instances/@counter@k1`),
+            (r) => r.status === 202 && r.body.input?.state === '5',
+            'the counter to reach 5',
+        );
+        expect(entity.body).toMatchObject({
+            name: 'counter',
+            instanceId: '@counter@k1',
+            runtimeStatus: 'Running',
+            input: { exists: true, state: '5' },
+        });
+        expect((await httpJson('GET', `${api}/GetStatus?instanceId=@counter@k1`)).body).toMatchObject({
+            instanceId: '@counter@k1',
+            runtimeStatus: 'Running',
+        });
+        expect((await httpJson('GET', `${api}/PurgeOrchestrationHistory?instanceId=@counter@k1`)).text).toBe(
+            'Purged 1 records',
+        );
         expect((await httpJson('GET', `${webhooks()}/instances/@counter@k1`)).status).toBe(404);
-        expect((await httpJson('GET', `${api}/PurgeOrchestrationHistory?instanceId=@counter@k1`)).text).toBe('Purged 0 records');
+        expect((await httpJson('GET', `${api}/PurgeOrchestrationHistory?instanceId=@counter@k1`)).text).toBe(
+            'Purged 0 records',
+        );
 
         const added = await startOrchestration('AddToCounter', 'k2');
         expect((await pollStatus(added.statusQueryGetUri)).output).toBe(5);
         const since = new Date(Date.now() - 10 * 60_000).toISOString();
-        const terminalOnly = await httpJson('DELETE', `${webhooks()}/instances?createdTimeFrom=${since}&runtimeStatus=Completed,Running`);
+        const terminalOnly = await httpJson(
+            'DELETE',
+            `${webhooks()}/instances?createdTimeFrom=${since}&runtimeStatus=Completed,Running`,
+        );
         expect(terminalOnly.status).toBe(200);
         expect((await httpJson('GET', `${webhooks()}/instances/@counter@k2`)).status).toBe(202);
         const everything = await httpJson('DELETE', `${webhooks()}/instances?createdTimeFrom=${since}`);

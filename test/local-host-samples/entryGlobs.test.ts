@@ -16,9 +16,18 @@ function appWith(files: string[], main: string, tsconfig?: object): string {
     return dir;
 }
 
-const relative = (dir: string, files: string[]): string[] => files.map((f) => path.relative(dir, f).split(path.sep).join('/')).sort();
+const relative = (dir: string, files: string[]): string[] =>
+    files.map((f) => path.relative(dir, f).split(path.sep).join('/')).sort();
 
-const COMPILED = ['dist/src/index.js', 'dist/src/setup.js', 'dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js', 'dist/src/functions/nested/c.js', 'dist/src/utils/u.js'];
+const COMPILED = [
+    'dist/src/index.js',
+    'dist/src/setup.js',
+    'dist/src/functions/a.js',
+    'dist/src/functions/b.js',
+    'dist/src/functions/b.test.js',
+    'dist/src/functions/nested/c.js',
+    'dist/src/utils/u.js',
+];
 
 describe('package.json main as the Node worker expands it (globby)', () => {
     const dirs: string[] = [];
@@ -30,10 +39,33 @@ describe('package.json main as the Node worker expands it (globby)', () => {
     };
 
     it.each([
-        ['dist/src/functions/*.js', ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js']],
-        ['dist/src/{index.js,functions/*.js}', ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js', 'dist/src/index.js']],
-        ['dist/src/{index.js,setup.js,functions/*.js}', ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js', 'dist/src/index.js', 'dist/src/setup.js']],
-        ['dist/src/functions/**/*.js', ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js', 'dist/src/functions/nested/c.js']],
+        [
+            'dist/src/functions/*.js',
+            ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js'],
+        ],
+        [
+            'dist/src/{index.js,functions/*.js}',
+            ['dist/src/functions/a.js', 'dist/src/functions/b.js', 'dist/src/functions/b.test.js', 'dist/src/index.js'],
+        ],
+        [
+            'dist/src/{index.js,setup.js,functions/*.js}',
+            [
+                'dist/src/functions/a.js',
+                'dist/src/functions/b.js',
+                'dist/src/functions/b.test.js',
+                'dist/src/index.js',
+                'dist/src/setup.js',
+            ],
+        ],
+        [
+            'dist/src/functions/**/*.js',
+            [
+                'dist/src/functions/a.js',
+                'dist/src/functions/b.js',
+                'dist/src/functions/b.test.js',
+                'dist/src/functions/nested/c.js',
+            ],
+        ],
         ['dist/src/functions/!(*.test).js', ['dist/src/functions/a.js', 'dist/src/functions/b.js']],
         ['dist/src/index.js', ['dist/src/index.js']],
         ['./dist/src/index.js', ['dist/src/index.js']],
@@ -49,13 +81,17 @@ describe('package.json main as the Node worker expands it (globby)', () => {
     });
 
     it('maps a brace main into tsc outDir back to the TypeScript sources', () => {
-        const dir = app(['src/index.ts', 'src/functions/a.ts', 'src/functions/b.ts', 'src/other.ts'], 'dist/src/{index.js,functions/*.js}', { compilerOptions: { outDir: 'dist', rootDir: '.' } });
+        const dir = app(
+            ['src/index.ts', 'src/functions/a.ts', 'src/functions/b.ts', 'src/other.ts'],
+            'dist/src/{index.js,functions/*.js}',
+            { compilerOptions: { outDir: 'dist', rootDir: '.' } },
+        );
         const entries = resolveEntries(dir);
         expect(entries.fromSources).toBe(true);
         expect(relative(dir, entries.files)).toEqual(['src/functions/a.ts', 'src/functions/b.ts', 'src/index.ts']);
     });
 
-    it("says what the worker says when main matches nothing", () => {
+    it('says what the worker says when main matches nothing', () => {
         const glob = app(['src/x.ts'], 'dist/{index.js,functions/*.js}');
         expect(() => resolveEntries(glob)).toThrow(/Found zero files matching the supplied pattern/);
         const file = app(['src/x.ts'], 'dist/index.js');

@@ -22,22 +22,33 @@ async function run(name: string, input?: unknown) {
 describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', () => {
     it('function chaining', async () => {
         const { status } = await run('helloSequence');
-        expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'] });
+        expect(status).toMatchObject({
+            runtimeStatus: 'Completed',
+            output: ['Hello Tokyo', 'Hello Seattle', 'Hello Cairo'],
+        });
     });
 
     it('the synchronous starter answers 200 with the output', async () => {
-        const response = await httpJson('POST', `${host.url}/api/orchestrators/wait/helloSequence?timeout=10&retryInterval=0.1`);
+        const response = await httpJson(
+            'POST',
+            `${host.url}/api/orchestrators/wait/helloSequence?timeout=10&retryInterval=0.1`,
+        );
         expect(response.status).toBe(200);
         expect(response.body).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello Cairo']);
     });
 
     it('custom status while waiting for an event', async () => {
         const started = await httpJson('POST', `${host.url}/api/orchestrators/customStatusOrchestration`);
-        const waiting = await pollStatus(started.body.statusQueryGetUri, { until: (s) => (s.customStatus as { stage?: string })?.stage === 'waiting for approval' });
+        const waiting = await pollStatus(started.body.statusQueryGetUri, {
+            until: (s) => (s.customStatus as { stage?: string })?.stage === 'waiting for approval',
+        });
         expect(waiting.customStatus).toEqual({ stage: 'waiting for approval', greeting: 'Hello Lisbon' });
         await httpJson('POST', started.body.sendEventPostUri.replace('{eventName}', 'Approval'), { by: 'ops' });
         const done = await pollStatus(started.body.statusQueryGetUri);
-        expect(done).toMatchObject({ customStatus: { stage: 'done' }, output: { greeting: 'Hello Lisbon', approval: { by: 'ops' } } });
+        expect(done).toMatchObject({
+            customStatus: { stage: 'done' },
+            output: { greeting: 'Hello Lisbon', approval: { by: 'ops' } },
+        });
     });
 
     it('sub-orchestrations with caller-chosen instance ids', async () => {
@@ -46,14 +57,23 @@ describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', 
             { instanceId: `${id}:0`, parent: id, greeting: 'Hello Oslo' },
             { instanceId: `${id}:1`, parent: id, greeting: 'Hello Lima' },
         ]);
-        expect((await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:1`)}`)).body).toMatchObject({ name: 'greetCity', runtimeStatus: 'Completed' });
+        expect((await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:1`)}`)).body).toMatchObject({
+            name: 'greetCity',
+            runtimeStatus: 'Completed',
+        });
     });
 
     it('retries activities and sub-orchestrations with their retry options', async () => {
         const activities = await run('callActivityWithRetry');
-        expect(activities.status.output).toEqual({ greeting: `Hello ${activities.id} after 3 attempts`, failure: expect.stringMatching(/this activity always fails/) });
+        expect(activities.status.output).toEqual({
+            greeting: `Hello ${activities.id} after 3 attempts`,
+            failure: expect.stringMatching(/this activity always fails/),
+        });
         const subs = await run('callSubOrchestratorWithRetry');
-        expect(subs.status.output).toEqual({ greeting: `Hello child-of-${subs.id} after 3 attempts`, failure: expect.stringMatching(/throwsErrorInLine does what it says on the tin/) });
+        expect(subs.status.output).toEqual({
+            greeting: `Hello child-of-${subs.id} after 3 attempts`,
+            failure: expect.stringMatching(/throwsErrorInLine does what it says on the tin/),
+        });
     });
 
     it('a cancelled one-hour timer does not hold the orchestration open', async () => {
@@ -77,12 +97,19 @@ describe('a Durable Functions v4 sample app, unchanged, on npm start -- --app', 
             'Activity result: Hello from A',
         ]);
         // The status answers carry the version as the extension's do (`version`), the history does not (statusJson.ts).
-        const child = async (n: number) => (await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:${n}`)}`)).body;
-        expect(await child(1)).toMatchObject({ name: 'versionedSuborchestrator', version: '0.9', runtimeStatus: 'Completed' });
+        const child = async (n: number) =>
+            (await httpJson('GET', `${api}/instances/${encodeURIComponent(`${id}:${n}`)}`)).body;
+        expect(await child(1)).toMatchObject({
+            name: 'versionedSuborchestrator',
+            version: '0.9',
+            runtimeStatus: 'Completed',
+        });
         expect(await child(2)).toMatchObject({ name: 'versionedSuborchestrator', version: '1.0' });
         const withHistory = await httpJson('GET', `${api}/instances/${encodeURIComponent(id)}?showHistory=true`);
         expect(withHistory.body).toMatchObject({ instanceId: id, version: '1.0' });
-        const started = withHistory.body.historyEvents.find((e: { EventType: string }) => e.EventType === 'ExecutionStarted');
+        const started = withHistory.body.historyEvents.find(
+            (e: { EventType: string }) => e.EventType === 'ExecutionStarted',
+        );
         expect(started).toMatchObject({ FunctionName: 'versionedOrchestrator' });
         expect(started).not.toHaveProperty('Version');
         const listed = await httpJson('GET', `${api}/instances?instanceIdPrefix=${encodeURIComponent(id)}`);

@@ -11,7 +11,8 @@ app.timer('everySecond', { schedule: '*/1 * * * * *', runOnStartup: true, handle
 app.timer('badSchedule', { schedule: '0 0 25 * * *', handler: () => undefined });
 app.timer('fromSetting', { schedule: '%NIGHTLY%', handler: () => undefined });
 
-const next = (schedule: string, after: string) => parseSchedule(schedule, { NIGHTLY: '0 0 2 * * *' }).next(new Date(after)).toISOString();
+const next = (schedule: string, after: string) =>
+    parseSchedule(schedule, { NIGHTLY: '0 0 2 * * *' }).next(new Date(after)).toISOString();
 
 describe('NCRONTAB schedules', () => {
     it.each([
@@ -43,7 +44,9 @@ describe('TimerTriggers', () => {
     it('runs on start-up, then on every occurrence, and reports schedules it cannot serve', async () => {
         const timers = new TimerTriggers(mockHarness.core, { env: { NIGHTLY: '0 0 2 * * *' } });
         expect(timers.functionNames.sort()).toEqual(['everySecond', 'fromSetting']);
-        expect(timers.problems).toEqual([{ functionName: 'badSchedule', reason: expect.stringMatching(/Invalid hour "25"/) }]);
+        expect(timers.problems).toEqual([
+            { functionName: 'badSchedule', reason: expect.stringMatching(/Invalid hour "25"/) },
+        ]);
         timers.start();
         await jest.advanceTimersByTimeAsync(0);
         expect(ticks).toHaveLength(1);

@@ -3,7 +3,8 @@ import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-ho
 
 /** The engine drops a completion its instance already has: the index must see every completion the history holds. */
 const at = new Date('2026-01-01T00:00:00Z');
-const completed = (id: number): HistoryEvent => historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: id, Result: '1' });
+const completed = (id: number): HistoryEvent =>
+    historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: id, Result: '1' });
 
 it('knows the completions of a history as it grows, and of a new history that replaces it', () => {
     const index = new AnsweredIndex();

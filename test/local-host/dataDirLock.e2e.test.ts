@@ -5,11 +5,14 @@ describe('one host per data directory', () => {
         const first = await startLocalHost({});
         try {
             await expect(startLocalHost({ data: first.data })).rejects.toThrow(
-                new RegExp(`Another local host \\(pid ${first.process.pid}\\) is using the data directory .*Stop it, or give this one its own state with --data <dir>`),
+                new RegExp(
+                    `Another local host \\(pid ${first.process.pid}\\) is using the data directory .*Stop it, or give this one its own state with --data <dir>`,
+                ),
             );
             expect(first.process.exitCode).toBeNull();
         } finally {
-            // Not waiting for the process to be gone: a supervisor restarts at once, while the old pid may still be a zombie.
+            // Not waiting for the process to be gone: a supervisor restarts at once, while the old pid may still be a
+            // zombie.
             first.process.kill('SIGKILL');
         }
         const second = await startLocalHost({ data: first.data });

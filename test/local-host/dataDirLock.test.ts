@@ -30,7 +30,9 @@ describe('data-directory lock', () => {
     it('refuses a live owner with the message that says what to do', () => {
         const live = sleeper();
         writeFileSync(lockFile(), JSON.stringify({ pid: live.pid, startTime: processStartTime(live.pid!) }));
-        expect(() => lockDataDir(dir)).toThrow(`Another local host (pid ${live.pid}) is using the data directory ${dir}. Stop it, or give this one its own state with --data <dir>.`);
+        expect(() => lockDataDir(dir)).toThrow(
+            `Another local host (pid ${live.pid}) is using the data directory ${dir}. Stop it, or give this one its own state with --data <dir>.`,
+        );
     });
 
     it('takes over at once from a dead pid', () => {
@@ -44,10 +46,17 @@ describe('data-directory lock', () => {
     linuxOnly('takes over at once from a zombie owner (exited, not yet reaped: right after kill -9)', async () => {
         // The background child exits once its parent has become `sleep`, which never reaps it (a child that exited
         // before the `exec` could be reaped by the shell itself, which happened on a busy machine).
-        const parent = spawn('sh', ['-c', 'sh -c "sleep 0.3; exit 0" & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const parent = spawn('sh', ['-c', 'sh -c "sleep 0.3; exit 0" & echo $!; exec sleep 60'], {
+            stdio: ['ignore', 'pipe', 'ignore'],
+        });
         sleepers.push(parent);
-        const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
-        for (let i = 0; i < 2000 && processState(zombie) !== 'zombie'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        const zombie = Number(
+            await new Promise<string>((resolve) =>
+                parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+            ),
+        );
+        for (let i = 0; i < 2000 && processState(zombie) !== 'zombie'; i++)
+            await new Promise((resolve) => setTimeout(resolve, 10));
         expect(processState(zombie)).toBe('zombie');
         writeFileSync(lockFile(), JSON.stringify({ pid: zombie, startTime: processStartTime(zombie) }));
         lockDataDir(dir);

@@ -14,21 +14,42 @@ afterAll(async () => {
 
 /** Starts through the app's HTTP function, i.e. through the durable-functions client. */
 async function start(name: string, input?: unknown, instanceId?: string) {
-    const response = await httpJson('POST', `${host.url}/api/start/${name}${instanceId ? `/${instanceId}` : ''}`, input === undefined ? undefined : input);
+    const response = await httpJson(
+        'POST',
+        `${host.url}/api/start/${name}${instanceId ? `/${instanceId}` : ''}`,
+        input === undefined ? undefined : input,
+    );
     expect(response.status).toBe(202);
-    return response.body as { id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string; suspendPostUri: string; resumePostUri: string };
+    return response.body as {
+        id: string;
+        statusQueryGetUri: string;
+        sendEventPostUri: string;
+        terminatePostUri: string;
+        suspendPostUri: string;
+        resumePostUri: string;
+    };
 }
 
 describe('Durable features through HTTP', () => {
-    it("refuses to start a function that is not an orchestrator as the extension does: 400, ArgumentException, its text with the known orchestrators", async () => {
+    it('refuses to start a function that is not an orchestrator as the extension does: 400, ArgumentException, its text with the known orchestrators', async () => {
         const index = await httpJson('GET', `${host.url}/`);
-        const known = (index.body.functions as { name: string; trigger: string }[]).filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name);
+        const known = (index.body.functions as { name: string; trigger: string }[])
+            .filter((f) => f.trigger === 'orchestrationTrigger')
+            .map((f) => f.name);
         expect(known.length).toBeGreaterThan(2);
-        for (const name of ['noSuchFunction', (index.body.functions as { name: string; trigger: string }[]).find((f) => f.trigger === 'activityTrigger')!.name]) {
+        for (const name of [
+            'noSuchFunction',
+            (index.body.functions as { name: string; trigger: string }[]).find((f) => f.trigger === 'activityTrigger')!
+                .name,
+        ]) {
             const refused = await httpJson('POST', `${api}/orchestrators/${name}`);
             expect(refused).toMatchObject({
                 status: 400,
-                body: { Message: 'One or more of the arguments submitted is incorrect', ExceptionMessage: notAnOrchestratorMessage(name, known), ExceptionType: 'System.ArgumentException' },
+                body: {
+                    Message: 'One or more of the arguments submitted is incorrect',
+                    ExceptionMessage: notAnOrchestratorMessage(name, known),
+                    ExceptionType: 'System.ArgumentException',
+                },
             });
         }
     });
@@ -43,7 +64,9 @@ describe('Durable features through HTTP', () => {
     it('waits for an external event raced against a timer (event wins, timer canceled)', async () => {
         const started = await start('approval', { timeoutMs: 60000 });
         await pollStatus(started.statusQueryGetUri, { until: (s) => s.customStatus === 'waiting' });
-        const raised = await httpJson('POST', started.sendEventPostUri.replace('{eventName}', 'approve'), { by: 'ana' });
+        const raised = await httpJson('POST', started.sendEventPostUri.replace('{eventName}', 'approve'), {
+            by: 'ana',
+        });
         expect(raised.status).toBe(202);
         const status = await pollStatus(started.statusQueryGetUri);
         expect(status.output).toEqual({ approved: { by: 'ana' } });
@@ -104,7 +127,10 @@ describe('Durable features through HTTP', () => {
         await pollStatus(started.statusQueryGetUri, { until: (s) => s.runtimeStatus === 'Running' });
         expect((await httpJson('POST', started.suspendPostUri.replace('{text}', 'pause'))).status).toBe(202);
         await pollStatus(started.statusQueryGetUri, { until: (s) => s.runtimeStatus === 'Suspended' });
-        expect((await httpJson('POST', started.sendEventPostUri.replace('{eventName}', 'go'), JSON.stringify('payload'))).status).toBe(202);
+        expect(
+            (await httpJson('POST', started.sendEventPostUri.replace('{eventName}', 'go'), JSON.stringify('payload')))
+                .status,
+        ).toBe(202);
         await new Promise((resolve) => setTimeout(resolve, 100));
         expect((await httpJson('GET', started.statusQueryGetUri)).body.runtimeStatus).toBe('Suspended');
         expect((await httpJson('POST', started.resumePostUri.replace('{text}', 'go on'))).status).toBe(202);
@@ -119,7 +145,12 @@ describe('Durable features through HTTP', () => {
         const seen: string[] = [];
         let token: string | null = null;
         do {
-            const page: JsonResponse<{ instanceId: string }[]> = await httpJson('GET', `${api}/instances?top=2`, undefined, token ? { 'x-ms-continuation-token': token } : {});
+            const page: JsonResponse<{ instanceId: string }[]> = await httpJson(
+                'GET',
+                `${api}/instances?top=2`,
+                undefined,
+                token ? { 'x-ms-continuation-token': token } : {},
+            );
             expect(page.body.length).toBeLessThanOrEqual(2);
             seen.push(...page.body.map((s: { instanceId: string }) => s.instanceId));
             token = page.headers.get('x-ms-continuation-token');

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-const { compileTs } = require('../../tools/cli/compileTs') as { compileTs: (entry: string, outName: string, options: { outDir: string; sourcemap?: boolean; reuse?: boolean }) => string };
+const { compileTs } = require('../../tools/cli/compileTs') as {
+    compileTs: (
+        entry: string,
+        outName: string,
+        options: { outDir: string; sourcemap?: boolean; reuse?: boolean },
+    ) => string;
+};
 
 /** `npm start` reuses the host's build while none of its sources changed (tools/cli/compileTs.js `reuse`). */
 let dir: string;
@@ -31,12 +37,18 @@ it('reuses an output whose sources did not change, and rebuilds when one changed
     expect(statSync(out).mtimeMs).toBe(built);
 
     writeFileSync(helper, 'export const word: string = "second";\n');
-    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: true, reuse: true }), 'utf8')).toContain('"second"');
+    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: true, reuse: true }), 'utf8')).toContain(
+        '"second"',
+    );
 
     // Another esbuild option (no source map) is another build.
     [entry, helper].forEach((f) => setBack(f, 60));
-    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: true, reuse: true }), 'utf8')).toContain('sourceMappingURL');
-    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: false, reuse: true }), 'utf8')).not.toContain('sourceMappingURL');
+    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: true, reuse: true }), 'utf8')).toContain(
+        'sourceMappingURL',
+    );
+    expect(readFileSync(compileTs(entry, 'main.js', { outDir, sourcemap: false, reuse: true }), 'utf8')).not.toContain(
+        'sourceMappingURL',
+    );
 
     rmSync(helper);
     expect(() => compileTs(entry, 'main.js', { outDir, sourcemap: false, reuse: true })).toThrow(/helper/);

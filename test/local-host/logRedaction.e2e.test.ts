@@ -18,7 +18,11 @@ describe("the local host's log", () => {
     it('names a request that failed with a 500 without its system key (--require-system-key)', async () => {
         const data = mkdtempSync(path.join(tmpdir(), 'durable-redact-'));
         writeFileSync(path.join(data, 'secrets.json'), JSON.stringify({ systemKeys: { durabletask_extension: KEY } }));
-        host = await startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter'), data, args: ['--require-system-key'] });
+        host = await startLocalHost({
+            app: path.join(REPO_ROOT, 'test/apps/waiter'),
+            data,
+            args: ['--require-system-key'],
+        });
         const code = `code=${encodeURIComponent(KEY)}`;
         const started = await httpJson('POST', `${host.url}${API}/orchestrators/hello_orchestrator/redact-me?${code}`);
         expect(started.status).toBe(202);
@@ -38,7 +42,8 @@ describe("the local host's log", () => {
         expect(purge.text).toMatch(/database is locked/);
         const output = host.output();
         expect(output).toContain(`Request DELETE ${API}/instances/redact-me?code=*** failed`);
-        for (const form of [KEY, encodeURIComponent(KEY), new URLSearchParams({ k: KEY }).toString().slice(2)]) expect(output).not.toContain(form);
+        for (const form of [KEY, encodeURIComponent(KEY), new URLSearchParams({ k: KEY }).toString().slice(2)])
+            expect(output).not.toContain(form);
     });
 });
 
@@ -47,11 +52,15 @@ describe('redaction of printed lines', () => {
         expect(redactQuerySecrets('GET /x?a=1&code=k1%2B==&b=2 failed')).toBe('GET /x?a=1&code=***&b=2 failed');
         expect(redactQuerySecrets('https://h/y?CODE=abc;next')).toBe('https://h/y?CODE=***;next');
         expect(redactQuerySecrets('<a href="/z?x=1&amp;code=abc">')).toBe('<a href="/z?x=1&amp;code=***">');
-        expect(redactQuerySecrets('/login?return=%2Fapi%3Fcode%3Dabc%26x%3D1')).toBe('/login?return=%2Fapi%3Fcode%3D***%26x%3D1');
+        expect(redactQuerySecrets('/login?return=%2Fapi%3Fcode%3Dabc%26x%3D1')).toBe(
+            '/login?return=%2Fapi%3Fcode%3D***%26x%3D1',
+        );
         expect(redactQuerySecrets('no key in barcode=1 or ?decode=2')).toBe('no key in barcode=1 or ?decode=2');
     });
 
     it('hides the given secrets, raw or %-encoded, anywhere in a line', () => {
-        expect(redactSecrets(`key ${KEY} and ${encodeURIComponent(KEY)} and /rpc/s3cret/x`, [KEY, '/rpc/s3cret/'])).toBe('key *** and *** and ***x');
+        expect(
+            redactSecrets(`key ${KEY} and ${encodeURIComponent(KEY)} and /rpc/s3cret/x`, [KEY, '/rpc/s3cret/']),
+        ).toBe('key *** and *** and ***x');
     });
 });

@@ -15,7 +15,11 @@ afterAll(() => new Promise((resolve) => holder.close(resolve)));
 /** `npm start -- --port <port>`: resolves with the exit code and everything it printed. */
 function startOn(port: number): Promise<{ code: number | null; output: string }> {
     const data = mkdtempSync(path.join(tmpdir(), 'durable-local-'));
-    const child = spawn(process.execPath, [HOST_CLI, '--port', String(port), '--data', data, '--app', 'test/kit/fixture-app'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+        process.execPath,
+        [HOST_CLI, '--port', String(port), '--data', data, '--app', 'test/kit/fixture-app'],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

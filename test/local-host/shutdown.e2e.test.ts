@@ -36,13 +36,18 @@ describe('host process', () => {
         try {
             const leak = await httpJson('POST', `${host.url}/api/leakRejection`);
             expect(leak).toMatchObject({ status: 200, text: 'answered' });
-            await waitForOutput(host, /Worker uncaught exception \(after function 'leakRejection' ran\): Error: a rejection nobody handles/);
+            await waitForOutput(
+                host,
+                /Worker uncaught exception \(after function 'leakRejection' ran\): Error: a rejection nobody handles/,
+            );
             await waitForOutput(host, /Worker process restarted/);
 
             const api = `${host.url}/runtime/webhooks/durabletask`;
             const started = await httpJson('POST', `${api}/orchestrators/waitsForever/stuck-1`);
             expect(started.status).toBe(202);
-            await pollStatus(`${api}/instances/stuck-1?showHistory=true`, { until: (s) => (s.historyEvents ?? []).some((e) => e.EventType === 'TaskScheduled') });
+            await pollStatus(`${api}/instances/stuck-1?showHistory=true`, {
+                until: (s) => (s.historyEvents ?? []).some((e) => e.EventType === 'TaskScheduled'),
+            });
 
             const ended = exited(host);
             host.process.kill('SIGINT');
@@ -62,7 +67,9 @@ describe('host process', () => {
     });
 
     it('an appTerminate hook that never ends: a second Ctrl-C exits at once, one Ctrl-C alone exits after the grace period', async () => {
-        const [twice, once] = await Promise.all([0, 1].map(() => startLocalHost({ app: STUCK_APP, env: { STUCK_ON_TERMINATE: '1' } })));
+        const [twice, once] = await Promise.all(
+            [0, 1].map(() => startLocalHost({ app: STUCK_APP, env: { STUCK_ON_TERMINATE: '1' } })),
+        );
         try {
             const onceEnded = exited(once);
             once.process.kill('SIGINT');

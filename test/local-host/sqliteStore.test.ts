@@ -24,7 +24,11 @@ afterEach(async () => {
 });
 
 const at = new Date('2026-01-01T00:00:00Z');
-const event = (type: (typeof EventType)[keyof typeof EventType], fields: Record<string, unknown> = {}, id = -1): HistoryEvent => historyEvent(type, at, fields, id);
+const event = (
+    type: (typeof EventType)[keyof typeof EventType],
+    fields: Record<string, unknown> = {},
+    id = -1,
+): HistoryEvent => historyEvent(type, at, fields, id);
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 function newRecord(instanceId: string): InstanceRecord {
@@ -51,18 +55,34 @@ describe('SqliteStore', () => {
 
         const running = loaded.get('order 42@contoso/Ünïcode')!;
         expect(running).toMatchObject({ runtimeStatus: 'Running', customStatus: '"step 1"', executionId: 'x2' });
-        expect(running.history.map((e) => e.EventType)).toEqual([EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.OrchestratorCompleted]);
+        expect(running.history.map((e) => e.EventType)).toEqual([
+            EventType.OrchestratorStarted,
+            EventType.ExecutionStarted,
+            EventType.TaskScheduled,
+            EventType.OrchestratorCompleted,
+        ]);
         expect(running.inbox.map((e) => [e.EventType, e.Result ?? e.Name])).toEqual([
             [EventType.TaskCompleted, '"Hello Seattle"'],
             [EventType.EventRaised, 'approve'],
         ]);
         expect(loaded.get('done-1')).toMatchObject({ runtimeStatus: 'Completed', output: '["Hello Seattle"]' });
-        expect(loaded.get('done-1')!.history.at(-2)).toMatchObject({ EventType: EventType.ExecutionCompleted, Result: '["Hello Seattle"]' });
+        expect(loaded.get('done-1')!.history.at(-2)).toMatchObject({
+            EventType: EventType.ExecutionCompleted,
+            Result: '["Hello Seattle"]',
+        });
         expect(loaded.get('L'.repeat(300))!.inbox).toHaveLength(1);
-        expect(warnings.join('\n')).toMatch(/left out a torn final record .*imported 3 instance\(s\) and 1 entity record\(s\)/s);
+        expect(warnings.join('\n')).toMatch(
+            /left out a torn final record .*imported 3 instance\(s\) and 1 entity record\(s\)/s,
+        );
         expect(stores[0].entities.read('@counter@c1')).toMatchObject({ exists: true, state: '7', recentIds: ['r1'] });
         // The old folders are kept, renamed; a second start reads the database only.
-        expect(readdirSync(dir).sort()).toEqual(['durable.db', 'durable.db-shm', 'durable.db-wal', 'entities.imported', 'instances.imported']);
+        expect(readdirSync(dir).sort()).toEqual([
+            'durable.db',
+            'durable.db-shm',
+            'durable.db-wal',
+            'entities.imported',
+            'instances.imported',
+        ]);
         await stores[0].close();
         const again = byId(await open().loadAll());
         expect(plain(again.get('order 42@contoso/Ünïcode'))).toEqual(plain(running));
@@ -83,11 +103,22 @@ describe('SqliteStore', () => {
         await store.step((ops) => ops.createInstance(newRecord('a')));
         const ref = { instanceId: 'a', executionId: 'e1' };
         const applied: string[] = [];
-        const first = store.step((ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorStarted)]), () => applied.push('first'));
-        const clash = store.step((ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorCompleted)]), () => applied.push('clash'));
-        const status = store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Running' }), () => applied.push('status'));
+        const first = store.step(
+            (ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorStarted)]),
+            () => applied.push('first'),
+        );
+        const clash = store.step(
+            (ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorCompleted)]),
+            () => applied.push('clash'),
+        );
+        const status = store.step(
+            (ops) => ops.setStatus(ref, { runtimeStatus: 'Running' }),
+            () => applied.push('status'),
+        );
         await expect(first).resolves.toBeUndefined();
-        await expect(clash).rejects.toThrow(/Could not write to durable\.db in the data directory: .*UNIQUE constraint failed.*restart the host to resume from the last commit/);
+        await expect(clash).rejects.toThrow(
+            /Could not write to durable\.db in the data directory: .*UNIQUE constraint failed.*restart the host to resume from the last commit/,
+        );
         await expect(status).resolves.toBeUndefined();
         expect(applied).toEqual(['first', 'status']);
         const [reloaded] = await new SqliteStore(dir).loadAll();
@@ -117,14 +148,24 @@ describe('SqliteStore', () => {
         await store.step((ops) => ops.createInstance(newRecord('p')));
         const ref = { instanceId: 'p', executionId: 'e1' };
         await expect(store.step((ops) => ops.purge('p'))).resolves.toBe(true);
-        await expect(store.step((ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorStarted)]))).rejects.toBeInstanceOf(InstanceGoneError);
-        await expect(store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Completed' }))).rejects.toBeInstanceOf(InstanceGoneError);
-        await expect(store.step((ops) => ops.enqueue('p', 'e1', event(EventType.TaskCompleted, { TaskScheduledId: 0 })))).resolves.toBe(false);
+        await expect(
+            store.step((ops) => ops.appendHistory(ref, 0, [event(EventType.OrchestratorStarted)])),
+        ).rejects.toBeInstanceOf(InstanceGoneError);
+        await expect(store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Completed' }))).rejects.toBeInstanceOf(
+            InstanceGoneError,
+        );
+        await expect(
+            store.step((ops) => ops.enqueue('p', 'e1', event(EventType.TaskCompleted, { TaskScheduledId: 0 }))),
+        ).resolves.toBe(false);
         expect(await new SqliteStore(dir).loadAll()).toEqual([]);
 
         await store.step((ops) => ops.createInstance({ ...newRecord('p'), executionId: 'e2' }));
-        await expect(store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Completed' }))).rejects.toBeInstanceOf(InstanceGoneError);
-        expect((await new SqliteStore(dir).loadAll()).map((r) => [r.executionId, r.runtimeStatus])).toEqual([['e2', 'Pending']]);
+        await expect(store.step((ops) => ops.setStatus(ref, { runtimeStatus: 'Completed' }))).rejects.toBeInstanceOf(
+            InstanceGoneError,
+        );
+        expect((await new SqliteStore(dir).loadAll()).map((r) => [r.executionId, r.runtimeStatus])).toEqual([
+            ['e2', 'Pending'],
+        ]);
     });
 
     it('continue-as-new: a new execution whose started message comes first, carrying the events that wait', async () => {
@@ -137,7 +178,10 @@ describe('SqliteStore', () => {
         const started = event(EventType.ExecutionStarted, { Name: 'hello', Input: '2' });
         await store.step((ops) => {
             ops.take('c', record.inbox);
-            ops.replaceExecution({ ...record, executionId: 'e2', input: '2', history: [], runtimeStatus: 'Running' }, 'e1');
+            ops.replaceExecution(
+                { ...record, executionId: 'e2', input: '2', history: [], runtimeStatus: 'Running' },
+                'e1',
+            );
             ops.dropMessages('c', (m) => m.EventType === EventType.EventRaised);
             ops.enqueue('c', 'e2', started, { front: true });
         });
@@ -151,6 +195,8 @@ describe('node:sqlite availability', () => {
     it('accepts the Node versions where node:sqlite loads without a flag, and says what to install otherwise', () => {
         expect(['22.13.0', '22.23.3', '23.4.0', '24.0.0'].filter(hasUnflaggedSqlite)).toHaveLength(4);
         expect(['20.18.0', '22.12.0', '23.3.0'].filter(hasUnflaggedSqlite)).toEqual([]);
-        expect(() => openDatabase(':memory:', '22.12.0')).toThrow(/needs Node\.js 22\.13 or newer .*this is 22\.12\.0.*install a current Node 22 or later/);
+        expect(() => openDatabase(':memory:', '22.12.0')).toThrow(
+            /needs Node\.js 22\.13 or newer .*this is 22\.12\.0.*install a current Node 22 or later/,
+        );
     });
 });

@@ -9,7 +9,10 @@ const HELLO = ['Hello Seattle', 'Hello Tokyo', 'Hello London'];
 const webhooks = (host: LocalHost): string => `${host.url}/runtime/webhooks/durabletask`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `check` on every id, 32 at a time: one by one, each snapshot took long enough for the load to add thousands more. */
+/**
+ * Runs `check` on every id, 32 at a time: one by one, each snapshot took long enough for the load to add thousands
+ * more.
+ */
 async function forEachId(ids: string[], check: (id: string) => Promise<void>): Promise<void> {
     for (let i = 0; i < ids.length; i += 32) await Promise.all(ids.slice(i, i + 32).map(check));
 }
@@ -17,7 +20,10 @@ async function forEachId(ids: string[], check: (id: string) => Promise<void>): P
 /** The worker process the host forked (the app runs there). */
 function workerPid(host: LocalHost): number | undefined {
     try {
-        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(host.process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(host.process.pid)], { encoding: 'utf8' })
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean);
         return pids.length > 0 ? Number(pids[0]) : undefined;
     } catch {
         return undefined;
@@ -35,8 +41,14 @@ describe('the SQLite store under the host', () => {
             const id = encodeURIComponent('order 42@contoso/Ünïcode');
             const resumed = await pollStatus(`${webhooks(host)}/instances/${id}`);
             expect(resumed).toMatchObject({ runtimeStatus: 'Completed', output: HELLO });
-            expect(await pollStatus(`${webhooks(host)}/instances/done-1`)).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Seattle'] });
-            expect(await pollStatus(`${webhooks(host)}/instances/${'L'.repeat(300)}`)).toMatchObject({ runtimeStatus: 'Completed', output: HELLO });
+            expect(await pollStatus(`${webhooks(host)}/instances/done-1`)).toMatchObject({
+                runtimeStatus: 'Completed',
+                output: ['Hello Seattle'],
+            });
+            expect(await pollStatus(`${webhooks(host)}/instances/${'L'.repeat(300)}`)).toMatchObject({
+                runtimeStatus: 'Completed',
+                output: HELLO,
+            });
         } finally {
             await host.stop();
         }
@@ -45,7 +57,9 @@ describe('the SQLite store under the host', () => {
     it('keeps ids that differ only in case apart, across a restart', async () => {
         const first = await startLocalHost();
         for (const id of ['Order-A', 'order-a']) {
-            expect((await httpJson('POST', `${webhooks(first)}/orchestrators/hello_orchestrator/${id}`)).status).toBe(202);
+            expect((await httpJson('POST', `${webhooks(first)}/orchestrators/hello_orchestrator/${id}`)).status).toBe(
+                202,
+            );
             await pollStatus(`${webhooks(first)}/instances/${id}`);
         }
         await first.stop();
@@ -62,10 +76,16 @@ describe('the SQLite store under the host', () => {
         const first = await startLocalHost({ app: FEATURES_APP });
         const api = webhooks(first);
         const since = new Date(Date.now() - 60_000).toISOString();
-        const starts = await Promise.all(Array.from({ length: 300 }, (_, i) => httpJson('POST', `${api}/orchestrators/slowSteps/purged-${i}`, { steps: 3, ms: 40 })));
+        const starts = await Promise.all(
+            Array.from({ length: 300 }, (_, i) =>
+                httpJson('POST', `${api}/orchestrators/slowSteps/purged-${i}`, { steps: 3, ms: 40 }),
+            ),
+        );
         expect(starts.every((s) => s.status === 202)).toBe(true);
         // Some have run a step, others not yet: activities and timers are in flight.
-        await pollStatus(`${api}/instances/purged-0?showHistory=true`, { until: (s) => (s.historyEvents ?? []).some((e) => e.EventType === 'TaskCompleted') });
+        await pollStatus(`${api}/instances/purged-0?showHistory=true`, {
+            until: (s) => (s.historyEvents ?? []).some((e) => e.EventType === 'TaskCompleted'),
+        });
         const purged = await httpJson('DELETE', `${api}/instances?createdTimeFrom=${since}`);
         expect(purged.body.instancesDeleted).toBe(300);
         // Long enough for every activity and timer in flight to end and report.
@@ -95,7 +115,10 @@ describe('the SQLite store under the host', () => {
                 const id = `load-${next++}`;
                 const current = host;
                 try {
-                    const started = await httpJson('POST', `${webhooks(current)}/orchestrators/hello_orchestrator/${id}`);
+                    const started = await httpJson(
+                        'POST',
+                        `${webhooks(current)}/orchestrators/hello_orchestrator/${id}`,
+                    );
                     if (started.status === 202) acknowledged.add(id);
                     const status = await httpJson('GET', `${webhooks(current)}/instances/${id}`);
                     if (status.body?.runtimeStatus === 'Completed') seenCompleted.set(id, status.body.output);
@@ -125,7 +148,12 @@ describe('the SQLite store under the host', () => {
             await forEachId([...acknowledged], async (id) => {
                 const status = await httpJson('GET', `${webhooks(restarted)}/instances/${id}`);
                 expect([id, status.status === 200 || status.status === 202]).toEqual([id, true]);
-                if (seenCompleted.has(id)) expect([id, status.body.runtimeStatus, status.body.output]).toEqual([id, 'Completed', seenCompleted.get(id)]);
+                if (seenCompleted.has(id))
+                    expect([id, status.body.runtimeStatus, status.body.output]).toEqual([
+                        id,
+                        'Completed',
+                        seenCompleted.get(id),
+                    ]);
             });
         }
         stopped = true;

@@ -49,9 +49,16 @@ function writeSchema1Database(): void {
     const history = db.prepare('INSERT INTO history VALUES (?, ?, ?)');
     const t = at.toISOString();
     instance.run('done', 'e1', 'hello', 'Completed', '"x"', '"Hello x"', null, t, t, null);
-    [historyEvent(EventType.OrchestratorStarted, at), started('done', '1.5'), historyEvent(EventType.ExecutionCompleted, at, { Result: '"Hello x"' })].forEach((e, i) => history.run('done', i, JSON.stringify(e)));
+    [
+        historyEvent(EventType.OrchestratorStarted, at),
+        started('done', '1.5'),
+        historyEvent(EventType.ExecutionCompleted, at, { Result: '"Hello x"' }),
+    ].forEach((e, i) => history.run('done', i, JSON.stringify(e)));
     instance.run('waiting', 'e2', 'hello', 'Pending', '"x"', null, null, t, t, null);
-    db.prepare('INSERT INTO messages (instance_id, event) VALUES (?, ?)').run('waiting', JSON.stringify(started('waiting', '2.0')));
+    db.prepare('INSERT INTO messages (instance_id, event) VALUES (?, ?)').run(
+        'waiting',
+        JSON.stringify(started('waiting', '2.0')),
+    );
     instance.run('unversioned', 'e3', 'hello', 'Running', '"x"', null, '"step 1"', t, t, null);
     history.run('unversioned', 0, JSON.stringify(started('unversioned')));
     db.prepare('INSERT INTO entities VALUES (?, ?)').run('@counter@c1', JSON.stringify({ exists: true, state: '7' }));
@@ -59,13 +66,17 @@ function writeSchema1Database(): void {
 }
 
 describe('the database schema', () => {
-    it('upgrades a database of schema version 1 in place: every instance, history, message and entity kept, each instance\'s version read from its ExecutionStarted event', async () => {
+    it("upgrades a database of schema version 1 in place: every instance, history, message and entity kept, each instance's version read from its ExecutionStarted event", async () => {
         writeSchema1Database();
         const store = open();
         const loaded = byId(await store.loadAll());
         expect([...loaded.keys()].sort()).toEqual(['done', 'unversioned', 'waiting']);
         expect(loaded.get('done')).toMatchObject({ runtimeStatus: 'Completed', output: '"Hello x"', version: '1.5' });
-        expect(loaded.get('done')!.history.map((e) => e.EventType)).toEqual([EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.ExecutionCompleted]);
+        expect(loaded.get('done')!.history.map((e) => e.EventType)).toEqual([
+            EventType.OrchestratorStarted,
+            EventType.ExecutionStarted,
+            EventType.ExecutionCompleted,
+        ]);
         expect(loaded.get('waiting')).toMatchObject({ runtimeStatus: 'Pending', version: '2.0' });
         expect(loaded.get('waiting')!.inbox.map((e) => e.EventType)).toEqual([EventType.ExecutionStarted]);
         expect(loaded.get('unversioned')).toMatchObject({ runtimeStatus: 'Running', customStatus: '"step 1"' });
@@ -78,31 +89,56 @@ describe('the database schema', () => {
         const again = byId(await open().loadAll());
         expect(again.get('done')).toMatchObject({ version: '1.5', output: '"Hello x"' });
         const db = openDatabase(path.join(dir, 'durable.db'));
-        expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get()).toEqual(expect.objectContaining({ value: '2' }));
+        expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get()).toEqual(
+            expect.objectContaining({ value: '2' }),
+        );
         db.close();
     });
 
     it('refuses a database written by a newer host, and says what to do', async () => {
         const db = openDatabase(path.join(dir, 'durable.db'));
-        db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID; INSERT INTO meta VALUES ('schema', '99');`);
+        db.exec(
+            `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID; INSERT INTO meta VALUES ('schema', '99');`,
+        );
         db.close();
-        expect(() => open()).toThrow(/schema version 99; this host reads version 2\. Use the host version that wrote it, or start with a new --data directory/);
+        expect(() => open()).toThrow(
+            /schema version 99; this host reads version 2\. Use the host version that wrote it, or start with a new --data directory/,
+        );
     });
 });
 
 describe('the version in status answers', () => {
-    it('comes from the instance record: a finished instance\'s status never reads its history', async () => {
+    it("comes from the instance record: a finished instance's status never reads its history", async () => {
         const store = open();
         const record: InstanceRecord = {
-            instanceId: 'v', name: 'hello', executionId: 'e1', runtimeStatus: 'Pending', version: '3.1', input: '"x"',
-            createdTime: at.toISOString(), lastUpdatedTime: at.toISOString(), history: [], inbox: [started('v', '3.1')],
+            instanceId: 'v',
+            name: 'hello',
+            executionId: 'e1',
+            runtimeStatus: 'Pending',
+            version: '3.1',
+            input: '"x"',
+            createdTime: at.toISOString(),
+            lastUpdatedTime: at.toISOString(),
+            history: [],
+            inbox: [started('v', '3.1')],
         };
         await store.step((ops) => ops.createInstance(record));
-        await store.step((ops) => ops.setStatus({ instanceId: 'v', executionId: 'e1' }, { runtimeStatus: 'Completed', output: '"done"' }));
+        await store.step((ops) =>
+            ops.setStatus({ instanceId: 'v', executionId: 'e1' }, { runtimeStatus: 'Completed', output: '"done"' }),
+        );
         await store.close();
         const [loaded] = await open().loadAll();
-        Object.defineProperty(loaded, 'history', { get: () => { throw new Error('read the history'); } });
-        expect(statusJson(loaded)).toMatchObject({ instanceId: 'v', runtimeStatus: 'Completed', version: '3.1', output: 'done' });
+        Object.defineProperty(loaded, 'history', {
+            get: () => {
+                throw new Error('read the history');
+            },
+        });
+        expect(statusJson(loaded)).toMatchObject({
+            instanceId: 'v',
+            runtimeStatus: 'Completed',
+            version: '3.1',
+            output: 'done',
+        });
         expect(() => statusJson(loaded, { showHistory: true })).toThrow('read the history');
     });
 });
@@ -110,24 +146,46 @@ describe('the version in status answers', () => {
 describe('redelivery counts (poison messages)', () => {
     const crash = () => Promise.reject(new WorkerExitedError('the worker process (pid 1) exited (exit code 7)'));
     const newInstance = (id: string): InstanceRecord => ({
-        instanceId: id, name: 'hello', executionId: 'e1', runtimeStatus: 'Running', createdTime: at.toISOString(), lastUpdatedTime: at.toISOString(), history: [], inbox: [],
+        instanceId: id,
+        name: 'hello',
+        executionId: 'e1',
+        runtimeStatus: 'Running',
+        createdTime: at.toISOString(),
+        lastUpdatedTime: at.toISOString(),
+        history: [],
+        inbox: [],
     });
 
     it('survive a restart of the host, as Azure keeps the DequeueCount on the queue message: poison stays poison and keeps its next attempt', async () => {
         let store = open();
         await store.step((ops) => ops.createInstance(newInstance('P1')));
         const now = Date.parse('2026-12-02T00:00:00Z');
-        const before = new Redeliveries(() => undefined, 1, () => now, store.redeliveries);
-        for (let i = 0; i < 10; i++) await expect(before.run({ key: 'P1 task 0', instanceId: 'P1' }, 'alwaysExits', crash)).rejects.toBeInstanceOf(WorkerExitedError);
+        const before = new Redeliveries(
+            () => undefined,
+            1,
+            () => now,
+            store.redeliveries,
+        );
+        for (let i = 0; i < 10; i++)
+            await expect(
+                before.run({ key: 'P1 task 0', instanceId: 'P1' }, 'alwaysExits', crash),
+            ).rejects.toBeInstanceOf(WorkerExitedError);
         const [poison] = before.list();
         expect(poison).toMatchObject({ key: 'P1 task 0', deliveries: 10, poison: true });
         await store.close();
 
         store = open();
-        const after = new Redeliveries(() => undefined, 1, () => now, store.redeliveries);
+        const after = new Redeliveries(
+            () => undefined,
+            1,
+            () => now,
+            store.redeliveries,
+        );
         expect(after.list()).toEqual([poison]);
         // The next crash counts on from there: 11 deliveries, still poison.
-        await expect(after.run({ key: 'P1 task 0', instanceId: 'P1' }, 'alwaysExits', crash)).rejects.toBeInstanceOf(WorkerExitedError);
+        await expect(after.run({ key: 'P1 task 0', instanceId: 'P1' }, 'alwaysExits', crash)).rejects.toBeInstanceOf(
+            WorkerExitedError,
+        );
         expect(after.list()).toEqual([expect.objectContaining({ key: 'P1 task 0', deliveries: 11, poison: true })]);
     });
 

@@ -1,18 +1,28 @@
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 import { parseFunctionTimeout } from '../../tools/local-host/worker-channel/functionTimeout';
-import { HistoryCache, HistoryCacheMiss, HistorySender, type EpisodeRequest } from '../../tools/local-host/worker-process/episodeHistory';
+import {
+    HistoryCache,
+    HistoryCacheMiss,
+    HistorySender,
+    type EpisodeRequest,
+} from '../../tools/local-host/worker-process/episodeHistory';
 import { fromWire, Outbox, toWire, type Batch } from '../../tools/local-host/worker-process/protocol';
 
 describe('host.json functionTimeout', () => {
     it('reads time spans as the host prints them, defaults to Flex Consumption\'s 30 minutes, and "-1" is unbounded', () => {
         expect(parseFunctionTimeout('00:00:02')).toEqual({ ms: 2000, text: '00:00:02' });
         expect(parseFunctionTimeout(undefined)).toEqual({ ms: 30 * 60_000, text: '00:30:00' });
-        expect(parseFunctionTimeout('1.02:03:04.5')).toEqual({ ms: ((26 * 60 + 3) * 60 + 4) * 1000 + 500, text: '1.02:03:04.5000000' });
+        expect(parseFunctionTimeout('1.02:03:04.5')).toEqual({
+            ms: ((26 * 60 + 3) * 60 + 4) * 1000 + 500,
+            text: '1.02:03:04.5000000',
+        });
         expect(parseFunctionTimeout('-1')).toEqual({ text: '-1' });
     });
 
     it('refuses what is not a time span, saying what to write', () => {
-        expect(() => parseFunctionTimeout('5m')).toThrow(`host.json functionTimeout '5m' is not a time span: use "hh:mm:ss" (e.g. "00:10:00"), or "-1" for no limit.`);
+        expect(() => parseFunctionTimeout('5m')).toThrow(
+            `host.json functionTimeout '5m' is not a time span: use "hh:mm:ss" (e.g. "00:10:00"), or "-1" for no limit.`,
+        );
         expect(() => parseFunctionTimeout(300)).toThrow(/is not a time span/);
         expect(() => parseFunctionTimeout('00:00:00')).toThrow(/must be longer than zero/);
     });
@@ -29,7 +39,13 @@ describe('orchestrator episodes across the worker channel', () => {
         maximumShortTimerDuration: '6.00:00:00',
         defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
     };
-    const request = (history: EpisodeRequest['history'], newEvents: EpisodeRequest['newEvents']): EpisodeRequest => ({ triggerName: 'context', executionId: 'e1', history, newEvents, fields });
+    const request = (history: EpisodeRequest['history'], newEvents: EpisodeRequest['newEvents']): EpisodeRequest => ({
+        triggerName: 'context',
+        executionId: 'e1',
+        history,
+        newEvents,
+        fields,
+    });
     /** The trigger as the extension sends it: every committed event IsPlayed, the new ones not. */
     const expected = (history: EpisodeRequest['history'], newEvents: EpisodeRequest['newEvents']) => ({
         ...fields,
@@ -40,7 +56,10 @@ describe('orchestrator episodes across the worker channel', () => {
     it('sends only the events committed since the last episode, and the worker rebuilds the whole trigger', () => {
         const sender = new HistorySender();
         const cache = new HistoryCache();
-        const history: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, at), historyEvent(EventType.ExecutionStarted, at, { Name: 'hello' })];
+        const history: HistoryEvent[] = [
+            historyEvent(EventType.OrchestratorStarted, at),
+            historyEvent(EventType.ExecutionStarted, at, { Name: 'hello' }),
+        ];
         const first = [historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: 0, Result: '"a"' })];
         const input1 = sender.input(request(history, first));
         expect(input1.from).toBe(0);
@@ -72,7 +91,7 @@ describe('orchestrator episodes across the worker channel', () => {
     });
 });
 
-describe('the channel\'s outbox', () => {
+describe("the channel's outbox", () => {
     type Message = { type: string; n: number };
     const writesOf = () => {
         const writes: (Message | Batch<Message>)[] = [];
@@ -85,7 +104,16 @@ describe('the channel\'s outbox', () => {
         outbox.send({ type: 'response', n: 2 });
         outbox.send({ type: 'log', n: 3 }, true);
         await Promise.resolve();
-        expect(writes).toEqual([{ type: 'batch', messages: [{ type: 'log', n: 1 }, { type: 'response', n: 2 }, { type: 'log', n: 3 }] }]);
+        expect(writes).toEqual([
+            {
+                type: 'batch',
+                messages: [
+                    { type: 'log', n: 1 },
+                    { type: 'response', n: 2 },
+                    { type: 'log', n: 3 },
+                ],
+            },
+        ]);
     });
 
     it('sends a log line with nothing after it at the end of the turn', async () => {

@@ -19,7 +19,11 @@ afterAll(async () => {
 });
 
 async function start(name: string, input: unknown, instanceId: string) {
-    const started = await httpJson('POST', `${api()}/orchestrators/${name}/${instanceId}`, input === undefined ? undefined : JSON.stringify(input));
+    const started = await httpJson(
+        'POST',
+        `${api()}/orchestrators/${name}/${instanceId}`,
+        input === undefined ? undefined : JSON.stringify(input),
+    );
     expect(started.status).toBe(202);
     return started.body.statusQueryGetUri as string;
 }
@@ -35,22 +39,32 @@ async function printed(pattern: RegExp, timeoutMs = HANG_MS): Promise<RegExpExec
 }
 
 describe('worker faults', () => {
-    it('ends a spinning activity at functionTimeout: its orchestration fails with the host\'s timeout message, the restarted worker runs the next ones', async () => {
+    it("ends a spinning activity at functionTimeout: its orchestration fails with the host's timeout message, the restarted worker runs the next ones", async () => {
         const spinner = await start('spinner', undefined, 'spin-1');
 
         const failed = await pollStatus(`${spinner}&showHistory=true`);
         expect(failed.runtimeStatus).toBe('Failed');
-        expect(failed.output).toMatch(/Activity function 'spin' failed: Timeout value of 00:00:02 was exceeded by function: Functions\.spin/);
+        expect(failed.output).toMatch(
+            /Activity function 'spin' failed: Timeout value of 00:00:02 was exceeded by function: Functions\.spin/,
+        );
         const taskFailed = (failed.historyEvents ?? []).find((e) => e.EventType === 'TaskFailed');
         expect(taskFailed).toMatchObject({ FunctionName: 'spin' });
-        expect(JSON.stringify(taskFailed)).toContain("Activity function 'spin' failed: Timeout value of 00:00:02 was exceeded by function: Functions.spin");
+        expect(JSON.stringify(taskFailed)).toContain(
+            "Activity function 'spin' failed: Timeout value of 00:00:02 was exceeded by function: Functions.spin",
+        );
 
         // Started after the spin: work sent to the worker while it spins waits on the blocked event loop, and on a
         // busy machine can reach its own functionTimeout (as it would in Azure), so it would prove nothing here.
         const quick = await Promise.all([1, 2, 3].map((n) => start('quick', n, `quick-${n}`)));
         const done = await Promise.all(quick.map((url) => pollStatus(url)));
-        expect(done.map((s) => [s.runtimeStatus, s.output])).toEqual([['Completed', 2], ['Completed', 4], ['Completed', 6]]);
-        expect(host.output()).toMatch(/Timeout value of 00:00:02 exceeded by function 'Functions\.spin' \(Id: '[0-9a-f-]{36}'\)\. Initiating cancellation\./);
+        expect(done.map((s) => [s.runtimeStatus, s.output])).toEqual([
+            ['Completed', 2],
+            ['Completed', 4],
+            ['Completed', 6],
+        ]);
+        expect(host.output()).toMatch(
+            /Timeout value of 00:00:02 exceeded by function 'Functions\.spin' \(Id: '[0-9a-f-]{36}'\)\. Initiating cancellation\./,
+        );
         expect(host.output()).toMatch(/Worker process \(pid \d+\) exited with signal SIGKILL\. Restarting it/);
     });
 
@@ -62,29 +76,46 @@ describe('worker faults', () => {
         expect(first).toBeDefined();
         expect(second).not.toBe(first);
         await printed(new RegExp(`Worker process \\(pid ${first}\\) exited with exit code 3`));
-        expect(host.output()).toMatch(/Activity 'exitOnce' \(instance exit-1, task 0\) was interrupted: .*; running it again/);
+        expect(host.output()).toMatch(
+            /Activity 'exitOnce' \(instance exit-1, task 0\) was interrupted: .*; running it again/,
+        );
 
-        expect(await pollStatus(await start('quick', 21, 'after-exit'))).toMatchObject({ runtimeStatus: 'Completed', output: 42 });
+        expect(await pollStatus(await start('quick', 21, 'after-exit'))).toMatchObject({
+            runtimeStatus: 'Completed',
+            output: 42,
+        });
         expect(host.process.exitCode).toBeNull();
     });
 
-    it('a late throw from a timer in app code is the worker\'s: logged with the function\'s name, the host keeps serving', async () => {
+    it("a late throw from a timer in app code is the worker's: logged with the function's name, the host keeps serving", async () => {
         const answered = await httpJson('POST', `${host.url}/api/lateThrow`);
         expect(answered).toMatchObject({ status: 200, text: 'answered' });
         await printed(/Worker uncaught exception \(after function 'lateThrow' ran\): Error: a late throw from a timer/);
         await printed(/Worker process \(pid \d+\) exited with exit code 1/);
-        expect(await pollStatus(await start('quick', 5, 'after-throw'))).toMatchObject({ runtimeStatus: 'Completed', output: 10 });
+        expect(await pollStatus(await start('quick', 5, 'after-throw'))).toMatchObject({
+            runtimeStatus: 'Completed',
+            output: 10,
+        });
         expect(host.process.exitCode).toBeNull();
     });
 
     it('gives the app WEBSITE_HOSTNAME as Azure and Core Tools do (localhost and the bound port), in the first worker and in restarted ones', async () => {
         const port = new URL(host.url).port;
-        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({ status: 200, text: `localhost:${port}` });
+        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({
+            status: 200,
+            text: `localhost:${port}`,
+        });
         const exits = () => host.output().match(/Worker process \(pid \d+\) exited with exit code 1/g)?.length ?? 0;
         const before = exits();
         await httpJson('POST', `${host.url}/api/lateThrow`);
         await printed(new RegExp(`(Worker process \\(pid \\d+\\) exited with exit code 1[\\s\\S]*){${before + 1}}`));
-        expect(await pollStatus(await start('quick', 1, 'after-second-throw'))).toMatchObject({ runtimeStatus: 'Completed', output: 2 });
-        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({ status: 200, text: `localhost:${port}` });
+        expect(await pollStatus(await start('quick', 1, 'after-second-throw'))).toMatchObject({
+            runtimeStatus: 'Completed',
+            output: 2,
+        });
+        expect(await httpJson('GET', `${host.url}/api/hostname`)).toMatchObject({
+            status: 200,
+            text: `localhost:${port}`,
+        });
     });
 });

@@ -32,7 +32,9 @@ export const greetCities: OrchestrationHandler = function* (context: Orchestrati
 df.app.orchestration('greetCities', greetCities);
 `;
 
-/** Steps 2 and 3: an orchestration of the team's own, registered the standard way, with an activity taking an object. */
+/**
+ * Steps 2 and 3: an orchestration of the team's own, registered the standard way, with an activity taking an object.
+ */
 const PROCESS_ORDER = `import * as df from 'durable-functions';
 import type { ActivityHandler, OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
@@ -140,14 +142,19 @@ export function applyChange(root: string): string[] {
     // 5. the smoke check
     write('app/smoke.json', JSON.stringify(SMOKE, null, 2) + '\n');
     // 6. tests: hello's go, the team's come; the starter's test follows the rename
-    for (const file of ['test/app/orchestrator.test.ts', 'test/app/activity.test.ts', 'test/app/hello.e2e.test.ts']) remove(file);
+    for (const file of ['test/app/orchestrator.test.ts', 'test/app/activity.test.ts', 'test/app/hello.e2e.test.ts'])
+        remove(file);
     // hello's recorded histories: replayed against the new app they would (rightly) break, as its instances would
-    for (const file of fs.readdirSync(at('test/app/histories')).filter((name) => name.startsWith('hello-'))) remove(`test/app/histories/${file}`);
+    for (const file of fs.readdirSync(at('test/app/histories')).filter((name) => name.startsWith('hello-')))
+        remove(`test/app/histories/${file}`);
     write('test/app/processOrder.test.ts', PROCESS_ORDER_TEST);
     const starterTest = fs
         .readFileSync(at('test/app/starter.test.ts'), 'utf8')
         .replace("require('../../app/src/functions/hello');", "require('../../app/src/functions/greetCity');")
-        .replace("require('../../app/src/functions/hello_orchestrator');", "require('../../app/src/functions/greetCities');")
+        .replace(
+            "require('../../app/src/functions/hello_orchestrator');",
+            "require('../../app/src/functions/greetCities');",
+        )
         .replaceAll('hello_orchestrator', 'greetCities')
         .replaceAll("'hello'", "'greetCity'");
     write('test/app/starter.test.ts', starterTest);

@@ -24,9 +24,14 @@ let copy: string;
 let touched: string[];
 const run = (command: string, args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number; out: string }>((resolve) => {
-        execFile(command, args, { cwd: copy, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` });
-        });
+        execFile(
+            command,
+            args,
+            { cwd: copy, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+            (err, stdout, stderr) => {
+                resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` });
+            },
+        );
     });
 const node = (script: string, ...args: string[]) => run(process.execPath, [path.join(copy, script), ...args]);
 
@@ -61,7 +66,14 @@ describe('make it yours: hello replaced by your own workflow in a copy of the re
     it('type-checks the app and passes the suites that depend on it: test/app, the deploy of its manifest, the program (step 7)', async () => {
         const [tsc, jest] = await Promise.all([
             node('node_modules/typescript/bin/tsc', '--noEmit', '-p', 'app'),
-            node('node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=2', 'test/app', 'test/deploy/appManifest', 'test/infra/deployment'),
+            node(
+                'node_modules/jest/bin/jest.js',
+                '--ci',
+                '--maxWorkers=2',
+                'test/app',
+                'test/deploy/appManifest',
+                'test/infra/deployment',
+            ),
         ]);
         expect(tsc).toEqual({ code: 0, out: expect.any(String) });
         expect(jest.out).toMatch(/Tests: +\d+ passed, \d+ total/);
@@ -77,7 +89,12 @@ describe('make it yours: hello replaced by your own workflow in a copy of the re
         manifest = JSON.parse(fs.readFileSync(path.join(copy, 'dist', 'app.manifest.json'), 'utf8')) as AppManifest;
         expect(manifest.functions.map((f) => f.name)).toEqual(NEW_FUNCTIONS);
         expect(manifest.orchestrators).toEqual(NEW_ORCHESTRATORS);
-        expect(manifest.functions.find((f) => f.name === 'stockLevel')).toMatchObject({ kind: 'http', route: 'stock/{sku}', methods: ['GET'], authLevel: 'anonymous' });
+        expect(manifest.functions.find((f) => f.name === 'stockLevel')).toMatchObject({
+            kind: 'http',
+            route: 'stock/{sku}',
+            methods: ['GET'],
+            authLevel: 'anonymous',
+        });
     });
 
     it('deploys against fake Kudu and ARM, waiting for exactly the new functions, not for hello (step 10)', async () => {
@@ -86,15 +103,37 @@ describe('make it yours: hello replaced by your own workflow in a copy of the re
             const time = virtualClock();
             try {
                 const zip = path.join(copy, 'dist', 'app.zip');
-                const sha256 = require('node:crypto').createHash('sha256').update(fs.readFileSync(zip)).digest('hex') as string;
-                const inputs = { appName: 'func-team', scmHost: 'func-team.scm.azurewebsites.net', deploymentContainerUrl: 'https://stteam.blob.core.windows.net/app-package', packagePath: zip, packageSha256: sha256, siteId: SITE_ID, expectedFunctions: expectedFunctionsOf(manifest) };
-                const deps = { scmBaseUrl: scm.baseUrl, armBaseUrl: arm.baseUrl, getToken: async (scope: string) => tokenForScope(scope), show: () => undefined, sleep: time.sleep, now: time.now };
+                const sha256 = require('node:crypto')
+                    .createHash('sha256')
+                    .update(fs.readFileSync(zip))
+                    .digest('hex') as string;
+                const inputs = {
+                    appName: 'func-team',
+                    scmHost: 'func-team.scm.azurewebsites.net',
+                    deploymentContainerUrl: 'https://stteam.blob.core.windows.net/app-package',
+                    packagePath: zip,
+                    packageSha256: sha256,
+                    siteId: SITE_ID,
+                    expectedFunctions: expectedFunctionsOf(manifest),
+                };
+                const deps = {
+                    scmBaseUrl: scm.baseUrl,
+                    armBaseUrl: arm.baseUrl,
+                    getToken: async (scope: string) => tokenForScope(scope),
+                    show: () => undefined,
+                    sleep: time.sleep,
+                    now: time.now,
+                };
                 return await runDeployment(inputs, deps);
             } finally {
                 await Promise.all([scm.stop(), arm.stop()]);
             }
         };
-        await expect(deploy(NEW_FUNCTIONS)).resolves.toMatchObject({ deploymentId: DEPLOYMENT_ID, status: 'success', functions: NEW_FUNCTIONS });
+        await expect(deploy(NEW_FUNCTIONS)).resolves.toMatchObject({
+            deploymentId: DEPLOYMENT_ID,
+            status: 'success',
+            functions: NEW_FUNCTIONS,
+        });
         await expect(deploy(['hello', 'hello_orchestrator', 'http_start'])).rejects.toThrow(
             'still does not list the function(s) greetCities, greetCity, processOrder, reserveStock, stockLevel',
         );
@@ -119,7 +158,10 @@ describe('make it yours: hello replaced by your own workflow in a copy of the re
             expect((await httpJson('POST', `${host.url}/api/orchestrators/greetCities`, ['Turku'])).status).toBe(202);
             const typo = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
             expect(typo).toMatchObject({ status: 404, body: { knownOrchestrators: NEW_ORCHESTRATORS } });
-            expect(await httpJson('GET', `${host.url}/api/stock/bike`)).toMatchObject({ status: 200, body: { sku: 'bike', available: 10 } });
+            expect(await httpJson('GET', `${host.url}/api/stock/bike`)).toMatchObject({
+                status: 200,
+                body: { sku: 'bike', available: 10 },
+            });
         });
     });
 });

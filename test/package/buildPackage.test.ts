@@ -40,8 +40,15 @@ describe('buildPackage', () => {
 
     it("points package.json main at the bundle and ships the app's host.json", () => {
         const entries = new Map(readZip(fs.readFileSync(pkg.path)).map((e) => [e.name, e.data]));
-        expect(JSON.parse(entries.get('package.json')!.toString())).toEqual({ name: 'workflow-test-app', version: '2.1.0', private: true, main: 'index.js' });
-        expect(JSON.parse(entries.get('host.json')!.toString())).toEqual(JSON.parse(fs.readFileSync(path.join(appDir, 'host.json'), 'utf8')));
+        expect(JSON.parse(entries.get('package.json')!.toString())).toEqual({
+            name: 'workflow-test-app',
+            version: '2.1.0',
+            private: true,
+            main: 'index.js',
+        });
+        expect(JSON.parse(entries.get('host.json')!.toString())).toEqual(
+            JSON.parse(fs.readFileSync(path.join(appDir, 'host.json'), 'utf8')),
+        );
     });
 
     it('writes beside the zip a manifest of every function as the host indexes the bundle: trigger, kind, route, methods, auth level', () => {
@@ -51,7 +58,14 @@ describe('buildPackage', () => {
             routePrefix: 'v1',
             functions: [
                 { name: 'chargeCard', trigger: 'activityTrigger', kind: 'activity' },
-                { name: 'health', trigger: 'httpTrigger', kind: 'http', route: 'health', methods: ['GET', 'HEAD'], authLevel: 'anonymous' },
+                {
+                    name: 'health',
+                    trigger: 'httpTrigger',
+                    kind: 'http',
+                    route: 'health',
+                    methods: ['GET', 'HEAD'],
+                    authLevel: 'anonymous',
+                },
                 { name: 'nightlyReport', trigger: 'timerTrigger', kind: 'timer' },
                 { name: 'processOrder', trigger: 'orchestrationTrigger', kind: 'orchestrator' },
                 { name: 'reserveStock', trigger: 'activityTrigger', kind: 'activity' },
@@ -74,46 +88,61 @@ describe('buildPackage', () => {
     });
 
     it('indexes with the app settings the stack gives the app, and leaves the environment as it was', () => {
-        const anonymous = buildPackage({ appDir, outFile: path.join(tmp, 'anon.zip'), appSettings: { WORKFLOW_AUTH_LEVEL: 'anonymous' } });
+        const anonymous = buildPackage({
+            appDir,
+            outFile: path.join(tmp, 'anon.zip'),
+            appSettings: { WORKFLOW_AUTH_LEVEL: 'anonymous' },
+        });
         expect(anonymous.manifest.functions.find((f) => f.name === 'startWorkflow')?.authLevel).toBe('anonymous');
         expect((runInThisContext('process') as NodeJS.Process).env.WORKFLOW_AUTH_LEVEL).toBeUndefined();
     });
 
     it('names the starter: the HTTP function with a durable client whose route takes {functionName}', () => {
         expect(starterOf(pkg.manifest)?.name).toBe('startWorkflow');
-        expect(starterOf({ ...pkg.manifest, functions: pkg.manifest.functions.filter((f) => f.name !== 'startWorkflow') })).toBeUndefined();
+        expect(
+            starterOf({ ...pkg.manifest, functions: pkg.manifest.functions.filter((f) => f.name !== 'startWorkflow') }),
+        ).toBeUndefined();
     });
 
-    it('bundles a file that, required with the worker-provided @azure/functions-core, registers exactly the manifest\'s functions', async () => {
+    it("bundles a file that, required with the worker-provided @azure/functions-core, registers exactly the manifest's functions", async () => {
         const bundleFile = path.join(tmp, 'unzipped', 'index.js');
         fs.mkdirSync(path.dirname(bundleFile), { recursive: true });
         fs.writeFileSync(bundleFile, readZip(fs.readFileSync(pkg.path)).find((e) => e.name === 'index.js')!.data);
         require(bundleFile);
         expect(mockHarness.names()).toEqual(pkg.manifest.functions.map((f) => f.name));
-        const reserved = await mockHarness.call('reserveStock', { [mockHarness.triggerName('reserveStock')]: { json: JSON.stringify({ id: 'o1', items: 3 }) } });
+        const reserved = await mockHarness.call('reserveStock', {
+            [mockHarness.triggerName('reserveStock')]: { json: JSON.stringify({ id: 'o1', items: 3 }) },
+        });
         expect(reserved).toEqual({ reserved: 3, id: 'o1' });
     });
 
     it('refuses an app that registers no function, as the host would find 0 functions', () => {
         const empty = path.join(tmp, 'empty-app');
         fs.mkdirSync(path.join(empty, 'src', 'functions'), { recursive: true });
-        for (const file of ['host.json', 'package.json']) fs.copyFileSync(path.join(appDir, file), path.join(empty, file));
+        for (const file of ['host.json', 'package.json'])
+            fs.copyFileSync(path.join(appDir, file), path.join(empty, file));
         fs.writeFileSync(path.join(empty, 'src', 'functions', 'none.ts'), "import '@azure/functions';\n");
-        expect(() => buildPackage({ appDir: empty, outFile: path.join(tmp, 'empty.zip'), nodePaths })).toThrow(/registers no functions/);
+        expect(() => buildPackage({ appDir: empty, outFile: path.join(tmp, 'empty.zip'), nodePaths })).toThrow(
+            /registers no functions/,
+        );
     });
 });
 
 describe('the Node version the bundle targets', () => {
     it("follows the stack's nodeVersion; 22 (the default, and npm run package's) keeps the package's sha256", () => {
         const byDefault = buildPackage({ appDir, outFile: path.join(tmp, 'default.zip') });
-        expect(buildPackage({ appDir, outFile: path.join(tmp, 'node22.zip'), nodeVersion: '22' }).sha256).toBe(byDefault.sha256);
+        expect(buildPackage({ appDir, outFile: path.join(tmp, 'node22.zip'), nodeVersion: '22' }).sha256).toBe(
+            byDefault.sha256,
+        );
         // Node 12 has no optional chaining, so esbuild lowers it: proof the version reaches esbuild.
         const count = (nodeVersion: string) => bundleApp({ appDir, nodeVersion }).code.toString().split('?.').length;
         expect(count('12')).toBeLessThan(count('22') - 10);
     });
 
     it('refuses a value that is not a Node major version', () => {
-        expect(() => buildPackage({ appDir, outFile: path.join(tmp, 'x.zip'), nodeVersion: 'lts' })).toThrow("nodeVersion 'lts' must be a Node major version such as 22.");
+        expect(() => buildPackage({ appDir, outFile: path.join(tmp, 'x.zip'), nodeVersion: 'lts' })).toThrow(
+            "nodeVersion 'lts' must be a Node major version such as 22.",
+        );
     });
 });
 
@@ -123,7 +152,8 @@ describe('buildPackage reproducibility', () => {
 
     beforeAll(() => {
         fs.cpSync(path.join(appDir, 'src'), path.join(copy(), 'src'), { recursive: true });
-        for (const file of ['host.json', 'package.json']) fs.copyFileSync(path.join(appDir, file), path.join(copy(), file));
+        for (const file of ['host.json', 'package.json'])
+            fs.copyFileSync(path.join(appDir, file), path.join(copy(), file));
     });
 
     it('gives byte-identical zips and manifests for the same sources, also after every file mtime changes; one changed byte changes the sha256', () => {
@@ -142,7 +172,11 @@ describe('buildPackage reproducibility', () => {
         fs.writeFileSync(orders, fs.readFileSync(orders, 'utf8').replace('`charged ', '`billed '));
         const changed = build('4.zip');
         expect(changed.sha256).not.toBe(first.sha256);
-        expect(readZip(fs.readFileSync(changed.path)).find((e) => e.name === 'index.js')!.data.toString()).toContain('billed ');
+        expect(
+            readZip(fs.readFileSync(changed.path))
+                .find((e) => e.name === 'index.js')!
+                .data.toString(),
+        ).toContain('billed ');
     });
 
     it('says what is wrong when the folder is not a function app', () => {

@@ -19,7 +19,10 @@ describe('deployedHostJson', () => {
 
     it('configures the Durable Task Scheduler provider from app settings and a bundle that has it', () => {
         const host = JSON.parse(deployedHostJson(appHostJson, 'durableTaskScheduler'));
-        expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.32.0, 5.0.0)' });
+        expect(host.extensionBundle).toEqual({
+            id: 'Microsoft.Azure.Functions.ExtensionBundle',
+            version: '[4.32.0, 5.0.0)',
+        });
         expect(host.extensions.durableTask).toEqual({
             hubName: '%TASKHUB_NAME%',
             storageProvider: { type: 'azureManaged', connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING' },
@@ -32,7 +35,9 @@ describe('deployedHostJson', () => {
     });
 
     it('refuses an unknown backend and invalid JSON', () => {
-        expect(() => deployedHostJson(appHostJson, 'netherite' as never)).toThrow(/use one of: azureStorage, durableTaskScheduler/);
+        expect(() => deployedHostJson(appHostJson, 'netherite' as never)).toThrow(
+            /use one of: azureStorage, durableTaskScheduler/,
+        );
         expect(() => deployedHostJson('{')).toThrow(/host.json is not valid JSON/);
     });
 });

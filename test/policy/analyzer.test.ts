@@ -18,10 +18,15 @@ let pack: ChildProcess;
 let client: any;
 
 const call = <T>(method: string, request: unknown) =>
-    new Promise<T>((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+    new Promise<T>((resolve, reject) =>
+        client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
+    );
 
 beforeAll(async () => {
-    pack = spawn(process.execPath, [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), '127.0.0.1:1', '.'], { cwd: packDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    pack = spawn(process.execPath, [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), '127.0.0.1:1', '.'], {
+        cwd: packDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     pack.stderr!.on('data', (d) => (stderr += d));
     const port = await new Promise<string>((resolve, reject) => {
@@ -47,7 +52,9 @@ it('serves every policy as mandatory under the pack name', async () => {
     expect(info.getName()).toBe('durable-hello-security');
     const policies = info.getPoliciesList();
     expect(policies.map((p: any) => p.getName())).toContain('storage-shared-key-access-disabled');
-    expect(new Set(policies.map((p: any) => p.getEnforcementlevel()))).toEqual(new Set([analyzerPb.EnforcementLevel.MANDATORY]));
+    expect(new Set(policies.map((p: any) => p.getEnforcementlevel()))).toEqual(
+        new Set([analyzerPb.EnforcementLevel.MANDATORY]),
+    );
 });
 
 it('reports a violation for a storage account that allows shared keys', async () => {
@@ -55,9 +62,20 @@ it('reports a violation for a storage account that allows shared keys', async ()
     request.setType('azure-native:storage:StorageAccount');
     request.setName('storage');
     request.setUrn('urn:pulumi:dev::durable-hello::azure-native:storage:StorageAccount::storage');
-    request.setProperties(Struct.fromJavaScript({ allowSharedKeyAccess: true, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', enableHttpsTrafficOnly: true }));
+    request.setProperties(
+        Struct.fromJavaScript({
+            allowSharedKeyAccess: true,
+            allowBlobPublicAccess: false,
+            minimumTlsVersion: 'TLS1_2',
+            enableHttpsTrafficOnly: true,
+        }),
+    );
     request.setOptions(new analyzerPb.AnalyzerResourceOptions());
     const response = await call<any>('analyze', request);
     const messages = response.getDiagnosticsList().map((d: any) => `${d.getPolicyname()}: ${d.getMessage()}`);
-    expect(messages).toEqual([expect.stringMatching(/^storage-shared-key-access-disabled: .*"storage".*Fix: set allowSharedKeyAccess: false/s)]);
+    expect(messages).toEqual([
+        expect.stringMatching(
+            /^storage-shared-key-access-disabled: .*"storage".*Fix: set allowSharedKeyAccess: false/s,
+        ),
+    ]);
 });

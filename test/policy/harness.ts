@@ -1,4 +1,9 @@
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import type {
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from '@pulumi/policy';
 import { policies } from '../../infra/policy/policies';
 import type { Props } from '../../infra/policy/report';
 
@@ -17,7 +22,13 @@ export interface StubResource {
 
 const urnOf = (r: Pick<StubResource, 'type' | 'name'>) => `urn:pulumi:test::durable-hello::${r.type}::${r.name}`;
 
-const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const noOpts = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+};
 
 function notApplicable(reason?: string): never {
     throw new Error(`not applicable: ${reason}`);
@@ -25,15 +36,30 @@ function notApplicable(reason?: string): never {
 
 function resourceArgs(r: StubResource): ResourceValidationArgs {
     return {
-        type: r.type, name: r.name, urn: urnOf(r), props: r.props, opts: noOpts, stackTags: new Map(),
-        isType: () => false, asType: () => undefined, getConfig: <T>() => ({}) as T, notApplicable,
+        type: r.type,
+        name: r.name,
+        urn: urnOf(r),
+        props: r.props,
+        opts: noOpts,
+        stackTags: new Map(),
+        isType: () => false,
+        asType: () => undefined,
+        getConfig: <T>() => ({}) as T,
+        notApplicable,
     };
 }
 
 function stackResources(resources: StubResource[]): PolicyResource[] {
     const built = resources.map((r): PolicyResource => ({
-        type: r.type, name: r.name, urn: urnOf(r), props: r.props, opts: noOpts,
-        dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
+        type: r.type,
+        name: r.name,
+        urn: urnOf(r),
+        props: r.props,
+        opts: noOpts,
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
     }));
     built.forEach((p, i) => {
         p.dependencies = (resources[i].dependsOn ?? []).map((name) => {
@@ -53,7 +79,15 @@ export async function evaluate(resources: StubResource[]): Promise<Violation[]> 
     for (const policy of policies) {
         const report = (message: string) => violations.push({ policy: policy.name, message });
         if (isStackPolicy(policy)) {
-            await policy.validateStack({ resources: stackResources(resources), stackTags: new Map(), getConfig: <T>() => ({}) as T, notApplicable }, report);
+            await policy.validateStack(
+                {
+                    resources: stackResources(resources),
+                    stackTags: new Map(),
+                    getConfig: <T>() => ({}) as T,
+                    notApplicable,
+                },
+                report,
+            );
             continue;
         }
         const checks = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();

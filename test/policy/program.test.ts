@@ -15,17 +15,28 @@ beforeAll(async () => {
 
 /** What the engine hands the pack: the inputs after the provider's check, which fills in autonames. */
 function asPolicyInput(r: ProgramRun['custom'][number]): StubResource {
-    return { type: r.type, name: r.name, props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs };
+    return {
+        type: r.type,
+        name: r.name,
+        props: r.type === 'azure-native:web:WebApp' ? { ...r.inputs, name: r.state.name } : r.inputs,
+    };
 }
 
 it('the program passes every policy of the pack', async () => {
-    expect(run.custom.map((r) => r.type)).toEqual(expect.arrayContaining(['azure-native:storage:StorageAccount', 'azure-native:web:WebApp', 'azure-native:web:AppServicePlan']));
+    expect(run.custom.map((r) => r.type)).toEqual(
+        expect.arrayContaining([
+            'azure-native:storage:StorageAccount',
+            'azure-native:web:WebApp',
+            'azure-native:web:AppServicePlan',
+        ]),
+    );
     expect(await evaluate(run.custom.map(asPolicyInput))).toEqual([]);
 });
 
 it('no stack output holds a credential, and the key-bearing starter URL is a secret', () => {
     expect(findSecrets(run.outputs)).toEqual([]);
     for (const [name, value] of Object.entries(run.outputs)) {
-        if (/[?&]code=/.test(String(value))) expect({ name, secret: run.secretOutputs.has(name) }).toEqual({ name, secret: true });
+        if (/[?&]code=/.test(String(value)))
+            expect({ name, secret: run.secretOutputs.has(name) }).toEqual({ name, secret: true });
     }
 });

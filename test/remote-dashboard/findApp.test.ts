@@ -7,7 +7,12 @@ import { tokenForScope } from '../deploy/fakeServer';
 /** `npm run dashboard`: finding the app and its key, and the errors that say what to do. No browser here. */
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
 const KEY = 'system+key/for=the-test';
-const OUTPUTS = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: 'func-hello.azurewebsites.net', functionAppId: SITE_ID };
+const OUTPUTS = {
+    functionAppName: 'func-hello',
+    resourceGroupName: 'rg-hello',
+    defaultHostName: 'func-hello.azurewebsites.net',
+    functionAppId: SITE_ID,
+};
 
 let arm: FakeArm | undefined;
 let app: Server | undefined;
@@ -25,7 +30,9 @@ afterAll(async () => {
     await new Promise((resolve) => app?.close(resolve));
 });
 
-/** A stand-in for the deployed app's Durable API: an empty list for the right key, 401 (no body) otherwise, as Azure. */
+/**
+ * A stand-in for the deployed app's Durable API: an empty list for the right key, 401 (no body) otherwise, as Azure.
+ */
 async function fakeApp(): Promise<string> {
     app ??= createServer((req, res) => {
         appRequests.push(req.url ?? '');
@@ -64,35 +71,56 @@ async function dashboard(argv: string[], script: ConstructorParameters<typeof Fa
     return { ...result, text: out.join('\n'), pulumiCalls, arm };
 }
 
-const site = (defaultHostName = 'func-hello.azurewebsites.net', systemKeys: Record<string, string> = { durabletask_extension: KEY }) => ({ site: { defaultHostName, systemKeys } });
+const site = (
+    defaultHostName = 'func-hello.azurewebsites.net',
+    systemKeys: Record<string, string> = { durabletask_extension: KEY },
+) => ({ site: { defaultHostName, systemKeys } });
 
 describe('npm run dashboard: finding the app and its key', () => {
     it('reads the stack outputs with the Pulumi CLI and starts on the app the key opens', async () => {
         const hostName = await fakeApp();
-        const result = await dashboard(['--stack', 'dev'], site(), { outputs: { ...OUTPUTS, defaultHostName: hostName } });
+        const result = await dashboard(['--stack', 'dev'], site(), {
+            outputs: { ...OUTPUTS, defaultHostName: hostName },
+        });
         expect(result.exitCode).toBe(0);
         expect(result.pulumiCalls).toEqual([['stack', 'output', '--json', '--stack', 'dev']]);
         // The subscription came from the stack's functionAppId: no subscription listing.
-        expect(result.arm.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${SITE_ID}/host/default/listkeys?api-version=2024-04-01`]);
-        expect(appRequests.at(-1)).toBe(`/runtime/webhooks/durabletask/instances?top=1&code=${encodeURIComponent(KEY)}`);
+        expect(result.arm.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+            `POST ${SITE_ID}/host/default/listkeys?api-version=2024-04-01`,
+        ]);
+        expect(appRequests.at(-1)).toBe(
+            `/runtime/webhooks/durabletask/instances?top=1&code=${encodeURIComponent(KEY)}`,
+        );
         expect(result.text).toContain('Dashboard for func-hello (read-only): http://127.0.0.1:');
         expect(result.text).not.toContain(KEY);
     });
 
     it('with --app and --resource-group: finds the only subscription, then the app and its host name through ARM', async () => {
         const hostName = await fakeApp();
-        const subscriptions = [{ subscriptionId: SUBSCRIPTION, displayName: 'Dev', state: 'Enabled' }, { subscriptionId: 'old', displayName: 'Old', state: 'Disabled' }];
-        const result = await dashboard(['--app', 'func-hello', '--resource-group', 'rg-hello', '--allow-actions'], { ...site(hostName), subscriptions });
+        const subscriptions = [
+            { subscriptionId: SUBSCRIPTION, displayName: 'Dev', state: 'Enabled' },
+            { subscriptionId: 'old', displayName: 'Old', state: 'Disabled' },
+        ];
+        const result = await dashboard(['--app', 'func-hello', '--resource-group', 'rg-hello', '--allow-actions'], {
+            ...site(hostName),
+            subscriptions,
+        });
         expect(result.exitCode).toBe(0);
         expect(result.pulumiCalls).toEqual([]);
-        expect(result.arm.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(['GET /subscriptions', `GET ${SITE_ID}`, `POST ${SITE_ID}/host/default/listkeys`]);
+        expect(result.arm.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+            'GET /subscriptions',
+            `GET ${SITE_ID}`,
+            `POST ${SITE_ID}/host/default/listkeys`,
+        ]);
         expect(result.text).toContain('(actions allowed)');
     });
 
     it('reads the key again when the app refuses it (renewed), and goes on', async () => {
         const hostName = await fakeApp();
         const script = site(hostName);
-        const result = await dashboard(['--stack', 'dev'], script, { outputs: { ...OUTPUTS, defaultHostName: hostName } });
+        const result = await dashboard(['--stack', 'dev'], script, {
+            outputs: { ...OUTPUTS, defaultHostName: hostName },
+        });
         acceptedKey = script.site.systemKeys.durabletask_extension = 'renewed/key';
         try {
             const response = await fetch(new URL('../instances', result.dashboard!.url));
@@ -104,15 +132,23 @@ describe('npm run dashboard: finding the app and its key', () => {
     });
 
     it('asks for --subscription when the login sees several', async () => {
-        const subscriptions = [{ subscriptionId: 'a1', displayName: 'Prod' }, { subscriptionId: SUBSCRIPTION, displayName: 'Dev' }];
+        const subscriptions = [
+            { subscriptionId: 'a1', displayName: 'Prod' },
+            { subscriptionId: SUBSCRIPTION, displayName: 'Dev' },
+        ];
         const result = await dashboard(['--app', 'func-hello', '-g', 'rg-hello'], { ...site(), subscriptions });
         expect(result.exitCode).toBe(1);
-        expect(result.text).toContain(`Your login sees 2 subscriptions: pass --subscription <id>, one of Prod (a1), Dev (${SUBSCRIPTION}).`);
+        expect(result.text).toContain(
+            `Your login sees 2 subscriptions: pass --subscription <id>, one of Prod (a1), Dev (${SUBSCRIPTION}).`,
+        );
     });
 
     it('prints the Durable Task Scheduler dashboard instead for a scheduler stack, without asking ARM for keys', async () => {
-        const url = 'https://dashboard.durabletask.io/?endpoint=https%3A%2F%2Fdts.westus2.durabletask.io&taskhub=durable-hello';
-        const result = await dashboard(['--stack', 'dev'], site(), { outputs: { ...OUTPUTS, schedulerDashboardUrl: url } });
+        const url =
+            'https://dashboard.durabletask.io/?endpoint=https%3A%2F%2Fdts.westus2.durabletask.io&taskhub=durable-hello';
+        const result = await dashboard(['--stack', 'dev'], site(), {
+            outputs: { ...OUTPUTS, schedulerDashboardUrl: url },
+        });
         expect(result.exitCode).toBe(0);
         expect(result.text).toContain('uses the Durable Task Scheduler backend');
         expect(result.text).toContain(url);
@@ -129,7 +165,9 @@ describe('npm run dashboard: errors that say what to do', () => {
     });
 
     it('the Pulumi CLI fails (no such stack): passes its reason on', async () => {
-        const result = await dashboard(['--stack', 'prod'], site(), { pulumi: { code: 255, stderr: "error: no stack named 'prod' found" } });
+        const result = await dashboard(['--stack', 'prod'], site(), {
+            pulumi: { code: 255, stderr: "error: no stack named 'prod' found" },
+        });
         expect(result.exitCode).toBe(1);
         expect(result.text).toContain("`pulumi stack output --stack prod` failed: error: no stack named 'prod' found");
     });
@@ -141,7 +179,9 @@ describe('npm run dashboard: errors that say what to do', () => {
 
     it('not signed in: says to sign in', async () => {
         const getToken = async () => {
-            throw new Error('DefaultAzureCredential failed to retrieve a token from the included credentials.\nAzureCliCredential: Please run az login');
+            throw new Error(
+                'DefaultAzureCredential failed to retrieve a token from the included credentials.\nAzureCliCredential: Please run az login',
+            );
         };
         const result = await dashboard(['--stack', 'dev'], site(), { getToken });
         expect(result.exitCode).toBe(1);
@@ -158,9 +198,14 @@ describe('npm run dashboard: errors that say what to do', () => {
     });
 
     it('an app that does not exist: names it and where it was looked for', async () => {
-        const result = await dashboard(['--app', 'func-gone', '-g', 'rg-hello', '--subscription', SUBSCRIPTION], site());
+        const result = await dashboard(
+            ['--app', 'func-gone', '-g', 'rg-hello', '--subscription', SUBSCRIPTION],
+            site(),
+        );
         expect(result.exitCode).toBe(1);
-        expect(result.text).toContain(`No function app 'func-gone' in resource group 'rg-hello' of subscription ${SUBSCRIPTION}`);
+        expect(result.text).toContain(
+            `No function app 'func-gone' in resource group 'rg-hello' of subscription ${SUBSCRIPTION}`,
+        );
         expect(result.text).toContain('(HTTP 404): ResourceNotFound');
     });
 
@@ -170,7 +215,13 @@ describe('npm run dashboard: errors that say what to do', () => {
     });
 
     it('bad usage: exit code 2 with the usage', async () => {
-        for (const argv of [[], ['--app', 'a'], ['--stack', 'dev', '--app', 'a', '-g', 'b'], ['--port', 'x', '--stack', 'dev'], ['--what']]) {
+        for (const argv of [
+            [],
+            ['--app', 'a'],
+            ['--stack', 'dev', '--app', 'a', '-g', 'b'],
+            ['--port', 'x', '--stack', 'dev'],
+            ['--what'],
+        ]) {
             const result = await dashboard(argv, site());
             expect(result.exitCode).toBe(2);
             expect(result.text).toContain('usage: npm run dashboard');

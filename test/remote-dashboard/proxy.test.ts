@@ -33,7 +33,12 @@ beforeAll(async () => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-            seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+            seen.push({
+                method: req.method ?? '',
+                url: req.url ?? '',
+                headers: req.headers,
+                body: Buffer.concat(chunks).toString(),
+            });
             res.writeHead(next.status, next.headers ?? {}).end(next.body);
         });
     });
@@ -71,14 +76,28 @@ interface Reply {
 function send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
     const host = `127.0.0.1:${proxy.port}`;
     return new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: proxy.port, method, path, headers: { host, origin: `http://${host}`, ...headers } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-                const all = Buffer.concat(chunks);
-                resolve({ status: res.statusCode ?? 0, headers: res.headers, body: all, text: all.toString('utf8') });
-            });
-        });
+        const req = request(
+            {
+                host: '127.0.0.1',
+                port: proxy.port,
+                method,
+                path,
+                headers: { host, origin: `http://${host}`, ...headers },
+            },
+            (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (c: Buffer) => chunks.push(c));
+                res.on('end', () => {
+                    const all = Buffer.concat(chunks);
+                    resolve({
+                        status: res.statusCode ?? 0,
+                        headers: res.headers,
+                        body: all,
+                        text: all.toString('utf8'),
+                    });
+                });
+            },
+        );
         req.on('error', reject);
         req.end(body);
     });
@@ -130,13 +149,16 @@ describe('routing: the path as the Durable extension reads it', () => {
         'instances/%zz',
     ];
 
-    it.each(PURGE_SPELLINGS.flatMap((p) => [p, `${p}${FILTER}`]))('refuses DELETE %s and sends nothing upstream', async (spelling) => {
-        const reply = await send('DELETE', `${API}/${spelling}`);
-        expect(reply.status).toBeGreaterThanOrEqual(400);
-        expect(reply.status).toBeLessThan(500);
-        expect(JSON.parse(reply.text).error).toEqual(expect.any(String));
-        expect(seen).toEqual([]);
-    });
+    it.each(PURGE_SPELLINGS.flatMap((p) => [p, `${p}${FILTER}`]))(
+        'refuses DELETE %s and sends nothing upstream',
+        async (spelling) => {
+            const reply = await send('DELETE', `${API}/${spelling}`);
+            expect(reply.status).toBeGreaterThanOrEqual(400);
+            expect(reply.status).toBeLessThan(500);
+            expect(JSON.parse(reply.text).error).toEqual(expect.any(String));
+            expect(seen).toEqual([]);
+        },
+    );
 
     it('says why: a purge by filter, or a path each layer reads differently', async () => {
         const purge = await send('DELETE', `${API}/instances/${FILTER}`);
@@ -145,13 +167,20 @@ describe('routing: the path as the Durable extension reads it', () => {
         expect(logged.at(-1)).toContain(`Refused DELETE ${API}/instances/:`);
         const encoded = await send('DELETE', `${API}/instances/%2F${FILTER}`);
         expect(encoded.status).toBe(400);
-        expect(JSON.parse(encoded.text).error).toContain("an encoded '/' or '\\' in the path reads differently to each layer");
+        expect(JSON.parse(encoded.text).error).toContain(
+            "an encoded '/' or '\\' in the path reads differently to each layer",
+        );
     });
 
     it('forwards the actions the page sends in one canonical spelling, with only the parameters each takes', async () => {
         next = { status: 202, body: '' };
         await send('POST', `${API}/Instances/a%20b/TERMINATE?reason=not%20needed&code=${KEY_PLACEHOLDER_FOR_TEST}`);
-        await send('POST', `${API}/instances/a-b/raiseEvent/approval/`, { 'content-type': 'application/json' }, '{"ok":true}');
+        await send(
+            'POST',
+            `${API}/instances/a-b/raiseEvent/approval/`,
+            { 'content-type': 'application/json' },
+            '{"ok":true}',
+        );
         await send('POST', `${API}/instances/a-b/restart?restartWithNewInstanceId=true`);
         next = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"instancesDeleted":1}' };
         await send('DELETE', `${API}/instances/a-b/`);
@@ -182,7 +211,7 @@ describe('routing: the path as the Durable extension reads it', () => {
         ['PUT', 'instances/a'],
         ['HEAD', 'instances'],
         ['DELETE', 'instances/a/terminate'],
-    ])('refuses %s %s, which is not one of the page\'s calls', async (method, path) => {
+    ])("refuses %s %s, which is not one of the page's calls", async (method, path) => {
         const reply = await send(method, `${API}/${path}`);
         expect(reply.status).toBeGreaterThanOrEqual(400);
         expect(reply.status).toBeLessThan(500);
@@ -190,11 +219,27 @@ describe('routing: the path as the Durable extension reads it', () => {
     });
 
     it('refuses actions in read-only mode and from another origin', async () => {
-        const readOnly = await startProxy({ upstream: appOrigin, keys: { current: async () => KEY, refresh: async () => KEY }, allowActions: false, label: 'ro', port: 0, log: () => undefined });
+        const readOnly = await startProxy({
+            upstream: appOrigin,
+            keys: { current: async () => KEY, refresh: async () => KEY },
+            allowActions: false,
+            label: 'ro',
+            port: 0,
+            log: () => undefined,
+        });
         try {
             const host = `127.0.0.1:${readOnly.port}`;
             const reply = await new Promise<number>((resolve) => {
-                request({ host: '127.0.0.1', port: readOnly.port, method: 'DELETE', path: `${API}/instances/a`, headers: { host, origin: `http://${host}` } }, (res) => resolve(res.statusCode ?? 0)).end();
+                request(
+                    {
+                        host: '127.0.0.1',
+                        port: readOnly.port,
+                        method: 'DELETE',
+                        path: `${API}/instances/a`,
+                        headers: { host, origin: `http://${host}` },
+                    },
+                    (res) => resolve(res.statusCode ?? 0),
+                ).end();
             });
             expect(reply).toBe(403);
         } finally {
@@ -210,7 +255,11 @@ const KEY_PLACEHOLDER_FOR_TEST = 'added-by-the-dashboard-proxy';
 /** Every spelling of the key a browser could turn back into it. */
 function keyForms(): string[] {
     const bytes = [...Buffer.from(KEY)];
-    const pct = (upper: boolean) => bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).map((e) => (upper ? e.toUpperCase() : e)).join('');
+    const pct = (upper: boolean) =>
+        bytes
+            .map((b) => `%${b.toString(16).padStart(2, '0')}`)
+            .map((e) => (upper ? e.toUpperCase() : e))
+            .join('');
     return [
         KEY,
         encodeURIComponent(KEY),
@@ -227,12 +276,18 @@ function keyForms(): string[] {
 }
 
 function expectNoKey(reply: Reply): void {
-    const everything = [JSON.stringify(reply.headers), reply.body.toString('utf8'), reply.body.toString('latin1'), reply.body.toString('utf16le')];
+    const everything = [
+        JSON.stringify(reply.headers),
+        reply.body.toString('utf8'),
+        reply.body.toString('latin1'),
+        reply.body.toString('utf16le'),
+    ];
     for (const text of everything) for (const form of keyForms()) expect(text).not.toContain(form);
     // Nor in a base64 run that decodes to text holding it.
     for (const text of everything) {
         for (const run of text.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []) {
-            for (let offset = 0; offset < 4; offset++) expect(Buffer.from(run.slice(offset), 'base64').toString('latin1')).not.toContain(KEY);
+            for (let offset = 0; offset < 4; offset++)
+                expect(Buffer.from(run.slice(offset), 'base64').toString('latin1')).not.toContain(KEY);
         }
     }
 }
@@ -241,38 +296,62 @@ describe('answers: the key never goes back, in any encoding', () => {
     const url = (code: string) => `${appOrigin}${API}/instances/i1?taskHub=hub&connection=Storage&code=${code}`;
     const forms = keyForms();
     // Raw JSON text, as an app or the extension could write it: each string written with its own escapes.
-    const json = () => `{"statusQueryGetUri":"${url(encodeURIComponent(KEY))}","forms":[${forms.map((f) => JSON.stringify(`before ${f} after`)).join(',')}],` +
+    const json = () =>
+        `{"statusQueryGetUri":"${url(encodeURIComponent(KEY))}","forms":[${forms.map((f) => JSON.stringify(`before ${f} after`)).join(',')}],` +
         `"slashes":"${url(KEY).replace(/\//g, '\\/')}","unicode":"${KEY.replace(/\+/g, '\\u002B').replace(/\//g, '\\u002F')}",` +
         `"nested":${JSON.stringify(JSON.stringify({ u: url(KEY) }))},"blob":"${Buffer.from(JSON.stringify({ next: url(KEY) })).toString('base64')}",` +
         `"${KEY}":"as a property name","html":"code=${[...KEY].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('')}"}`;
 
     it.each([
         ['UTF-8', 'application/json; charset=utf-8', () => Buffer.from(json(), 'utf8')],
-        ['UTF-8 with a byte order mark', 'application/json', () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json())])],
-        ['UTF-16LE with a byte order mark', 'application/json', () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json(), 'utf16le')])],
+        [
+            'UTF-8 with a byte order mark',
+            'application/json',
+            () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json())]),
+        ],
+        [
+            'UTF-16LE with a byte order mark',
+            'application/json',
+            () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json(), 'utf16le')]),
+        ],
         ['UTF-16LE declared', 'application/json; charset=utf-16le', () => Buffer.from(json(), 'utf16le')],
         ['UTF-16BE, no mark', 'application/json', () => Buffer.from(json(), 'utf16le').swap16()],
-    ])('a %s body: parsed, scrubbed and sent as UTF-8 JSON the page can still use', async (_name, contentType, encode) => {
-        next = {
-            status: 202,
-            headers: { 'content-type': contentType, location: url(encodeURIComponent(KEY)), 'x-ms-continuation-token': Buffer.from(JSON.stringify({ u: url(KEY) })).toString('base64') },
-            body: encode(),
-        };
-        const reply = await send('GET', `${API}/instances/i1`);
-        expect(reply.status).toBe(202);
-        expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
-        expectNoKey(reply);
-        const parsed = JSON.parse(reply.text);
-        const local = `http://127.0.0.1:${proxy.port}`;
-        expect(parsed.statusQueryGetUri).toBe(`${local}${API}/instances/i1?taskHub=hub&connection=Storage&code=${KEY_PLACEHOLDER_FOR_TEST}`);
-        expect(reply.headers.location).toBe(`${local}${API}/instances/i1?taskHub=hub&connection=Storage&code=${KEY_PLACEHOLDER_FOR_TEST}`);
-        expect(parsed.forms[0]).toBe(`before ${KEY_PLACEHOLDER_FOR_TEST} after`);
-        expect(parsed[KEY_PLACEHOLDER_FOR_TEST]).toBe('as a property name');
-    });
+    ])(
+        'a %s body: parsed, scrubbed and sent as UTF-8 JSON the page can still use',
+        async (_name, contentType, encode) => {
+            next = {
+                status: 202,
+                headers: {
+                    'content-type': contentType,
+                    location: url(encodeURIComponent(KEY)),
+                    'x-ms-continuation-token': Buffer.from(JSON.stringify({ u: url(KEY) })).toString('base64'),
+                },
+                body: encode(),
+            };
+            const reply = await send('GET', `${API}/instances/i1`);
+            expect(reply.status).toBe(202);
+            expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+            expectNoKey(reply);
+            const parsed = JSON.parse(reply.text);
+            const local = `http://127.0.0.1:${proxy.port}`;
+            expect(parsed.statusQueryGetUri).toBe(
+                `${local}${API}/instances/i1?taskHub=hub&connection=Storage&code=${KEY_PLACEHOLDER_FOR_TEST}`,
+            );
+            expect(reply.headers.location).toBe(
+                `${local}${API}/instances/i1?taskHub=hub&connection=Storage&code=${KEY_PLACEHOLDER_FOR_TEST}`,
+            );
+            expect(parsed.forms[0]).toBe(`before ${KEY_PLACEHOLDER_FOR_TEST} after`);
+            expect(parsed[KEY_PLACEHOLDER_FOR_TEST]).toBe('as a property name');
+        },
+    );
 
     it('hands the page a handle for the continuation token and sends the token itself upstream', async () => {
         const token = Buffer.from(JSON.stringify({ nextPartitionKey: 'p', u: url(KEY) })).toString('base64');
-        next = { status: 200, headers: { 'content-type': 'application/json', 'x-ms-continuation-token': token }, body: '[]' };
+        next = {
+            status: 200,
+            headers: { 'content-type': 'application/json', 'x-ms-continuation-token': token },
+            body: '[]',
+        };
         const first = await send('GET', `${API}/instances?top=1`);
         const handle = first.headers['x-ms-continuation-token'] as string;
         expect(handle).toMatch(/^dashboard-/);
@@ -294,7 +373,12 @@ describe('answers: the key never goes back, in any encoding', () => {
         next = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(hidden) };
         const reply = await send('GET', `${API}/instances/i1`);
         expectNoKey(reply);
-        expect(JSON.parse(reply.text)).toEqual({ twice: KEY_PLACEHOLDER_FOR_TEST, encoded: KEY_PLACEHOLDER_FOR_TEST, wide: KEY_PLACEHOLDER_FOR_TEST, kept: 'nothing to hide here' });
+        expect(JSON.parse(reply.text)).toEqual({
+            twice: KEY_PLACEHOLDER_FOR_TEST,
+            encoded: KEY_PLACEHOLDER_FOR_TEST,
+            wide: KEY_PLACEHOLDER_FOR_TEST,
+            kept: 'nothing to hide here',
+        });
     });
 });
 
@@ -305,7 +389,13 @@ describe('answers: only the Durable API JSON, with CSP and nosniff', () => {
     };
 
     it.each([
-        ['an HTML error page', 503, 'text/html; charset=utf-8', `<html><script>alert(1)</script>${KEY}</html>`, "answered HTTP 503: it answered 'text/html; charset=utf-8', not JSON"],
+        [
+            'an HTML error page',
+            503,
+            'text/html; charset=utf-8',
+            `<html><script>alert(1)</script>${KEY}</html>`,
+            "answered HTTP 503: it answered 'text/html; charset=utf-8', not JSON",
+        ],
         ['an HTML page with status 200', 200, 'text/html', '<html>site stopped</html>', "'text/html', not JSON"],
         ['text', 200, 'text/plain', '[]', "'text/plain', not JSON"],
         ['no content type', 200, undefined, '[]', 'with no content type, not JSON'],
@@ -313,7 +403,11 @@ describe('answers: only the Durable API JSON, with CSP and nosniff', () => {
         ['another charset', 200, 'application/json; charset=iso-8859-1', '[]', "charset 'iso-8859-1'"],
         ['a redirect to a sign-in page', 302, 'text/html', '', 'a redirect'],
     ])('refuses %s with a clear 502 and none of its body', async (_name, status, contentType, body, message) => {
-        next = { status, headers: { ...(contentType ? { 'content-type': contentType } : {}), location: 'https://login.example/' }, body };
+        next = {
+            status,
+            headers: { ...(contentType ? { 'content-type': contentType } : {}), location: 'https://login.example/' },
+            body,
+        };
         const reply = await send('GET', `${API}/instances`);
         expect(reply.status).toBe(502);
         expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');

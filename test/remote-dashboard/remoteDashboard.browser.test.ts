@@ -17,7 +17,16 @@ import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from 
  * listkeys, a fake Pulumi CLI prints the stack outputs, and real headless Chromium drives the proxied page.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
 // A key with the characters that change under URL and JSON encoding.
 const KEY = `dk/9+Q=${randomBytes(30).toString('base64')}`;
 const API = '/runtime/webhooks/durabletask';
@@ -34,7 +43,13 @@ const seen: Promise<string>[] = [];
 const pageErrors: string[] = [];
 
 function dashboardDeps() {
-    const outputs = { functionAppName: 'func-hello', resourceGroupName: 'rg-hello', defaultHostName: `127.0.0.1:${host.port}`, functionAppId: SITE_ID, starterKey: '[secret]' };
+    const outputs = {
+        functionAppName: 'func-hello',
+        resourceGroupName: 'rg-hello',
+        defaultHostName: `127.0.0.1:${host.port}`,
+        functionAppId: SITE_ID,
+        starterKey: '[secret]',
+    };
     return {
         arm: { baseUrl: arm.baseUrl, fetch, getToken: async (scope: string) => tokenForScope(scope) },
         runPulumi: async () => ({ code: 0, stdout: JSON.stringify(outputs), stderr: '' }),
@@ -64,22 +79,32 @@ function requestWithHost(url: string, hostHeader: string): Promise<number> {
 const withKey = (url: string) => `${url}${url.includes('?') ? '&' : '?'}code=${encodeURIComponent(KEY)}`;
 
 beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    if (!existsSync(CHROMIUM))
+        throw new Error(
+            `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+        );
     const data = mkdtempSync(path.join(tmpdir(), 'durable-remote-'));
     writeFileSync(path.join(data, 'secrets.json'), JSON.stringify({ systemKeys: { durabletask_extension: KEY } }));
     [host, browser] = await Promise.all([
         startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter'), data, args: ['--require-system-key'] }),
         chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
     ]);
-    arm = await new FakeArm({ site: { defaultHostName: `127.0.0.1:${host.port}`, systemKeys: { durabletask_extension: KEY } } }).start();
+    arm = await new FakeArm({
+        site: { defaultHostName: `127.0.0.1:${host.port}`, systemKeys: { durabletask_extension: KEY } },
+    }).start();
     readOnly = await openDashboard([]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // Everything the browser receives: status line, headers and body of every response (a body the page
     // dropped by navigating away can no longer be read: it counts as unread).
     page.on('response', (response) => {
-        const body = Promise.race([response.text(), new Promise<string>((resolve) => setTimeout(() => resolve(UNREAD), 2000))]).catch(() => UNREAD);
-        seen.push(body.then((text) => `${response.url()} ${response.status()} ${JSON.stringify(response.headers())} ${text}`));
+        const body = Promise.race([
+            response.text(),
+            new Promise<string>((resolve) => setTimeout(() => resolve(UNREAD), 2000)),
+        ]).catch(() => UNREAD);
+        seen.push(
+            body.then((text) => `${response.url()} ${response.status()} ${JSON.stringify(response.headers())} ${text}`),
+        );
     });
 });
 
@@ -96,7 +121,9 @@ describe('the local host in system-key mode (the stand-in for Azure)', () => {
         expect((await httpJson('GET', `${host.url}${API}/instances`)).status).toBe(401);
         expect((await httpJson('GET', `${host.url}${API}/instances?code=wrong`)).status).toBe(401);
         expect((await httpJson('GET', withKey(`${host.url}${API}/instances`))).status).toBe(200);
-        expect((await httpJson('GET', `${host.url}${API}/instances`, undefined, { 'x-functions-key': KEY })).status).toBe(200);
+        expect(
+            (await httpJson('GET', `${host.url}${API}/instances`, undefined, { 'x-functions-key': KEY })).status,
+        ).toBe(200);
         const started = await httpJson('POST', `${host.url}/api/orchestrators/hello_orchestrator`);
         expect(started.status).toBe(202);
         expect(started.body.statusQueryGetUri).toContain(`code=${encodeURIComponent(KEY)}`);
@@ -110,8 +137,16 @@ describe('npm run dashboard -- --stack dev, read-only', () => {
 
     it('finds the app, reads the key through ARM listkeys with an ARM token and says what it does', async () => {
         const listkeys = arm.requests.filter((r) => r.path.includes('/host/default/listkeys'));
-        expect(listkeys).toEqual([expect.objectContaining({ method: 'POST', audience: 'https://management.azure.com', path: `${SITE_ID}/host/default/listkeys?api-version=2024-04-01` })]);
-        expect(lines.join('\n')).toMatch(/Reading the outputs of stack dev[\s\S]*Reading the Durable extension's system key of func-hello[\s\S]*Dashboard for func-hello \(read-only\): http:\/\/127\.0\.0\.1:\d+\/runtime\/webhooks\/durabletask\/dashboard\//);
+        expect(listkeys).toEqual([
+            expect.objectContaining({
+                method: 'POST',
+                audience: 'https://management.azure.com',
+                path: `${SITE_ID}/host/default/listkeys?api-version=2024-04-01`,
+            }),
+        ]);
+        expect(lines.join('\n')).toMatch(
+            /Reading the outputs of stack dev[\s\S]*Reading the Durable extension's system key of func-hello[\s\S]*Dashboard for func-hello \(read-only\): http:\/\/127\.0\.0\.1:\d+\/runtime\/webhooks\/durabletask\/dashboard\//,
+        );
     });
 
     it('lists the orchestrations newest first and filters them by name without the local listing extensions', async () => {
@@ -121,9 +156,16 @@ describe('npm run dashboard -- --stack dev, read-only', () => {
         await expect(page.locator('#target').textContent()).resolves.toBe('func-hello · read-only');
         const rows = page.locator('tbody tr[data-instance-id]');
         await rows.nth(1).waitFor();
-        const listed = (await httpJson('GET', withKey(`${host.url}${API}/instances`))).body as { instanceId: string; createdTime: string }[];
-        const newestFirst = [...listed].sort((a, b) => b.createdTime.localeCompare(a.createdTime) || b.instanceId.localeCompare(a.instanceId)).map((i) => i.instanceId);
-        expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')))).toEqual(newestFirst);
+        const listed = (await httpJson('GET', withKey(`${host.url}${API}/instances`))).body as {
+            instanceId: string;
+            createdTime: string;
+        }[];
+        const newestFirst = [...listed]
+            .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || b.instanceId.localeCompare(a.instanceId))
+            .map((i) => i.instanceId);
+        expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')))).toEqual(
+            newestFirst,
+        );
         await page.getByLabel('Orchestrator name').fill('WAITFOR');
         await page.locator(`tbody tr[data-instance-id="${waiterId}"]`).waitFor();
         await rows.nth(1).waitFor({ state: 'detached' });
@@ -137,18 +179,27 @@ describe('npm run dashboard -- --stack dev, read-only', () => {
         await hello.getByRole('link', { name: 'hello_orchestrator' }).click();
         const activities = page.locator('.tl-row.k-activity[data-name="hello"]');
         await activities.nth(2).waitFor();
-        expect(await activities.locator('.tl-detail').allTextContents()).toEqual(['Hello Seattle', 'Hello Tokyo', 'Hello London']);
+        expect(await activities.locator('.tl-detail').allTextContents()).toEqual([
+            'Hello Seattle',
+            'Hello Tokyo',
+            'Hello London',
+        ]);
         await expect(page.getByRole('button', { name: 'Terminate' }).count()).resolves.toBe(0);
         await expect(page.locator('.read-only').textContent()).resolves.toContain('--allow-actions');
     });
 
     it('refuses actions with a clear 403 and the instance stays as it was', async () => {
         const refused = await page.evaluate(async (id) => {
-            const response = await fetch(`../instances/${encodeURIComponent(id)}/terminate?reason=x`, { method: 'POST' });
+            const response = await fetch(`../instances/${encodeURIComponent(id)}/terminate?reason=x`, {
+                method: 'POST',
+            });
             return { status: response.status, body: await response.json() };
         }, waiterId);
         expect(refused.status).toBe(403);
-        expect(refused.body).toMatchObject({ readOnly: true, error: expect.stringContaining('start the dashboard with --allow-actions') });
+        expect(refused.body).toMatchObject({
+            readOnly: true,
+            error: expect.stringContaining('start the dashboard with --allow-actions'),
+        });
         await page.goto(`${readOnly.url}#/instances/${waiterId}`);
         await page.locator('.summary .badge', { hasText: 'Running' }).waitFor();
         expect(lines).toContainEqual(expect.stringContaining(`Refused POST ${API}/instances/${waiterId}/terminate`));
@@ -183,13 +234,19 @@ describe('npm run dashboard -- --stack dev --allow-actions', () => {
 
     it('still refuses writes from another site and those the page never sends', async () => {
         const api = new URL('../', withActions!.url).href;
-        const crossSite = await httpJson('POST', `${api}instances/x/terminate`, undefined, { origin: 'https://attacker.example' });
+        const crossSite = await httpJson('POST', `${api}instances/x/terminate`, undefined, {
+            origin: 'https://attacker.example',
+        });
         expect(crossSite.status).toBe(403);
         const origin = new URL(withActions!.url).origin;
         const start = await httpJson('POST', `${api}orchestrators/hello_orchestrator`, undefined, { origin });
         expect(start.status).toBe(403);
-        expect(start.body.error).toContain('not forwarded: only reading instances and the instance actions the page offers pass');
-        const bulkPurge = await httpJson('DELETE', `${api}instances?createdTimeFrom=2000-01-01T00:00:00Z`, undefined, { origin });
+        expect(start.body.error).toContain(
+            'not forwarded: only reading instances and the instance actions the page offers pass',
+        );
+        const bulkPurge = await httpJson('DELETE', `${api}instances?createdTimeFrom=2000-01-01T00:00:00Z`, undefined, {
+            origin,
+        });
         expect(bulkPurge.status).toBe(403);
     });
 });

@@ -8,12 +8,20 @@ export const V2 = `${APPS}/approval-v2`;
 export const V2_VERSIONED = `${APPS}/approval-v2-versioned`;
 
 /** Runs approvals on an app in the kit until each waits for its Approval event; returns their histories. */
-export async function waitingApprovals(appDir: string, titles: string[], version?: string): Promise<RecordedInstance[]> {
+export async function waitingApprovals(
+    appDir: string,
+    titles: string[],
+    version?: string,
+): Promise<RecordedInstance[]> {
     const app = await loadTestApp(appDir);
     try {
         const recorded: RecordedInstance[] = [];
         for (const [i, title] of titles.entries()) {
-            const run = await app.startOrchestration('approval', { input: title, instanceId: `approval-${version ?? 'none'}-${i + 1}`, version });
+            const run = await app.startOrchestration('approval', {
+                input: title,
+                instanceId: `approval-${version ?? 'none'}-${i + 1}`,
+                version,
+            });
             recorded.push({ ...run.recordedHistory(), source: 'test' });
         }
         return recorded;

@@ -31,14 +31,27 @@ describe('reading a task hub in Azure Storage (Azurite, Entra bearer tokens over
         const longTitle = `Annual report ${'x'.repeat(40_000)}`; // 80 KB in UTF-16: over the 60 KB column limit
         const [small, large] = await waitingApprovals(V1, ['Q3 report', longTitle]);
         const [older] = await waitingApprovals(V1, ['an earlier execution']);
-        // After continue-as-new the new execution's rows replace the old ones from RowKey 0; a longer old one leaves rows behind.
+        // After continue-as-new the new execution's rows replace the old ones from RowKey 0; a longer old one leaves
+        // rows behind.
         const longerOlder = [...older.history, ...older.history.slice(1)];
         await writer.write({ ...small, instanceId: 'order#7/a' }, 'exec-1', { olderExecution: longerOlder });
-        expect((await writer.history.getEntity(escapePartitionKey('order#7/a'), (longerOlder.length - 1).toString(16).toUpperCase().padStart(16, '0'))).ExecutionId).toBe('old-execution');
+        expect(
+            (
+                await writer.history.getEntity(
+                    escapePartitionKey('order#7/a'),
+                    (longerOlder.length - 1).toString(16).toUpperCase().padStart(16, '0'),
+                )
+            ).ExecutionId,
+        ).toBe('old-execution');
         await writer.write(large, 'exec-2');
         await writer.write({ ...small, instanceId: 'finished', runtimeStatus: 'Completed' }, 'exec-3');
 
-        const read = await readTaskHub({ tableEndpoint: azurite.tableEndpoint, blobEndpoint: azurite.blobEndpoint, taskHub: hub, credential: azuriteCredential });
+        const read = await readTaskHub({
+            tableEndpoint: azurite.tableEndpoint,
+            blobEndpoint: azurite.blobEndpoint,
+            taskHub: hub,
+            credential: azuriteCredential,
+        });
         expect(read.map((i) => i.instanceId)).toEqual(['approval-none-2', 'order#7/a']);
         expect(read[1].history).toEqual(small.history);
         expect(read[0].history).toEqual(large.history);
@@ -57,15 +70,29 @@ describe('reading a task hub in Azure Storage (Azurite, Entra bearer tokens over
         const hub = 'ReplayHub2';
         const writer = new TaskHubWriter(azurite, hub);
         await writer.create();
-        for (const instance of await waitingApprovals(V1, ['Q3 report', 'Q4 plan'])) await writer.write(instance, `exec-${instance.instanceId}`);
-        const read = await readTaskHub({ tableEndpoint: azurite.tableEndpoint, blobEndpoint: azurite.blobEndpoint, taskHub: hub, credential: azuriteCredential });
+        for (const instance of await waitingApprovals(V1, ['Q3 report', 'Q4 plan']))
+            await writer.write(instance, `exec-${instance.instanceId}`);
+        const read = await readTaskHub({
+            tableEndpoint: azurite.tableEndpoint,
+            blobEndpoint: azurite.blobEndpoint,
+            taskHub: hub,
+            credential: azuriteCredential,
+        });
         expect((await replayAll(await loadTarget(V2), read)).map((r) => r.verdict)).toEqual(['breaks', 'breaks']);
-        expect((await replayAll(await loadTarget(V2_VERSIONED), read)).map((r) => r.verdict)).toEqual(['compatible', 'compatible']);
+        expect((await replayAll(await loadTarget(V2_VERSIONED), read)).map((r) => r.verdict)).toEqual([
+            'compatible',
+            'compatible',
+        ]);
     });
 
     it('a task hub that does not exist is a clear error', async () => {
-        await expect(readTaskHub({ tableEndpoint: azurite.tableEndpoint, blobEndpoint: azurite.blobEndpoint, taskHub: 'NoSuchHub', credential: azuriteCredential })).rejects.toThrow(
-            "Task hub 'NoSuchHub' not found",
-        );
+        await expect(
+            readTaskHub({
+                tableEndpoint: azurite.tableEndpoint,
+                blobEndpoint: azurite.blobEndpoint,
+                taskHub: 'NoSuchHub',
+                credential: azuriteCredential,
+            }),
+        ).rejects.toThrow("Task hub 'NoSuchHub' not found");
     });
 });

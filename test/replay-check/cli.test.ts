@@ -39,7 +39,9 @@ describe('npm run replay-check', () => {
 
         const broken = await run(['--histories', dir, '--app', V2]);
         expect(broken.code).toBe(1);
-        expect(broken.out).toContain("WOULD BREAK  approval approval-none-1 (Running): history schedules activity 'draft' as step 1; the new code schedules activity 'validate'");
+        expect(broken.out).toContain(
+            "WOULD BREAK  approval approval-none-1 (Running): history schedules activity 'draft' as step 1; the new code schedules activity 'validate'",
+        );
         expect(broken.out).toContain('WOULD BREAK  approval approval-none-2 (Running)');
         expect(broken.out).toContain('2 instance(s): 0 compatible, 2 would break, 0 protected by versioning.');
         expect(broken.out).toContain('branch on context.df.version');
@@ -56,7 +58,14 @@ describe('npm run replay-check', () => {
         expect(code).toBe(1);
         expect(JSON.parse(out)).toEqual({
             ok: false,
-            instances: [expect.objectContaining({ instanceId: 'approval-none-2', name: 'approval', verdict: 'breaks', step: 1 })],
+            instances: [
+                expect.objectContaining({
+                    instanceId: 'approval-none-2',
+                    name: 'approval',
+                    verdict: 'breaks',
+                    step: 1,
+                }),
+            ],
         });
     });
 
@@ -71,12 +80,15 @@ describe('npm run replay-check', () => {
     it('the local data directory: reads the unfinished instances through the Store, and --save records them', async () => {
         const data = tmp();
         const store = new SqliteStore(data);
-        for (const instance of await waitingApprovals(V1, ['Q3 report'])) await store.step((ops) => ops.createInstance(asRecord(instance)));
+        for (const instance of await waitingApprovals(V1, ['Q3 report']))
+            await store.step((ops) => ops.createInstance(asRecord(instance)));
         await store.close();
         const saved = tmp();
         const { code, out, err } = await run(['--data', data, '--app', V2, '--save', saved]);
         expect(code).toBe(1);
-        expect(out).toContain("WOULD BREAK  approval approval-none-1 (Running): history schedules activity 'draft' as step 1");
+        expect(out).toContain(
+            "WOULD BREAK  approval approval-none-1 (Running): history schedules activity 'draft' as step 1",
+        );
         expect(err).toContain('approval-none-1.history.json');
         expect((await run(['--histories', saved, '--app', V2])).code).toBe(1);
     });
@@ -86,6 +98,8 @@ describe('npm run replay-check', () => {
         writeFileSync(path.join(data, 'host.lock'), JSON.stringify({ pid: process.ppid }));
         const { code, err } = await run(['--data', data]);
         expect(code).toBe(2);
-        expect(err).toContain(`Another local host (pid ${process.ppid}) is using the data directory ${data}. Stop it (Ctrl-C) and run the check again`);
+        expect(err).toContain(
+            `Another local host (pid ${process.ppid}) is using the data directory ${data}. Stop it (Ctrl-C) and run the check again`,
+        );
     });
 });

@@ -2,7 +2,13 @@ import { gzipSync } from 'node:zlib';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../../tools/local-host/model/history';
-import { escapePartitionKey, historyTableName, instancesTableName, largeMessageContainer, LARGE_PROPERTIES } from '../../tools/replay-check/azureStorage/format';
+import {
+    escapePartitionKey,
+    historyTableName,
+    instancesTableName,
+    largeMessageContainer,
+    LARGE_PROPERTIES,
+} from '../../tools/replay-check/azureStorage/format';
 import type { RecordedInstance } from '../../tools/replay-check/instances';
 import { azuriteCredential, type Azurite } from './azurite';
 
@@ -27,9 +33,15 @@ export class TaskHubWriter {
         readonly hub: string,
     ) {
         const allowInsecureConnection = false;
-        this.instances = new TableClient(azurite.tableEndpoint, instancesTableName(hub), azuriteCredential, { allowInsecureConnection });
-        this.history = new TableClient(azurite.tableEndpoint, historyTableName(hub), azuriteCredential, { allowInsecureConnection });
-        this.blobs = new BlobServiceClient(azurite.blobEndpoint, azuriteCredential).getContainerClient(largeMessageContainer(hub));
+        this.instances = new TableClient(azurite.tableEndpoint, instancesTableName(hub), azuriteCredential, {
+            allowInsecureConnection,
+        });
+        this.history = new TableClient(azurite.tableEndpoint, historyTableName(hub), azuriteCredential, {
+            allowInsecureConnection,
+        });
+        this.blobs = new BlobServiceClient(azurite.blobEndpoint, azuriteCredential).getContainerClient(
+            largeMessageContainer(hub),
+        );
     }
 
     async create(): Promise<void> {
@@ -38,10 +50,17 @@ export class TaskHubWriter {
         await this.blobs.createIfNotExists();
     }
 
-    async write(instance: RecordedInstance, executionId: string, options: { olderExecution?: HistoryEvent[] } = {}): Promise<void> {
+    async write(
+        instance: RecordedInstance,
+        executionId: string,
+        options: { olderExecution?: HistoryEvent[] } = {},
+    ): Promise<void> {
         const key = escapePartitionKey(instance.instanceId);
         const started = instance.history.find((e) => e.EventType === EventType.ExecutionStarted)!;
-        for (const [execution, events] of [...(options.olderExecution ? ([['old-execution', options.olderExecution]] as const) : []), [executionId, instance.history] as const]) {
+        for (const [execution, events] of [
+            ...(options.olderExecution ? ([['old-execution', options.olderExecution]] as const) : []),
+            [executionId, instance.history] as const,
+        ]) {
             for (const [i, event] of events.entries()) {
                 const rowKey = i.toString(16).toUpperCase().padStart(16, '0');
                 await this.history.upsertEntity(await this.#entity(event, key, rowKey, execution), 'Replace');
@@ -49,14 +68,33 @@ export class TaskHubWriter {
         }
         await this.history.upsertEntity({ partitionKey: key, rowKey: 'sentinel', ExecutionId: executionId }, 'Replace');
         await this.instances.upsertEntity(
-            { partitionKey: key, rowKey: '', Name: instance.name, Version: started.Version ?? '', RuntimeStatus: instance.runtimeStatus, ExecutionId: executionId, CreatedTime: new Date(started.Timestamp), CustomStatus: 'null' },
+            {
+                partitionKey: key,
+                rowKey: '',
+                Name: instance.name,
+                Version: started.Version ?? '',
+                RuntimeStatus: instance.runtimeStatus,
+                ExecutionId: executionId,
+                CreatedTime: new Date(started.Timestamp),
+                CustomStatus: 'null',
+            },
             'Replace',
         );
     }
 
-    async #entity(event: HistoryEvent, partitionKey: string, rowKey: string, executionId: string): Promise<Record<string, unknown> & { partitionKey: string; rowKey: string }> {
+    async #entity(
+        event: HistoryEvent,
+        partitionKey: string,
+        rowKey: string,
+        executionId: string,
+    ): Promise<Record<string, unknown> & { partitionKey: string; rowKey: string }> {
         const typeName = EVENT_TYPE_NAMES[event.EventType];
-        const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = { partitionKey, rowKey, ExecutionId: executionId, EventType: typeName };
+        const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
+            partitionKey,
+            rowKey,
+            ExecutionId: executionId,
+            EventType: typeName,
+        };
         for (const [member, value] of Object.entries(event)) {
             if (member === 'EventType' || value === undefined || value === null) continue;
             if (member === 'Timestamp') entity._Timestamp = new Date(value as string);
@@ -67,7 +105,10 @@ export class TaskHubWriter {
         for (const property of LARGE_PROPERTIES) {
             const value = entity[property];
             if (typeof value !== 'string' || Buffer.byteLength(value, 'utf16le') <= MAX_PROPERTY_BYTES) continue;
-            const blobName = `${partitionKey}/history-${rowKey}-${typeName}-${Math.floor(Math.random() * 0xffffffff).toString(16).toUpperCase().padStart(8, '0')}-${property}.json.gz`;
+            const blobName = `${partitionKey}/history-${rowKey}-${typeName}-${Math.floor(Math.random() * 0xffffffff)
+                .toString(16)
+                .toUpperCase()
+                .padStart(8, '0')}-${property}.json.gz`;
             const body = gzipSync(Buffer.from(value, 'utf8'));
             await this.blobs.getBlockBlobClient(blobName).upload(body, body.length);
             entity[`${property}BlobName`] = blobName;

@@ -13,7 +13,11 @@ export class AppHarness {
         return [...this.core.registrations.keys()].sort();
     }
 
-    async invoke(functionName: string, inputData: Record<string, RpcTypedData>, triggerMetadata?: Record<string, RpcTypedData>) {
+    async invoke(
+        functionName: string,
+        inputData: Record<string, RpcTypedData>,
+        triggerMetadata?: Record<string, RpcTypedData>,
+    ) {
         return invokeFunction(this.core, functionName, { inputData, triggerMetadata });
     }
 

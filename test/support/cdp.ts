@@ -3,7 +3,13 @@
  * speaks to `node --inspect`.
  */
 type Params = Record<string, unknown>;
-interface Message { id?: number; method?: string; params?: Params; result?: Params; error?: { message: string } }
+interface Message {
+    id?: number;
+    method?: string;
+    params?: Params;
+    result?: Params;
+    error?: { message: string };
+}
 
 export class Cdp {
     #nextId = 1;
@@ -28,7 +34,9 @@ export class Cdp {
         return new Promise((resolve, reject) => {
             const socket = new WebSocket(url);
             socket.addEventListener('open', () => resolve(new Cdp(socket)), { once: true });
-            socket.addEventListener('error', () => reject(new Error(`Cannot connect to the inspector at ${url}`)), { once: true });
+            socket.addEventListener('error', () => reject(new Error(`Cannot connect to the inspector at ${url}`)), {
+                once: true,
+            });
         });
     }
 

@@ -44,8 +44,20 @@ export function startLocalHost(options: StartOptions = {}): Promise<LocalHost> {
     const data = options.data ?? mkdtempSync(path.join(tmpdir(), 'durable-local-'));
     const root = options.repoRoot ?? REPO_ROOT;
     const cli = path.join(root, path.relative(REPO_ROOT, HOST_CLI));
-    const args = [cli, '--port', '0', '--data', data, ...(options.app ? ['--app', options.app] : []), ...(options.args ?? [])];
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+        cli,
+        '--port',
+        '0',
+        '--data',
+        data,
+        ...(options.app ? ['--app', options.app] : []),
+        ...(options.args ?? []),
+    ];
+    const child = spawn(process.execPath, args, {
+        cwd: root,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
@@ -93,7 +105,12 @@ export interface JsonResponse<T = unknown> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies in tests are read ad hoc
-export async function httpJson<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export async function httpJson<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
         init.body = typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body);
@@ -140,7 +157,8 @@ export async function pollStatus(url: string, options: PollOptions = {}): Promis
     for (;;) {
         last = await httpJson<OrchestrationStatus>('GET', url);
         if (last.status < 500 && until(last.body)) return last.body;
-        if (Date.now() > deadline) throw new Error(`status at ${url} did not reach the expected state; last: ${last.status} ${last.text}`);
+        if (Date.now() > deadline)
+            throw new Error(`status at ${url} did not reach the expected state; last: ${last.status} ${last.text}`);
         await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
     }
 }

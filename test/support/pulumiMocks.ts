@@ -24,7 +24,9 @@ export interface SentOptions {
 }
 
 /** An alias as sent: a whole URN, or a spec whose empty fields the engine fills from the resource itself. */
-export type SentAlias = { urn: string } | { name: string; type: string; parentUrn: string; noParent: boolean; project: string; stack: string };
+export type SentAlias =
+    | { urn: string }
+    | { name: string; type: string; parentUrn: string; noParent: boolean; project: string; stack: string };
 
 export interface MockedResource {
     type: string;
@@ -64,13 +66,29 @@ interface RegisterRequest {
 interface AliasMessage {
     hasUrn(): boolean;
     getUrn(): string;
-    getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean; getProject(): string; getStack(): string } | undefined;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+              getProject(): string;
+              getStack(): string;
+          }
+        | undefined;
 }
 
 function sentAlias(alias: AliasMessage): SentAlias {
     const spec = alias.getSpec();
     if (alias.hasUrn() || spec === undefined) return { urn: alias.getUrn() };
-    return { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent(), project: spec.getProject(), stack: spec.getStack() };
+    return {
+        name: spec.getName(),
+        type: spec.getType(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+        project: spec.getProject(),
+        stack: spec.getStack(),
+    };
 }
 
 /**
@@ -78,9 +96,14 @@ function sentAlias(alias: AliasMessage): SentAlias {
  * type and name: the mocks' newResource sees only the inputs.
  */
 function recordSentOptions(sent: Map<string, SentOptions>, urns: Map<string, string>): void {
-    const monitor = (require('@pulumi/pulumi/runtime/settings') as { getMonitor(): Record<string, Function> }).getMonitor(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    type Monitor = Record<string, Function>;
+    const monitor = (require('@pulumi/pulumi/runtime/settings') as { getMonitor(): Monitor }).getMonitor();
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, response?: { getUrn(): string }) => void) => {
+    monitor.registerResource = (
+        req: RegisterRequest,
+        callback: (err: unknown, response?: { getUrn(): string }) => void,
+    ) => {
         const key = `${req.getType()}::${req.getName()}`;
         sent.set(key, {
             retainOnDelete: req.getRetainondelete() === true,
@@ -142,7 +165,8 @@ const ARM_TYPES: Record<string, string> = {
     'azure-native:durabletask:Scheduler': 'Microsoft.DurableTask/schedulers',
 };
 
-const hex = (seed: string, length: number): string => crypto.createHash('sha256').update(seed).digest('hex').slice(0, length);
+const hex = (seed: string, length: number): string =>
+    crypto.createHash('sha256').update(seed).digest('hex').slice(0, length);
 const mockGuid = (seed: string): string => {
     const h = hex(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -178,10 +202,18 @@ function computed(args: MockResourceArgs, name: string): Record<string, unknown>
     switch (args.type) {
         case 'azure-native:storage:StorageAccount': {
             const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
-            return { primaryEndpoints: Object.fromEntries(['blob', 'queue', 'table', 'file', 'dfs'].map((s) => [s, endpoint(s)])) };
+            return {
+                primaryEndpoints: Object.fromEntries(
+                    ['blob', 'queue', 'table', 'file', 'dfs'].map((s) => [s, endpoint(s)]),
+                ),
+            };
         }
         case 'azure-native:managedidentity:UserAssignedIdentity':
-            return { clientId: mockGuid(`client:${name}`), principalId: mockGuid(`principal:${name}`), tenantId: MOCK_TENANT_ID };
+            return {
+                clientId: mockGuid(`client:${name}`),
+                principalId: mockGuid(`principal:${name}`),
+                tenantId: MOCK_TENANT_ID,
+            };
         case 'azure-native:applicationinsights:Component': {
             const key = mockGuid(`ikey:${name}`);
             return {
@@ -194,7 +226,12 @@ function computed(args: MockResourceArgs, name: string): Record<string, unknown>
         case 'pulumi-nodejs:dynamic/durable-hello:OneDeploy':
             return { deploymentId: mockGuid(`deployment:${args.inputs.packageSha256}`) };
         case 'azure-native:durabletask:Scheduler':
-            return { properties: { ...args.inputs.properties, endpoint: `https://${name}-${hex(name, 4)}.${args.inputs.location}.durabletask.io` } };
+            return {
+                properties: {
+                    ...args.inputs.properties,
+                    endpoint: `https://${name}-${hex(name, 4)}.${args.inputs.location}.durabletask.io`,
+                },
+            };
         default:
             return {};
     }
@@ -245,8 +282,23 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
                 const name = azureName(args);
                 const id = args.custom === false ? '' : armId(args, name);
                 const state = { ...args.inputs, name, ...computed(args, name) };
-                const options = sentOptions.get(`${args.type}::${args.name}`) ?? { retainOnDelete: false, deletedWith: '', dependencies: [], parent: '', aliases: [] };
-                resources.push({ type: args.type, name: args.name, custom: args.custom !== false, id, urn: '', options, inputs: args.inputs, state });
+                const options = sentOptions.get(`${args.type}::${args.name}`) ?? {
+                    retainOnDelete: false,
+                    deletedWith: '',
+                    dependencies: [],
+                    parent: '',
+                    aliases: [],
+                };
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    custom: args.custom !== false,
+                    id,
+                    urn: '',
+                    options,
+                    inputs: args.inputs,
+                    state,
+                });
                 return { id, state };
             },
             call(args) {
@@ -298,9 +350,13 @@ export async function runProgram(config: Record<string, unknown>, options: RunOp
         calls,
         ofType: (type) => custom.filter((r) => r.type === type),
         one(type, nameHint) {
-            const matches = custom.filter((r) => r.type === type && (nameHint === undefined || r.name.includes(nameHint)));
+            const matches = custom.filter(
+                (r) => r.type === type && (nameHint === undefined || r.name.includes(nameHint)),
+            );
             if (matches.length !== 1) {
-                throw new Error(`expected one ${type}${nameHint ? ` named *${nameHint}*` : ''}, found ${matches.length}`);
+                throw new Error(
+                    `expected one ${type}${nameHint ? ` named *${nameHint}*` : ''}, found ${matches.length}`,
+                );
             }
             return matches[0];
         },
@@ -318,7 +374,9 @@ export function aliasUrns(resource: MockedResource): string[] {
         if ('urn' in alias) return alias.urn;
         let parent = alias.noParent ? '' : alias.parentUrn || resource.options.parent;
         if (parent.includes('::pulumi:pulumi:Stack::')) parent = '';
-        const prefix = parent ? `${parent.slice(0, parent.lastIndexOf('::'))}$` : `urn:pulumi:${alias.stack || stack}::${alias.project || project}::`;
+        const prefix = parent
+            ? `${parent.slice(0, parent.lastIndexOf('::'))}$`
+            : `urn:pulumi:${alias.stack || stack}::${alias.project || project}::`;
         return `${prefix}${alias.type || resource.type}::${alias.name || resource.name}`;
     });
 }

@@ -12,7 +12,10 @@ function loadSerialized<T>(text: string): { handler: () => T } {
     return module.exports;
 }
 
-/** A value (a dynamic provider, or a function it calls) as Pulumi runs it: serialized into the state, then loaded from that text. */
+/**
+ * A value (a dynamic provider, or a function it calls) as Pulumi runs it: serialized into the state, then loaded from
+ * that text.
+ */
 export async function asPulumiRunsIt<T>(value: T): Promise<T> {
     const serialized = await pulumi.runtime.serializeFunction(() => value, { allowSecrets: true });
     return loadSerialized<T>(serialized.text).handler();

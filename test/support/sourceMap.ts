@@ -29,7 +29,13 @@ function decodeVlq(segment: string): number[] {
     return values;
 }
 
-export interface Mapping { generatedLine: number; generatedColumn: number; source: number; originalLine: number; originalColumn: number }
+export interface Mapping {
+    generatedLine: number;
+    generatedColumn: number;
+    source: number;
+    originalLine: number;
+    originalColumn: number;
+}
 
 /** All mappings that point at a source (0-based lines and columns). */
 export function decodeMappings(map: RawSourceMap): Mapping[] {
@@ -57,13 +63,26 @@ export function decodeMappings(map: RawSourceMap): Mapping[] {
  * The first generated position for `originalLine` (0-based) of the source whose path ends with
  * `sourceSuffix`, or, like editors, of the next mapped line when that line has no code.
  */
-export function generatedPositionFor(map: RawSourceMap, sourceSuffix: string, originalLine: number): { lineNumber: number; columnNumber: number } {
+export function generatedPositionFor(
+    map: RawSourceMap,
+    sourceSuffix: string,
+    originalLine: number,
+): { lineNumber: number; columnNumber: number } {
     const normalized = sourceSuffix.replace(/\\/g, '/');
     const sourceIndex = map.sources.findIndex((s) => s.replace(/\\/g, '/').endsWith(normalized));
-    if (sourceIndex < 0) throw new Error(`The source map has no source ending with ${sourceSuffix} (sources: ${map.sources.join(', ')})`);
+    if (sourceIndex < 0)
+        throw new Error(
+            `The source map has no source ending with ${sourceSuffix} (sources: ${map.sources.join(', ')})`,
+        );
     const candidates = decodeMappings(map)
         .filter((m) => m.source === sourceIndex && m.originalLine >= originalLine)
-        .sort((a, b) => a.originalLine - b.originalLine || a.generatedLine - b.generatedLine || a.generatedColumn - b.generatedColumn);
-    if (!candidates.length) throw new Error(`No generated code for ${sourceSuffix} at or after line ${originalLine + 1}`);
+        .sort(
+            (a, b) =>
+                a.originalLine - b.originalLine ||
+                a.generatedLine - b.generatedLine ||
+                a.generatedColumn - b.generatedColumn,
+        );
+    if (!candidates.length)
+        throw new Error(`No generated code for ${sourceSuffix} at or after line ${originalLine + 1}`);
     return { lineNumber: candidates[0].generatedLine, columnNumber: candidates[0].generatedColumn };
 }

@@ -20,9 +20,15 @@ describe('the teardown provider as Pulumi runs it (serialized, then loaded from 
 
     it('does nothing on create and replaces only when the step or its resource changes', async () => {
         const inputs = { step: 'disconnectVnetIntegration', resourceId: SITE };
-        await expect(provider.create!(inputs)).resolves.toEqual({ id: `disconnectVnetIntegration:${SITE}`, outs: inputs });
+        await expect(provider.create!(inputs)).resolves.toEqual({
+            id: `disconnectVnetIntegration:${SITE}`,
+            outs: inputs,
+        });
         await expect(provider.diff!('id', inputs, inputs)).resolves.toMatchObject({ changes: false });
-        await expect(provider.diff!('id', inputs, { ...inputs, resourceId: `${SITE}2` })).resolves.toMatchObject({ changes: true, replaces: ['resourceId'] });
+        await expect(provider.diff!('id', inputs, { ...inputs, resourceId: `${SITE}2` })).resolves.toMatchObject({
+            changes: true,
+            replaces: ['resourceId'],
+        });
     });
 
     it('checks its inputs', async () => {

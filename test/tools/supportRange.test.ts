@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadTestApp } from '../../tools/testing';
 import { httpJson, pollStatus, startLocalHost } from '../support/localHost';
-import { appWith, inBatches, minorsInRange, pairName, pairsFor, parseRange, publishedVersions, PROGRAMMING_MODEL, REPO_ROOT, type Pair } from './supportRange';
+import {
+    appWith,
+    inBatches,
+    minorsInRange,
+    pairName,
+    pairsFor,
+    parseRange,
+    publishedVersions,
+    PROGRAMMING_MODEL,
+    REPO_ROOT,
+    type Pair,
+} from './supportRange';
 
 /**
  * The support range the local host and the test kit declare (their package.json peerDependencies), proved:
@@ -12,7 +23,12 @@ import { appWith, inBatches, minorsInRange, pairName, pairsFor, parseRange, publ
  */
 
 const TOOLS_WITH_A_RANGE = ['tools/local-host', 'tools/testing', 'tools/replay-check'];
-const peers = (tool: string) => (JSON.parse(readFileSync(path.join(REPO_ROOT, tool, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies;
+const peers = (tool: string) =>
+    (
+        JSON.parse(readFileSync(path.join(REPO_ROOT, tool, 'package.json'), 'utf8')) as {
+            peerDependencies: Record<string, string>;
+        }
+    ).peerDependencies;
 
 /** What the app returns for ['A', 'B'], as durable-functions reports it (the caught activity failure included). */
 const EXPECTED = ['Hello, A!', 'Hello, B!', "caught: Activity function 'fail' failed: boom", 'count: 3'];
@@ -22,7 +38,12 @@ const apps = new Map<Pair, string>();
 
 beforeAll(async () => {
     const minors = Object.fromEntries(
-        await Promise.all(PROGRAMMING_MODEL.map(async (library) => [library, minorsInRange(await publishedVersions(library), parseRange(peers('tools/local-host')[library]))])),
+        await Promise.all(
+            PROGRAMMING_MODEL.map(async (library) => [
+                library,
+                minorsInRange(await publishedVersions(library), parseRange(peers('tools/local-host')[library])),
+            ]),
+        ),
     );
     pairs.push(...pairsFor(minors));
     // Cold (a fresh clone), each pair is an npm install from the registry; warm, a read of two package.json files.
@@ -37,7 +58,8 @@ it('declares one range for durable-functions and @azure/functions in every tool 
 });
 
 it('covers every minor in the range, including the versions the app uses', () => {
-    const app = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'app/package.json'), 'utf8')) as { dependencies: Pair }).dependencies;
+    const app = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'app/package.json'), 'utf8')) as { dependencies: Pair })
+        .dependencies;
     for (const library of PROGRAMMING_MODEL) {
         const minors = new Set(pairs.map((pair) => pair[library].split('.').slice(0, 2).join('.')));
         expect(minors).toContain(app[library].split('.').slice(0, 2).join('.'));
@@ -65,5 +87,11 @@ it('runs the app to the same result in the kit and on the local host with every 
             await host.stop();
         }
     });
-    expect(results).toEqual(pairs.map((pair) => ({ pair: pairName(pair), inKit: ['Completed', EXPECTED], onHost: [202, 'Completed', EXPECTED] })));
+    expect(results).toEqual(
+        pairs.map((pair) => ({
+            pair: pairName(pair),
+            inKit: ['Completed', EXPECTED],
+            onHost: [202, 'Completed', EXPECTED],
+        })),
+    );
 }, 600_000);

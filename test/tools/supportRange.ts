@@ -22,7 +22,10 @@ const compare = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2]
 
 export function parseRange(text: string): Range {
     const match = /^>=(\d+\.\d+\.\d+) <(\d+\.\d+\.\d+)$/.exec(text);
-    if (!match) throw new Error(`Support range '${text}' is not of the form '>=a.b.c <x.y.z': write it so, the support-range test reads it.`);
+    if (!match)
+        throw new Error(
+            `Support range '${text}' is not of the form '>=a.b.c <x.y.z': write it so, the support-range test reads it.`,
+        );
     return { min: parts(match[1]), below: parts(match[2]) };
 }
 
@@ -43,7 +46,9 @@ export function minorsInRange(versions: string[], range: Range): string[] {
 function npm(args: string[]) {
     // Under `npm test` the npm that runs us; else the one on PATH.
     const cli = process.env.npm_execpath;
-    return cli && /npm-cli\.js$/.test(cli) ? run(process.execPath, [cli, ...args], { maxBuffer: 16 << 20 }) : run('npm', args, { maxBuffer: 16 << 20, shell: process.platform === 'win32' });
+    return cli && /npm-cli\.js$/.test(cli)
+        ? run(process.execPath, [cli, ...args], { maxBuffer: 16 << 20 })
+        : run('npm', args, { maxBuffer: 16 << 20, shell: process.platform === 'win32' });
 }
 
 /** The registry's versions of a library; the last answer kept in the cache when the registry cannot be reached. */
@@ -69,14 +74,21 @@ export interface Pair {
 export function pairsFor(minors: Record<Library, string[]>): Pair[] {
     const newest = (library: Library) => minors[library][minors[library].length - 1];
     const pairs = [
-        ...minors['durable-functions'].map((df) => ({ 'durable-functions': df, '@azure/functions': newest('@azure/functions') })),
-        ...minors['@azure/functions'].map((af) => ({ 'durable-functions': newest('durable-functions'), '@azure/functions': af })),
+        ...minors['durable-functions'].map((df) => ({
+            'durable-functions': df,
+            '@azure/functions': newest('@azure/functions'),
+        })),
+        ...minors['@azure/functions'].map((af) => ({
+            'durable-functions': newest('durable-functions'),
+            '@azure/functions': af,
+        })),
     ];
     const seen = new Set<string>();
     return pairs.filter((pair) => !seen.has(pairName(pair)) && seen.add(pairName(pair)));
 }
 
-export const pairName = (pair: Pair) => `durable-functions@${pair['durable-functions']} + @azure/functions@${pair['@azure/functions']}`;
+export const pairName = (pair: Pair) =>
+    `durable-functions@${pair['durable-functions']} + @azure/functions@${pair['@azure/functions']}`;
 
 const installedVersion = (dir: string, library: Library) => {
     const file = path.join(dir, 'node_modules', library, 'package.json');
@@ -88,12 +100,19 @@ export async function appWith(pair: Pair): Promise<string> {
     const dir = path.join(CACHE_DIR, `df-${pair['durable-functions']}_af-${pair['@azure/functions']}`);
     mkdirSync(dir, { recursive: true });
     for (const file of ['index.js', 'host.json']) copyFileSync(path.join(FIXTURE, file), path.join(dir, file));
-    const manifest = { name: 'support-range-app', version: '1.0.0', private: true, main: 'index.js', dependencies: pair };
+    const manifest = {
+        name: 'support-range-app',
+        version: '1.0.0',
+        private: true,
+        main: 'index.js',
+        dependencies: pair,
+    };
     writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     if (PROGRAMMING_MODEL.every((library) => installedVersion(dir, library) === pair[library])) return dir;
     await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir]);
     for (const library of PROGRAMMING_MODEL) {
-        if (installedVersion(dir, library) !== pair[library]) throw new Error(`${library}@${pair[library]} did not install in ${dir}`);
+        if (installedVersion(dir, library) !== pair[library])
+            throw new Error(`${library}@${pair[library]} did not install in ${dir}`);
     }
     return dir;
 }

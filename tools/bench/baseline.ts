@@ -15,7 +15,10 @@ export function baselineCheckout(repoRoot: string, dir: string, commit = BASELIN
         execFileSync('git', ['-C', repoRoot, 'worktree', 'add', '--detach', dir, commit], { stdio: 'inherit' });
     }
     const head = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    if (!head.startsWith(commit)) throw new Error(`${dir} is at ${head.slice(0, 9)}, not ${commit}: remove it (git worktree remove ${dir}) or pass another --baseline-dir.`);
+    if (!head.startsWith(commit))
+        throw new Error(
+            `${dir} is at ${head.slice(0, 9)}, not ${commit}: remove it (git worktree remove ${dir}) or pass another --baseline-dir.`,
+        );
     const modules = path.join(dir, 'node_modules');
     if (!fs.existsSync(modules)) {
         // A link left by a checkout that is gone (another worktree made it) points nowhere: it is replaced.

@@ -27,7 +27,10 @@ export const BENCH_COMMAND = {
     },
 } satisfies CommandSpec;
 
-/** --quick: a quarter of each scaling size and 1,000 hellos for the restart case (docs/benchmarks.md's table is from a full run). */
+/**
+ * --quick: a quarter of each scaling size and 1,000 hellos for the restart case (docs/benchmarks.md's table is from a
+ * full run).
+ */
 const QUICK = { sequence: [25, 100, 400], fanOut: [250, 1000, 4000], restartHellos: 1000 };
 
 /** The bench's options; throws UsageError on bad usage. */
@@ -48,7 +51,11 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
     const { runs, loadRuns, quick, baselineDir } = read.value;
     const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
     step('compiling the app (tsc -p app)');
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', path.join(repoRoot, 'app')], { stdio: 'inherit' });
+    execFileSync(
+        process.execPath,
+        [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', path.join(repoRoot, 'app')],
+        { stdio: 'inherit' },
+    );
     step('building dist/app.zip and the naive zip of app/ + production node_modules');
     const packages = measurePackages(repoRoot);
     step(`timing cold loads (${loadRuns} fresh processes per variant)`);
@@ -68,12 +75,21 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
     const latency = await latencyOf(repoRoot);
     step('timing the scaling cases on the host and on their floor');
     const scaling = await measureScaling(repoRoot, quick ? QUICK : SCALING_SIZES, step);
-    const { restartWith10kInstancesSeconds, ...restart } = await measureRestart(repoRoot, quick ? QUICK.restartHellos : 10_000, step);
+    const { restartWith10kInstancesSeconds, ...restart } = await measureRestart(
+        repoRoot,
+        quick ? QUICK.restartHellos : 10_000,
+        step,
+    );
     const figures: BenchFigures = {
         ...packages,
         loadRatio: load.loadRatio,
         ...latency,
-        baseline: { commit: BASELINE_COMMIT, helloMedianMs: baseline.helloMedianMs, helloP95Ms: baseline.helloP95Ms, concurrent200Seconds: baseline.concurrent200Seconds },
+        baseline: {
+            commit: BASELINE_COMMIT,
+            helloMedianMs: baseline.helloMedianMs,
+            helloP95Ms: baseline.helloP95Ms,
+            concurrent200Seconds: baseline.concurrent200Seconds,
+        },
         bundledLoadMedianMs: load.bundledMedianMs,
         unbundledLoadMedianMs: load.unbundledMedianMs,
         loadRuns: load.runs,
@@ -86,7 +102,9 @@ export async function main(argv: string[], repoRoot: string, probeScript: string
     const out = path.join(repoRoot, 'dist', 'bench.json');
     fs.writeFileSync(out, JSON.stringify(figures, null, 2) + '\n');
     const m = figures.machine;
-    console.log(`\nBenchmarks, ${figures.date.slice(0, 10)}, ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform})\n`);
+    console.log(
+        `\nBenchmarks, ${figures.date.slice(0, 10)}, ${m.cpus} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform})\n`,
+    );
     console.log(formatTable(goalRows(figures)));
     console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
     return 0;

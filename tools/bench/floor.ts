@@ -28,7 +28,8 @@ export async function createFloor(appDir: string, buildDir: string, pollMs: numb
             for (;;) {
                 const record = engine.get(instanceId)!;
                 if (isTerminal(record)) {
-                    if (record.runtimeStatus !== 'Completed') throw new Error(`floor: ${name} ended ${record.runtimeStatus}: ${record.output}`);
+                    if (record.runtimeStatus !== 'Completed')
+                        throw new Error(`floor: ${name} ended ${record.runtimeStatus}: ${record.output}`);
                     const seconds = (performance.now() - started) / 1000;
                     await engine.purge([instanceId]);
                     return { seconds, output: JSON.parse(record.output ?? 'null') };

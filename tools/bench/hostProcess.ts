@@ -26,12 +26,24 @@ export interface HostOptions {
 export async function startHostProcess(repoRoot: string, options: HostOptions = {}): Promise<RunningHost> {
     const { timeoutMs = 60_000 } = options;
     const data = options.data ?? fs.mkdtempSync(path.join(os.tmpdir(), 'durable-bench-'));
-    const args = [path.join(repoRoot, 'tools', 'local-host', 'cli.js'), '--port', '0', '--host', '127.0.0.1', '--data', data, ...(options.app ? ['--app', options.app] : [])];
+    const args = [
+        path.join(repoRoot, 'tools', 'local-host', 'cli.js'),
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data',
+        data,
+        ...(options.app ? ['--app', options.app] : []),
+    ];
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the local host did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const timer = setTimeout(
+            () => reject(new Error(`the local host did not start within ${timeoutMs} ms:\n${output}`)),
+            timeoutMs,
+        );
         const onData = (chunk: Buffer) => {
             output += chunk;
             const match = /Host listening on port (\d+)/.exec(output);

@@ -8,7 +8,10 @@ export interface LatencyFigures {
     concurrent200Seconds: number;
 }
 
-/** Sequential polls are tight (2 ms) to time each hello closely; 200 concurrent pollers back off to 20 ms so polling does not swamp the host. */
+/**
+ * Sequential polls are tight (2 ms) to time each hello closely; 200 concurrent pollers back off to 20 ms so polling
+ * does not swamp the host.
+ */
 export const SEQUENTIAL_POLL_MS = 2;
 export const CONCURRENT_POLL_MS = 20;
 
@@ -19,5 +22,10 @@ export async function measureLatency(baseUrl: string, runs: number, concurrent: 
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrent }, () => runHello(baseUrl, CONCURRENT_POLL_MS, 60_000)));
     const concurrentSeconds = (performance.now() - started) / 1000;
-    return { helloMedianMs: median(samples), helloP95Ms: percentile(samples, 95), helloRuns: runs, concurrent200Seconds: concurrentSeconds };
+    return {
+        helloMedianMs: median(samples),
+        helloP95Ms: percentile(samples, 95),
+        helloRuns: runs,
+        concurrent200Seconds: concurrentSeconds,
+    };
 }

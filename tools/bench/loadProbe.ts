@@ -10,7 +10,10 @@ const core = new FunctionsCore();
 const coreModule = new Module(CORE_ID);
 coreModule.exports = core.api;
 coreModule.loaded = true;
-const internal = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string; _cache: Record<string, Module> };
+const internal = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+    _cache: Record<string, Module>;
+};
 const resolve = internal._resolveFilename;
 internal._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
     return request === CORE_ID ? CORE_ID : resolve.call(this, request, ...rest);

@@ -36,9 +36,16 @@ function extractBundle(zipFile: string, outDir: string): string {
  * functions, or the comparison is meaningless.
  */
 export function measureLoad(repoRoot: string, probeScript: string, runs: number): LoadFigures {
-    const bundle = extractBundle(path.join(repoRoot, 'dist', 'app.zip'), path.join(repoRoot, 'dist', 'bench', 'bundle'));
+    const bundle = extractBundle(
+        path.join(repoRoot, 'dist', 'app.zip'),
+        path.join(repoRoot, 'dist', 'bench', 'bundle'),
+    );
     const functionsDir = path.join(repoRoot, 'app', 'dist', 'src', 'functions');
-    const compiled = fs.readdirSync(functionsDir).filter((f) => f.endsWith('.js')).sort().map((f) => path.join(functionsDir, f));
+    const compiled = fs
+        .readdirSync(functionsDir)
+        .filter((f) => f.endsWith('.js'))
+        .sort()
+        .map((f) => path.join(functionsDir, f));
     const bundled: number[] = [];
     const unbundled: number[] = [];
     for (let i = 0; i < runs; i++) {

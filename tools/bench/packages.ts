@@ -15,7 +15,8 @@ interface Manifest {
     optionalDependencies?: Record<string, string>;
 }
 
-const readManifest = (dir: string): Manifest => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+const readManifest = (dir: string): Manifest =>
+    JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
 
 /** Node's lookup: the nearest `node_modules/<name>` walking up from `fromDir`. */
 function findPackage(name: string, fromDir: string): string | undefined {
@@ -48,7 +49,8 @@ export function productionClosure(appDir: string): Map<string, string> {
 }
 
 function filesUnder(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    return fs
+        .readdirSync(dir, { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile())
         .map((e) => path.join(e.parentPath, e.name));
 }
@@ -58,16 +60,23 @@ function filesUnder(dir: string): string[] {
  * host.json, package.json, the tsc output (dist/) and node_modules with the production closure.
  */
 export function naiveEntries(appDir: string): ZipEntry[] {
-    const entries: ZipEntry[] = ['host.json', 'package.json'].map((f) => ({ name: f, data: fs.readFileSync(path.join(appDir, f)) }));
+    const entries: ZipEntry[] = ['host.json', 'package.json'].map((f) => ({
+        name: f,
+        data: fs.readFileSync(path.join(appDir, f)),
+    }));
     const compiled = path.join(appDir, 'dist');
     if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run npm run build first.`);
-    for (const file of filesUnder(compiled)) entries.push({ name: path.relative(appDir, file).split(path.sep).join('/'), data: fs.readFileSync(file) });
+    for (const file of filesUnder(compiled))
+        entries.push({ name: path.relative(appDir, file).split(path.sep).join('/'), data: fs.readFileSync(file) });
     const repoRoot = path.dirname(appDir);
     for (const dir of productionClosure(appDir).keys()) {
         for (const file of filesUnder(dir)) {
             if (path.relative(dir, file).split(path.sep).includes('node_modules')) continue; // nested packages are closure members of their own
             // The layout npm gives: hoisted to the root node_modules or nested, exactly as installed.
-            const rel = path.relative(file.startsWith(appDir + path.sep) ? appDir : repoRoot, file).split(path.sep).join('/');
+            const rel = path
+                .relative(file.startsWith(appDir + path.sep) ? appDir : repoRoot, file)
+                .split(path.sep)
+                .join('/');
             entries.push({ name: rel, data: fs.readFileSync(file) });
         }
     }
@@ -80,5 +89,10 @@ export function measurePackages(repoRoot: string): PackageFigures {
     const naiveFiles = naiveEntries(appDir);
     const naive = createZip(naiveFiles);
     fs.writeFileSync(path.join(repoRoot, 'dist', 'naive-app.zip'), naive);
-    return { packageBytes: ours.bytes, packageFiles: ours.files.length, naivePackageBytes: naive.length, naivePackageFiles: naiveFiles.length };
+    return {
+        packageBytes: ours.bytes,
+        packageFiles: ours.files.length,
+        naivePackageBytes: naive.length,
+        naivePackageFiles: naiveFiles.length,
+    };
 }

@@ -39,22 +39,37 @@ export interface GoalRow {
 const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 export function machine(): BenchFigures['machine'] {
-    return { cpus: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+    return {
+        cpus: os.availableParallelism(),
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.arch()}`,
+    };
 }
 
 /**
  * The goals, reported (not asserted): package ≥14× smaller, loadRatio ≤0.75, hello median and 200
- * concurrent hellos ≤1.2× the in-process host at 4e909cf (issue 25), every scaling case ≤1.5× its floor, restart with 10k finished instances
- * ≤2 s, and host memory bounded (RSS after all the hellos ≤1.5× RSS after the first tenth); the disk
- * the hellos use is reported.
+ * concurrent hellos ≤1.2× the in-process host at 4e909cf (issue 25), every scaling case ≤1.5× its floor, restart with
+ * 10k finished instances ≤2 s, and host memory bounded (RSS after all the hellos ≤1.5× RSS after the first tenth); the
+ * disk the hellos use is reported.
  */
 export function goalRows(f: BenchFigures): GoalRow[] {
     const shrink = f.naivePackageBytes / f.packageBytes;
     const r = f.restart;
     const b = f.baseline;
     const rows: Omit<GoalRow, 'met'>[] = [
-        { metric: 'package size vs naive zip', goal: '≥ 14× smaller', measured: `${kb(f.packageBytes)} (${f.packageFiles} files) vs ${kb(f.naivePackageBytes)} (${f.naivePackageFiles} files): ${shrink.toFixed(1)}× smaller`, ratio: 14 / shrink },
-        { metric: 'cold load, bundle ÷ tsc output', goal: '≤ 0.75', measured: `${f.loadRatio.toFixed(2)} (${f.bundledLoadMedianMs.toFixed(1)} ms vs ${f.unbundledLoadMedianMs.toFixed(1)} ms, medians of ${f.loadRuns})`, ratio: f.loadRatio / 0.75 },
+        {
+            metric: 'package size vs naive zip',
+            goal: '≥ 14× smaller',
+            measured: `${kb(f.packageBytes)} (${f.packageFiles} files) vs ${kb(f.naivePackageBytes)} (${f.naivePackageFiles} files): ${shrink.toFixed(1)}× smaller`,
+            ratio: 14 / shrink,
+        },
+        {
+            metric: 'cold load, bundle ÷ tsc output',
+            goal: '≤ 0.75',
+            measured: `${f.loadRatio.toFixed(2)} (${f.bundledLoadMedianMs.toFixed(1)} ms vs ${f.unbundledLoadMedianMs.toFixed(1)} ms, medians of ${f.loadRuns})`,
+            ratio: f.loadRatio / 0.75,
+        },
         {
             metric: 'hello start → Completed, median',
             goal: `≤ 1.2× the in-process host (${b.commit})`,
@@ -82,13 +97,23 @@ export function goalRows(f: BenchFigures): GoalRow[] {
             ratio: r.rssAfterAllMiB / r.rssAfterTenthMiB / 1.5,
         },
     ];
-    const disk = { metric: `disk used by ${r.finishedInstances} hellos`, goal: 'reported', measured: `${kb(r.diskBytes)} (${kb(r.diskBytes / r.finishedInstances)} per instance)`, ratio: 0 };
+    const disk = {
+        metric: `disk used by ${r.finishedInstances} hellos`,
+        goal: 'reported',
+        measured: `${kb(r.diskBytes)} (${kb(r.diskBytes / r.finishedInstances)} per instance)`,
+        ratio: 0,
+    };
     return [...rows, disk].map((row) => ({ ...row, met: row.ratio <= 1 }));
 }
 
 function scalingRow(kind: string, p: ScalingPoint): Omit<GoalRow, 'met'> {
     const ratio = p.seconds / p.floorSeconds;
-    return { metric: `${kind} of ${p.n} activities, host ÷ floor`, goal: '≤ 1.5', measured: `${ratio.toFixed(2)} (${p.seconds.toFixed(2)} s vs floor ${p.floorSeconds.toFixed(2)} s)`, ratio: ratio / 1.5 };
+    return {
+        metric: `${kind} of ${p.n} activities, host ÷ floor`,
+        goal: '≤ 1.5',
+        measured: `${ratio.toFixed(2)} (${p.seconds.toFixed(2)} s vs floor ${p.floorSeconds.toFixed(2)} s)`,
+        ratio: ratio / 1.5,
+    };
 }
 
 export function formatTable(rows: GoalRow[]): string {

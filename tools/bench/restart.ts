@@ -34,7 +34,11 @@ const POLL_MS = 20;
  * Runs `count` hellos through the host (CONCURRENCY at a time), reads the host's RSS after a tenth of
  * them and after all, then stops it and times a start on that data dir (and one on an empty dir).
  */
-export async function measureRestart(repoRoot: string, count: number, step: (what: string) => void): Promise<RestartFigures> {
+export async function measureRestart(
+    repoRoot: string,
+    count: number,
+    step: (what: string) => void,
+): Promise<RestartFigures> {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-bench-10k-'));
     try {
         const empty = await startHostProcess(repoRoot);
@@ -64,7 +68,14 @@ export async function measureRestart(repoRoot: string, count: number, step: (wha
         const again = await startHostProcess(repoRoot, { data });
         const restartWith10kInstancesSeconds = again.startSeconds;
         await again.stop();
-        return { finishedInstances: count, rssAfterTenthMiB, rssAfterAllMiB, emptyStartSeconds, restartWith10kInstancesSeconds, diskBytes: disk };
+        return {
+            finishedInstances: count,
+            rssAfterTenthMiB,
+            rssAfterAllMiB,
+            emptyStartSeconds,
+            restartWith10kInstancesSeconds,
+            diskBytes: disk,
+        };
     } finally {
         fs.rmSync(data, { recursive: true, force: true });
     }

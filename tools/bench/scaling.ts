@@ -16,7 +16,10 @@ export interface ScalingFigures {
 }
 
 export const SCALING_SIZES = { sequence: [100, 400, 1600], fanOut: [1000, 4000, 16000] };
-/** Runs per case, host and floor alternating (the median counts); the largest n of a kind runs once (the longest takes half a minute a side). */
+/**
+ * Runs per case, host and floor alternating (the median counts); the largest n of a kind runs once (the longest takes
+ * half a minute a side).
+ */
 export const REPEATS = 3;
 /** Both sides notice completion by polling at the same interval. */
 export const POLL_MS = 5;
@@ -29,13 +32,23 @@ const expectedSum = (n: number): number => (n * (n - 1)) / 2;
  * the floor, alternating so machine noise hits both alike, after an untimed warm-up run of a tenth
  * of the smallest n on both; medians of REPEATS runs.
  */
-export async function measureScaling(repoRoot: string, sizes: typeof SCALING_SIZES, step: (what: string) => void): Promise<ScalingFigures> {
+export async function measureScaling(
+    repoRoot: string,
+    sizes: typeof SCALING_SIZES,
+    step: (what: string) => void,
+): Promise<ScalingFigures> {
     const appDir = path.join(repoRoot, 'tools', 'bench', 'scaling-app');
     const floor = await createFloor(appDir, path.join(repoRoot, 'dist', 'bench'), POLL_MS);
     const host = await startHostProcess(repoRoot, { app: appDir });
     const figures: ScalingFigures = { sequence: [], fanOut: [] };
     const onHost = async (kind: string, n: number): Promise<{ seconds: number; output: unknown }> => {
-        const { ms, output } = await runToCompletion(host.baseUrl, `/runtime/webhooks/durabletask/orchestrators/${kind}`, JSON.stringify(n), POLL_MS, 30 * 60_000);
+        const { ms, output } = await runToCompletion(
+            host.baseUrl,
+            `/runtime/webhooks/durabletask/orchestrators/${kind}`,
+            JSON.stringify(n),
+            POLL_MS,
+            30 * 60_000,
+        );
         return { seconds: ms / 1000, output };
     };
     try {
@@ -51,8 +64,14 @@ export async function measureScaling(repoRoot: string, sizes: typeof SCALING_SIZ
                 const floorSeconds: number[] = [];
                 for (let i = 0; i < runs; i++) {
                     const [h, f] = [await onHost(kind, n), await floor.run(kind, n)];
-                    for (const [where, output] of [['host', h.output], ['floor', f.output]] as const) {
-                        if (output !== expectedSum(n)) throw new Error(`${kind}(${n}) on the ${where} returned ${JSON.stringify(output)}, expected ${expectedSum(n)}`);
+                    for (const [where, output] of [
+                        ['host', h.output],
+                        ['floor', f.output],
+                    ] as const) {
+                        if (output !== expectedSum(n))
+                            throw new Error(
+                                `${kind}(${n}) on the ${where} returned ${JSON.stringify(output)}, expected ${expectedSum(n)}`,
+                            );
                     }
                     hostSeconds.push(h.seconds);
                     floorSeconds.push(f.seconds);

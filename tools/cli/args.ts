@@ -46,12 +46,19 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
     const flags = end === -1 ? argv : argv.slice(0, end);
     const rewritten = argv.map((arg, i) => {
         const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-        const bare = name !== undefined && (end === -1 || i < end) ? spec.optionalValues?.[name as keyof O & string] : undefined;
+        const bare =
+            name !== undefined && (end === -1 || i < end) ? spec.optionalValues?.[name as keyof O & string] : undefined;
         return bare === undefined ? arg : `--${name}=${bare}`;
     });
     let parsed: ReturnType<typeof parseArgs>;
     try {
-        parsed = parseArgs({ args: rewritten, options: spec.options, strict: true, allowPositionals: spec.allowPositionals ?? false, tokens: true });
+        parsed = parseArgs({
+            args: rewritten,
+            options: spec.options,
+            strict: true,
+            allowPositionals: spec.allowPositionals ?? false,
+            tokens: true,
+        });
     } catch (err) {
         throw new UsageError(describeParseError(err as Error & { code?: string }, flags));
     }
@@ -60,7 +67,8 @@ export function parseCommandArgs<O extends Options>(spec: CommandSpec<O>, argv: 
         if (token.kind !== 'option') continue;
         if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once.`);
         seen.add(token.name);
-        if (spec.options[token.name]?.type === 'string' && token.value === '') throw new UsageError(`--${token.name} needs a value.`);
+        if (spec.options[token.name]?.type === 'string' && token.value === '')
+            throw new UsageError(`--${token.name} needs a value.`);
     }
     return { values: parsed.values as Values<O>, positionals: parsed.positionals };
 }
@@ -106,7 +114,12 @@ export type ReadResult<T> = { ok: true; value: T } | { ok: false; exitCode: 0 | 
  * Runs the command's `parse` (parseCommandArgs with `spec`, then its own checks, throwing UsageError). `--help`
  * prints the usage and answers exit code 0; bad usage prints `<name>: <error>` and the usage, exit code 2.
  */
-export function readArgs<T>(spec: CommandSpec, argv: string[], parse: (argv: string[]) => T, output: ReadOutput = processOutput): ReadResult<T> {
+export function readArgs<T>(
+    spec: CommandSpec,
+    argv: string[],
+    parse: (argv: string[]) => T,
+    output: ReadOutput = processOutput,
+): ReadResult<T> {
     const end = argv.indexOf('--');
     if ((end === -1 ? argv : argv.slice(0, end)).some(isHelp)) {
         output.out(usageOf(spec));

@@ -48,7 +48,10 @@ function compileTs(entry, outName, { outDir: dir = outDir, sourcemap = false, re
     return outfile;
 }
 
-/** Whether the output exists and was built, by this esbuild with these options, after the last change to any of its sources. */
+/**
+ * Whether the output exists and was built, by this esbuild with these options, after the last change to any of its
+ * sources.
+ */
 function upToDate(outfile, manifest, sourcemap) {
     try {
         const built = JSON.parse(fs.readFileSync(manifest, 'utf8'));

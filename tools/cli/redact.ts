@@ -18,6 +18,7 @@ export function redactQuerySecrets(text: string): string {
 /** `text` with each of `secrets` (a key, a secret path) replaced by `***`, then every `code=` value. */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
     let out = text;
-    for (const secret of secrets) if (secret) out = out.split(secret).join('***').split(encodeURIComponent(secret)).join('***');
+    for (const secret of secrets)
+        if (secret) out = out.split(secret).join('***').split(encodeURIComponent(secret)).join('***');
     return redactQuerySecrets(out);
 }

@@ -9,7 +9,8 @@ import { decodeJsonBody, KEY_PLACEHOLDER, type Scrubber } from './scrub';
  * sign-in page, text) is refused with a clear error and never reaches the browser.
  */
 export const JSON_SECURITY_HEADERS = {
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
+    'content-security-policy':
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
@@ -27,8 +28,8 @@ export const CONTINUATION = 'x-ms-continuation-token';
 const MAX_TOKENS = 10_000;
 
 /**
- * The extension's continuation tokens (`x-ms-continuation-token`, HttpApiHandler.cs HandleGetStatusRequestAsync, lines 490-509)
- * are opaque to the page: it gets a handle of ours instead and sends it back; the upstream token never reaches
+ * The extension's continuation tokens (`x-ms-continuation-token`, HttpApiHandler.cs HandleGetStatusRequestAsync, lines
+ * 490-509) are opaque to the page: it gets a handle of ours instead and sends it back; the upstream token never reaches
  * the browser, whatever it encodes.
  */
 export class ContinuationTokens {
@@ -61,7 +62,8 @@ function location(value: string, upstream: string, local: string, scrub: Scrubbe
     } catch {
         return undefined;
     }
-    if (url.origin !== upstream || !url.pathname.toLowerCase().startsWith(`${WEBHOOK_PATH.toLowerCase()}/`)) return undefined;
+    if (url.origin !== upstream || !url.pathname.toLowerCase().startsWith(`${WEBHOOK_PATH.toLowerCase()}/`))
+        return undefined;
     const query = new URLSearchParams();
     for (const [name, v] of url.searchParams) query.append(name, name.toLowerCase() === 'code' ? KEY_PLACEHOLDER : v);
     return scrub.text(`${local}${url.pathname}${query.size ? `?${query}` : ''}`);
@@ -74,11 +76,16 @@ export interface UpstreamResponse {
 }
 
 /** The answer for the page, or UpstreamRefused with what upstream sent and what to check. */
-export function answerFor(response: UpstreamResponse, context: { upstream: string; local: string; scrub: Scrubber; tokens: ContinuationTokens }): Answer {
+export function answerFor(
+    response: UpstreamResponse,
+    context: { upstream: string; local: string; scrub: Scrubber; tokens: ContinuationTokens },
+): Answer {
     const { upstream, local, scrub, tokens } = context;
     const { status } = response;
     if (status < 200 || (status >= 300 && status < 400)) {
-        throw new UpstreamRefused(`${upstream} answered HTTP ${status} (a redirect), not the Durable API: is App Service Authentication (Easy Auth) or an access restriction in front of the app?`);
+        throw new UpstreamRefused(
+            `${upstream} answered HTTP ${status} (a redirect), not the Durable API: is App Service Authentication (Easy Auth) or an access restriction in front of the app?`,
+        );
     }
     const refused = (reason: string) =>
         new UpstreamRefused(
@@ -112,7 +119,9 @@ export function answerFor(response: UpstreamResponse, context: { upstream: strin
     if (movedHere !== undefined) headers.location = movedHere;
     // The last check: nothing leaves with the key in it, whatever hid it from the scrubbing.
     if (scrub.leaks(body) || Object.values(headers).some((v) => scrub.leaks(v))) {
-        throw new UpstreamRefused(`${upstream}'s answer held the Durable extension's system key in a form the dashboard could not remove; it was not passed on.`);
+        throw new UpstreamRefused(
+            `${upstream}'s answer held the Durable extension's system key in a form the dashboard could not remove; it was not passed on.`,
+        );
     }
     return { status, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body };
 }

@@ -41,18 +41,30 @@ export const siteId = (site: SiteRef): string =>
 
 const SIGN_IN = 'Sign in with `az login` (or `azd auth login`, or Connect-AzAccount), then run this again.';
 
-/** Each ARM call, token included, is bounded (infra/deployment/http.ts): a hung ARM or login does not hang the dashboard. */
+/**
+ * Each ARM call, token included, is bounded (infra/deployment/http.ts): a hung ARM or login does not hang the
+ * dashboard.
+ */
 const CALL_TIMEOUT_MS = 2 * 60_000;
 const TOKEN_TIMEOUT_MS = 60_000;
 
 async function authorization(arm: ArmClient): Promise<string> {
     let token: string;
     try {
-        token = await tokenWithin((abortSignal) => arm.getToken(ARM_SCOPE, { abortSignal }), `Entra ID token for ${ARM_SCOPE}`, TOKEN_TIMEOUT_MS);
+        token = await tokenWithin(
+            (abortSignal) => arm.getToken(ARM_SCOPE, { abortSignal }),
+            `Entra ID token for ${ARM_SCOPE}`,
+            TOKEN_TIMEOUT_MS,
+        );
     } catch (err) {
-        throw new DashboardError(`Not signed in to Azure: no Entra ID token for ${ARM_SCOPE} (${describeError(err).split('\n')[0]}). ${SIGN_IN}`);
+        throw new DashboardError(
+            `Not signed in to Azure: no Entra ID token for ${ARM_SCOPE} (${describeError(err).split('\n')[0]}). ${SIGN_IN}`,
+        );
     }
-    if (!token) throw new DashboardError(`Not signed in to Azure: the credential returned an empty token for ${ARM_SCOPE}. ${SIGN_IN}`);
+    if (!token)
+        throw new DashboardError(
+            `Not signed in to Azure: the credential returned an empty token for ${ARM_SCOPE}. ${SIGN_IN}`,
+        );
     return `Bearer ${token}`;
 }
 
@@ -74,21 +86,34 @@ export async function call(arm: ArmClient, c: Call): Promise<unknown> {
     let response: Answer;
     try {
         const headers = { Authorization: await authorization(arm), Accept: 'application/json' };
-        const bound = { at: Date.now() + CALL_TIMEOUT_MS, name: `${CALL_TIMEOUT_MS / 60_000} min deadline to ${c.what}` };
-        response = await send({ http: arm.fetch, now: Date.now, deadlines: DEFAULT_DEADLINES }, { method: c.method, url: url.href, headers, bound, maxBytes: 1024 * 1024 });
+        const bound = {
+            at: Date.now() + CALL_TIMEOUT_MS,
+            name: `${CALL_TIMEOUT_MS / 60_000} min deadline to ${c.what}`,
+        };
+        response = await send(
+            { http: arm.fetch, now: Date.now, deadlines: DEFAULT_DEADLINES },
+            { method: c.method, url: url.href, headers, bound, maxBytes: 1024 * 1024 },
+        );
     } catch (err) {
         if (err instanceof DashboardError) throw err;
-        throw new DashboardError(`Could not reach ARM at ${base.origin} to ${c.what}: ${describeError(err)}. Check the network or proxy settings.`);
+        throw new DashboardError(
+            `Could not reach ARM at ${base.origin} to ${c.what}: ${describeError(err)}. Check the network or proxy settings.`,
+        );
     }
     if (response.status >= 200 && response.status < 300) {
         try {
             return JSON.parse(response.text);
         } catch {
-            throw new DashboardError(`ARM answered ${c.what} with HTTP ${response.status} and a body that is not JSON.`);
+            throw new DashboardError(
+                `ARM answered ${c.what} with HTTP ${response.status} and a body that is not JSON.`,
+            );
         }
     }
     const detail = armErrorText(response.text.slice(0, 2_000));
-    if (response.status === 401) throw new DashboardError(`ARM rejected the sign-in (HTTP 401) when asked to ${c.what}: ${detail} ${SIGN_IN} The login must be in the app's tenant.`);
+    if (response.status === 401)
+        throw new DashboardError(
+            `ARM rejected the sign-in (HTTP 401) when asked to ${c.what}: ${detail} ${SIGN_IN} The login must be in the app's tenant.`,
+        );
     if (response.status === 403) throw new DashboardError(`You may not ${c.what} (HTTP 403): ${detail} ${c.needs}`);
     if (response.status === 404) throw new DashboardError(`${c.notFound} (HTTP 404): ${detail}`);
     throw new DashboardError(`ARM answered HTTP ${response.status} when asked to ${c.what}: ${detail}`);
@@ -117,9 +142,14 @@ export async function onlySubscription(arm: ArmClient): Promise<string> {
     })) as { value?: { subscriptionId?: string; displayName?: string; state?: string }[] };
     const enabled = (body.value ?? []).filter((s) => s.subscriptionId && (s.state ?? 'Enabled') === 'Enabled');
     if (enabled.length === 1) return enabled[0].subscriptionId as string;
-    if (enabled.length === 0) throw new DashboardError(`Your login sees no enabled subscription. Sign in with the account that deployed the app (\`az login\`), or pass --subscription <id>.`);
+    if (enabled.length === 0)
+        throw new DashboardError(
+            `Your login sees no enabled subscription. Sign in with the account that deployed the app (\`az login\`), or pass --subscription <id>.`,
+        );
     const list = enabled.map((s) => `${s.displayName ?? '?'} (${s.subscriptionId})`).join(', ');
-    throw new DashboardError(`Your login sees ${enabled.length} subscriptions: pass --subscription <id>, one of ${list}.`);
+    throw new DashboardError(
+        `Your login sees ${enabled.length} subscriptions: pass --subscription <id>, one of ${list}.`,
+    );
 }
 
 const appNotFound = (site: SiteRef): string =>

@@ -44,8 +44,10 @@ export function parseArgs(argv: string[]): DashboardArgs {
         allowActions: values['allow-actions'] ?? false,
         port: values.port === undefined ? 7072 : integerValue('--port', values.port, 0, 65535, ' (0 = any free port)'),
     };
-    if (args.stack && (args.app || args.resourceGroup)) throw new UsageError('Give --stack, or --app with --resource-group, not both.');
-    if (!args.stack && !(args.app && args.resourceGroup)) throw new UsageError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
+    if (args.stack && (args.app || args.resourceGroup))
+        throw new UsageError('Give --stack, or --app with --resource-group, not both.');
+    if (!args.stack && !(args.app && args.resourceGroup))
+        throw new UsageError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
     return args;
 }
 
@@ -72,8 +74,13 @@ function keySource(arm: ArmClient, app: AppTarget): KeySource {
     };
 }
 
-/** Exit code 0 with the dashboard running (or the scheduler's URL or the help printed), 1 on an error, 2 on bad usage. */
-export async function run(argv: string[], deps: DashboardDeps): Promise<{ exitCode: number; dashboard?: RunningProxy }> {
+/**
+ * Exit code 0 with the dashboard running (or the scheduler's URL or the help printed), 1 on an error, 2 on bad usage.
+ */
+export async function run(
+    argv: string[],
+    deps: DashboardDeps,
+): Promise<{ exitCode: number; dashboard?: RunningProxy }> {
     const read = readArgs(DASHBOARD_COMMAND, argv, parseArgs, { out: deps.log, err: deps.error });
     if (!read.ok) return { exitCode: read.exitCode };
     const args = read.value;
@@ -91,15 +98,26 @@ export async function run(argv: string[], deps: DashboardDeps): Promise<{ exitCo
         deps.log(`Reading the Durable extension's system key of ${app.appName} (ARM listkeys)…`);
         await keys.current();
         const upstream = appOrigin(app.hostName);
-        const dashboard = await startProxy({ upstream, keys, allowActions: args.allowActions, label: app.appName, port: args.port, log: deps.log });
+        const dashboard = await startProxy({
+            upstream,
+            keys,
+            allowActions: args.allowActions,
+            label: app.appName,
+            port: args.port,
+            log: deps.log,
+        });
         deps.log(`Checking that ${upstream} answers the Durable API…`);
         const check = await fetch(`${dashboard.url}../instances?top=1`);
         if (!check.ok) {
             const body = (await check.text()).slice(0, 300);
             await dashboard.close();
-            throw new DashboardError(`${upstream}/runtime/webhooks/durabletask/instances answered HTTP ${check.status}: ${body}`);
+            throw new DashboardError(
+                `${upstream}/runtime/webhooks/durabletask/instances answered HTTP ${check.status}: ${body}`,
+            );
         }
-        deps.log(`Dashboard for ${app.appName} (${args.allowActions ? 'actions allowed' : 'read-only'}): ${dashboard.url}`);
+        deps.log(
+            `Dashboard for ${app.appName} (${args.allowActions ? 'actions allowed' : 'read-only'}): ${dashboard.url}`,
+        );
         deps.log('Press Ctrl+C to stop.');
         return { exitCode: 0, dashboard };
     } catch (err) {
@@ -124,7 +142,12 @@ export const pulumiCli: RunPulumi = (args) =>
 export async function main(argv: string[]): Promise<number> {
     const arm: ArmClient = { baseUrl: DEFAULT_ARM, fetch, getToken: defaultAzureTokens() };
     const log = (line: string): void => void process.stdout.write(`${line}\n`);
-    const result = await run(argv, { arm, runPulumi: pulumiCli, log, error: (line) => void process.stderr.write(`${line}\n`) });
+    const result = await run(argv, {
+        arm,
+        runPulumi: pulumiCli,
+        log,
+        error: (line) => void process.stderr.write(`${line}\n`),
+    });
     if (!result.dashboard) return result.exitCode;
     const dashboard = result.dashboard;
     await new Promise<void>((resolve) => {

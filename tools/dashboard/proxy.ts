@@ -5,7 +5,14 @@ import { WEBHOOK_PATH } from '../local-host/durable-api/clientBinding';
 import { HttpError, readBody } from '../local-host/http/respond';
 import { listen } from '../local-host/http/server';
 import { redactQuerySecrets } from '../cli/redact';
-import { answerFor, CONTINUATION, ContinuationTokens, JSON_SECURITY_HEADERS, UpstreamRefused, type Answer } from './answer';
+import {
+    answerFor,
+    CONTINUATION,
+    ContinuationTokens,
+    JSON_SECURITY_HEADERS,
+    UpstreamRefused,
+    type Answer,
+} from './answer';
 import { routeApiRequest, type ApiRoute, type Refusal } from './route';
 import { scrubber } from './scrub';
 
@@ -46,12 +53,23 @@ export interface RunningProxy {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const UPSTREAM_TIMEOUT_MS = 100_000;
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
-export const READ_ONLY_HINT = 'Read-only: start the dashboard with --allow-actions to terminate, suspend, resume, raise events, restart, rewind and purge.';
+export const READ_ONLY_HINT =
+    'Read-only: start the dashboard with --allow-actions to terminate, suspend, resume, raise events, restart, rewind and purge.';
 
 /** Every answer of the proxy's own (errors, redirects) is JSON with the same CSP and nosniff as the API's. */
-function answer(res: ServerResponse, status: number, body: Record<string, unknown> | undefined, headers: Record<string, string> = {}): void {
+function answer(
+    res: ServerResponse,
+    status: number,
+    body: Record<string, unknown> | undefined,
+    headers: Record<string, string> = {},
+): void {
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, { ...JSON_SECURITY_HEADERS, ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.writeHead(status, {
+        ...JSON_SECURITY_HEADERS,
+        ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'content-length': String(Buffer.byteLength(text)),
+        ...headers,
+    });
     res.end(text);
 }
 
@@ -71,13 +89,18 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     let port = options.port;
     const origins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
     // Log lines name only paths, and never the key in any encoding (the page could put it in a path).
-    const log = async (line: string): Promise<void> => options.log(redactQuerySecrets(scrubber(await options.keys.current(), upstream, upstream).text(line)));
+    const log = async (line: string): Promise<void> =>
+        options.log(redactQuerySecrets(scrubber(await options.keys.current(), upstream, upstream).text(line)));
 
     function refusal(req: IncomingMessage, route: ApiRoute | Refusal): Refusal | undefined {
         if ('refused' in route) return route;
         if (!route.write) return undefined;
         // A page of another site may send a form here: writes must come from the dashboard's own page.
-        if (!origins().includes(String(req.headers.origin))) return { status: 403, refused: `Refused ${req.method} from origin ${req.headers.origin ?? '(none)'}: actions come only from the dashboard's page.` };
+        if (!origins().includes(String(req.headers.origin)))
+            return {
+                status: 403,
+                refused: `Refused ${req.method} from origin ${req.headers.origin ?? '(none)'}: actions come only from the dashboard's page.`,
+            };
         if (!options.allowActions) return { status: 403, refused: READ_ONLY_HINT };
         return undefined;
     }
@@ -100,14 +123,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         const handle = req.headers[CONTINUATION];
         if (typeof handle === 'string' && handle !== '') {
             const token = tokens.tokenOf(handle);
-            if (token === undefined) return answer(res, 400, { error: 'That continuation token is not one this dashboard handed out (it was restarted?): reload the page.' });
+            if (token === undefined)
+                return answer(res, 400, {
+                    error: 'That continuation token is not one this dashboard handed out (it was restarted?): reload the page.',
+                });
             headers[CONTINUATION] = token;
         }
         const send = async (key: string): Promise<Response> => {
             const target = new URL(route.upstreamPath, upstream);
             target.search = route.query.toString();
             target.searchParams.set('code', key);
-            return http(target, { method, headers, body: body && body.length ? new Uint8Array(body) : undefined, redirect: 'manual', signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) });
+            return http(target, {
+                method,
+                headers,
+                body: body && body.length ? new Uint8Array(body) : undefined,
+                redirect: 'manual',
+                signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+            });
         };
         let response: Response;
         let responseBody: Uint8Array;
@@ -120,13 +152,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             responseBody = new Uint8Array(await response.arrayBuffer());
         } catch (err) {
             const reason = err instanceof Error ? err.message : String(err);
-            return answer(res, 502, { error: scrubber(await options.keys.current(), upstream, upstream).text(`The request to ${upstream} failed: ${reason}`) });
+            return answer(res, 502, {
+                error: scrubber(await options.keys.current(), upstream, upstream).text(
+                    `The request to ${upstream} failed: ${reason}`,
+                ),
+            });
         }
-        if (response.status === 401) return answer(res, 502, { error: `${upstream} refused the Durable extension's system key (HTTP 401), even after reading it again.` });
+        if (response.status === 401)
+            return answer(res, 502, {
+                error: `${upstream} refused the Durable extension's system key (HTTP 401), even after reading it again.`,
+            });
         const scrub = scrubber(await options.keys.current(), upstream, `http://${req.headers.host}`);
         let reply: Answer;
         try {
-            reply = answerFor({ status: response.status, headers: response.headers, body: responseBody }, { upstream, local: `http://${req.headers.host}`, scrub, tokens });
+            reply = answerFor(
+                { status: response.status, headers: response.headers, body: responseBody },
+                { upstream, local: `http://${req.headers.host}`, scrub, tokens },
+            );
         } catch (err) {
             if (!(err instanceof UpstreamRefused)) throw err;
             await log(`${method} ${route.upstreamPath}: ${err.message}`);
@@ -139,7 +181,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
     async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
         // Only this machine's names: a DNS-rebinding page under another name gets nothing.
-        if (!origins().map((o) => o.slice('http://'.length)).includes(String(req.headers.host))) {
+        if (
+            !origins()
+                .map((o) => o.slice('http://'.length))
+                .includes(String(req.headers.host))
+        ) {
             return answer(res, 421, { error: `This dashboard answers only at ${origins().join(' or ')}.` });
         }
         const url = new URL(req.url ?? '/', origins()[0]);

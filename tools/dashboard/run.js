@@ -1,4 +1,5 @@
-// `npm run dashboard -- --stack <stack>`: bundles tools/dashboard with esbuild, then runs it (see tools/cli/compileTs.js).
+// `npm run dashboard -- --stack <stack>`: bundles tools/dashboard with esbuild, then runs it (see
+// tools/cli/compileTs.js).
 const path = require('node:path');
 const { compileTs, failWith } = require('../cli/compileTs');
 

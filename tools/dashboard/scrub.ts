@@ -1,11 +1,12 @@
 /**
  * Keeps the system key out of everything the proxy sends to the browser. The extension puts the key it was
  * called with into the URLs it answers (`statusQueryGetUri` and the other management URLs of a restart,
- * the `Location` of a running instance's 202: Azure/azure-functions-durable-extension HttpApiHandler.cs, CreateHttpManagementPayload, line 181), and an app's
- * own outputs may carry it in any encoding. The proxy parses every answer and scrubs the decoded strings:
- * the key, character by character in any mix of its URL, JSON and HTML escapes, becomes a placeholder the
- * proxy drops again when such a URL is called through it; a base64 run that decodes to text holding the
- * key is replaced whole; and the app's origin becomes the proxy's, so those URLs keep working from the page.
+ * the `Location` of a running instance's 202: Azure/azure-functions-durable-extension HttpApiHandler.cs,
+ * CreateHttpManagementPayload, line 181), and an app's own outputs may carry it in any encoding. The proxy parses every
+ * answer and scrubs the decoded strings: the key, character by character in any mix of its URL, JSON and HTML escapes,
+ * becomes a placeholder the proxy drops again when such a URL is called through it; a base64 run that decodes to text
+ * holding the key is replaced whole; and the app's origin becomes the proxy's, so those URLs keep working from the
+ * page.
  */
 export const KEY_PLACEHOLDER = 'added-by-the-dashboard-proxy';
 
@@ -51,7 +52,11 @@ const NUL = /\u0000/g;
 function base64HoldsKey(run: string, pattern: RegExp, depth: number): boolean {
     for (let offset = 0; offset < 4 && offset < run.length; offset++) {
         const bytes = Buffer.from(run.slice(offset), 'base64');
-        for (const text of [bytes.toString('latin1'), bytes.toString('latin1').replace(NUL, ''), bytes.toString('utf16le')]) {
+        for (const text of [
+            bytes.toString('latin1'),
+            bytes.toString('latin1').replace(NUL, ''),
+            bytes.toString('utf16le'),
+        ]) {
             if (holdsKey(text, pattern, depth - 1)) return true;
         }
     }
@@ -67,7 +72,9 @@ function holdsKey(text: string, pattern: RegExp, depth: number): boolean {
 }
 
 export interface Scrubber {
-    /** A decoded string (a JSON value or key, a header value) without the key, with the app's origin made the proxy's. */
+    /**
+     * A decoded string (a JSON value or key, a header value) without the key, with the app's origin made the proxy's.
+     */
     text(value: string): string;
     /** Every string in a parsed JSON value scrubbed (keys included); the structure is rebuilt, never mutated. */
     json(value: unknown): unknown;
@@ -90,7 +97,8 @@ export function scrubber(key: string, upstreamOrigin: string, localOrigin: strin
         if (typeof value === 'string') return text(value);
         if (Array.isArray(value)) return value.map(json);
         // fromEntries defines own properties: a "__proto__" key stays data.
-        if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), json(v)]));
+        if (value !== null && typeof value === 'object')
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), json(v)]));
         return value;
     };
     return { text, json, leaks };
@@ -105,8 +113,12 @@ const JSON_TYPE = /^(application\/([a-z0-9.+-]*\+)?json|text\/json)$/;
  */
 export function decodeJsonBody(body: Uint8Array, contentType: string | null): string {
     const [type, ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
-    if (!JSON_TYPE.test(type)) throw new Error(`it answered ${contentType ? `'${contentType}'` : 'with no content type'}, not JSON`);
-    const declared = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+    if (!JSON_TYPE.test(type))
+        throw new Error(`it answered ${contentType ? `'${contentType}'` : 'with no content type'}, not JSON`);
+    const declared = params
+        .find((p) => p.startsWith('charset='))
+        ?.slice('charset='.length)
+        .replace(/"/g, '');
     let encoding = declared ?? 'utf-8';
     let start = 0;
     if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) [encoding, start] = ['utf-8', 3];
@@ -115,7 +127,8 @@ export function decodeJsonBody(body: Uint8Array, contentType: string | null): st
     else if (!declared && body.length >= 2 && body[0] === 0 && body[1] !== 0) encoding = 'utf-16be';
     else if (!declared && body.length >= 2 && body[0] !== 0 && body[1] === 0) encoding = 'utf-16le';
     if (encoding === 'utf-16') encoding = 'utf-16le';
-    if (!['utf-8', 'utf8', 'utf-16le', 'utf-16be'].includes(encoding)) throw new Error(`its JSON is in the charset '${encoding}', not UTF-8 or UTF-16`);
+    if (!['utf-8', 'utf8', 'utf-16le', 'utf-16be'].includes(encoding))
+        throw new Error(`its JSON is in the charset '${encoding}', not UTF-8 or UTF-16`);
     try {
         return new TextDecoder(encoding, { fatal: true }).decode(body.subarray(start));
     } catch {

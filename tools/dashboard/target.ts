@@ -36,12 +36,15 @@ export async function readStackOutputs(stack: string, runPulumi: RunPulumi): Pro
     try {
         result = await runPulumi(['stack', 'output', '--json', '--stack', stack]);
     } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DashboardError(`The Pulumi CLI (pulumi) is not on PATH. ${INSTALL_PULUMI}`);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+            throw new DashboardError(`The Pulumi CLI (pulumi) is not on PATH. ${INSTALL_PULUMI}`);
         throw new DashboardError(`Could not run the Pulumi CLI: ${(err as Error).message}. ${INSTALL_PULUMI}`);
     }
     if (result.code !== 0) {
         const reason = result.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${result.code}`;
-        throw new DashboardError(`\`pulumi stack output --stack ${stack}\` failed: ${reason}. Check the stack name (\`pulumi stack ls\`) and \`pulumi login\`.`);
+        throw new DashboardError(
+            `\`pulumi stack output --stack ${stack}\` failed: ${reason}. Check the stack name (\`pulumi stack ls\`) and \`pulumi login\`.`,
+        );
     }
     try {
         const outputs = JSON.parse(result.stdout) as unknown;
@@ -52,10 +55,12 @@ export async function readStackOutputs(stack: string, runPulumi: RunPulumi): Pro
     throw new DashboardError(`\`pulumi stack output --json --stack ${stack}\` did not print a JSON object.`);
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value && value !== '[secret]' ? value : undefined);
+const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value && value !== '[secret]' ? value : undefined;
 
 /** The subscription in an ARM id (/subscriptions/<id>/...). */
-const subscriptionOf = (id: string | undefined): string | undefined => (id ? /^\/subscriptions\/([^/]+)\//i.exec(id)?.[1] : undefined);
+const subscriptionOf = (id: string | undefined): string | undefined =>
+    id ? /^\/subscriptions\/([^/]+)\//i.exec(id)?.[1] : undefined;
 
 export interface TargetDeps {
     arm: ArmClient;
@@ -63,7 +68,10 @@ export interface TargetDeps {
     progress: (line: string) => void;
 }
 
-/** Finds the app: from the stack's outputs, or the names given; the subscription from the flag, the outputs or the login's only one. */
+/**
+ * Finds the app: from the stack's outputs, or the names given; the subscription from the flag, the outputs or the
+ * login's only one.
+ */
 export async function findTarget(args: TargetArgs, deps: TargetDeps): Promise<Target> {
     let appName = args.app;
     let resourceGroup = args.resourceGroup;
@@ -84,7 +92,8 @@ export async function findTarget(args: TargetArgs, deps: TargetDeps): Promise<Ta
             );
         }
     }
-    if (!appName || !resourceGroup) throw new DashboardError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
+    if (!appName || !resourceGroup)
+        throw new DashboardError('Name the app: --stack <stack>, or --app <name> --resource-group <rg>.');
     if (!subscriptionId) {
         deps.progress('Finding your subscription (ARM: list subscriptions)…');
         subscriptionId = await onlySubscription(deps.arm);

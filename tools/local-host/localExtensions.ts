@@ -30,7 +30,12 @@ function notServedHandler(routes: FunctionRoute[], notServed: NotServed[], route
         if (blocked.length === 0 || (prefix && !url.pathname.toLowerCase().startsWith(prefix))) return false;
         const hit = blocked.find((r) => r.match(url.pathname.slice(prefix.length)));
         if (!hit) return false;
-        sendError(res, 501, `Function '${hit.functionName}' is not served by the local host: ${reasons.get(hit.functionName)}. It runs in Azure.`, { functionName: hit.functionName });
+        sendError(
+            res,
+            501,
+            `Function '${hit.functionName}' is not served by the local host: ${reasons.get(hit.functionName)}. It runs in Azure.`,
+            { functionName: hit.functionName },
+        );
         return true;
     };
 }
@@ -43,8 +48,17 @@ export function localExtensions(options: LocalExtensionsOptions) {
     const { functions, engine, log } = options;
     const logSink = logSinkTo(log);
     const support = bindingSupport(functions);
-    const timers = new TimerTriggers(functions, { log: logSink, skip: new Set(support.notServed.map((n) => n.functionName)) });
-    const notServed = [...support.notServed, ...timers.problems.map((p) => ({ functionName: p.functionName, reason: `its schedule cannot be used: ${p.reason}` }))];
+    const timers = new TimerTriggers(functions, {
+        log: logSink,
+        skip: new Set(support.notServed.map((n) => n.functionName)),
+    });
+    const notServed = [
+        ...support.notServed,
+        ...timers.problems.map((p) => ({
+            functionName: p.functionName,
+            reason: `its schedule cannot be used: ${p.reason}`,
+        })),
+    ];
     const entities = attachEntities(engine, logSink);
     return {
         entities,
@@ -52,7 +66,10 @@ export function localExtensions(options: LocalExtensionsOptions) {
         entityInstances: entityInstances(entities),
         notServed,
         /** Handlers to put before the core's Durable API and functions handlers. */
-        handlers: [entityRoutes({ functions, entities, taskHubName: options.taskHubName }), notServedHandler(options.routes, notServed, options.routePrefix)],
+        handlers: [
+            entityRoutes({ functions, entities, taskHubName: options.taskHubName }),
+            notServedHandler(options.routes, notServed, options.routePrefix),
+        ],
         /** Lines for the start-up banner. */
         banner(): string {
             if (notServed.length === 0) return '';

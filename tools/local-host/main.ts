@@ -77,7 +77,9 @@ export function parseFlags(argv: string[], cwd: string): Flags {
 }
 
 /** `workerScript`: the compiled worker entry (worker-process/workerMain.ts), which runs the app in its own process. */
-/** An address this host answers on from this machine, as a URL host (a wildcard listen address answers on 127.0.0.1). */
+/**
+ * An address this host answers on from this machine, as a URL host (a wildcard listen address answers on 127.0.0.1).
+ */
 export function loopbackAddress(listenHost: string): string {
     if (['0.0.0.0', '::', 'localhost', ''].includes(listenHost)) return '127.0.0.1';
     return listenHost.includes(':') ? `[${listenHost}]` : listenHost;
@@ -92,7 +94,8 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     const flags = read.value;
     // No line carries a key: the system key, the durable client's secret path and any `code=` are redacted.
     const secrets: string[] = [];
-    const log = (message: string): void => void process.stdout.write(`[${new Date().toISOString()}] ${redactSecrets(message, secrets)}\n`);
+    const log = (message: string): void =>
+        void process.stdout.write(`[${new Date().toISOString()}] ${redactSecrets(message, secrets)}\n`);
     const appLog = logSinkTo(log);
     logUnhandledRejections(log);
     mkdirSync(flags.data, { recursive: true });
@@ -102,7 +105,13 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
     let saved: Promise<InstanceRecord[]> | undefined;
     // Reading the instances (thousands after a while) overlaps with the worker's start.
     const whileWorkerStarts = (): void => void (saved = store.loadAll()).catch(() => undefined);
-    const app = await loadApp(flags.app, buildDir, { workerScript, inspectPort: flags.inspect, log: appLog, whileWorkerStarts, redeliveryLog: store.redeliveries });
+    const app = await loadApp(flags.app, buildDir, {
+        workerScript,
+        inspectPort: flags.inspect,
+        log: appLog,
+        whileWorkerStarts,
+        redeliveryLog: store.redeliveries,
+    });
     const { functions } = app;
     const { taskHubName, defaultVersion, routePrefix, versioning } = hostSettings(app.hostJson);
     const engine = new Engine(functions, store, { log, defaultVersion, versioning });
@@ -118,13 +127,22 @@ export async function main(argv: string[], workerScript: string): Promise<void> 
         ...(systemKey ? [systemKeyGate(systemKey, rpcPath)] : []),
         dashboardHandler(LOCAL_DASHBOARD),
         ...extras.handlers,
-        durableApi({ engine, taskHubName, entities: extras.entityInstances, systemKey, wake: (id) => functions.redeliveries.wake(id), redeliveries: () => functions.redeliveries.list() }),
+        durableApi({
+            engine,
+            taskHubName,
+            entities: extras.entityInstances,
+            systemKey,
+            wake: (id) => functions.redeliveries.wake(id),
+            redeliveries: () => functions.redeliveries.list(),
+        }),
         functionsHandler({ functions, routes, routePrefix, taskHubName, origin, rpcBaseUrl, systemKey, log }),
     ];
     const server = createHostServer(handlers, functionIndex(functions, routes, routePrefix, origin), log);
     port = await listen(server, flags.port, flags.host).catch((err: unknown) => {
         if (!(err instanceof PortInUseError)) throw err;
-        throw new Error(`${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`);
+        throw new Error(
+            `${err.message} Stop it (another \`npm start\` or \`func start\`?), or use another port: npm start -- --port ${flags.port + 1} (--port 0 takes any free port).`,
+        );
     });
     // As Core Tools and Azure set it, in the worker too: without it durable-functions' getClient rewrites every
     // client URL on each call (node_modules/durable-functions/lib/src/durableClient/getClient.js correctClientData).

@@ -7,7 +7,11 @@ export const SHUTDOWN_GRACE_MS = 3000;
  * On the first Ctrl-C (or SIGTERM) runs `stop` and exits 0; exits 1 with a message when `stop` fails
  * or takes longer than `graceMs` (an appTerminate hook or an entity operation that never ends).
  */
-export function stopOnSignals(stop: () => Promise<void>, log: (message: string) => void, graceMs = SHUTDOWN_GRACE_MS): void {
+export function stopOnSignals(
+    stop: () => Promise<void>,
+    log: (message: string) => void,
+    graceMs = SHUTDOWN_GRACE_MS,
+): void {
     const onSignal = (signal: NodeJS.Signals): void => {
         // Without our listener the signal's default action is back: a second Ctrl-C ends the process at
         // once, even while the app blocks the event loop or a debugger holds it at a breakpoint.
@@ -34,6 +38,8 @@ export function stopOnSignals(stop: () => Promise<void>, log: (message: string) 
  */
 export function logUnhandledRejections(log: (message: string) => void): void {
     process.on('unhandledRejection', (reason) => {
-        log(`Unhandled promise rejection (the host keeps running): ${reason instanceof Error ? reason.stack : String(reason)}`);
+        log(
+            `Unhandled promise rejection (the host keeps running): ${reason instanceof Error ? reason.stack : String(reason)}`,
+        );
     });
 }

@@ -19,7 +19,9 @@ interface Secrets {
     systemKeys?: Record<string, string>;
 }
 
-/** The key in `<data>/secrets.json` (shaped as ARM's listkeys answer), created on first use and kept across restarts. */
+/**
+ * The key in `<data>/secrets.json` (shaped as ARM's listkeys answer), created on first use and kept across restarts.
+ */
 export function loadOrCreateSystemKey(dataDir: string): string {
     const file = path.join(dataDir, SECRETS_FILE);
     let secrets: Secrets = {};
@@ -33,7 +35,11 @@ export function loadOrCreateSystemKey(dataDir: string): string {
     const existing = secrets.systemKeys?.[SYSTEM_KEY_NAME];
     if (typeof existing === 'string' && existing) return existing;
     const key = randomBytes(40).toString('base64');
-    writeFileSync(file, JSON.stringify({ ...secrets, systemKeys: { ...secrets.systemKeys, [SYSTEM_KEY_NAME]: key } }, null, 2), { mode: 0o600 });
+    writeFileSync(
+        file,
+        JSON.stringify({ ...secrets, systemKeys: { ...secrets.systemKeys, [SYSTEM_KEY_NAME]: key } }, null, 2),
+        { mode: 0o600 },
+    );
     return key;
 }
 
@@ -58,7 +64,11 @@ export function systemKeyGate(key: string, rpcPath: string) {
         }
         if (!url.pathname.toLowerCase().startsWith(WEBHOOK_PATH)) return false;
         const header = req.headers['x-functions-key'];
-        if (sameKey(url.searchParams.get('code') ?? undefined, key) || sameKey(Array.isArray(header) ? header[0] : header, key)) return false;
+        if (
+            sameKey(url.searchParams.get('code') ?? undefined, key) ||
+            sameKey(Array.isArray(header) ? header[0] : header, key)
+        )
+            return false;
         res.writeHead(401, { 'Content-Length': '0' }).end();
         return true;
     };

@@ -68,14 +68,24 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CheckArgs {
         appName: values['app-name'],
         resourceGroup: values['resource-group'],
         subscription: values.subscription,
-        instances: values.instance === undefined ? [] : values.instance.split(',').map((id) => id.trim()).filter(Boolean),
+        instances:
+            values.instance === undefined
+                ? []
+                : values.instance
+                      .split(',')
+                      .map((id) => id.trim())
+                      .filter(Boolean),
         save: values.save === undefined ? undefined : path.resolve(cwd, values.save),
         json: values.json ?? false,
     };
-    if (args.stack && (args.appName || args.resourceGroup)) throw new UsageError('Give --stack, or --app-name with --resource-group, not both.');
-    if (!args.stack && Boolean(args.appName) !== Boolean(args.resourceGroup)) throw new UsageError('--app-name and --resource-group go together.');
+    if (args.stack && (args.appName || args.resourceGroup))
+        throw new UsageError('Give --stack, or --app-name with --resource-group, not both.');
+    if (!args.stack && Boolean(args.appName) !== Boolean(args.resourceGroup))
+        throw new UsageError('--app-name and --resource-group go together.');
     if (args.histories.length + args.data.length === 0 && !args.stack && !args.appName) {
-        throw new UsageError('Name at least one source: --histories <dir>, --data <dir>, --stack <stack> or --app-name <name> --resource-group <rg>.');
+        throw new UsageError(
+            'Name at least one source: --histories <dir>, --data <dir>, --stack <stack> or --app-name <name> --resource-group <rg>.',
+        );
     }
     return args;
 }
@@ -97,7 +107,8 @@ async function readSources(args: CheckArgs, deps: CheckDeps): Promise<RecordedIn
     const instances: RecordedInstance[] = [];
     for (const dir of args.histories) instances.push(...readHistoryFolder(dir));
     for (const dir of args.data) instances.push(...(await readLocalData(dir)));
-    if (args.stack || args.appName) instances.push(...(await (deps.readDeployed ?? readDeployed)(args, (line) => deps.err(`${line}\n`))));
+    if (args.stack || args.appName)
+        instances.push(...(await (deps.readDeployed ?? readDeployed)(args, (line) => deps.err(`${line}\n`))));
     const wanted = new Set(args.instances);
     // A finished instance never replays again: nothing to check.
     return instances.filter((i) => !isTerminal(i) && (wanted.size === 0 || wanted.has(i.instanceId)));
@@ -107,13 +118,21 @@ export function exitCode(reports: InstanceReport[]): number {
     return reports.some((r) => r.verdict === 'breaks') ? 1 : 0;
 }
 
-export async function main(argv: string[], deps: CheckDeps = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }): Promise<number> {
-    const read = readArgs(REPLAY_CHECK_COMMAND, argv, (a) => parseArgs(a), { out: (t) => deps.out(`${t}\n`), err: (t) => deps.err(`${t}\n`) });
+export async function main(
+    argv: string[],
+    deps: CheckDeps = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+): Promise<number> {
+    const read = readArgs(REPLAY_CHECK_COMMAND, argv, (a) => parseArgs(a), {
+        out: (t) => deps.out(`${t}\n`),
+        err: (t) => deps.err(`${t}\n`),
+    });
     if (!read.ok) return read.exitCode;
     const args = read.value;
     try {
         const instances = await readSources(args, deps);
-        if (args.save) for (const file of writeHistoryFolder(args.save, instances)) deps.err(`saved ${path.relative(process.cwd(), file)}\n`);
+        if (args.save)
+            for (const file of writeHistoryFolder(args.save, instances))
+                deps.err(`saved ${path.relative(process.cwd(), file)}\n`);
         const reports = await replayAll(await loadTarget(args.app), instances);
         if (args.json) deps.out(`${JSON.stringify({ ok: exitCode(reports) === 0, instances: reports }, null, 2)}\n`);
         else deps.out(textReport(reports));

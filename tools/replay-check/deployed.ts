@@ -27,7 +27,7 @@ export interface DeployedDeps {
 }
 
 export const SCHEDULER_NOT_SUPPORTED =
-    "replay-check cannot read a Durable Task Scheduler task hub yet: the scheduler serves history only over its gRPC API " +
+    'replay-check cannot read a Durable Task Scheduler task hub yet: the scheduler serves history only over its gRPC API ' +
     '(durabletask-protobuf TaskHubSidecarService, behind Durable Task Data Reader), and this project ships no gRPC client. ' +
     'Check the running instances by hand in the scheduler dashboard, or drain them before a deploy that changes an orchestrator ' +
     '(docs/changing-a-running-workflow.md#the-durable-task-scheduler).';
@@ -41,10 +41,17 @@ function defaultDeps(): DeployedDeps {
                 resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr });
             });
         });
-    return { arm: { baseUrl: DEFAULT_ARM, fetch, getToken: defaultAzureTokens() }, runPulumi, credential: new DefaultAzureCredential() };
+    return {
+        arm: { baseUrl: DEFAULT_ARM, fetch, getToken: defaultAzureTokens() },
+        runPulumi,
+        credential: new DefaultAzureCredential(),
+    };
 }
 
-/** Web Apps - List Application Settings (POST {site}/config/appsettings/list): needs Microsoft.Web/sites/config/list/action. */
+/**
+ * Web Apps - List Application Settings (POST {site}/config/appsettings/list): needs
+ * Microsoft.Web/sites/config/list/action.
+ */
 async function appSettings(arm: ArmClient, site: SiteRef): Promise<Record<string, string>> {
     const body = (await call(arm, {
         method: 'POST',
@@ -64,8 +71,14 @@ async function appSettings(arm: ArmClient, site: SiteRef): Promise<Record<string
  * src/WebJobs.Extensions.DurableTask/Options/DurableTaskOptions.cs HubName from WEBSITE_SITE_NAME;
  * Options/AzureStorageOptions.cs IsSanitizedHubName).
  */
-export function taskHubName(hostJson: Record<string, unknown>, settings: Record<string, string>, siteName: string): string {
-    const durable = ((hostJson.extensions as Record<string, unknown> | undefined)?.durableTask ?? {}) as { hubName?: string };
+export function taskHubName(
+    hostJson: Record<string, unknown>,
+    settings: Record<string, string>,
+    siteName: string,
+): string {
+    const durable = ((hostJson.extensions as Record<string, unknown> | undefined)?.durableTask ?? {}) as {
+        hubName?: string;
+    };
     const configured = durable.hubName?.replace(/%([^%]+)%/g, (_, key: string) => settings[key] ?? '');
     if (configured) return configured;
     let name = [...siteName].filter((c) => /[\p{L}\p{Nd}]/u.test(c)).join('');
@@ -81,24 +94,40 @@ export function taskHubName(hostJson: Record<string, unknown>, settings: Record<
  */
 export function storageEndpoints(settings: Record<string, string>): { tableEndpoint: string; blobEndpoint: string } {
     const account = settings.AzureWebJobsStorage__accountName;
-    const table = settings.AzureWebJobsStorage__tableServiceUri ?? (account && `https://${account}.table.core.windows.net`);
-    const blob = settings.AzureWebJobsStorage__blobServiceUri ?? (account && `https://${account}.blob.core.windows.net`);
+    const table =
+        settings.AzureWebJobsStorage__tableServiceUri ?? (account && `https://${account}.table.core.windows.net`);
+    const blob =
+        settings.AzureWebJobsStorage__blobServiceUri ?? (account && `https://${account}.blob.core.windows.net`);
     if (!table || !blob) {
-        const hint = settings.AzureWebJobsStorage ? ' AzureWebJobsStorage is a connection string: this project deploys keyless (AzureWebJobsStorage__accountName).' : '';
-        throw new Error(`The app's settings name no storage account (AzureWebJobsStorage__accountName or __tableServiceUri/__blobServiceUri).${hint}`);
+        const hint = settings.AzureWebJobsStorage
+            ? ' AzureWebJobsStorage is a connection string: this project deploys keyless (AzureWebJobsStorage__accountName).'
+            : '';
+        throw new Error(
+            `The app's settings name no storage account (AzureWebJobsStorage__accountName or __tableServiceUri/__blobServiceUri).${hint}`,
+        );
     }
     return { tableEndpoint: table, blobEndpoint: blob };
 }
 
 /** The unfinished instances of the deployed app's task hub, read from its storage account with Entra ID. */
-export async function readDeployed(args: DeployedArgs, progress: (line: string) => void, deps: DeployedDeps = defaultDeps()): Promise<RecordedInstance[]> {
-    const target = await findTarget({ stack: args.stack, app: args.appName, resourceGroup: args.resourceGroup, subscription: args.subscription }, { ...deps, progress });
+export async function readDeployed(
+    args: DeployedArgs,
+    progress: (line: string) => void,
+    deps: DeployedDeps = defaultDeps(),
+): Promise<RecordedInstance[]> {
+    const target = await findTarget(
+        { stack: args.stack, app: args.appName, resourceGroup: args.resourceGroup, subscription: args.subscription },
+        { ...deps, progress },
+    );
     if (target.kind === 'scheduler') throw new Error(SCHEDULER_NOT_SUPPORTED);
     progress(`Reading the app settings of ${target.app.appName} (ARM)…`);
     const settings = await appSettings(deps.arm, target.app);
-    if (settings[DTS_TASKHUB_SETTING] && settings.DURABLE_TASK_SCHEDULER_CONNECTION_STRING) throw new Error(SCHEDULER_NOT_SUPPORTED);
+    if (settings[DTS_TASKHUB_SETTING] && settings.DURABLE_TASK_SCHEDULER_CONNECTION_STRING)
+        throw new Error(SCHEDULER_NOT_SUPPORTED);
     const hostFile = path.join(args.app ?? 'app', 'host.json');
-    const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
+    const hostJson = existsSync(hostFile)
+        ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>)
+        : {};
     const taskHub = taskHubName(hostJson, settings, target.app.appName);
     const endpoints = storageEndpoints(settings);
     progress(`Reading task hub ${taskHub} at ${endpoints.tableEndpoint} (Entra ID)…`);

@@ -36,7 +36,10 @@ export function textReport(reports: InstanceReport[]): string {
         else lines.push(`compatible   ${head}${r.notes.length > 0 ? `: ${r.notes.join('; ')}` : ''}`);
     }
     const count = (v: InstanceReport['verdict']): number => reports.filter((r) => r.verdict === v).length;
-    lines.push('', `${reports.length} instance(s): ${count('compatible')} compatible, ${count('breaks')} would break, ${count('protected')} protected by versioning.`);
+    lines.push(
+        '',
+        `${reports.length} instance(s): ${count('compatible')} compatible, ${count('breaks')} would break, ${count('protected')} protected by versioning.`,
+    );
     if (count('breaks') > 0) lines.push(...WHAT_TO_DO);
     return `${lines.join('\n')}\n`;
 }

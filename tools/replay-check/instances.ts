@@ -22,7 +22,10 @@ export function versionOf(history: HistoryEvent[]): string | undefined {
 
 export function fromRecord(record: InstanceRecord, source: string): RecordedInstance {
     // A Pending instance's ExecutionStarted still waits in its inbox: keep it, so its version is known.
-    const history = record.history.length > 0 ? record.history : record.inbox.filter((e) => e.EventType === EventType.ExecutionStarted);
+    const history =
+        record.history.length > 0
+            ? record.history
+            : record.inbox.filter((e) => e.EventType === EventType.ExecutionStarted);
     return { instanceId: record.instanceId, name: record.name, runtimeStatus: record.runtimeStatus, history, source };
 }
 
@@ -37,14 +40,19 @@ interface HistoryFile {
 const FILE_SUFFIX = '.history.json';
 
 /** A file name that is safe on every OS for any instance id. */
-export const historyFileName = (instanceId: string): string => `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}${FILE_SUFFIX}`;
+export const historyFileName = (instanceId: string): string =>
+    `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}${FILE_SUFFIX}`;
 
 export function readHistoryFolder(dir: string): RecordedInstance[] {
     let names: string[];
     try {
-        names = readdirSync(dir).filter((n) => n.endsWith(FILE_SUFFIX)).sort();
+        names = readdirSync(dir)
+            .filter((n) => n.endsWith(FILE_SUFFIX))
+            .sort();
     } catch (err) {
-        throw new Error(`Cannot read the histories folder ${dir}: ${(err as Error).message}. Record one with --save ${dir}.`);
+        throw new Error(
+            `Cannot read the histories folder ${dir}: ${(err as Error).message}. Record one with --save ${dir}.`,
+        );
     }
     return names.map((name) => {
         const file = path.join(dir, name);
@@ -54,10 +62,22 @@ export function readHistoryFolder(dir: string): RecordedInstance[] {
         } catch (err) {
             throw new Error(`${file} is not valid JSON (${(err as Error).message}): record it again with --save.`);
         }
-        if (typeof parsed.instanceId !== 'string' || typeof parsed.name !== 'string' || !Array.isArray(parsed.history)) {
-            throw new Error(`${file} is not a recorded history: it needs instanceId, name and history (record it again with --save).`);
+        if (
+            typeof parsed.instanceId !== 'string' ||
+            typeof parsed.name !== 'string' ||
+            !Array.isArray(parsed.history)
+        ) {
+            throw new Error(
+                `${file} is not a recorded history: it needs instanceId, name and history (record it again with --save).`,
+            );
         }
-        return { instanceId: parsed.instanceId, name: parsed.name, runtimeStatus: parsed.runtimeStatus ?? 'Running', history: parsed.history, source: file };
+        return {
+            instanceId: parsed.instanceId,
+            name: parsed.name,
+            runtimeStatus: parsed.runtimeStatus ?? 'Running',
+            history: parsed.history,
+            source: file,
+        };
     });
 }
 
@@ -66,7 +86,12 @@ export function writeHistoryFolder(dir: string, instances: RecordedInstance[]): 
     mkdirSync(dir, { recursive: true });
     return instances.map((instance) => {
         const file = path.join(dir, historyFileName(instance.instanceId));
-        const body: HistoryFile = { instanceId: instance.instanceId, name: instance.name, runtimeStatus: instance.runtimeStatus, history: instance.history };
+        const body: HistoryFile = {
+            instanceId: instance.instanceId,
+            name: instance.name,
+            runtimeStatus: instance.runtimeStatus,
+            history: instance.history,
+        };
         writeFileSync(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
         renameSync(`${file}.tmp`, file);
         return file;

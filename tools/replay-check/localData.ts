@@ -12,17 +12,25 @@ const openStore = (dataDir: string): Store => new SqliteStore(dataDir, () => und
  * format). The directory's lock is taken for the read, as a host takes it: a running host owns the files.
  */
 export async function readLocalData(dataDir: string): Promise<RecordedInstance[]> {
-    if (!existsSync(dataDir)) throw new Error(`No local host data directory at ${dataDir}: give the --data the local host ran with (npm start uses .durable-local).`);
+    if (!existsSync(dataDir))
+        throw new Error(
+            `No local host data directory at ${dataDir}: give the --data the local host ran with (npm start uses .durable-local).`,
+        );
     let release: () => void;
     try {
         release = lockDataDir(dataDir);
     } catch (err) {
-        throw new Error(`${(err as Error).message.replace(/ Stop it, or .*$/, '')} Stop it (Ctrl-C) and run the check again: the data directory has one reader or writer at a time.`);
+        throw new Error(
+            `${(err as Error).message.replace(/ Stop it, or .*$/, '')} Stop it (Ctrl-C) and run the check again: the data directory has one reader or writer at a time.`,
+        );
     }
     const store = openStore(dataDir);
     try {
         const records = await store.loadAll();
-        return records.filter((r) => !isTerminal(r)).map((r) => fromRecord(r, dataDir)).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+        return records
+            .filter((r) => !isTerminal(r))
+            .map((r) => fromRecord(r, dataDir))
+            .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
     } finally {
         await store.close();
         release();

@@ -12,7 +12,13 @@ export type Verdict =
     | { verdict: 'breaks'; step?: number; reason: string }
     | { verdict: 'protected'; action: 'Reject' | 'Fail'; reason: string };
 
-export type InstanceReport = Verdict & { instanceId: string; name: string; runtimeStatus: string; version?: string; source: string };
+export type InstanceReport = Verdict & {
+    instanceId: string;
+    name: string;
+    runtimeStatus: string;
+    version?: string;
+    source: string;
+};
 
 /** The new build: its functions (in this process) and its host.json versioning settings. */
 export interface ReplayTarget {
@@ -28,18 +34,31 @@ export interface ReplayTarget {
  */
 export async function replayInstance(target: ReplayTarget, instance: RecordedInstance): Promise<InstanceReport> {
     const version = versionOf(instance.history);
-    const base = { instanceId: instance.instanceId, name: instance.name, runtimeStatus: instance.runtimeStatus, version, source: instance.source };
+    const base = {
+        instanceId: instance.instanceId,
+        name: instance.name,
+        runtimeStatus: instance.runtimeStatus,
+        version,
+        source: instance.source,
+    };
     return { ...base, ...(await verdictFor(target, instance, version)) };
 }
 
-async function verdictFor(target: ReplayTarget, instance: RecordedInstance, version: string | undefined): Promise<Verdict> {
+async function verdictFor(
+    target: ReplayTarget,
+    instance: RecordedInstance,
+    version: string | undefined,
+): Promise<Verdict> {
     if (target.versioning) {
         const check = checkVersion(target.versioning, version);
         if (!check.ok) return { verdict: 'protected', action: check.action, reason: describeAction(check) };
     }
     const registration = target.functions.registrations.get(instance.name);
     if (registration?.trigger.type !== 'orchestrationTrigger') {
-        return { verdict: 'breaks', reason: `the new build has no orchestrator named '${instance.name}': its next episode fails` };
+        return {
+            verdict: 'breaks',
+            reason: `the new build has no orchestrator named '${instance.name}': its next episode fails`,
+        };
     }
     const started = instance.history.find((e) => e.EventType === EventType.ExecutionStarted);
     if (!started || !instance.history.some((e) => e.EventType === EventType.OrchestratorStarted)) {
@@ -60,7 +79,10 @@ async function verdictFor(target: ReplayTarget, instance: RecordedInstance, vers
         const result = await runEpisode(target.functions, record, []);
         if (result.kind === 'failed') return failed(result.error);
         const notes = [...result.shim.replayDifferences];
-        if (result.shim.newEvents.length > 0) notes.push(`resumes with work the old code had not scheduled: ${result.shim.newEvents.map(describeWork).join(', ')}`);
+        if (result.shim.newEvents.length > 0)
+            notes.push(
+                `resumes with work the old code had not scheduled: ${result.shim.newEvents.map(describeWork).join(', ')}`,
+            );
         if (result.kind === 'completed') notes.push('the new code completes it on replay');
         return { verdict: 'compatible', notes };
     } finally {
@@ -71,8 +93,14 @@ async function verdictFor(target: ReplayTarget, instance: RecordedInstance, vers
 function failed(error: Error): Verdict {
     if (error instanceof NonDeterministicOrchestrationError && error.divergence) {
         const { sequenceNumber, history, replayed } = error.divergence;
-        const now = replayed ? `the new code schedules ${describeWork(replayed)}` : 'the new code schedules nothing there';
-        return { verdict: 'breaks', step: stepOf(sequenceNumber), reason: `history schedules ${describeWork(history)} as step ${stepOf(sequenceNumber)}; ${now}` };
+        const now = replayed
+            ? `the new code schedules ${describeWork(replayed)}`
+            : 'the new code schedules nothing there';
+        return {
+            verdict: 'breaks',
+            step: stepOf(sequenceNumber),
+            reason: `history schedules ${describeWork(history)} as step ${stepOf(sequenceNumber)}; ${now}`,
+        };
     }
     return { verdict: 'breaks', reason: `the new code fails on replay: ${error.message}` };
 }

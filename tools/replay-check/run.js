@@ -1,4 +1,5 @@
-// `npm run replay-check -- --data .durable-local`: bundles tools/replay-check with esbuild, then runs it (see tools/cli/compileTs.js).
+// `npm run replay-check -- --data .durable-local`: bundles tools/replay-check with esbuild, then runs it (see
+// tools/cli/compileTs.js).
 const path = require('node:path');
 const { compileTs, failWith } = require('../cli/compileTs');
 

@@ -68,7 +68,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}, repoRoot 
         positional.push(env.API_BASE_URL);
     }
     if (positional.length !== 1) {
-        throw new UsageError(positional.length === 0 ? 'the API base URL is missing (argument or API_BASE_URL).' : 'give exactly one API base URL.');
+        throw new UsageError(
+            positional.length === 0
+                ? 'the API base URL is missing (argument or API_BASE_URL).'
+                : 'give exactly one API base URL.',
+        );
     }
     let url: URL;
     try {
@@ -92,14 +96,27 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}, repoRoot 
     };
 }
 
-/** The app's smoke check against `args.apiBaseUrl`: its spec, and the starter's route (given, or read from the app's functions). */
+/**
+ * The app's smoke check against `args.apiBaseUrl`: its spec, and the starter's route (given, or read from the app's
+ * functions).
+ */
 export function smokeOptions(args: SmokeArgs, key = ''): SmokeOptions {
     try {
         const spec = readSmokeSpec(args.appDir);
         const route = args.route ?? starterOf(appManifest(args.appDir))?.route;
-        if (!route) throw new Error(`the app in ${args.appDir} has no HTTP starter (an HTTP function with a durable client whose route takes {functionName}); pass --route.`);
+        if (!route)
+            throw new Error(
+                `the app in ${args.appDir} has no HTTP starter (an HTTP function with a durable client whose route takes {functionName}); pass --route.`,
+            );
         const starterUrl = starterUrlFor(args.apiBaseUrl, route, spec.orchestrator, key);
-        return { starterUrl, input: spec.input, expected: spec.expectedOutput, timeoutMs: args.timeoutMs, maxIntervalMs: args.maxIntervalMs, maxPolls: args.maxPolls };
+        return {
+            starterUrl,
+            input: spec.input,
+            expected: spec.expectedOutput,
+            timeoutMs: args.timeoutMs,
+            maxIntervalMs: args.maxIntervalMs,
+            maxPolls: args.maxPolls,
+        };
     } catch (err) {
         throw err instanceof UsageError ? err : new UsageError((err as Error).message);
     }
@@ -108,7 +125,9 @@ export function smokeOptions(args: SmokeArgs, key = ''): SmokeOptions {
 /** Returns the process exit code: 0 passed, 1 smoke test failed, 2 bad usage. */
 export async function main(argv: string[], deps: Partial<SmokeDeps> = {}): Promise<number> {
     const out = deps.log ?? ((line: string) => console.log(line));
-    const read = readArgs(SMOKE_COMMAND, argv, (args) => smokeOptions(parseArgs(args, process.env), process.env.STARTER_KEY));
+    const read = readArgs(SMOKE_COMMAND, argv, (args) =>
+        smokeOptions(parseArgs(args, process.env), process.env.STARTER_KEY),
+    );
     if (!read.ok) return read.exitCode;
     const options = read.value;
     const result = await runSmoke(options, {

@@ -74,18 +74,32 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
     const request = (url: string, method: string, body?: string) =>
         deps.fetch(url, {
             method,
-            headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            headers: {
+                accept: 'application/json',
+                ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
             body,
             signal: AbortSignal.timeout(Math.max(1, Math.min(remaining(), MAX_REQUEST_MS))),
         });
-    const fail = (message: string, extra: Partial<SmokeResult> = {}): SmokeResult => ({ ok: false, message, polls: 0, ...extra });
+    const fail = (message: string, extra: Partial<SmokeResult> = {}): SmokeResult => ({
+        ok: false,
+        message,
+        polls: 0,
+        ...extra,
+    });
 
     const shownStarter = redact(options.starterUrl);
     const body = options.input === undefined ? undefined : JSON.stringify(options.input);
     deps.log(`smoke: POST ${shownStarter}`);
-    const started = await startWithRetries(() => request(options.starterUrl, 'POST', body), { ...deps, remaining, maxWaitMs: options.maxIntervalMs });
+    const started = await startWithRetries(() => request(options.starterUrl, 'POST', body), {
+        ...deps,
+        remaining,
+        maxWaitMs: options.maxIntervalMs,
+    });
     if (!started.ok) {
-        return fail(`the starter ${shownStarter} did not answer within the ${options.timeoutMs / 1000} s deadline (${started.attempts} attempt(s); last: ${started.last}).`);
+        return fail(
+            `the starter ${shownStarter} did not answer within the ${options.timeoutMs / 1000} s deadline (${started.attempts} attempt(s); last: ${started.last}).`,
+        );
     }
     const start = started.response;
     const startBody = await readBody(start);
@@ -96,7 +110,9 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
                 : start.status === 404
                   ? ' Check the API base URL and the starter route, that the app is deployed, and that app/smoke.json names one of its orchestrators.'
                   : '';
-        return fail(`the starter ${shownStarter} answered HTTP ${start.status}, expected 202.${hint}\nbody: ${describe(startBody)}`);
+        return fail(
+            `the starter ${shownStarter} answered HTTP ${start.status}, expected 202.${hint}\nbody: ${describe(startBody)}`,
+        );
     }
     const management = startBody as { id?: string; statusQueryGetUri?: string };
     const statusUrl = management.statusQueryGetUri ?? start.headers.get('location');
@@ -112,7 +128,8 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
     let notFound = 0;
     let polls = 0;
     const result = (ok: boolean, message: string) => ({ ok, message, instanceId, lastStatus, polls });
-    const withLast = (reason: string) => `${reason}\nlast status (HTTP ${lastHttp}): ${describe(lastStatus ?? '(none)')}`;
+    const withLast = (reason: string) =>
+        `${reason}\nlast status (HTTP ${lastHttp}): ${describe(lastStatus ?? '(none)')}`;
 
     while (polls < options.maxPolls) {
         const pause = Math.min(Math.max(wait, MIN_WAIT_MS), options.maxIntervalMs, remaining());
@@ -132,7 +149,12 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
         wait = retryAfterMs(response.headers, deps.now) ?? DEFAULT_WAIT_MS;
         notFound = response.status === 404 ? notFound + 1 : 0;
         if (notFound >= MAX_CONSECUTIVE_NOT_FOUND) {
-            return result(false, withLast(`the status URL answered 404 ${notFound} times in a row: the instance is unknown to the host.`));
+            return result(
+                false,
+                withLast(
+                    `the status URL answered 404 ${notFound} times in a row: the instance is unknown to the host.`,
+                ),
+            );
         }
         const status = lastStatus as { runtimeStatus?: string; output?: unknown };
         if (response.status !== 200 || !FINAL_STATUSES.includes(status?.runtimeStatus ?? '')) {
@@ -144,10 +166,15 @@ export async function runSmoke(options: SmokeOptions, deps: SmokeDeps): Promise<
         if (!sameJson(status.output, expected)) {
             return result(
                 false,
-                withLast(`instance ${instanceId} completed with ${JSON.stringify(status.output)}, expected ${JSON.stringify(expected)}.`),
+                withLast(
+                    `instance ${instanceId} completed with ${JSON.stringify(status.output)}, expected ${JSON.stringify(expected)}.`,
+                ),
             );
         }
-        return result(true, `instance ${instanceId} completed with ${JSON.stringify(status.output)} after ${polls} poll(s).`);
+        return result(
+            true,
+            `instance ${instanceId} completed with ${JSON.stringify(status.output)} after ${polls} poll(s).`,
+        );
     }
     const why = polls >= options.maxPolls ? `${options.maxPolls} polls` : `the ${options.timeoutMs / 1000} s timeout`;
     return result(false, withLast(`instance ${instanceId} did not complete within ${why}.`));

@@ -30,15 +30,22 @@ export function readSmokeSpec(appDir: string): SmokeSpec {
     } catch (err) {
         throw new Error(`${file} is not valid JSON (${(err as Error).message}); write ${example}.`);
     }
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error(`${file} must hold an object: ${example}.`);
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+        throw new Error(`${file} must hold an object: ${example}.`);
     const unknown = Object.keys(spec).filter((key) => !KEYS.includes(key));
     const problems = [
-        ...(typeof spec.orchestrator !== 'string' || spec.orchestrator === '' ? ['"orchestrator" must name the orchestrator to start'] : []),
+        ...(typeof spec.orchestrator !== 'string' || spec.orchestrator === ''
+            ? ['"orchestrator" must name the orchestrator to start']
+            : []),
         ...(!('expectedOutput' in spec) ? ['"expectedOutput" must give the output it completes with'] : []),
         ...(unknown.length > 0 ? [`unknown key(s) ${unknown.join(', ')} (allowed: ${KEYS.join(', ')})`] : []),
     ];
     if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}.`);
-    return { orchestrator: spec.orchestrator as string, ...('input' in spec ? { input: spec.input } : {}), expectedOutput: spec.expectedOutput };
+    return {
+        orchestrator: spec.orchestrator as string,
+        ...('input' in spec ? { input: spec.input } : {}),
+        expectedOutput: spec.expectedOutput,
+    };
 }
 
 /**
@@ -52,7 +59,9 @@ export function starterUrlFor(apiBaseUrl: string, routeTemplate: string, orchest
         .replace(/^\/+/, '');
     const left = /\{[^}]*\}/.exec(route);
     if (!routeTemplate.includes('{functionName') || left) {
-        throw new Error(`The starter route '${routeTemplate}' must take the orchestrator as {functionName} and no other required parameter.`);
+        throw new Error(
+            `The starter route '${routeTemplate}' must take the orchestrator as {functionName} and no other required parameter.`,
+        );
     }
     const url = new URL(`${apiBaseUrl.replace(/\/+$/, '')}/${route}`);
     if (key) url.searchParams.set('code', key);

@@ -27,8 +27,12 @@ export function byInput(answers: Record<string, unknown>): ActivityStub {
     return (input: unknown) => {
         const key = typeof input === 'string' ? input : JSON.stringify(input);
         if (Object.prototype.hasOwnProperty.call(answers, key)) return answers[key];
-        const known = Object.keys(answers).map((k) => JSON.stringify(k)).join(', ');
-        throw new UnexpectedActivityInput(`unexpected input ${JSON.stringify(input)}; the test expects one of: ${known}`);
+        const known = Object.keys(answers)
+            .map((k) => JSON.stringify(k))
+            .join(', ');
+        throw new UnexpectedActivityInput(
+            `unexpected input ${JSON.stringify(input)}; the test expects one of: ${known}`,
+        );
     };
 }
 
@@ -59,7 +63,11 @@ export class KitFunctions implements AppFunctions {
         for (const name of Object.keys(stubs)) {
             if (!activities.includes(name)) {
                 const problem = `activities.${name}: the app registers no activity named '${name}' (its activities: ${activities.join(', ') || 'none'}).`;
-                throw atCaller(new Error(`${problem} Stub only activities the app has, so a renamed or missing one fails the test as it would fail in Azure.`));
+                throw atCaller(
+                    new Error(
+                        `${problem} Stub only activities the app has, so a renamed or missing one fails the test as it would fail in Azure.`,
+                    ),
+                );
             }
         }
     }
@@ -69,7 +77,9 @@ export class KitFunctions implements AppFunctions {
     }
 
     namesOf(triggerType: string): string[] {
-        return [...this.core.registrations.values()].filter((r) => r.trigger.type === triggerType).map((r) => r.metadata.name);
+        return [...this.core.registrations.values()]
+            .filter((r) => r.trigger.type === triggerType)
+            .map((r) => r.metadata.name);
     }
 
     async invoke(functionName: string, input: InvocationInput): Promise<InvocationResponse> {
@@ -105,9 +115,15 @@ export class KitFunctions implements AppFunctions {
     #fail(call: ActivityCall, err: Error): void {
         if (this.testFailure) return;
         const nth = this.calls.filter((c) => c.name === call.name).indexOf(call) + 1;
-        const failure = new Error(`Activity '${call.name}' was called with unexpected input ${JSON.stringify(call.input)} (call ${nth} of '${call.name}'): ${err.message}`, { cause: err });
+        const failure = new Error(
+            `Activity '${call.name}' was called with unexpected input ${JSON.stringify(call.input)} (call ${nth} of '${call.name}'): ${err.message}`,
+            { cause: err },
+        );
         failure.name = 'UnexpectedActivityInput';
-        failure.stack = `${failure.name}: ${failure.message}\n${(err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n')}`;
+        failure.stack = `${failure.name}: ${failure.message}\n${(err.stack ?? '')
+            .split('\n')
+            .filter((line) => /^\s+at /.test(line))
+            .join('\n')}`;
         this.testFailure = failure;
     }
 }

@@ -21,9 +21,18 @@ function work(event: HistoryEvent): ScheduledWork | undefined {
         case EventType.TimerCreated:
             return { kind: 'timer', fireAt: String(event.FireAt) };
         case EventType.SubOrchestrationInstanceCreated:
-            return { kind: 'subOrchestration', name: String(event.Name), instanceId: String(event.InstanceId), input: parse(event.Input) };
+            return {
+                kind: 'subOrchestration',
+                name: String(event.Name),
+                instanceId: String(event.InstanceId),
+                input: parse(event.Input),
+            };
         case EventType.EventSent:
-            return { kind: 'entity', entityId: String(event.InstanceId), operation: String((parse(event.Input) as { op?: string } | undefined)?.op ?? event.Name) };
+            return {
+                kind: 'entity',
+                entityId: String(event.InstanceId),
+                operation: String((parse(event.Input) as { op?: string } | undefined)?.op ?? event.Name),
+            };
         default:
             return undefined;
     }

@@ -9,7 +9,10 @@ import { FunctionsCore, type LogSink } from '../local-host/worker-process/functi
 import { provideFunctionsCore } from '../local-host/worker-process/loadBundle';
 import { AppClock } from './appClock';
 
-type NodeModule = Module & { _compile(code: string, filename: string): void; appClock?: (RealDate: DateConstructor) => DateConstructor };
+type NodeModule = Module & {
+    _compile(code: string, filename: string): void;
+    appClock?: (RealDate: DateConstructor) => DateConstructor;
+};
 type ModuleStatics = { _cache: Record<string, unknown>; _nodeModulePaths(dir: string): string[] };
 
 /**
@@ -22,7 +25,8 @@ function nodeModuleSystem(): typeof Module {
 }
 
 /** The app bundle's first line: its own code reads the kit's wall clock (see AppClock); packages keep the real Date. */
-const CLOCK_BANNER = 'var Date = typeof module.appClock === "function" ? module.appClock(globalThis.Date) : globalThis.Date;';
+const CLOCK_BANNER =
+    'var Date = typeof module.appClock === "function" ? module.appClock(globalThis.Date) : globalThis.Date;';
 
 export interface LoadedTestApp {
     core: FunctionsCore;
@@ -61,10 +65,14 @@ export async function loadAppInProcess(appDir: string, log: LogSink): Promise<Lo
         for (const key of Object.keys(nodeModule._cache)) if (!cachedBefore.has(key)) delete nodeModule._cache[key];
     }
     if (!core.programmingModel) {
-        throw new Error(`The app in ${dir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`);
+        throw new Error(
+            `The app in ${dir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`,
+        );
     }
     await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: dir });
     const hostFile = path.join(dir, 'host.json');
-    const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
+    const hostJson = existsSync(hostFile)
+        ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>)
+        : {};
     return { core, clock, hostJson };
 }

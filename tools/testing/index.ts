@@ -19,7 +19,9 @@ export interface StartOptions {
     activities?: Record<string, ActivityStub>;
     /** Where virtual time starts (default 2030-01-01T00:00:00Z). */
     startTime?: Date;
-    /** The instance's version, as `client.startNew(name, { version })` gives it (default: host.json `defaultVersion`). */
+    /**
+     * The instance's version, as `client.startNew(name, { version })` gives it (default: host.json `defaultVersion`).
+     */
     version?: string;
 }
 
@@ -41,7 +43,10 @@ export interface TestAppOptions {
 const DEFAULT_START = new Date('2030-01-01T00:00:00Z');
 
 /** An orchestration started by the kit: step it with raiseEvent / advanceTime, finish it with waitForCompletion. */
-export type TestOrchestration = Pick<OrchestrationRun, 'instanceId' | 'status' | 'raiseEvent' | 'advanceTime' | 'waitForCompletion' | 'recordedHistory' | 'close'>;
+export type TestOrchestration = Pick<
+    OrchestrationRun,
+    'instanceId' | 'status' | 'raiseEvent' | 'advanceTime' | 'waitForCompletion' | 'recordedHistory' | 'close'
+>;
 
 /**
  * The app loaded for tests: its orchestrations run through the local host's engine and invocation
@@ -63,7 +68,9 @@ export class TestApp {
 
     /** Names of the app's functions with the given trigger (e.g. 'orchestrationTrigger', 'activityTrigger'). */
     functionNames(triggerType: string): string[] {
-        return [...this.core.registrations.values()].filter((r) => r.trigger.type === triggerType).map((r) => r.metadata.name);
+        return [...this.core.registrations.values()]
+            .filter((r) => r.trigger.type === triggerType)
+            .map((r) => r.metadata.name);
     }
 
     /** Starts an orchestration and runs it until it waits (for an event, a timer, ...); virtual time stands still. */
@@ -73,7 +80,13 @@ export class TestApp {
 
     async #start(name: string, options: StartOptions): Promise<OrchestrationRun> {
         const functions = new KitFunctions(this.core, this.clock, options.activities ?? {});
-        const run = new OrchestrationRun(options.instanceId ?? newId(), functions, options.startTime ?? DEFAULT_START, this.#log, this.versioning);
+        const run = new OrchestrationRun(
+            options.instanceId ?? newId(),
+            functions,
+            options.startTime ?? DEFAULT_START,
+            this.#log,
+            this.versioning,
+        );
         this.#runs.push(run);
         const input = options.input === undefined ? undefined : JSON.stringify(options.input);
         await run.engine.start(name, input, run.instanceId, undefined, options.version ?? run.engine.defaultVersion);
@@ -85,7 +98,15 @@ export class TestApp {
     async runOrchestration(name: string, options: RunOptions = {}): Promise<OrchestrationResult> {
         const run = await this.#start(name, options);
         for (const event of options.events ?? []) {
-            run.clock.setTimeout(() => void run.engine.raiseEvent(run.instanceId, event.name, event.data === undefined ? undefined : JSON.stringify(event.data)), durationMs(event.after ?? 0));
+            run.clock.setTimeout(
+                () =>
+                    void run.engine.raiseEvent(
+                        run.instanceId,
+                        event.name,
+                        event.data === undefined ? undefined : JSON.stringify(event.data),
+                    ),
+                durationMs(event.after ?? 0),
+            );
         }
         try {
             return await run.waitForCompletion();

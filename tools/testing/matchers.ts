@@ -22,12 +22,23 @@ export function thrownAt(output: unknown): string | undefined {
     if (json === undefined) return undefined;
     const messages: string[] = [];
     try {
-        for (let e = JSON.parse(json) as { Message?: string; InnerException?: unknown } | null; e; e = e.InnerException as typeof e) messages.push(e.Message ?? '');
+        for (
+            let e = JSON.parse(json) as { Message?: string; InnerException?: unknown } | null;
+            e;
+            e = e.InnerException as typeof e
+        )
+            messages.push(e.Message ?? '');
     } catch {
         return undefined;
     }
-    const frames = messages.join('\n').split('\n').filter((line) => /^\s+at /.test(line));
-    return frames.find((line) => !OWN_FRAME.test(line))?.trim().replace(/^at /, '');
+    const frames = messages
+        .join('\n')
+        .split('\n')
+        .filter((line) => /^\s+at /.test(line));
+    return frames
+        .find((line) => !OWN_FRAME.test(line))
+        ?.trim()
+        .replace(/^at /, '');
 }
 
 /** Why a run is not what the test expected, in words: its failure reason and the events it never waited for. */
@@ -39,7 +50,9 @@ export function explainRun(run: OrchestrationResult): string[] {
         if (at) lines.push(`Thrown at: ${at}`);
     }
     if (run.eventsNeverAwaited.length > 0) {
-        lines.push(`Raised but never awaited: ${run.eventsNeverAwaited.map((n) => `'${n}'`).join(', ')} (event names are case-sensitive; check waitForExternalEvent and the test's events).`);
+        lines.push(
+            `Raised but never awaited: ${run.eventsNeverAwaited.map((n) => `'${n}'`).join(', ')} (event names are case-sensitive; check waitForExternalEvent and the test's events).`,
+        );
     }
     return lines;
 }
@@ -57,7 +70,8 @@ export const orchestrationMatchers = {
         const pass = completed && outputMatches;
         const subject = `Orchestration '${run.name}' (${run.instanceId})`;
         const message = (): string => {
-            if (pass) return `${subject} completed${expected.length > 0 ? ` with ${this.utils.printExpected(expected[0])}` : ''}, which the test expected it not to.`;
+            if (pass)
+                return `${subject} completed${expected.length > 0 ? ` with ${this.utils.printExpected(expected[0])}` : ''}, which the test expected it not to.`;
             const head = completed
                 ? `${subject} completed with another output:\n${this.utils.printDiffOrStringify(expected[0], run.output, 'Expected output', 'Received output', this.expand !== false)}`
                 : `${subject} is ${run.runtimeStatus}, not Completed.`;

@@ -4,11 +4,17 @@ import { isEntityInstanceId } from '../local-host/engine/entities/entityId';
 import type { InstanceRecord } from '../local-host/store/store';
 
 export function flattenActions(actions: unknown[]): OrchestratorAction[] {
-    return (actions as (OrchestratorAction | OrchestratorAction[])[]).flat().flatMap((a) => [a, ...flattenActions(a.compoundActions ?? [])]);
+    return (actions as (OrchestratorAction | OrchestratorAction[])[])
+        .flat()
+        .flatMap((a) => [a, ...flattenActions(a.compoundActions ?? [])]);
 }
 
 const waitedFor = (actions: unknown[]): Set<string> =>
-    new Set(flattenActions(actions).filter((a) => a.actionType === ActionType.WaitForExternalEvent).map((a) => String(a.externalEventName)));
+    new Set(
+        flattenActions(actions)
+            .filter((a) => a.actionType === ActionType.WaitForExternalEvent)
+            .map((a) => String(a.externalEventName)),
+    );
 
 /**
  * External events raised on the orchestration that it never waited for under that name. durable-functions hands
@@ -32,18 +38,23 @@ export function describeEventsNeverAwaited(record: InstanceRecord, lastActions: 
     const names = eventsNeverAwaited(record, lastActions);
     if (names.length === 0) return '';
     const awaited = [...waitedFor(lastActions)];
-    const hints = names.flatMap((name) => awaited.filter((w) => w.toLowerCase() === name.toLowerCase()).map((w) => `'${w}', not '${name}'`));
+    const hints = names.flatMap((name) =>
+        awaited.filter((w) => w.toLowerCase() === name.toLowerCase()).map((w) => `'${w}', not '${name}'`),
+    );
     const hint = hints.length > 0 ? ` (event names are case-sensitive: it waits for ${hints.join(' and ')})` : '';
     return `it was sent event ${names.map((n) => `'${n}'`).join(', ')}, which it never waits for${hint}`;
 }
 
 /** Edit distance (insertions, deletions, substitutions, swaps of neighbours), for "did you mean". */
 function distance(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
     for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
             d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
     }
     return d[a.length][b.length];
@@ -51,7 +62,9 @@ function distance(a: string, b: string): number {
 
 /** The known name a mistyped one most likely meant: the same but for case, or at most two edits away. */
 function closest(name: string, known: string[]): string | undefined {
-    const ranked = known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+    const ranked = known
+        .map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) }))
+        .sort((x, y) => x.d - y.d);
     return ranked[0] && ranked[0].d <= 2 ? ranked[0].k : undefined;
 }
 
@@ -61,10 +74,25 @@ function closest(name: string, known: string[]): string | undefined {
  * not an activity function" (Azure/azure-functions-durable-extension
  * src/WebJobs.Extensions.DurableTask/DurableTaskExtension.cs, GetInvalidActivityFunctionMessage).
  */
-export function unknownFunctionCall(record: InstanceRecord, namesOf: (triggerType: string) => string[]): string | undefined {
+export function unknownFunctionCall(
+    record: InstanceRecord,
+    namesOf: (triggerType: string) => string[],
+): string | undefined {
     const kinds = [
-        { event: EventType.TaskScheduled, kind: 'activity', call: 'callActivity', trigger: 'activityTrigger', plural: 'activities' },
-        { event: EventType.SubOrchestrationInstanceCreated, kind: 'sub-orchestration', call: 'callSubOrchestrator', trigger: 'orchestrationTrigger', plural: 'orchestrations' },
+        {
+            event: EventType.TaskScheduled,
+            kind: 'activity',
+            call: 'callActivity',
+            trigger: 'activityTrigger',
+            plural: 'activities',
+        },
+        {
+            event: EventType.SubOrchestrationInstanceCreated,
+            kind: 'sub-orchestration',
+            call: 'callSubOrchestrator',
+            trigger: 'orchestrationTrigger',
+            plural: 'orchestrations',
+        },
     ];
     for (const event of record.history) {
         const kind = kinds.find((k) => k.event === event.EventType);

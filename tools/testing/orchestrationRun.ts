@@ -21,7 +21,9 @@ export interface OrchestrationResult {
     runtimeStatus: RuntimeStatus;
     /** The instance's version (its ExecutionStarted event's), '' or undefined when it has none. */
     version: string | undefined;
-    /** The orchestrator's return value (for a Failed orchestration, the failure message, as the status API shows it). */
+    /**
+     * The orchestrator's return value (for a Failed orchestration, the failure message, as the status API shows it).
+     */
     output: unknown;
     customStatus: unknown;
     /** History as the status API shows it with showHistory and showHistoryOutput. */
@@ -92,7 +94,8 @@ export class OrchestrationRun {
             name: record.name,
             instanceId: record.instanceId,
             runtimeStatus: record.runtimeStatus,
-            version: [...record.history, ...record.inbox].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined,
+            version: [...record.history, ...record.inbox].find((e) => e.EventType === EventType.ExecutionStarted)
+                ?.Version as string | undefined,
             output: parse(record.output),
             customStatus: parse(record.customStatus),
             history: historyJson(record.history, true),
@@ -103,7 +106,10 @@ export class OrchestrationRun {
         };
     }
 
-    /** The instance's committed history as the engine holds it (DurableTask's events), e.g. for replay-check's histories folder. */
+    /**
+     * The instance's committed history as the engine holds it (DurableTask's events), e.g. for replay-check's histories
+     * folder.
+     */
     recordedHistory(): { instanceId: string; name: string; runtimeStatus: RuntimeStatus; history: HistoryEvent[] } {
         const { instanceId, name, runtimeStatus, history, inbox } = this.record;
         // Not started yet (e.g. rejected by the version check): its ExecutionStarted still waits in the inbox.
@@ -146,8 +152,10 @@ export class OrchestrationRun {
             await this.engine.whenIdle();
             await this.entities.idle();
             this.#throwTestFailure();
-            const waiting = (r: InstanceRecord): boolean => r.inbox.length > 0 && r.runtimeStatus !== 'Suspended' && !this.engine.versionRejected(r.instanceId);
-            if (this.engine.activities.active === 0 && this.engine.list().every((r) => isTerminal(r) || !waiting(r))) break;
+            const waiting = (r: InstanceRecord): boolean =>
+                r.inbox.length > 0 && r.runtimeStatus !== 'Suspended' && !this.engine.versionRejected(r.instanceId);
+            if (this.engine.activities.active === 0 && this.engine.list().every((r) => isTerminal(r) || !waiting(r)))
+                break;
             await nextTurn();
         }
         return this.status();
@@ -160,7 +168,8 @@ export class OrchestrationRun {
     #checkEpisode(record: InstanceRecord, result: EpisodeResult): void {
         if (result.state) this.#lastActions.set(record.instanceId, result.state.actions ?? []);
         if (result.kind === 'failed') {
-            if (result.error.name === 'NonDeterministicOrchestrationException') this.#replayProblems.push(`${result.error.message}`);
+            if (result.error.name === 'NonDeterministicOrchestrationException')
+                this.#replayProblems.push(`${result.error.message}`);
             return;
         }
         for (const difference of result.shim.replayDifferences) this.#replayProblems.push(difference);
@@ -178,7 +187,9 @@ export class OrchestrationRun {
         const [first, ...more] = this.#replayProblems;
         if (first !== undefined) {
             const others = more.length > 0 ? ` (and ${more.length} more difference${more.length > 1 ? 's' : ''})` : '';
-            const error = new Error(`Orchestration '${this.record.name}' is not deterministic: on replay it did not do what it did the first time${others}.\n${first}`);
+            const error = new Error(
+                `Orchestration '${this.record.name}' is not deterministic: on replay it did not do what it did the first time${others}.\n${first}`,
+            );
             error.name = 'NonDeterministicOrchestration';
             throw atCaller(error);
         }
@@ -188,11 +199,15 @@ export class OrchestrationRun {
         const record = this.record;
         const waits = describeWaits(this.engine, record, this.#lastActions);
         if (this.engine.versionRejected(record.instanceId)) {
-            const error = new Error(`Orchestration '${record.name}' (${record.instanceId}) never finishes: the version check rejects it (versionFailureStrategy Reject), see the log.`);
+            const error = new Error(
+                `Orchestration '${record.name}' (${record.instanceId}) never finishes: the version check rejects it (versionFailureStrategy Reject), see the log.`,
+            );
             error.name = 'OrchestrationNeverFinishes';
             return atCaller(error);
         }
-        const time = beyondHorizon ? `its next timer is due after ${HORIZON_MS / 86_400_000} days of virtual time` : 'no timer is pending';
+        const time = beyondHorizon
+            ? `its next timer is due after ${HORIZON_MS / 86_400_000} days of virtual time`
+            : 'no timer is pending';
         const unawaited = describeEventsNeverAwaited(record, this.#lastActions.get(record.instanceId) ?? []);
         const error = new Error(
             `Orchestration '${record.name}' (${record.instanceId}) never finishes: it is ${record.runtimeStatus} and ${waits}; ${unawaited ? `${unawaited}; ` : ''}${time} (virtual time ${this.clock.now().toISOString()}).`,

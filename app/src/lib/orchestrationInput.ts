@@ -1,7 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** Durable's .NET host reads payloads with Json.NET, whose default MaxDepth is 64; deeper input would also overflow the serializer's stack. */
+/**
+ * Durable's .NET host reads payloads with Json.NET, whose default MaxDepth is 64; deeper input would also overflow the
+ * serializer's stack.
+ */
 export const MAX_INPUT_DEPTH = 64;
 
 export type ParsedInput = { ok: true; input: unknown } | { ok: false; response: HttpResponseInit };
@@ -29,19 +32,28 @@ export async function readOrchestrationInput(request: HttpRequest): Promise<Pars
         input = JSON.parse(text);
     } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        return { ok: false, response: jsonError(400, `Request body is not valid JSON (${reason}). Send a JSON value or no body.`) };
+        return {
+            ok: false,
+            response: jsonError(400, `Request body is not valid JSON (${reason}). Send a JSON value or no body.`),
+        };
     }
     if (depthOf(input) > MAX_INPUT_DEPTH) {
         return {
             ok: false,
-            response: jsonError(400, `Request body nests deeper than ${MAX_INPUT_DEPTH} levels. Send a flatter JSON value.`, { maxDepth: MAX_INPUT_DEPTH }),
+            response: jsonError(
+                400,
+                `Request body nests deeper than ${MAX_INPUT_DEPTH} levels. Send a flatter JSON value.`,
+                { maxDepth: MAX_INPUT_DEPTH },
+            ),
         };
     }
     return { ok: true, input };
 }
 
 function tooLarge(bytes: number): HttpResponseInit {
-    return jsonError(413, `Request body is ${bytes} bytes; the orchestration input limit is ${MAX_BODY_BYTES} bytes.`, { maxBytes: MAX_BODY_BYTES });
+    return jsonError(413, `Request body is ${bytes} bytes; the orchestration input limit is ${MAX_BODY_BYTES} bytes.`, {
+        maxBytes: MAX_BODY_BYTES,
+    });
 }
 
 /** Nesting depth of a parsed JSON value, without recursion (the value may be arbitrarily deep). */

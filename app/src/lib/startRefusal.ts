@@ -12,7 +12,9 @@
 const REFUSAL = /doesn't exist, is disabled, or is not an orchestrator function\./;
 const KNOWN = /The following are the known orchestrator functions: '(.*)'\./;
 
-/** The orchestrators the extension knows, when `err` is its refusal to start a non-orchestrator; undefined otherwise. */
+/**
+ * The orchestrators the extension knows, when `err` is its refusal to start a non-orchestrator; undefined otherwise.
+ */
 export function knownOrchestratorsFromRefusal(err: unknown): string[] | undefined {
     const message = err instanceof Error ? err.message : String(err);
     const details = /Details: (.*)$/s.exec(message)?.[1];

@@ -53,7 +53,11 @@ function route(name, methods, handler) {
 
 route('start', ['POST'], async (durable, request, name, instanceId) => {
     const text = await request.text();
-    const id = await durable.startNew(name, { instanceId, input: text ? JSON.parse(text) : undefined, version: request.query.get('version') || undefined });
+    const id = await durable.startNew(name, {
+        instanceId,
+        input: text ? JSON.parse(text) : undefined,
+        version: request.query.get('version') || undefined,
+    });
     return { jsonBody: { id } };
 });
 
@@ -68,13 +72,21 @@ route('startAndWait', ['POST'], async (durable, request, name) => {
 
 route('status', ['GET'], async (durable, request, id) => {
     const flag = (name) => request.query.get(name) === 'true';
-    const status = await durable.getStatus(id, { showHistory: flag('showHistory'), showHistoryOutput: flag('showHistoryOutput'), showInput: request.query.get('showInput') !== 'false' });
+    const status = await durable.getStatus(id, {
+        showHistory: flag('showHistory'),
+        showHistoryOutput: flag('showHistoryOutput'),
+        showInput: request.query.get('showInput') !== 'false',
+    });
     return { jsonBody: status };
 });
 
 route('query', ['GET'], async (durable, request) => {
     const statuses = request.query.get('runtimeStatus');
-    const filter = { createdTimeFrom: date(request, 'from'), createdTimeTo: date(request, 'to'), runtimeStatus: statuses ? statuses.split(',') : undefined };
+    const filter = {
+        createdTimeFrom: date(request, 'from'),
+        createdTimeTo: date(request, 'to'),
+        runtimeStatus: statuses ? statuses.split(',') : undefined,
+    };
     const all = !filter.createdTimeFrom && !filter.createdTimeTo && !filter.runtimeStatus;
     return { jsonBody: all ? await durable.getStatusAll() : await durable.getStatusBy(filter) };
 });
@@ -82,11 +94,19 @@ route('query', ['GET'], async (durable, request) => {
 route('purge', ['POST'], async (durable, request, id) => {
     if (id) return { jsonBody: await durable.purgeInstanceHistory(id) };
     const statuses = request.query.get('runtimeStatus');
-    return { jsonBody: await durable.purgeInstanceHistoryBy({ createdTimeFrom: date(request, 'from'), createdTimeTo: date(request, 'to'), runtimeStatus: statuses ? statuses.split(',') : undefined }) };
+    return {
+        jsonBody: await durable.purgeInstanceHistoryBy({
+            createdTimeFrom: date(request, 'from'),
+            createdTimeTo: date(request, 'to'),
+            runtimeStatus: statuses ? statuses.split(',') : undefined,
+        }),
+    };
 });
 
 route('raise', ['POST'], async (durable, request, id, eventName) => {
-    await durable.raiseEvent(id, eventName, await request.json(), { taskHubName: request.query.get('taskHub') || undefined });
+    await durable.raiseEvent(id, eventName, await request.json(), {
+        taskHubName: request.query.get('taskHub') || undefined,
+    });
     return { status: 202 };
 });
 

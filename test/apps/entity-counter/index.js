@@ -83,7 +83,12 @@ app.http('counterClient', {
             return { status: 202 };
         }
         const read = await durable.readEntityState(entity);
-        return { jsonBody: { entityExists: read.entityExists, entityState: read.entityState === undefined ? null : read.entityState } };
+        return {
+            jsonBody: {
+                entityExists: read.entityExists,
+                entityState: read.entityState === undefined ? null : read.entityState,
+            },
+        };
     },
 });
 

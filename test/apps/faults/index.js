@@ -48,7 +48,8 @@ app.http('lateThrow', {
     },
 });
 
-// What the platform sets for the app: WEBSITE_HOSTNAME, the host's name and port (the port is bound after the worker starts).
+// What the platform sets for the app: WEBSITE_HOSTNAME, the host's name and port (the port is bound after the worker
+// starts).
 app.http('hostname', {
     methods: ['GET'],
     authLevel: 'anonymous',

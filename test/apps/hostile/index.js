@@ -52,11 +52,16 @@ app.http('client', {
         const body = await request.json();
         try {
             let result;
-            if (request.params.op === 'startNew') result = await c.startNew(body.name, { instanceId: body.id, input: body.input });
+            if (request.params.op === 'startNew')
+                result = await c.startNew(body.name, { instanceId: body.id, input: body.input });
             else if (request.params.op === 'raiseEvent') result = await c.raiseEvent(body.id, body.event, body.input);
-            else if (request.params.op === 'signalEntity') result = await c.signalEntity(new df.EntityId(body.entity, body.key), 'set', body.input);
+            else if (request.params.op === 'signalEntity')
+                result = await c.signalEntity(new df.EntityId(body.entity, body.key), 'set', body.input);
             else if (request.params.op === 'waitForCompletion') {
-                const response = await c.waitForCompletionOrCreateCheckStatusResponse(request, body.id, { timeoutInMilliseconds: body.timeoutMs, retryIntervalInMilliseconds: 100 });
+                const response = await c.waitForCompletionOrCreateCheckStatusResponse(request, body.id, {
+                    timeoutInMilliseconds: body.timeoutMs,
+                    retryIntervalInMilliseconds: 100,
+                });
                 result = { status: response.status, body: await response.text() };
             } else throw new Error(`unknown op ${request.params.op}`);
             return { jsonBody: { result: result ?? null } };

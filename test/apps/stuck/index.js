@@ -17,4 +17,5 @@ app.http('leakRejection', {
 });
 
 // Keeps the event loop busy while it waits, as a hook stuck on a network call does.
-if (process.env.STUCK_ON_TERMINATE === '1') app.hook.appTerminate(() => new Promise(() => setTimeout(() => undefined, 600_000)));
+if (process.env.STUCK_ON_TERMINATE === '1')
+    app.hook.appTerminate(() => new Promise(() => setTimeout(() => undefined, 600_000)));

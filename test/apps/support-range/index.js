@@ -25,7 +25,9 @@ df.app.orchestration('greetAll', function* (context) {
         out.push(`caught: ${err.message.split('\n')[0].trim()}`); // the reason; the serialized cause follows
     }
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 200));
-    out.push(`count: ${yield context.df.callEntity(new df.EntityId('counter', context.df.instanceId), 'add', out.length)}`);
+    out.push(
+        `count: ${yield context.df.callEntity(new df.EntityId('counter', context.df.instanceId), 'add', out.length)}`,
+    );
     return out;
 });
 

@@ -6,7 +6,12 @@ const yearlyTicks = [];
 app.timer('everySecond', {
     schedule: '*/1 * * * * *',
     handler: (timer, context) => {
-        ticks.push({ at: new Date().toISOString(), isPastDue: timer.isPastDue, hasSchedule: Boolean(timer.scheduleStatus), invocationId: context.invocationId });
+        ticks.push({
+            at: new Date().toISOString(),
+            isPastDue: timer.isPastDue,
+            hasSchedule: Boolean(timer.scheduleStatus),
+            invocationId: context.invocationId,
+        });
     },
 });
 

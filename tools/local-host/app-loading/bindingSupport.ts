@@ -2,7 +2,13 @@ import type { RpcBindingInfo } from '../worker-process/functionsCore';
 import type { AppFunctions } from '../worker-channel/appFunctions';
 
 /** Binding types the local host implements, and what it does with each. */
-const SERVED_TRIGGERS = new Set(['httpTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger', 'timerTrigger']);
+const SERVED_TRIGGERS = new Set([
+    'httpTrigger',
+    'orchestrationTrigger',
+    'activityTrigger',
+    'entityTrigger',
+    'timerTrigger',
+]);
 const SERVED_INPUTS = new Set(['durableClient', 'orchestrationClient']);
 const SERVED_OUTPUTS = new Set(['http']);
 
@@ -27,7 +33,8 @@ const REASONS: Record<string, string> = {
     signalRTrigger: 'SignalR needs an Azure SignalR Service',
 };
 
-const ACTIVITY_NOTE = '; the activity still runs and returns its result, and what it sets on that output is logged instead';
+const ACTIVITY_NOTE =
+    '; the activity still runs and returns its result, and what it sets on that output is logged instead';
 
 export interface NotServed {
     functionName: string;
@@ -51,11 +58,22 @@ export function bindingSupport(functions: AppFunctions): { served: string[]; not
         for (const [name, binding] of Object.entries(registration.metadata.bindings)) {
             const type = String(binding.type ?? '');
             const isTrigger = name === registration.triggerName;
-            const ok = isTrigger ? SERVED_TRIGGERS.has(type) : binding.direction === 'out' ? SERVED_OUTPUTS.has(type) : SERVED_INPUTS.has(type);
-            if (!ok) problems.push(`${isTrigger ? 'trigger' : direction(binding)} binding '${type}' is not available locally (${REASONS[type] ?? 'the local host implements HTTP, timer and Durable bindings only'})`);
+            const ok = isTrigger
+                ? SERVED_TRIGGERS.has(type)
+                : binding.direction === 'out'
+                  ? SERVED_OUTPUTS.has(type)
+                  : SERVED_INPUTS.has(type);
+            if (!ok)
+                problems.push(
+                    `${isTrigger ? 'trigger' : direction(binding)} binding '${type}' is not available locally (${REASONS[type] ?? 'the local host implements HTTP, timer and Durable bindings only'})`,
+                );
         }
         if (problems.length === 0) served.push(registration.metadata.name);
-        else notServed.push({ functionName: registration.metadata.name, reason: problems.join('; ') + (registration.trigger.type === 'activityTrigger' ? ACTIVITY_NOTE : '') });
+        else
+            notServed.push({
+                functionName: registration.metadata.name,
+                reason: problems.join('; ') + (registration.trigger.type === 'activityTrigger' ? ACTIVITY_NOTE : ''),
+            });
     }
     return { served, notServed };
 }

@@ -6,7 +6,6 @@ import type { AppEntries } from './resolveEntries';
 import { CORE_MODULE } from '../worker-process/loadBundle';
 import { tscRequireImports, usesTscRequireImports } from './tscImports';
 
-
 export interface BundleOptions {
     /** Code placed before the bundle (the test kit's clock for the app's own code). */
     banner?: string;
@@ -20,7 +19,11 @@ export interface BundleOptions {
  * shares one `@azure/functions` and `durable-functions` with nothing else, as in the worker.
  * Returns the output files in memory (the bundle first).
  */
-export async function bundleApp(entries: AppEntries, outfile: string, options: BundleOptions = {}): Promise<{ path: string; contents: Uint8Array; text: string }[]> {
+export async function bundleApp(
+    entries: AppEntries,
+    outfile: string,
+    options: BundleOptions = {},
+): Promise<{ path: string; contents: Uint8Array; text: string }[]> {
     const contents = entries.files.map((file) => `require(${JSON.stringify(file)});`).join('\n');
     const built = await build({
         stdin: { contents, resolveDir: entries.appDir, sourcefile: 'durable-local-entry.js', loader: 'js' },
@@ -34,7 +37,12 @@ export async function bundleApp(entries: AppEntries, outfile: string, options: B
         logLevel: 'silent',
         absWorkingDir: entries.appDir,
         banner: options.banner === undefined ? undefined : { js: options.banner },
-        plugins: [externalPackages(), ...(entries.fromSources && usesTscRequireImports(entries.appDir) ? [tscRequireImports(entries.appDir)] : [])],
+        plugins: [
+            externalPackages(),
+            ...(entries.fromSources && usesTscRequireImports(entries.appDir)
+                ? [tscRequireImports(entries.appDir)]
+                : []),
+        ],
         write: false,
     });
     return [...built.outputFiles].sort((a, b) => Number(a.path.endsWith('.map')) - Number(b.path.endsWith('.map')));
@@ -64,7 +72,13 @@ function externalPackages(): Plugin {
                 try {
                     return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
                 } catch {
-                    return { errors: [{ text: `Cannot find package '${args.path}' from ${args.resolveDir}. Run npm install (npm ci) first.` }] };
+                    return {
+                        errors: [
+                            {
+                                text: `Cannot find package '${args.path}' from ${args.resolveDir}. Run npm install (npm ci) first.`,
+                            },
+                        ],
+                    };
                 }
             });
         },

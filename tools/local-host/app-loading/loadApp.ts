@@ -52,11 +52,22 @@ export async function loadApp(appDir: string, buildDir: string, options: LoadOpt
     const bundle = await buildApp(entries, buildDir);
     applyLocalSettings(appDir);
     const hostFile = path.join(appDir, 'host.json');
-    const hostJson = existsSync(hostFile) ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>) : {};
+    const hostJson = existsSync(hostFile)
+        ? (JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, unknown>)
+        : {};
     const timeout = parseFunctionTimeout(hostJson.functionTimeout);
-    // DURABLE_LOCAL_REDELIVERY_SECOND_MS: a shorter backoff "second" for tests of poison messages (worker-channel/redelivery.ts).
+    // DURABLE_LOCAL_REDELIVERY_SECOND_MS: a shorter backoff "second" for tests of poison messages
+    // (worker-channel/redelivery.ts).
     const redeliverySecondMs = Number(process.env.DURABLE_LOCAL_REDELIVERY_SECOND_MS) || undefined;
-    const functions = new WorkerHost({ script: options.workerScript, appDir, timeout, inspectPort: options.inspectPort, log: options.log, redeliverySecondMs, redeliveryLog: options.redeliveryLog });
+    const functions = new WorkerHost({
+        script: options.workerScript,
+        appDir,
+        timeout,
+        inspectPort: options.inspectPort,
+        log: options.log,
+        redeliverySecondMs,
+        redeliveryLog: options.redeliveryLog,
+    });
     await functions.start(bundle, options.whileWorkerStarts);
     return { functions, entries, bundle, hostJson, timeout };
 }

@@ -17,11 +17,15 @@ export interface AppEntries {
 export function resolveEntries(appDir: string): AppEntries {
     const packageFile = path.join(appDir, 'package.json');
     if (!existsSync(packageFile)) {
-        throw new Error(`No package.json in ${appDir}. Pass --app <dir> with a Functions app folder (package.json with "main").`);
+        throw new Error(
+            `No package.json in ${appDir}. Pass --app <dir> with a Functions app folder (package.json with "main").`,
+        );
     }
     const main = (JSON.parse(readFileSync(packageFile, 'utf8')) as { main?: string }).main;
     if (!main) {
-        throw new Error(`${packageFile} has no "main". Set it to the entry file or a glob of function files, e.g. "dist/src/functions/*.js".`);
+        throw new Error(
+            `${packageFile} has no "main". Set it to the entry file or a glob of function files, e.g. "dist/src/functions/*.js".`,
+        );
     }
     for (const pattern of sourcePatterns(appDir, main)) {
         const files = globFiles(appDir, pattern);
@@ -29,9 +33,14 @@ export function resolveEntries(appDir: string): AppEntries {
     }
     const files = globFiles(appDir, main);
     if (files.length === 0) {
-        // The worker's own words: "Found zero files matching the supplied pattern" / "File does not exist" (src/startApp.ts).
-        const found = isPattern(main, appDir) ? 'Found zero files matching the supplied pattern' : 'File does not exist';
-        throw new Error(`package.json "main" (${main}): ${found} in ${appDir}, and no TypeScript source maps to it. Build the app or fix "main".`);
+        // The worker's own words: "Found zero files matching the supplied pattern" / "File does not exist"
+        // (src/startApp.ts).
+        const found = isPattern(main, appDir)
+            ? 'Found zero files matching the supplied pattern'
+            : 'File does not exist';
+        throw new Error(
+            `package.json "main" (${main}): ${found} in ${appDir}, and no TypeScript source maps to it. Build the app or fix "main".`,
+        );
     }
     return { appDir, main, files, fromSources: false };
 }

@@ -28,18 +28,29 @@ function compilerOptions(file: string, depth = 0): TsCompilerOptions {
     const bases = depth > 8 ? [] : [base ?? []].flat();
     const inherited = bases.map((spec) => {
         const dir = path.dirname(file);
-        const resolved = spec.startsWith('.') || path.isAbsolute(spec) ? path.resolve(dir, spec.endsWith('.json') ? spec : `${spec}.json`) : require.resolve(spec, { paths: [dir] });
+        const resolved =
+            spec.startsWith('.') || path.isAbsolute(spec)
+                ? path.resolve(dir, spec.endsWith('.json') ? spec : `${spec}.json`)
+                : require.resolve(spec, { paths: [dir] });
         if (!existsSync(resolved)) {
-            throw new Error(`${file} extends "${spec}", which does not exist (${resolved}): fix its "extends", or copy that file too.`);
+            throw new Error(
+                `${file} extends "${spec}", which does not exist (${resolved}): fix its "extends", or copy that file too.`,
+            );
         }
         return compilerOptions(resolved, depth + 1);
     });
     return Object.assign({}, ...inherited, own);
 }
 
-/** Rewrites a package's namespace import to TypeScript's `import x = require('pkg')`, which esbuild emits as tsc does. */
+/**
+ * Rewrites a package's namespace import to TypeScript's `import x = require('pkg')`, which esbuild emits as tsc does.
+ */
 export function toRequireImports(source: string): string {
-    return source.replace(NAMESPACE_IMPORT, (_all, indent: string, name: string, quote: string, spec: string) => `${indent}import ${name} = require(${quote}${spec}${quote});`);
+    return source.replace(
+        NAMESPACE_IMPORT,
+        (_all, indent: string, name: string, quote: string, spec: string) =>
+            `${indent}import ${name} = require(${quote}${spec}${quote});`,
+    );
 }
 
 /** esbuild plugin: the app's own .ts/.cts files get tsc's CommonJS import semantics (see usesTscRequireImports). */
@@ -49,7 +60,8 @@ export function tscRequireImports(appDir: string): Plugin {
         name: 'tsc-require-imports',
         setup(pluginBuild) {
             pluginBuild.onLoad({ filter: /\.c?ts$/ }, async (args) => {
-                if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !args.path.startsWith(root)) return undefined;
+                if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !args.path.startsWith(root))
+                    return undefined;
                 return { contents: toRequireImports(await readFile(args.path, 'utf8')), loader: 'ts' };
             });
         },

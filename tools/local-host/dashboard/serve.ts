@@ -14,9 +14,11 @@ export const DASHBOARD_PATH = '/runtime/webhooks/durabletask/dashboard/';
 // This folder: __dirname itself when run from source (jest), its sibling when bundled into dist/host.js,
 // tools/local-host/dashboard from dist/tools/ (`npm run dashboard`).
 const DIR =
-    [__dirname, path.join(__dirname, '..', 'dashboard'), path.join(__dirname, '..', '..', 'tools', 'local-host', 'dashboard')].find((dir) =>
-        existsSync(path.join(dir, 'index.html')),
-    ) ?? __dirname;
+    [
+        __dirname,
+        path.join(__dirname, '..', 'dashboard'),
+        path.join(__dirname, '..', '..', 'tools', 'local-host', 'dashboard'),
+    ].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? __dirname;
 
 export interface Asset {
     contentType: string;
@@ -25,7 +27,8 @@ export interface Asset {
 export type DashboardAssets = Map<string, Asset>;
 
 const SECURITY_HEADERS = {
-    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'content-security-policy':
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache',
@@ -44,16 +47,23 @@ export async function buildDashboard(): Promise<DashboardAssets> {
         legalComments: 'none',
         logLevel: 'silent',
     });
-    const css = await esbuild.transform(await readFile(path.join(DIR, 'dashboard.css'), 'utf8'), { loader: 'css', minify: true });
+    const css = await esbuild.transform(await readFile(path.join(DIR, 'dashboard.css'), 'utf8'), {
+        loader: 'css',
+        minify: true,
+    });
     const html = await readFile(path.join(DIR, 'index.html'));
     return new Map<string, Asset>([
         ['', { contentType: 'text/html; charset=utf-8', body: html }],
-        ['dashboard.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(script.outputFiles[0].contents) }],
+        [
+            'dashboard.js',
+            { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(script.outputFiles[0].contents) },
+        ],
         ['dashboard.css', { contentType: 'text/css; charset=utf-8', body: Buffer.from(css.code) }],
     ]);
 }
 
-export const totalBytes = (assets: DashboardAssets): number => [...assets.values()].reduce((sum, a) => sum + a.body.length, 0);
+export const totalBytes = (assets: DashboardAssets): number =>
+    [...assets.values()].reduce((sum, a) => sum + a.body.length, 0);
 
 let cached: Promise<DashboardAssets> | undefined;
 /** Builds once per process; a failed build is retried on the next request. */
@@ -66,7 +76,13 @@ export function dashboardAssets(): Promise<DashboardAssets> {
 }
 
 /** The local host's: every action, its own listing extensions, a refresh every second. */
-export const LOCAL_DASHBOARD: DashboardConfig = { label: 'local dashboard', actions: true, listing: 'extensions', refreshMs: 1000, redeliveries: 'redeliveries' };
+export const LOCAL_DASHBOARD: DashboardConfig = {
+    label: 'local dashboard',
+    actions: true,
+    listing: 'extensions',
+    refreshMs: 1000,
+    redeliveries: 'redeliveries',
+};
 
 /**
  * Serves the dashboard's paths, and `config.json` (what the server behind the page offers); answers false
@@ -85,20 +101,27 @@ async function handleDashboard(req: IncomingMessage, res: ServerResponse, config
     }
     if (!pathname.startsWith(DASHBOARD_PATH)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'The dashboard only answers GET.' }));
+        res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(
+            JSON.stringify({ error: 'The dashboard only answers GET.' }),
+        );
         return true;
     }
     let assets: DashboardAssets;
     try {
         assets = await dashboardAssets();
     } catch (err) {
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`The dashboard failed to build: ${err instanceof Error ? err.message : String(err)}`);
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(
+            `The dashboard failed to build: ${err instanceof Error ? err.message : String(err)}`,
+        );
         return true;
     }
     const file = pathname.slice(DASHBOARD_PATH.length);
-    const asset = file === CONFIG_FILE ? { contentType: 'application/json; charset=utf-8', body: configBody } : assets.get(file);
+    const asset =
+        file === CONFIG_FILE ? { contentType: 'application/json; charset=utf-8', body: configBody } : assets.get(file);
     if (!asset) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `No dashboard file ${pathname}. Open ${DASHBOARD_PATH}.` }));
+        res.writeHead(404, { 'content-type': 'application/json' }).end(
+            JSON.stringify({ error: `No dashboard file ${pathname}. Open ${DASHBOARD_PATH}.` }),
+        );
         return true;
     }
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.contentType, 'content-length': asset.body.length });

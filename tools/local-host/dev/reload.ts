@@ -38,6 +38,10 @@ export function formatBuildError(err: unknown): string {
     const failure = err as Partial<BuildFailure>;
     if (!failure.errors?.length) return err instanceof Error ? err.message : String(err);
     return failure.errors
-        .map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}` : e.text))
+        .map((e) =>
+            e.location
+                ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}`
+                : e.text,
+        )
         .join('\n');
 }

@@ -15,8 +15,15 @@ export interface WatchOptions {
  * Calls `onChange` with the files (relative to `dir`) changed since the last call, after changes have
  * settled for `debounceMs`; never runs two `onChange` at once (changes meanwhile make one more call).
  */
-export function watchFolder(dir: string, onChange: (files: string[]) => Promise<void>, options: WatchOptions = {}): () => void {
-    const ignored = new Set([...IGNORED_DIRS, ...(options.ignoreDirs ?? []).map((d) => d.replace(/\\/g, '/').replace(/^\.\/|\/$/g, ''))]);
+export function watchFolder(
+    dir: string,
+    onChange: (files: string[]) => Promise<void>,
+    options: WatchOptions = {},
+): () => void {
+    const ignored = new Set([
+        ...IGNORED_DIRS,
+        ...(options.ignoreDirs ?? []).map((d) => d.replace(/\\/g, '/').replace(/^\.\/|\/$/g, '')),
+    ]);
     let pending = new Set<string>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let running: Promise<void> | undefined;
@@ -40,7 +47,11 @@ export function watchFolder(dir: string, onChange: (files: string[]) => Promise<
         if (!filename) return;
         const file = filename.toString().replace(/\\/g, '/');
         const segments = file.split('/');
-        if (segments.some((s, i) => ignored.has(s) || ignored.has(segments.slice(0, i + 1).join('/'))) || SCRATCH.test(file)) return;
+        if (
+            segments.some((s, i) => ignored.has(s) || ignored.has(segments.slice(0, i + 1).join('/'))) ||
+            SCRATCH.test(file)
+        )
+            return;
         pending.add(file);
         schedule();
     });

@@ -28,7 +28,11 @@ export interface BindingUrlOptions {
     systemKey?: string;
 }
 
-export function durableClientBindingData(origin: string, taskHubName: string, options: BindingUrlOptions = {}): DurableClientBindingData {
+export function durableClientBindingData(
+    origin: string,
+    taskHubName: string,
+    options: BindingUrlOptions = {},
+): DurableClientBindingData {
     const baseUrl = `${origin}${WEBHOOK_PATH}`;
     const key = options.systemKey === undefined ? '' : `&code=${encodeURIComponent(options.systemKey)}`;
     const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=${encodeURIComponent(options.connection ?? 'Storage')}${key}`;

@@ -8,8 +8,8 @@ import { extensionTime } from './statusJson';
  * ContinueAsNew after each batch; azure-functions-durable-extension
  * src/WebJobs.Extensions.DurableTask/Listener/TaskEntityShim.cs). So the instance API reads it
  * (status Running), purges it by id, and a purge by filter without `runtimeStatus` counts it
- * (Azure/durabletask src/DurableTask.AzureStorage/Tracking/AzureTableTrackingStore.cs PurgeInstanceHistoryAsync: no status condition
- * when none is given; given ones are narrowed to Completed/Terminated/Canceled/Failed).
+ * (Azure/durabletask src/DurableTask.AzureStorage/Tracking/AzureTableTrackingStore.cs PurgeInstanceHistoryAsync: no
+ * status condition when none is given; given ones are narrowed to Completed/Terminated/Canceled/Failed).
  */
 export interface EntityInstances {
     /** The status JSON of an entity instance, or undefined when it has none. */

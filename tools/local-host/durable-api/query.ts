@@ -14,11 +14,19 @@ export interface InstanceFilter {
 /** Reads the listing filters the extension accepts; invalid values are a 400 naming the parameter. */
 export function parseFilter(query: URLSearchParams): InstanceFilter {
     const filter: InstanceFilter = {};
-    const statuses = query.getAll('runtimeStatus').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const statuses = query
+        .getAll('runtimeStatus')
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
     if (statuses.length > 0) {
         filter.runtimeStatus = statuses.map((s) => {
             const match = RUNTIME_STATUSES.find((known) => known.toLowerCase() === s.toLowerCase());
-            if (!match) throw new HttpError(400, `runtimeStatus '${s}' is not valid. Use one or more of: ${RUNTIME_STATUSES.join(', ')}.`);
+            if (!match)
+                throw new HttpError(
+                    400,
+                    `runtimeStatus '${s}' is not valid. Use one or more of: ${RUNTIME_STATUSES.join(', ')}.`,
+                );
             return match;
         });
     }
@@ -26,7 +34,11 @@ export function parseFilter(query: URLSearchParams): InstanceFilter {
         const value = query.get(key);
         if (value === null || value === '') continue;
         const time = Date.parse(value);
-        if (Number.isNaN(time)) throw new HttpError(400, `${key} '${value}' is not a valid date/time. Use ISO 8601, e.g. 2026-01-01T00:00:00Z.`);
+        if (Number.isNaN(time))
+            throw new HttpError(
+                400,
+                `${key} '${value}' is not a valid date/time. Use ISO 8601, e.g. 2026-01-01T00:00:00Z.`,
+            );
         filter[key] = time;
     }
     const prefix = query.get('instanceIdPrefix');
@@ -46,7 +58,8 @@ export interface ListOptions {
 
 export function parseListOptions(query: URLSearchParams): ListOptions {
     const order = (query.get('order') ?? 'oldest').toLowerCase();
-    if (order !== 'oldest' && order !== 'newest') throw new HttpError(400, `order '${query.get('order')}' is not valid. Use newest or oldest (the default).`);
+    if (order !== 'oldest' && order !== 'newest')
+        throw new HttpError(400, `order '${query.get('order')}' is not valid. Use newest or oldest (the default).`);
     return { namePrefix: query.get('namePrefix')?.toLowerCase() || undefined, newestFirst: order === 'newest' };
 }
 
@@ -74,10 +87,17 @@ export function parseTop(query: URLSearchParams): number | undefined {
  * A stable page of instances ordered by createdTime then instanceId (or the reverse, newest first); the
  * continuation token names the last item returned, so instances created meanwhile never shift pages.
  */
-export function page(records: InstanceRecord[], top: number | undefined, token: string | undefined, newestFirst = false): { items: InstanceRecord[]; next?: string } {
+export function page(
+    records: InstanceRecord[],
+    top: number | undefined,
+    token: string | undefined,
+    newestFirst = false,
+): { items: InstanceRecord[]; next?: string } {
     const direction = newestFirst ? -1 : 1;
-    const compare = (a: Pick<InstanceRecord, 'createdTime' | 'instanceId'>, b: Pick<InstanceRecord, 'createdTime' | 'instanceId'>): number =>
-        direction * (a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
+    const compare = (
+        a: Pick<InstanceRecord, 'createdTime' | 'instanceId'>,
+        b: Pick<InstanceRecord, 'createdTime' | 'instanceId'>,
+    ): number => direction * (a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
     const sorted = [...records].sort(compare);
     let start = 0;
     if (token) {
@@ -86,7 +106,10 @@ export function page(records: InstanceRecord[], top: number | undefined, token: 
             after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
             if (!Array.isArray(after) || after.length !== 2) throw new Error('shape');
         } catch {
-            throw new HttpError(400, `The ${CONTINUATION_HEADER} header is not a token this host issued. Omit it to start from the first page.`);
+            throw new HttpError(
+                400,
+                `The ${CONTINUATION_HEADER} header is not a token this host issued. Omit it to start from the first page.`,
+            );
         }
         start = sorted.findIndex((r) => compare(r, { createdTime: after[0], instanceId: after[1] }) > 0);
         if (start < 0) start = sorted.length;
@@ -94,6 +117,9 @@ export function page(records: InstanceRecord[], top: number | undefined, token: 
     const size = top ?? 100;
     const items = sorted.slice(start, start + size);
     const last = items[items.length - 1];
-    const next = start + size < sorted.length && last ? Buffer.from(JSON.stringify([last.createdTime, last.instanceId])).toString('base64url') : undefined;
+    const next =
+        start + size < sorted.length && last
+            ? Buffer.from(JSON.stringify([last.createdTime, last.instanceId])).toString('base64url')
+            : undefined;
     return { items, next };
 }

@@ -1,7 +1,15 @@
 import { completedTaskId, EVENT_TYPE_NAMES, EventType, type HistoryEvent } from '../model/history';
 import type { InstanceRecord, RuntimeStatus } from '../store/store';
 
-export const RUNTIME_STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended'];
+export const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
+    'Pending',
+    'Running',
+    'Completed',
+    'ContinuedAsNew',
+    'Failed',
+    'Terminated',
+    'Suspended',
+];
 
 export interface StatusOptions {
     showInput?: boolean;
@@ -57,13 +65,24 @@ const SCHEDULING = new Set<number>([EventType.TaskScheduled, EventType.SubOrches
 export function historyJson(history: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
     const scheduled = new Map<number, HistoryEvent>();
     for (const event of history) {
-        if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) scheduled.set(event.EventId, event);
+        if (
+            event.EventType === EventType.TaskScheduled ||
+            event.EventType === EventType.SubOrchestrationInstanceCreated
+        )
+            scheduled.set(event.EventId, event);
     }
-    const completedIds = new Set(history.map((e) => (e.EventType === EventType.TimerFired ? undefined : completedTaskId(e))).filter((id) => id !== undefined));
+    const completedIds = new Set(
+        history
+            .map((e) => (e.EventType === EventType.TimerFired ? undefined : completedTaskId(e)))
+            .filter((id) => id !== undefined),
+    );
     const out: Record<string, unknown>[] = [];
     for (const event of history) {
-        if (HIDDEN.has(event.EventType) || (SCHEDULING.has(event.EventType) && completedIds.has(event.EventId))) continue;
-        const item: Record<string, unknown> = { EventType: EVENT_TYPE_NAMES[event.EventType] ?? String(event.EventType) };
+        if (HIDDEN.has(event.EventType) || (SCHEDULING.has(event.EventType) && completedIds.has(event.EventId)))
+            continue;
+        const item: Record<string, unknown> = {
+            EventType: EVENT_TYPE_NAMES[event.EventType] ?? String(event.EventType),
+        };
         const origin = typeof event.TaskScheduledId === 'number' ? scheduled.get(event.TaskScheduledId) : undefined;
         if (origin) {
             item.FunctionName = origin.Name;
@@ -72,8 +91,10 @@ export function historyJson(history: HistoryEvent[], showOutput: boolean): Recor
         }
         if (event.EventType === EventType.ExecutionStarted) item.FunctionName = event.Name;
         if (event.EventType === EventType.EventRaised || SCHEDULING.has(event.EventType)) item.Name = event.Name;
-        if (event.EventType === EventType.TimerCreated || event.EventType === EventType.TimerFired) item.FireAt = event.FireAt;
-        if (event.EventType === EventType.ExecutionCompleted || event.EventType === EventType.ExecutionTerminated) item.OrchestrationStatus = event.OrchestrationStatus;
+        if (event.EventType === EventType.TimerCreated || event.EventType === EventType.TimerFired)
+            item.FireAt = event.FireAt;
+        if (event.EventType === EventType.ExecutionCompleted || event.EventType === EventType.ExecutionTerminated)
+            item.OrchestrationStatus = event.OrchestrationStatus;
         if (event.Reason !== undefined) item.Reason = event.Reason;
         if (event.FailureDetails !== undefined) item.FailureDetails = event.FailureDetails;
         item.Timestamp = event.Timestamp;

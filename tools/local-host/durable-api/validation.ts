@@ -25,7 +25,8 @@ export function jsonDepthExceeded(text: string, max = MAX_JSON_DEPTH): { line: n
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (inString) {
-            if (c === 0x5c) i++; // backslash: skip the escaped character
+            if (c === 0x5c)
+                i++; // backslash: skip the escaped character
             else if (c === 0x22) inString = false;
         } else if (c === 0x22) inString = true;
         else if (c === 0x5b || c === 0x7b) {
@@ -41,8 +42,10 @@ export function jsonDepthExceeded(text: string, max = MAX_JSON_DEPTH): { line: n
 
 /** Newtonsoft's message for JSON nested too deep, with what to do about it. */
 export function depthMessage(at: { line: number; position: number }): string {
-    return `The reader's MaxDepth of ${MAX_JSON_DEPTH} has been exceeded. Line ${at.line}, position ${at.position}. ` +
-        `Azure's Durable extension reads JSON nested at most ${MAX_JSON_DEPTH} levels deep: flatten the value or send it as a string.`;
+    return (
+        `The reader's MaxDepth of ${MAX_JSON_DEPTH} has been exceeded. Line ${at.line}, position ${at.position}. ` +
+        `Azure's Durable extension reads JSON nested at most ${MAX_JSON_DEPTH} levels deep: flatten the value or send it as a string.`
+    );
 }
 
 /** Throws the 400 Azure answers when `text` nests deeper than Newtonsoft reads. */
@@ -59,7 +62,14 @@ export const MAX_INSTANCE_ID_LENGTH = 256;
  * U+007F-U+009F), per UTF-16 code unit as .NET strings are.
  */
 export function isInvalidIdCharacter(code: number): boolean {
-    return code === 0x2f || code === 0x5c || code === 0x3f || code === 0x23 || code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+    return (
+        code === 0x2f ||
+        code === 0x5c ||
+        code === 0x3f ||
+        code === 0x23 ||
+        code <= 0x1f ||
+        (code >= 0x7f && code <= 0x9f)
+    );
 }
 
 const hasInvalidCharacter = (value: string): boolean => {
@@ -74,8 +84,10 @@ const hasInvalidCharacter = (value: string): boolean => {
  */
 export function instanceIdProblem(instanceId: string): string | undefined {
     if (instanceId.startsWith('@')) return 'Orchestration instance ids must not start with @.';
-    if (hasInvalidCharacter(instanceId)) return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
-    if (instanceId.length > MAX_INSTANCE_ID_LENGTH) return `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`;
+    if (hasInvalidCharacter(instanceId))
+        return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
+    if (instanceId.length > MAX_INSTANCE_ID_LENGTH)
+        return `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`;
     return undefined;
 }
 
@@ -87,8 +99,8 @@ export function entityKeyProblem(key: string): string | undefined {
 /**
  * An ArgumentException from the client, as HttpApiHandler.HandleRequestAsync answers it: 400
  * "One or more of the arguments submitted is incorrect" with the exception (CreateErrorResponse).
- * The extension passes its sentence as ArgumentException's paramName (`new ArgumentException(nameof(instanceId), "...")`),
- * so Azure's ExceptionMessage reads `instanceId (Parameter '<sentence>')`; the sentence is kept as is here.
+ * The extension passes its sentence as ArgumentException's paramName (`new ArgumentException(nameof(instanceId),
+ * "...")`), so Azure's ExceptionMessage reads `instanceId (Parameter '<sentence>')`; the sentence is kept as is here.
  */
 export class ArgumentError extends HttpError {
     constructor(message: string) {

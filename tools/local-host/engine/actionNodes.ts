@@ -49,7 +49,10 @@ export type Done = (ok: boolean) => void;
  * finishes when the matching completion event is replayed.
  */
 export type ActionNode = (shim: ReplayShim, done: Done) => void;
-export type ActionNodeFactory = (action: OrchestratorAction, build: (action: OrchestratorAction) => ActionNode) => ActionNode;
+export type ActionNodeFactory = (
+    action: OrchestratorAction,
+    build: (action: OrchestratorAction) => ActionNode,
+) => ActionNode;
 
 /** Activity and sub-orchestration inputs: a string from the library is already JSON (Utils.processInput). */
 export function inputJson(input: unknown): string | undefined {
@@ -65,12 +68,22 @@ export function inputJson(input: unknown): string | undefined {
     return JSON.stringify(input);
 }
 
-const SUCCESS = new Set<number>([EventType.TaskCompleted, EventType.SubOrchestrationInstanceCompleted, EventType.TimerFired]);
+const SUCCESS = new Set<number>([
+    EventType.TaskCompleted,
+    EventType.SubOrchestrationInstanceCompleted,
+    EventType.TimerFired,
+]);
 
 function scheduleActivity(action: OrchestratorAction): ActionNode {
     return (shim, done) =>
         shim.schedule(
-            (id, now) => historyEvent(EventType.TaskScheduled, now, { Name: action.functionName, Input: inputJson(action.input) }, id),
+            (id, now) =>
+                historyEvent(
+                    EventType.TaskScheduled,
+                    now,
+                    { Name: action.functionName, Input: inputJson(action.input) },
+                    id,
+                ),
             (event) => done(SUCCESS.has(event.EventType)),
         );
 }
@@ -82,20 +95,30 @@ function scheduleSubOrchestration(action: OrchestratorAction): ActionNode {
                 historyEvent(
                     EventType.SubOrchestrationInstanceCreated,
                     now,
-                    { Name: action.functionName, InstanceId: action.instanceId || `${shim.instanceId}:${id}`, Input: inputJson(action.input), Version: action.version as string | undefined },
+                    {
+                        Name: action.functionName,
+                        InstanceId: action.instanceId || `${shim.instanceId}:${id}`,
+                        Input: inputJson(action.input),
+                        Version: action.version as string | undefined,
+                    },
                     id,
                 ),
             (event) => done(SUCCESS.has(event.EventType)),
         );
 }
 
-/** A timer; with schema V3 a timer longer than the maximum short timer is a chain of shorter ones, as in the extension. */
+/**
+ * A timer; with schema V3 a timer longer than the maximum short timer is a chain of shorter ones, as in the extension.
+ */
 function scheduleTimer(action: OrchestratorAction): ActionNode {
     const finalFireAt = new Date(action.fireAt as string);
     return (shim, done) => {
         const next = (): void => {
             const now = shim.now;
-            const fireAt = shim.longTimers && finalFireAt.getTime() - now.getTime() > shim.longTimers.maximumMs ? new Date(now.getTime() + shim.longTimers.intervalMs) : finalFireAt;
+            const fireAt =
+                shim.longTimers && finalFireAt.getTime() - now.getTime() > shim.longTimers.maximumMs
+                    ? new Date(now.getTime() + shim.longTimers.intervalMs)
+                    : finalFireAt;
             const id = shim.schedule(
                 (timerId, at) => historyEvent(EventType.TimerCreated, at, { FireAt: fireAt.toISOString() }, timerId),
                 () => (shim.longTimers && finalFireAt > shim.now ? next() : done(true)),
@@ -129,7 +152,8 @@ function withRetry(attempt: ActionNode, options: RetryOptions): ActionNode {
 
 export function retryDelay(options: RetryOptions, attempt: number, firstAttemptAt: number, now: number): number {
     const timeout = options.retryTimeoutInMilliseconds;
-    if (timeout !== undefined && timeout > 0 && timeout < Number.MAX_SAFE_INTEGER && now >= firstAttemptAt + timeout) return 0;
+    if (timeout !== undefined && timeout > 0 && timeout < Number.MAX_SAFE_INTEGER && now >= firstAttemptAt + timeout)
+        return 0;
     const delay = options.firstRetryIntervalInMilliseconds * Math.pow(options.backoffCoefficient ?? 1, attempt);
     const max = options.maxRetryIntervalInMilliseconds;
     return max !== undefined && max > 0 && delay > max ? max : delay;
@@ -182,7 +206,10 @@ const BUILT_IN: [number, ActionNodeFactory][] = [
     [ActionType.CallActivity, (a) => scheduleActivity(a)],
     [ActionType.CallActivityWithRetry, (a) => withRetry(scheduleActivity(a), a.retryOptions as RetryOptions)],
     [ActionType.CallSubOrchestrator, (a) => scheduleSubOrchestration(a)],
-    [ActionType.CallSubOrchestratorWithRetry, (a) => withRetry(scheduleSubOrchestration(a), a.retryOptions as RetryOptions)],
+    [
+        ActionType.CallSubOrchestratorWithRetry,
+        (a) => withRetry(scheduleSubOrchestration(a), a.retryOptions as RetryOptions),
+    ],
     [ActionType.CreateTimer, (a) => scheduleTimer(a)],
     [ActionType.WaitForExternalEvent, (a) => waitForEvent(a)],
     [ActionType.ContinueAsNew, (a) => continueAsNew(a)],
@@ -191,7 +218,8 @@ const BUILT_IN: [number, ActionNodeFactory][] = [
 ];
 
 const NOT_SERVED: Record<string, string> = {
-    CallHttp: 'The local Durable host does not serve callHttp (durable HTTP calls): call the URL from an activity instead, or run the app in Azure.',
+    CallHttp:
+        'The local Durable host does not serve callHttp (durable HTTP calls): call the URL from an activity instead, or run the app in Azure.',
 };
 
 /**
@@ -208,7 +236,8 @@ export class ActionNodeRegistry {
     readonly build = (action: OrchestratorAction): ActionNode => {
         const factory = this.#factories.get(action.actionType);
         if (!factory) {
-            const name = Object.entries(ActionType).find(([, n]) => n === action.actionType)?.[0] ?? `type ${action.actionType}`;
+            const name =
+                Object.entries(ActionType).find(([, n]) => n === action.actionType)?.[0] ?? `type ${action.actionType}`;
             throw new Error(NOT_SERVED[name] ?? `The local Durable host does not support the ${name} action yet.`);
         }
         return factory(action, this.build);

@@ -11,7 +11,9 @@ import { types } from 'node:util';
  */
 export function activityFailureFields(activityName: string, error: unknown): { Reason: string; Details: string } {
     // isNativeError, not instanceof: in the test kit the app's Error comes from another realm (jest's sandbox).
-    const err = types.isNativeError(error) ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+    const err = types.isNativeError(error)
+        ? error
+        : new Error(typeof error === 'string' ? error : JSON.stringify(error));
     return { Reason: `Activity function '${activityName}' failed: ${err.message}`, Details: serializedCause(err) };
 }
 
@@ -20,9 +22,10 @@ const HRESULT_COR_E_EXCEPTION = -2146233088;
 /**
  * What SerializeCause writes for the exception the extension reports: a System.Exception with the
  * worker's message (OutOfProcExceptionHelpers.TryGetExceptionWithFriendlyMessage) wrapping the host's
- * RpcException (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/OutOfProcExceptionHelpers.cs), whose message is "Result: Failure\nException: <message>\nStack: <stack>"
- * (azure-functions-host src/WebJobs.Script/Workers/Rpc/RpcException.cs). Newtonsoft's ISerializable
- * form with `$type` (the extension's ErrorSerializerSettingsFactory: TypeNameHandling.Objects).
+ * RpcException (azure-functions-durable-extension src/WebJobs.Extensions.DurableTask/OutOfProcExceptionHelpers.cs),
+ * whose message is "Result: Failure\nException: <message>\nStack: <stack>" (azure-functions-host
+ * src/WebJobs.Script/Workers/Rpc/RpcException.cs). Newtonsoft's ISerializable form with `$type` (the extension's
+ * ErrorSerializerSettingsFactory: TypeNameHandling.Objects).
  */
 function serializedCause(err: Error): string {
     const exception = (type: string, assembly: string, message: string, inner: object | null): object => ({
@@ -40,6 +43,11 @@ function serializedCause(err: Error): string {
         Source: null,
         WatsonBuckets: null,
     });
-    const rpc = exception('Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcException', 'Microsoft.Azure.WebJobs.Script', `Result: Failure\nException: ${err.message}\nStack: ${err.stack ?? ''}`, null);
+    const rpc = exception(
+        'Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcException',
+        'Microsoft.Azure.WebJobs.Script',
+        `Result: Failure\nException: ${err.message}\nStack: ${err.stack ?? ''}`,
+        null,
+    );
     return JSON.stringify(exception('System.Exception', 'System.Private.CoreLib', err.message, rpc));
 }

@@ -25,17 +25,30 @@ export class ActivityRunner {
         const { instanceId, executionId } = record;
         const name = String(scheduled.Name);
         const attempt = (): Promise<HistoryEvent> =>
-            invokeActivity(host.functions, name, scheduled.Input as string | undefined, { key: `${instanceId} task ${scheduled.EventId}`, instanceId }).then(
-                (result) => historyEvent(EventType.TaskCompleted, host.now(), { TaskScheduledId: scheduled.EventId, Result: result }),
+            invokeActivity(host.functions, name, scheduled.Input as string | undefined, {
+                key: `${instanceId} task ${scheduled.EventId}`,
+                instanceId,
+            }).then(
+                (result) =>
+                    historyEvent(EventType.TaskCompleted, host.now(), {
+                        TaskScheduledId: scheduled.EventId,
+                        Result: result,
+                    }),
                 (err: unknown) => {
                     if (err instanceof WorkerExitedError) {
-                        // The message was never completed: delivered again, as the extension's queue does (at-least-once).
-                        host.log(`Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) was interrupted: ${err.message}; running it again.`);
+                        // The message was never completed: delivered again, as the extension's queue does
+                        // (at-least-once).
+                        host.log(
+                            `Activity '${name}' (instance ${instanceId}, task ${scheduled.EventId}) was interrupted: ${err.message}; running it again.`,
+                        );
                         return attempt();
                     }
                     const failure = activityFailureFields(name, err);
                     host.log(`${failure.Reason} (instance ${instanceId}, task ${scheduled.EventId})`);
-                    return historyEvent(EventType.TaskFailed, host.now(), { TaskScheduledId: scheduled.EventId, ...failure });
+                    return historyEvent(EventType.TaskFailed, host.now(), {
+                        TaskScheduledId: scheduled.EventId,
+                        ...failure,
+                    });
                 },
             );
         const settle = (event: HistoryEvent): void => {

@@ -14,7 +14,8 @@ export class AnsweredIndex {
         const key = completionKey(event);
         if (key === undefined) return false;
         let index = this.#indexes.get(history);
-        if (!index || index.scanned > history.length) this.#indexes.set(history, (index = { scanned: 0, keys: new Set() }));
+        if (!index || index.scanned > history.length)
+            this.#indexes.set(history, (index = { scanned: 0, keys: new Set() }));
         for (; index.scanned < history.length; index.scanned++) {
             const past = completionKey(history[index.scanned]);
             if (past !== undefined) index.keys.add(past);
@@ -32,13 +33,21 @@ export class AnsweredIndex {
  * otherwise; a hit is confirmed by a scan (a duplicate is rare), so a stale key never drops a message.
  */
 export class WaitingIndex {
-    #indexes = new WeakMap<HistoryEvent[], { first?: HistoryEvent; last?: HistoryEvent; scanned: number; keys: Set<string> }>();
+    #indexes = new WeakMap<
+        HistoryEvent[],
+        { first?: HistoryEvent; last?: HistoryEvent; scanned: number; keys: Set<string> }
+    >();
 
     has(inbox: HistoryEvent[], event: HistoryEvent): boolean {
         const key = completionKey(event);
         if (key === undefined) return false;
         let index = this.#indexes.get(inbox);
-        if (!index || inbox[0] !== index.first || inbox[index.scanned - 1] !== index.last || inbox.length < index.scanned) {
+        if (
+            !index ||
+            inbox[0] !== index.first ||
+            inbox[index.scanned - 1] !== index.last ||
+            inbox.length < index.scanned
+        ) {
             this.#indexes.set(inbox, (index = { scanned: 0, keys: new Set() }));
         }
         for (; index.scanned < inbox.length; index.scanned++) {

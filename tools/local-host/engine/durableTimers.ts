@@ -36,7 +36,14 @@ export class DurableTimers {
                 return;
             }
             this.#timers.delete(key);
-            void host.deliver(instanceId, executionId, historyEvent(EventType.TimerFired, host.now(), { TimerId: created.EventId, FireAt: fireAt.toISOString() }));
+            void host.deliver(
+                instanceId,
+                executionId,
+                historyEvent(EventType.TimerFired, host.now(), {
+                    TimerId: created.EventId,
+                    FireAt: fireAt.toISOString(),
+                }),
+            );
         };
         tick();
     }
@@ -44,7 +51,11 @@ export class DurableTimers {
     cancel(instanceId: string, executionId: string, timerId?: number): void {
         for (const [key, timeout] of this.#timers) {
             const [id, execution, timer] = key.split('\n');
-            if (id === instanceId && (execution === executionId || executionId === '*') && (timerId === undefined || Number(timer) === timerId)) {
+            if (
+                id === instanceId &&
+                (execution === executionId || executionId === '*') &&
+                (timerId === undefined || Number(timer) === timerId)
+            ) {
                 this.clock.clearTimeout(timeout);
                 this.#timers.delete(key);
             }

@@ -18,7 +18,9 @@ export interface EngineOptions {
     log?: (message: string) => void;
     /** host.json `extensions.durableTask.defaultVersion`: the version of orchestrations started without one. */
     defaultVersion?: string;
-    /** The version check before each episode (versionMatchStrategy / versionFailureStrategy); none: every version runs. */
+    /**
+     * The version check before each episode (versionMatchStrategy / versionFailureStrategy); none: every version runs.
+     */
     versioning?: VersioningSettings;
     /** Where durable timers wait (the process's clock by default; the test kit's virtual clock). */
     timerClock?: TimerClock;
@@ -147,7 +149,10 @@ export class Engine implements WorkHost {
 
     async raiseEvent(instanceId: string, eventName: string, dataJson: string | undefined): Promise<void> {
         const record = this.#requireRunning(instanceId, 'raise an event to');
-        await this.#enqueue(record, historyEvent(EventType.EventRaised, this.now(), { Name: eventName, Input: dataJson }));
+        await this.#enqueue(
+            record,
+            historyEvent(EventType.EventRaised, this.now(), { Name: eventName, Input: dataJson }),
+        );
     }
 
     async terminate(instanceId: string, reason: string | undefined): Promise<void> {
@@ -163,7 +168,12 @@ export class Engine implements WorkHost {
      */
     async suspend(instanceId: string, reason: string | undefined): Promise<void> {
         const record = this.#requireRunning(instanceId, 'suspend');
-        if (record.runtimeStatus !== 'Running' && record.runtimeStatus !== 'Pending' && record.runtimeStatus !== 'ContinuedAsNew') throw invalidState('suspend', record);
+        if (
+            record.runtimeStatus !== 'Running' &&
+            record.runtimeStatus !== 'Pending' &&
+            record.runtimeStatus !== 'ContinuedAsNew'
+        )
+            throw invalidState('suspend', record);
         await this.#enqueue(record, historyEvent(EventType.ExecutionSuspended, this.now(), { Reason: reason }));
     }
 
@@ -246,7 +256,10 @@ export class Engine implements WorkHost {
         this.#episodes.kick(instanceId);
     }
 
-    /** Starts the work (activities, timers, sub-orchestrations, ...) scheduled by an episode or left over from before a restart. */
+    /**
+     * Starts the work (activities, timers, sub-orchestrations, ...) scheduled by an episode or left over from before a
+     * restart.
+     */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
         for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event);
     }
@@ -257,22 +270,30 @@ export class Engine implements WorkHost {
         const child = this.#records.get(childId);
         if (child && isSameLink(child.parent, link)) {
             const delivery = isTerminal(child) ? this.#episodes.parentDelivery(child) : undefined;
-            if (delivery) void this.store.step(delivery.write, delivery.apply).catch((err: Error) => this.log(`Could not notify ${parent.instanceId}: ${err.message}`));
+            if (delivery)
+                void this.store
+                    .step(delivery.write, delivery.apply)
+                    .catch((err: Error) => this.log(`Could not notify ${parent.instanceId}: ${err.message}`));
             return;
         }
         const version = (created.Version as string | undefined) ?? this.defaultVersion;
-        this.start(String(created.Name), created.Input as string | undefined, childId, link, version).catch((err: Error) => {
-            const failure = { TaskScheduledId: created.EventId, ...failureFields(err) };
-            const failed = historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), failure);
-            this.deliver(parent.instanceId, parent.executionId, failed);
-        });
+        this.start(String(created.Name), created.Input as string | undefined, childId, link, version).catch(
+            (err: Error) => {
+                const failure = { TaskScheduledId: created.EventId, ...failureFields(err) };
+                const failed = historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), failure);
+                this.deliver(parent.instanceId, parent.executionId, failed);
+            },
+        );
     }
 
     #requireRunning(instanceId: string, what: string): InstanceRecord {
         const record = this.#records.get(instanceId);
         if (!record) throw new EngineError('not-found', `No orchestration instance with ID '${instanceId}'.`);
         if (isTerminal(record)) {
-            throw new EngineError('gone', `Cannot ${what} instance '${record.instanceId}': it is already ${record.runtimeStatus}.`);
+            throw new EngineError(
+                'gone',
+                `Cannot ${what} instance '${record.instanceId}': it is already ${record.runtimeStatus}.`,
+            );
         }
         return record;
     }
@@ -297,5 +318,8 @@ function isSameLink(a: ParentLink | undefined, b: ParentLink): boolean {
 }
 
 function invalidState(action: 'suspend' | 'resume', record: InstanceRecord): EngineError {
-    return new EngineError('invalid-operation', `Cannot ${action} the orchestration instance ${record.instanceId} because instance is in the ${record.runtimeStatus} state.`);
+    return new EngineError(
+        'invalid-operation',
+        `Cannot ${action} the orchestration instance ${record.instanceId} because instance is in the ${record.runtimeStatus} state.`,
+    );
 }

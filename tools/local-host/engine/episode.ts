@@ -6,7 +6,12 @@ import { ReplayShim, type ShimResult } from './replayShim';
 import type { InstanceRecord } from '../store/store';
 
 export const SCHEMA_VERSION_V3 = 2;
-export const TIMER_SETTINGS = { maximumShortTimerDuration: '6.00:00:00', longRunningTimerIntervalDuration: '3.00:00:00', maximumMs: 6 * 86400000, intervalMs: 3 * 86400000 };
+export const TIMER_SETTINGS = {
+    maximumShortTimerDuration: '6.00:00:00',
+    longRunningTimerIntervalDuration: '3.00:00:00',
+    maximumMs: 6 * 86400000,
+    intervalMs: 3 * 86400000,
+};
 
 export type EpisodeResult =
     | { kind: 'continue'; shim: ShimResult; state: OrchestratorState }
@@ -18,7 +23,12 @@ export type EpisodeResult =
  * Invokes the orchestrator over its history plus the new events, then replays its actions to find
  * the new work, as one DurableTask episode does.
  */
-export async function runEpisode(functions: AppFunctions, record: InstanceRecord, newEvents: HistoryEvent[], actionNodes?: ActionNodeRegistry): Promise<EpisodeResult> {
+export async function runEpisode(
+    functions: AppFunctions,
+    record: InstanceRecord,
+    newEvents: HistoryEvent[],
+    actionNodes?: ActionNodeRegistry,
+): Promise<EpisodeResult> {
     const outcome = await invokeOrchestrator(functions, record.name, {
         executionId: record.executionId,
         history: record.history,
@@ -38,12 +48,17 @@ export async function runEpisode(functions: AppFunctions, record: InstanceRecord
     const { state } = outcome;
     let shim: ShimResult;
     try {
-        shim = new ReplayShim(record.instanceId, { maximumMs: TIMER_SETTINGS.maximumMs, intervalMs: TIMER_SETTINGS.intervalMs }, actionNodes).run(state.actions ?? [], history, state.schemaVersion);
+        shim = new ReplayShim(
+            record.instanceId,
+            { maximumMs: TIMER_SETTINGS.maximumMs, intervalMs: TIMER_SETTINGS.intervalMs },
+            actionNodes,
+        ).run(state.actions ?? [], history, state.schemaVersion);
     } catch (err) {
         functions.endEpisodes(record.instanceId);
         return { kind: 'failed', error: err as Error, state };
     }
-    if (state.isDone && shim.continueAsNew) return { kind: 'continueAsNew', shim, state, input: shim.continueAsNew.input };
+    if (state.isDone && shim.continueAsNew)
+        return { kind: 'continueAsNew', shim, state, input: shim.continueAsNew.input };
     if (state.isDone) return { kind: 'completed', shim, state };
     return { kind: 'continue', shim, state };
 }
@@ -53,8 +68,17 @@ export function failureOutput(record: InstanceRecord, error: Error): string {
     return JSON.stringify(`Orchestrator function '${record.name}' failed: ${error.message}`);
 }
 
-export function executionCompleted(at: Date, status: 'Completed' | 'Failed' | 'Terminated', result?: string, error?: Error): HistoryEvent {
+export function executionCompleted(
+    at: Date,
+    status: 'Completed' | 'Failed' | 'Terminated',
+    result?: string,
+    error?: Error,
+): HistoryEvent {
     const fields: Record<string, unknown> = { OrchestrationStatus: status, Result: result };
     if (error) fields.FailureDetails = failureFields(error).FailureDetails;
-    return historyEvent(status === 'Terminated' ? EventType.ExecutionTerminated : EventType.ExecutionCompleted, at, fields);
+    return historyEvent(
+        status === 'Terminated' ? EventType.ExecutionTerminated : EventType.ExecutionCompleted,
+        at,
+        fields,
+    );
 }

@@ -45,7 +45,9 @@ interface Outcome {
 export class EpisodeLoop {
     #running = new Set<string>();
     #stopped = new Set<string>();
-    /** Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop. */
+    /**
+     * Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop.
+     */
     readonly rejected = new Set<string>();
     #idle: (() => void)[] = [];
 
@@ -66,7 +68,9 @@ export class EpisodeLoop {
     }
 
     /** The message that tells a finished sub-orchestration's parent how it ended (undefined: no parent to tell). */
-    parentDelivery(child: Pick<InstanceRecord, 'parent' | 'runtimeStatus' | 'output' | 'name' | 'instanceId'>): Delivery | undefined {
+    parentDelivery(
+        child: Pick<InstanceRecord, 'parent' | 'runtimeStatus' | 'output' | 'name' | 'instanceId'>,
+    ): Delivery | undefined {
         const link = child.parent;
         const parent = link && this.host.get(link.instanceId);
         if (!link || !parent) return undefined;
@@ -74,8 +78,14 @@ export class EpisodeLoop {
         const taskScheduledId = { TaskScheduledId: link.taskId };
         const event =
             child.runtimeStatus === 'Completed'
-                ? historyEvent(EventType.SubOrchestrationInstanceCompleted, at, { ...taskScheduledId, Result: child.output })
-                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, { ...taskScheduledId, ...failureFields(subOrchestrationFailure(child)) });
+                ? historyEvent(EventType.SubOrchestrationInstanceCompleted, at, {
+                      ...taskScheduledId,
+                      Result: child.output,
+                  })
+                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, {
+                      ...taskScheduledId,
+                      ...failureFields(subOrchestrationFailure(child)),
+                  });
         return this.host.delivery(parent.instanceId, link.executionId ?? parent.executionId, event);
     }
 
@@ -89,7 +99,8 @@ export class EpisodeLoop {
             this.#running.delete(instanceId);
             // A message may have arrived between the last empty take and here.
             const record = this.host.get(instanceId);
-            if (record && hasWork(record) && !this.#stopped.has(instanceId) && !this.rejected.has(instanceId)) this.kick(instanceId);
+            if (record && hasWork(record) && !this.#stopped.has(instanceId) && !this.rejected.has(instanceId))
+                this.kick(instanceId);
             else if (this.#running.size === 0) this.#idle.splice(0).forEach((resolve) => resolve());
         }
     }
@@ -114,39 +125,71 @@ export class EpisodeLoop {
             if (message.EventType === EventType.ExecutionStarted) runtimeStatus = 'Running';
         }
         if (runtimeStatus === 'Suspended' || taken.every((e) => CONTROL_EVENTS.has(e.EventType))) {
-            return this.#commit(record, { taken, events: [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)], fields: { runtimeStatus } });
+            return this.#commit(record, {
+                taken,
+                events: [...newEvents, historyEvent(EventType.OrchestratorCompleted, at)],
+                fields: { runtimeStatus },
+            });
         }
         const result = await runEpisode(this.host.functions, record, newEvents, this.host.actionNodes);
         // Purged (or purged and started again) while the orchestrator ran: nothing of this episode is kept.
         if (this.host.get(record.instanceId) !== record) return false;
         this.host.onEpisode?.(record, result);
         for (const difference of result.kind === 'failed' ? [] : result.shim.replayDifferences) {
-            this.host.log(`warning: orchestration '${record.name}' (${record.instanceId}) is not deterministic: ${difference}`);
+            this.host.log(
+                `warning: orchestration '${record.name}' (${record.instanceId}) is not deterministic: ${difference}`,
+            );
         }
         if (result.kind === 'failed' && isInterruption(result.error)) {
             // As the extension aborts the session on a runtime failure or timeout (the messages go back on the
             // queue): nothing is committed and the episode runs again once a worker is back.
-            this.host.log(`Orchestration '${record.name}' (${record.instanceId}) was interrupted: ${result.error.message}; replaying it again.`);
+            this.host.log(
+                `Orchestration '${record.name}' (${record.instanceId}) was interrupted: ${result.error.message}; replaying it again.`,
+            );
             record.inbox.unshift(...taken);
             return true;
         }
-        const customStatus = result.state?.customStatus === undefined ? record.customStatus : JSON.stringify(result.state.customStatus);
+        const customStatus =
+            result.state?.customStatus === undefined ? record.customStatus : JSON.stringify(result.state.customStatus);
         if (result.kind === 'failed') {
             this.host.log(`Orchestration '${record.name}' (${record.instanceId}) failed: ${result.error.message}`);
-            return this.#finish(record, taken, newEvents, 'Failed', failureOutput(record, result.error), result.error, customStatus);
+            return this.#finish(
+                record,
+                taken,
+                newEvents,
+                'Failed',
+                failureOutput(record, result.error),
+                result.error,
+                customStatus,
+            );
         }
         const scheduled = result.shim.newEvents;
         result.shim.canceledTimers.forEach((id) => this.host.timers.cancel(record.instanceId, record.executionId, id));
         if (result.kind === 'completed') {
-            return this.#finish(record, taken, [...newEvents, ...scheduled], 'Completed', JSON.stringify(result.state.output ?? null), undefined, customStatus);
+            return this.#finish(
+                record,
+                taken,
+                [...newEvents, ...scheduled],
+                'Completed',
+                JSON.stringify(result.state.output ?? null),
+                undefined,
+                customStatus,
+            );
         }
         if (result.kind === 'continueAsNew') return this.#continueAsNew(record, taken, newEvents, result.input, at);
         const events = [...newEvents, ...scheduled, historyEvent(EventType.OrchestratorCompleted, at)];
         return this.#commit(record, { taken, events, fields: { runtimeStatus, customStatus }, scheduled });
     }
 
-    /** The worker's version check (engine/versioning.ts): Reject puts the messages back and stops; Fail fails the instance. */
-    #versionCheck(record: InstanceRecord, messages: HistoryEvent[], newEvents: HistoryEvent[]): Promise<boolean> | false | undefined {
+    /**
+     * The worker's version check (engine/versioning.ts): Reject puts the messages back and stops; Fail fails the
+     * instance.
+     */
+    #versionCheck(
+        record: InstanceRecord,
+        messages: HistoryEvent[],
+        newEvents: HistoryEvent[],
+    ): Promise<boolean> | false | undefined {
         if (!this.host.versioning) return undefined;
         const started = [...record.history, ...messages].find((e) => e.EventType === EventType.ExecutionStarted);
         const verdict = checkVersion(this.host.versioning, started?.Version as string | undefined);
@@ -157,14 +200,29 @@ export class EpisodeLoop {
             this.rejected.add(record.instanceId);
             return false;
         }
-        const error = Object.assign(new Error(VERSION_MISMATCH.ErrorMessage), { name: VERSION_MISMATCH.ErrorType, isNonRetriable: true, stack: undefined });
+        const error = Object.assign(new Error(VERSION_MISMATCH.ErrorMessage), {
+            name: VERSION_MISMATCH.ErrorType,
+            isNonRetriable: true,
+            stack: undefined,
+        });
         return this.#finish(record, messages, newEvents, 'Failed', failureOutput(record, error), error);
     }
 
-    /** A new execution of the same instance: fresh history, same version; waiting events and control messages carry over. */
-    async #continueAsNew(record: InstanceRecord, taken: HistoryEvent[], newEvents: HistoryEvent[], input: string | undefined, at: Date): Promise<boolean> {
-        const carried = (e: HistoryEvent): boolean => e.EventType === EventType.EventRaised || CONTROL_EVENTS.has(e.EventType);
-        const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)?.Version as string | undefined;
+    /**
+     * A new execution of the same instance: fresh history, same version; waiting events and control messages carry
+     * over.
+     */
+    async #continueAsNew(
+        record: InstanceRecord,
+        taken: HistoryEvent[],
+        newEvents: HistoryEvent[],
+        input: string | undefined,
+        at: Date,
+    ): Promise<boolean> {
+        const carried = (e: HistoryEvent): boolean =>
+            e.EventType === EventType.EventRaised || CONTROL_EVENTS.has(e.EventType);
+        const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)
+            ?.Version as string | undefined;
         const previous = record.executionId;
         const executionId = newId();
         const started = executionStarted(at, record.name, record.instanceId, input, record.parent, version);
@@ -181,7 +239,13 @@ export class EpisodeLoop {
                 () => {
                     if (this.host.get(record.instanceId) !== record) return;
                     this.host.timers.cancel(record.instanceId, previous);
-                    Object.assign(record, { executionId, input, history: [], lastUpdatedTime, inbox: [started, ...record.inbox.filter(carried)] });
+                    Object.assign(record, {
+                        executionId,
+                        input,
+                        history: [],
+                        lastUpdatedTime,
+                        inbox: [started, ...record.inbox.filter(carried)],
+                    });
                 },
             ),
         );
@@ -191,8 +255,12 @@ export class EpisodeLoop {
         const ref = { instanceId: record.instanceId, executionId: record.executionId };
         const at = record.history.length;
         const fields: StatusFields = { ...outcome.fields, lastUpdatedTime: this.host.now().toISOString() };
-        const ended = outcome.fields.runtimeStatus === 'Completed' || outcome.fields.runtimeStatus === 'Failed' || outcome.fields.runtimeStatus === 'Terminated';
-        // Messages still waiting are dropped when it ends, except on failure: a rewind replays them (an entity's answer).
+        const ended =
+            outcome.fields.runtimeStatus === 'Completed' ||
+            outcome.fields.runtimeStatus === 'Failed' ||
+            outcome.fields.runtimeStatus === 'Terminated';
+        // Messages still waiting are dropped when it ends, except on failure: a rewind replays them (an entity's
+        // answer).
         const dropWaiting = ended && outcome.fields.runtimeStatus !== 'Failed';
         return this.#write(record, outcome.taken, () =>
             this.host.store.step(
@@ -226,20 +294,43 @@ export class EpisodeLoop {
             if (err instanceof InstanceGoneError) return false;
             record.inbox.unshift(...taken);
             this.#stopped.add(record.instanceId);
-            this.host.log(`Instance '${record.instanceId}' stopped: ${(err as Error).message} Its status shows the last committed state.`);
+            this.host.log(
+                `Instance '${record.instanceId}' stopped: ${(err as Error).message} Its status shows the last committed state.`,
+            );
             return false;
         }
     }
 
-    #finish(record: InstanceRecord, taken: HistoryEvent[], events: HistoryEvent[], status: FinalStatus, output: string, error?: Error, customStatus = record.customStatus): Promise<boolean> {
+    #finish(
+        record: InstanceRecord,
+        taken: HistoryEvent[],
+        events: HistoryEvent[],
+        status: FinalStatus,
+        output: string,
+        error?: Error,
+        customStatus = record.customStatus,
+    ): Promise<boolean> {
         const at = this.host.now();
-        const completed = [...events, executionCompleted(at, status, output, error), historyEvent(EventType.OrchestratorCompleted, at)];
+        const completed = [
+            ...events,
+            executionCompleted(at, status, output, error),
+            historyEvent(EventType.OrchestratorCompleted, at),
+        ];
         const parent = this.parentDelivery({ ...record, runtimeStatus: status, output });
-        return this.#commit(record, { taken, events: completed, fields: { runtimeStatus: status, output, customStatus }, parent });
+        return this.#commit(record, {
+            taken,
+            events: completed,
+            fields: { runtimeStatus: status, output, customStatus },
+            parent,
+        });
     }
 }
 
-function subOrchestrationFailure(child: Pick<InstanceRecord, 'output' | 'name' | 'instanceId' | 'runtimeStatus'>): Error {
+function subOrchestrationFailure(
+    child: Pick<InstanceRecord, 'output' | 'name' | 'instanceId' | 'runtimeStatus'>,
+): Error {
     const output = child.output ? JSON.parse(child.output) : '';
-    return new Error(`Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus.toLowerCase()}: ${output}`);
+    return new Error(
+        `Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus.toLowerCase()}: ${output}`,
+    );
 }

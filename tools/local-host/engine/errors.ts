@@ -1,4 +1,5 @@
-export type EngineErrorCode = 'not-found' | 'gone' | 'conflict' | 'bad-request' | 'invalid-operation' | 'invalid-argument';
+export type EngineErrorCode =
+    'not-found' | 'gone' | 'conflict' | 'bad-request' | 'invalid-operation' | 'invalid-argument';
 
 /**
  * A refusal the HTTP API maps to a 4xx status (404, 410, 409, 400), to the extension's 400 for an
@@ -21,6 +22,8 @@ export class EngineError extends Error {
  */
 export function notAnOrchestratorMessage(name: string, known: string[]): string {
     const info =
-        known.length > 0 ? `The following are the known orchestrator functions: '${known.join("', '")}'.` : 'No orchestrator functions are currently registered!';
+        known.length > 0
+            ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
+            : 'No orchestrator functions are currently registered!';
     return `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ${info}`;
 }

@@ -4,7 +4,11 @@ import { isTerminal } from '../store/store';
 import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 
 /** Messages that change an instance's state without running the orchestrator. */
-export const CONTROL_EVENTS = new Set<number>([EventType.ExecutionTerminated, EventType.ExecutionSuspended, EventType.ExecutionResumed]);
+export const CONTROL_EVENTS = new Set<number>([
+    EventType.ExecutionTerminated,
+    EventType.ExecutionSuspended,
+    EventType.ExecutionResumed,
+]);
 
 const endsSuspension = (event: HistoryEvent): boolean =>
     event.EventType === EventType.ExecutionResumed || event.EventType === EventType.ExecutionTerminated;
@@ -43,7 +47,9 @@ export function executionStarted(
         Version: version,
         Input: input,
         OrchestrationInstance: { InstanceId: instanceId },
-        ParentInstance: parent ? { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId } : undefined,
+        ParentInstance: parent
+            ? { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId }
+            : undefined,
     });
 }
 

@@ -1,7 +1,12 @@
 import { ActionNodeRegistry, ActionType, type ActionNode, type OrchestratorAction } from './actionNodes';
 import { completedTaskId, EventType, type HistoryEvent } from '../model/history';
 
-const SCHEDULING_EVENTS = new Set<number>([EventType.TaskScheduled, EventType.TimerCreated, EventType.SubOrchestrationInstanceCreated, EventType.EventSent]);
+const SCHEDULING_EVENTS = new Set<number>([
+    EventType.TaskScheduled,
+    EventType.TimerCreated,
+    EventType.SubOrchestrationInstanceCreated,
+    EventType.EventSent,
+]);
 
 export interface LongTimerSettings {
     maximumMs: number;
@@ -28,7 +33,10 @@ export class NonDeterministicOrchestrationError extends Error {
 
     constructor(
         message: string,
-        /** The first sequence number where the replay differs: what history holds there, and what the replay scheduled (none: nothing). */
+        /**
+         * The first sequence number where the replay differs: what history holds there, and what the replay scheduled
+         * (none: nothing).
+         */
         readonly divergence?: { sequenceNumber: number; history: HistoryEvent; replayed?: HistoryEvent },
     ) {
         super(message);
@@ -113,10 +121,18 @@ export class ReplayShim {
                 { sequenceNumber: missing.EventId, history: missing },
             );
         }
-        return { newEvents: this.#newEvents, continueAsNew: this.continueAsNewInput, canceledTimers: this.canceledTimers, replayDifferences: this.#differences };
+        return {
+            newEvents: this.#newEvents,
+            continueAsNew: this.continueAsNewInput,
+            canceledTimers: this.canceledTimers,
+            replayDifferences: this.#differences,
+        };
     }
 
-    /** Replayed work must be the same kind with the same name as in history (as DurableTask checks); other differences are noted. */
+    /**
+     * Replayed work must be the same kind with the same name as in history (as DurableTask checks); other differences
+     * are noted.
+     */
     #compare(id: number, existing: HistoryEvent, replayed: HistoryEvent): void {
         this.#replayed.add(id);
         if (existing.EventType !== replayed.EventType || !sameName(existing.Name, replayed.Name)) {
@@ -125,7 +141,12 @@ export class ReplayShim {
                 { sequenceNumber: id, history: existing, replayed },
             );
         }
-        const field = existing.EventType === EventType.TimerCreated ? 'FireAt' : existing.EventType === EventType.EventSent ? undefined : 'Input';
+        const field =
+            existing.EventType === EventType.TimerCreated
+                ? 'FireAt'
+                : existing.EventType === EventType.EventSent
+                  ? undefined
+                  : 'Input';
         if (field && existing[field] !== replayed[field]) {
             const what = field === 'FireAt' ? 'fire time' : 'input';
             this.#differences.push(
@@ -160,9 +181,15 @@ export class ReplayShim {
 }
 
 /** V1 nests one array per yield with compound actions flattened; V2+ keeps one list with WhenAll/WhenAny. */
-function topLevelActions(actions: unknown[], schemaVersion: number, buildActionNode: (action: OrchestratorAction) => ActionNode): ActionNode[] {
+function topLevelActions(
+    actions: unknown[],
+    schemaVersion: number,
+    buildActionNode: (action: OrchestratorAction) => ActionNode,
+): ActionNode[] {
     if (schemaVersion === 0) {
-        return (actions as OrchestratorAction[][]).map((group) => buildActionNode({ actionType: ActionType.WhenAll, compoundActions: group }));
+        return (actions as OrchestratorAction[][]).map((group) =>
+            buildActionNode({ actionType: ActionType.WhenAll, compoundActions: group }),
+        );
     }
     return (actions as OrchestratorAction[][]).flat().map(buildActionNode);
 }

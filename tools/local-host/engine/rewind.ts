@@ -17,8 +17,8 @@ interface Rewound {
 /**
  * Rewinds a Failed orchestration as DurableTask's Azure Storage provider does
  * (Azure/durabletask src/DurableTask.AzureStorage/Tracking/AzureTableTrackingStore.cs RewindHistoryAsync,
- * and src/DurableTask.AzureStorage/AzureStorageOrchestrationService.cs RewindTaskOrchestrationAsync): in the failed execution, each
- * TaskFailed and its TaskScheduled become GenericEvents (replay schedules the activity afresh); each
+ * and src/DurableTask.AzureStorage/AzureStorageOrchestrationService.cs RewindTaskOrchestrationAsync): in the failed
+ * execution, each TaskFailed and its TaskScheduled become GenericEvents (replay schedules the activity afresh); each
  * SubOrchestrationInstanceFailed becomes a GenericEvent while its SubOrchestrationInstanceCreated stays
  * (the parent goes on waiting for that child) and the child is rewound the same way, recursively; the
  * failed ExecutionCompleted becomes a GenericEvent. Every rewound instance is Running again, and only
@@ -45,7 +45,10 @@ export async function rewind(engine: Engine, record: InstanceRecord, reason: str
     await engine.store.step(
         (ops) => {
             for (const { record: r, history, lateFailures } of rewinds) {
-                ops.replaceExecution({ ...r, history, runtimeStatus: 'Running', output: undefined, lastUpdatedTime }, r.executionId);
+                ops.replaceExecution(
+                    { ...r, history, runtimeStatus: 'Running', output: undefined, lastUpdatedTime },
+                    r.executionId,
+                );
                 ops.take(r.instanceId, lateFailures);
                 const leafMessage = messages.get(r.instanceId);
                 if (leafMessage) ops.enqueue(r.instanceId, r.executionId, leafMessage);
@@ -64,7 +67,12 @@ export async function rewind(engine: Engine, record: InstanceRecord, reason: str
     for (const { record: r } of rewinds) {
         if (engine.get(r.instanceId) !== r) continue;
         engine.activities.rerunInFlight(r.instanceId, r.executionId);
-        engine.dispatch(r, outstandingWork(r).filter((e) => e.EventType !== EventType.SubOrchestrationInstanceCreated || !plan.has(String(e.InstanceId))));
+        engine.dispatch(
+            r,
+            outstandingWork(r).filter(
+                (e) => e.EventType !== EventType.SubOrchestrationInstanceCreated || !plan.has(String(e.InstanceId)),
+            ),
+        );
         engine.kick(r.instanceId);
     }
     return true;
@@ -72,22 +80,38 @@ export async function rewind(engine: Engine, record: InstanceRecord, reason: str
 
 function planRewind(engine: Engine, record: InstanceRecord, at: Date, plan: Map<string, Rewound>): void {
     if (plan.has(record.instanceId)) return;
-    const entry: Rewound = { record, history: [], leaf: true, lateFailures: record.inbox.filter((m) => FAILURES.has(m.EventType)) };
+    const entry: Rewound = {
+        record,
+        history: [],
+        leaf: true,
+        lateFailures: record.inbox.filter((m) => FAILURES.has(m.EventType)),
+    };
     plan.set(record.instanceId, entry);
     const history = record.history;
     const failedIds = new Set(history.filter((e) => FAILURES.has(e.EventType)).map((e) => e.TaskScheduledId as number));
-    const rewound = (event: HistoryEvent): HistoryEvent => historyEvent(EventType.GenericEvent, at, { Data: `Rewound: ${JSON.stringify(event)}` });
+    const rewound = (event: HistoryEvent): HistoryEvent =>
+        historyEvent(EventType.GenericEvent, at, { Data: `Rewound: ${JSON.stringify(event)}` });
     entry.history = history.map((event) => {
-        if (event.EventType === EventType.ExecutionCompleted && event.OrchestrationStatus === 'Failed') return rewound(event);
+        if (event.EventType === EventType.ExecutionCompleted && event.OrchestrationStatus === 'Failed')
+            return rewound(event);
         if (event.EventType === EventType.TaskScheduled && failedIds.has(event.EventId)) return rewound(event);
         if (FAILURES.has(event.EventType) && failedIds.has(event.TaskScheduledId as number)) return rewound(event);
         return event;
     });
-    const answered = new Set(history.map((e) => e.TaskScheduledId).filter((id) => typeof id === 'number' && !failedIds.has(id)));
-    for (const created of history.filter((e) => e.EventType === EventType.SubOrchestrationInstanceCreated && !answered.has(e.EventId))) {
+    const answered = new Set(
+        history.map((e) => e.TaskScheduledId).filter((id) => typeof id === 'number' && !failedIds.has(id)),
+    );
+    for (const created of history.filter(
+        (e) => e.EventType === EventType.SubOrchestrationInstanceCreated && !answered.has(e.EventId),
+    )) {
         // A child whose failure reached this instance, or one that failed after this instance had failed.
         const child = engine.get(String(created.InstanceId));
-        if (child?.runtimeStatus !== 'Failed' || child.parent?.instanceId !== record.instanceId || child.parent.taskId !== created.EventId) continue;
+        if (
+            child?.runtimeStatus !== 'Failed' ||
+            child.parent?.instanceId !== record.instanceId ||
+            child.parent.taskId !== created.EventId
+        )
+            continue;
         entry.leaf = false;
         planRewind(engine, child, at, plan);
     }

@@ -24,4 +24,8 @@ export function outstandingWork(record: InstanceRecord): HistoryEvent[] {
     return record.history.filter((e) => WORK_EVENT_TYPES.has(e.EventType) && !answered.has(e.EventId));
 }
 
-const WORK_EVENT_TYPES = new Set<number>([EventType.TaskScheduled, EventType.TimerCreated, EventType.SubOrchestrationInstanceCreated]);
+const WORK_EVENT_TYPES = new Set<number>([
+    EventType.TaskScheduled,
+    EventType.TimerCreated,
+    EventType.SubOrchestrationInstanceCreated,
+]);

@@ -15,13 +15,20 @@ export type VersionMatchStrategy = 'None' | 'Strict' | 'CurrentOrOlder';
 export type VersionFailureStrategy = 'Reject' | 'Fail';
 
 export interface VersioningSettings {
-    /** The worker's version: `defaultVersion`, '' when unset (what the extension starts instances with when none is given). */
+    /**
+     * The worker's version: `defaultVersion`, '' when unset (what the extension starts instances with when none is
+     * given).
+     */
     version: string;
     matchStrategy: VersionMatchStrategy;
     failureStrategy: VersionFailureStrategy;
 }
 
-export const VERSION_MISMATCH = { ErrorType: 'VersionMismatch', ErrorMessage: 'Orchestration version did not comply with Worker Versioning', IsNonRetriable: true } as const;
+export const VERSION_MISMATCH = {
+    ErrorType: 'VersionMismatch',
+    ErrorMessage: 'Orchestration version did not comply with Worker Versioning',
+    IsNonRetriable: true,
+} as const;
 
 const MATCH: readonly VersionMatchStrategy[] = ['None', 'Strict', 'CurrentOrOlder'];
 const FAILURE: readonly VersionFailureStrategy[] = ['Reject', 'Fail'];
@@ -30,7 +37,10 @@ const FAILURE: readonly VersionFailureStrategy[] = ['Reject', 'Fail'];
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, key: string): T {
     if (value === undefined || value === null) return fallback;
     const found = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase());
-    if (!found) throw new Error(`host.json extensions.durableTask.${key} is ${JSON.stringify(value)}: use one of ${allowed.join(', ')} (default ${fallback}).`);
+    if (!found)
+        throw new Error(
+            `host.json extensions.durableTask.${key} is ${JSON.stringify(value)}: use one of ${allowed.join(', ')} (default ${fallback}).`,
+        );
     return found;
 }
 
@@ -41,10 +51,17 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
  */
 export function versioningSettings(durableTask: Record<string, unknown> | undefined): VersioningSettings | undefined {
     const section = durableTask ?? {};
-    if (['defaultVersion', 'versionMatchStrategy', 'versionFailureStrategy'].every((key) => section[key] === undefined || section[key] === null)) return undefined;
+    if (
+        ['defaultVersion', 'versionMatchStrategy', 'versionFailureStrategy'].every(
+            (key) => section[key] === undefined || section[key] === null,
+        )
+    )
+        return undefined;
     const version = section.defaultVersion;
     if (version !== undefined && version !== null && typeof version !== 'string') {
-        throw new Error(`host.json extensions.durableTask.defaultVersion is ${JSON.stringify(version)}: it must be a string such as "1.0" (or left out).`);
+        throw new Error(
+            `host.json extensions.durableTask.defaultVersion is ${JSON.stringify(version)}: it must be a string such as "1.0" (or left out).`,
+        );
     }
     return {
         version: version ?? '',
@@ -56,7 +73,8 @@ export function versioningSettings(durableTask: Record<string, unknown> | undefi
 /** System.Version.TryParse: 2 to 4 dot-separated non-negative Int32 parts; missing parts are -1 in CompareTo. */
 function dotNetVersion(text: string): number[] | undefined {
     const parts = text.trim().split('.');
-    if (parts.length < 2 || parts.length > 4 || parts.some((p) => !/^\d+$/.test(p.trim()) || Number(p) > 2147483647)) return undefined;
+    if (parts.length < 2 || parts.length > 4 || parts.some((p) => !/^\d+$/.test(p.trim()) || Number(p) > 2147483647))
+        return undefined;
     const numbers = parts.map(Number);
     while (numbers.length < 4) numbers.push(-1);
     return numbers;
@@ -84,7 +102,9 @@ export function compareVersions(source: string | undefined | null, other: string
 
 export type VersionVerdict = { ok: true } | { ok: false; action: VersionFailureStrategy; reason: string };
 
-/** Whether a worker with these settings runs an episode of an instance of `instanceVersion`, and if not, what it does. */
+/**
+ * Whether a worker with these settings runs an episode of an instance of `instanceVersion`, and if not, what it does.
+ */
 export function checkVersion(settings: VersioningSettings, instanceVersion: string | undefined | null): VersionVerdict {
     const instance = instanceVersion ?? '';
     let reason: string | undefined;

@@ -20,7 +20,9 @@ export function functionIndex(
         functions: [...functions.registrations.values()].map((registration) => {
             const name = registration.metadata.name;
             const route = routes.find((r) => r.functionName === name);
-            const http = route ? { methods: route.methods ?? ['*'], url: functionUrl(origin(), routePrefix, route) } : {};
+            const http = route
+                ? { methods: route.methods ?? ['*'], url: functionUrl(origin(), routePrefix, route) }
+                : {};
             return { name, trigger: registration.trigger.type, ...http };
         }),
         durableApi: `${origin()}/runtime/webhooks/durabletask/instances`,

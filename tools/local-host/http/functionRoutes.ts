@@ -11,11 +11,18 @@ export interface FunctionRoute {
 
 const ALL_METHODS = undefined;
 
-/** HTTP routes of the app's httpTrigger functions: `{name}`, `{name?}`, `{name:constraint}`, `{*rest}` as in ASP.NET routing. */
+/**
+ * HTTP routes of the app's httpTrigger functions: `{name}`, `{name?}`, `{name:constraint}`, `{*rest}` as in ASP.NET
+ * routing.
+ */
 export function functionRoutes(functions: AppFunctions): FunctionRoute[] {
     const routes: FunctionRoute[] = [];
     for (const registration of functions.registrations.values()) {
-        const trigger = registration.trigger as RpcBindingInfo & { route?: string; methods?: string[]; authLevel?: string };
+        const trigger = registration.trigger as RpcBindingInfo & {
+            route?: string;
+            methods?: string[];
+            authLevel?: string;
+        };
         if (trigger.type !== 'httpTrigger') continue;
         const template = (trigger.route ?? registration.metadata.name).replace(/^\/+|\/+$/g, '');
         routes.push({

@@ -41,9 +41,12 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
         if (matched === 'answered') return true;
         const started = Date.now();
         const { functionName } = matched;
-        const executed = (outcome: string): void => options.log(`Executed '${functionName}' (${outcome}, ${Date.now() - started} ms)`);
+        const executed = (outcome: string): void =>
+            options.log(`Executed '${functionName}' (${outcome}, ${Date.now() - started} ms)`);
         try {
-            const status = options.functions.capabilities.HttpUri ? await streamed(req, res, matched) : await buffered(req, res, matched);
+            const status = options.functions.capabilities.HttpUri
+                ? await streamed(req, res, matched)
+                : await buffered(req, res, matched);
             executed(`${matched.request.method} ${url.pathname} → ${status}`);
         } catch (err) {
             executed(`Failed: ${(err as Error).stack ?? err}`);
@@ -55,7 +58,12 @@ export function functionsHandler(options: FunctionsHandlerOptions) {
 }
 
 /** The route, method and inputs of the request; 'answered' when it was refused (405). */
-function match(options: FunctionsHandlerOptions, req: IncomingMessage, res: ServerResponse, url: URL): Matched | 'answered' | undefined {
+function match(
+    options: FunctionsHandlerOptions,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+): Matched | 'answered' | undefined {
     const prefix = options.routePrefix ? `/${options.routePrefix}` : '';
     const lowerPath = url.pathname.toLowerCase();
     if (prefix && lowerPath !== prefix && !lowerPath.startsWith(`${prefix}/`)) return undefined;
@@ -67,22 +75,39 @@ function match(options: FunctionsHandlerOptions, req: IncomingMessage, res: Serv
     if (!hit) {
         const allowed = [...new Set(matches.flatMap((m) => m.route.methods ?? []))];
         res.setHeader('Allow', allowed.join(', '));
-        sendError(res, 405, `Method ${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`, { allowed });
+        sendError(res, 405, `Method ${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`, {
+            allowed,
+        });
         return 'answered';
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     // Repeated query keys reach the function joined with ',' (ASP.NET StringValues.ToString(), as the host sends them).
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => (query[key] = key in query ? `${query[key]},${value}` : value));
     const extraInputs: Record<string, RpcTypedData> = {};
     const functionName = hit.route.functionName;
-    for (const [name, binding] of Object.entries(options.functions.registrations.get(functionName)!.metadata.bindings)) {
+    for (const [name, binding] of Object.entries(
+        options.functions.registrations.get(functionName)!.metadata.bindings,
+    )) {
         if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-            extraInputs[name] = { string: JSON.stringify(durableClientBindingData(options.origin(), options.taskHubName, { rpcBaseUrl: options.rpcBaseUrl(), systemKey: options.systemKey })) };
+            extraInputs[name] = {
+                string: JSON.stringify(
+                    durableClientBindingData(options.origin(), options.taskHubName, {
+                        rpcBaseUrl: options.rpcBaseUrl(),
+                        systemKey: options.systemKey,
+                    }),
+                ),
+            };
         }
     }
-    return { functions: options.functions, functionName, request: { method, url: url.href, headers, query, params: hit.params ?? {} }, extraInputs };
+    return {
+        functions: options.functions,
+        functionName,
+        request: { method, url: url.href, headers, query, params: hit.params ?? {} },
+        extraInputs,
+    };
 }
 
 /** The request body read whole, sent with the invocation, and the response the function returned. */
@@ -105,7 +130,11 @@ async function streamed(req: IncomingMessage, res: ServerResponse, matched: Matc
     const streaming = {
         invocationId,
         forward: (capabilities: Record<string, string>): void => {
-            if (!capabilities.HttpUri) throw new HttpError(503, 'The app was reloaded without HTTP streaming while this request waited for its worker: send it again.');
+            if (!capabilities.HttpUri)
+                throw new HttpError(
+                    503,
+                    'The app was reloaded without HTTP streaming while this request waited for its worker: send it again.',
+                );
             forward = new WorkerForward(req, res, capabilities.HttpUri, invocationId, MAX_REQUEST_BYTES);
         },
     };
@@ -121,7 +150,10 @@ async function streamed(req: IncomingMessage, res: ServerResponse, matched: Matc
     const grace = new Promise<'none'>((resolve) => setTimeout(resolve, RESPONSE_GRACE_MS, 'none').unref());
     if ((await Promise.race([relay.responded.then(() => 'ok' as const), grace])) === 'none') {
         relay.abort();
-        throw new HttpError(500, `Function '${matched.functionName}' completed without an HTTP response: with enableHttpStream its handler must return one.`);
+        throw new HttpError(
+            500,
+            `Function '${matched.functionName}' completed without an HTTP response: with enableHttpStream its handler must return one.`,
+        );
     }
     try {
         await relay.relayed;
@@ -138,5 +170,7 @@ async function streamed(req: IncomingMessage, res: ServerResponse, matched: Matc
  * the response).
  */
 function framingFree(headers: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(content-length|transfer-encoding)$/i.test(name)));
+    return Object.fromEntries(
+        Object.entries(headers).filter(([name]) => !/^(content-length|transfer-encoding)$/i.test(name)),
+    );
 }

@@ -10,13 +10,27 @@ export class HttpError extends Error {
     }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+): void {
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+    res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(text)),
+        ...headers,
+    });
     res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, message: string, details: Record<string, unknown> = {}): void {
+export function sendError(
+    res: ServerResponse,
+    status: number,
+    message: string,
+    details: Record<string, unknown> = {},
+): void {
     sendJson(res, status, { error: message, ...details });
 }
 
@@ -26,7 +40,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
         const declared = Number(req.headers['content-length'] ?? 0);
         if (declared > maxBytes) {
             req.resume();
-            reject(new HttpError(413, `Request body is ${declared} bytes; the local host accepts at most ${maxBytes}.`, { maxBytes }));
+            reject(
+                new HttpError(413, `Request body is ${declared} bytes; the local host accepts at most ${maxBytes}.`, {
+                    maxBytes,
+                }),
+            );
             return;
         }
         const chunks: Buffer[] = [];

@@ -9,7 +9,11 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: UR
  * The host's HTTP server: each handler claims the request or passes; errors become JSON 4xx/5xx and
  * never stop the server.
  */
-export function createHostServer(handlers: RequestHandler[], index: () => unknown, log: (message: string) => void): Server {
+export function createHostServer(
+    handlers: RequestHandler[],
+    index: () => unknown,
+    log: (message: string) => void,
+): Server {
     return createServer((req, res) => {
         endAfterRequestBody(req, res);
         void handle(req, res).catch((err: unknown) => {
@@ -25,8 +29,14 @@ export function createHostServer(handlers: RequestHandler[], index: () => unknow
                 return;
             }
             log(`Request ${req.method} ${redactQuerySecrets(req.url ?? '')} failed: ${(err as Error)?.stack ?? err}`);
-            // The host's log has the whole error; the caller gets it without the machine's paths (the data directory's, for one).
-            if (!res.headersSent) sendError(res, 500, `The local host could not handle the request: ${withoutPaths(String((err as Error)?.message ?? err))} (details in the host's log)`);
+            // The host's log has the whole error; the caller gets it without the machine's paths (the data directory's,
+            // for one).
+            if (!res.headersSent)
+                sendError(
+                    res,
+                    500,
+                    `The local host could not handle the request: ${withoutPaths(String((err as Error)?.message ?? err))} (details in the host's log)`,
+                );
             else res.end();
         });
     });
@@ -87,14 +97,18 @@ export class PortInUseError extends Error {
     }
 }
 
-/** Absolute file paths (POSIX or Windows) shortened to their last segment: `open '/home/me/.durable-local/x.log'` → `open 'x.log'`. */
+/**
+ * Absolute file paths (POSIX or Windows) shortened to their last segment: `open '/home/me/.durable-local/x.log'` →
+ * `open 'x.log'`.
+ */
 export function withoutPaths(message: string): string {
     return message.replace(/(?:[A-Za-z]:\\|\\\\|\/)(?:[^\s'"`\\/]+[\\/])+/g, '');
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-        const fail = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host) : err);
+        const fail = (err: NodeJS.ErrnoException): void =>
+            reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host) : err);
         server.once('error', fail);
         server.listen(port, host, () => {
             server.off('error', fail);

@@ -1,4 +1,11 @@
-import { Agent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+    Agent,
+    request as httpRequest,
+    type ClientRequest,
+    type IncomingHttpHeaders,
+    type IncomingMessage,
+    type ServerResponse,
+} from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from './respond';
@@ -7,9 +14,23 @@ import { HttpError } from './respond';
 const agent = new Agent({ keepAlive: true });
 
 /** Hop-by-hop headers a proxy does not pass on (RFC 9110 §7.6.1), nor the Host header (the target's is used). */
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const NOT_FORWARDED = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade',
+    'host',
+]);
 
-/** The header that pairs the proxied request with its invocation (azure-functions-host src/WebJobs.Script/ScriptConstants.cs HttpProxyCorrelationHeader). */
+/**
+ * The header that pairs the proxied request with its invocation (azure-functions-host
+ * src/WebJobs.Script/ScriptConstants.cs HttpProxyCorrelationHeader).
+ */
 export const INVOCATION_ID_HEADER = 'x-ms-invocation-id';
 
 /**
@@ -31,9 +52,19 @@ export class WorkerForward {
     #upload: Transform;
     #responseStarted = false;
 
-    constructor(req: IncomingMessage, res: ServerResponse, httpUri: string, invocationId: string, maxRequestBytes: number) {
+    constructor(
+        req: IncomingMessage,
+        res: ServerResponse,
+        httpUri: string,
+        invocationId: string,
+        maxRequestBytes: number,
+    ) {
         const target = new URL(req.url ?? '/', httpUri);
-        this.#proxyReq = httpRequest(target, { method: req.method, headers: forwardedHeaders(req, invocationId), agent });
+        this.#proxyReq = httpRequest(target, {
+            method: req.method,
+            headers: forwardedHeaders(req, invocationId),
+            agent,
+        });
         this.responded = new Promise((resolve, reject) => {
             this.#proxyReq.once('response', () => resolve());
             this.#proxyReq.once('error', reject);
@@ -45,7 +76,9 @@ export class WorkerForward {
         this.#req = req;
         this.#upload = byteLimit(maxRequestBytes);
         req.pipe(this.#upload);
-        req.once('aborted', () => this.#upload.destroy(new Error('The client went away before sending the whole body.')));
+        req.once('aborted', () =>
+            this.#upload.destroy(new Error('The client went away before sending the whole body.')),
+        );
         this.relayed = Promise.all([
             pipeline(this.#upload, this.#proxyReq),
             response.then((proxyRes) => {
@@ -75,7 +108,8 @@ export class WorkerForward {
 
 function forwardedHeaders(req: IncomingMessage, invocationId: string): Record<string, string | string[]> {
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
     const client = req.socket.remoteAddress ?? '';
     const forwardedFor = req.headers['x-forwarded-for'];
     // YARP's default transforms (the host's forwarder): X-Forwarded-For (appended), -Proto and -Host;
@@ -89,7 +123,8 @@ function forwardedHeaders(req: IncomingMessage, invocationId: string): Record<st
 
 function passedOn(headers: IncomingHttpHeaders): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) out[name] = value;
+    for (const [name, value] of Object.entries(headers))
+        if (value !== undefined && !NOT_FORWARDED.has(name)) out[name] = value;
     return out;
 }
 

@@ -27,7 +27,9 @@ export const EventType = {
 } as const;
 
 export type EventTypeNumber = (typeof EventType)[keyof typeof EventType];
-export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EventType).map(([name, n]) => [n, name]));
+export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(
+    Object.entries(EventType).map(([name, n]) => [n, name]),
+);
 
 interface EventBase {
     EventId: number;
@@ -41,7 +43,13 @@ type Instance = { InstanceId: string; ExecutionId?: string };
 
 /** The fields each event type carries (DurableTask.Core History/*.cs, as the extension serializes them). */
 interface EventFields {
-    [EventType.ExecutionStarted]: { Name: string; Version?: string; Input?: string; OrchestrationInstance: Instance; ParentInstance?: { OrchestrationInstance: Instance; TaskScheduleId: number } };
+    [EventType.ExecutionStarted]: {
+        Name: string;
+        Version?: string;
+        Input?: string;
+        OrchestrationInstance: Instance;
+        ParentInstance?: { OrchestrationInstance: Instance; TaskScheduleId: number };
+    };
     [EventType.ExecutionCompleted]: { OrchestrationStatus: string; Result?: string } & Failure;
     [EventType.ExecutionFailed]: Failure;
     [EventType.ExecutionTerminated]: { Input?: string; OrchestrationStatus?: string; Result?: string };
@@ -65,13 +73,26 @@ interface EventFields {
 }
 
 /** One history event of type `T`. */
-export type HistoryEventOf<T extends EventTypeNumber> = T extends EventTypeNumber ? EventBase & { EventType: T } & EventFields[T] : never;
+export type HistoryEventOf<T extends EventTypeNumber> = T extends EventTypeNumber
+    ? EventBase & { EventType: T } & EventFields[T]
+    : never;
 
 /** A history event: a union on `EventType`, so a check of the type narrows to its fields. */
 export type HistoryEvent = { [T in EventTypeNumber]: HistoryEventOf<T> }[EventTypeNumber];
 
-export function historyEvent<T extends EventTypeNumber>(type: T, at: Date, fields: Partial<EventFields[T]> & Record<string, unknown> = {}, eventId = -1): HistoryEventOf<T> {
-    return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: at.toISOString(), ...fields } as HistoryEventOf<T>;
+export function historyEvent<T extends EventTypeNumber>(
+    type: T,
+    at: Date,
+    fields: Partial<EventFields[T]> & Record<string, unknown> = {},
+    eventId = -1,
+): HistoryEventOf<T> {
+    return {
+        EventType: type,
+        EventId: eventId,
+        IsPlayed: false,
+        Timestamp: at.toISOString(),
+        ...fields,
+    } as HistoryEventOf<T>;
 }
 
 /** The scheduled-task id a completion event answers, or undefined for other events. */
@@ -93,7 +114,12 @@ export function completedTaskId(event: HistoryEvent): number | undefined {
 export function failureFields(error: unknown): Record<string, unknown> {
     const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
     const nonRetriable = (err as { isNonRetriable?: unknown }).isNonRetriable === true;
-    let details: Record<string, unknown> = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: err.stack, IsNonRetriable: nonRetriable };
+    let details: Record<string, unknown> = {
+        ErrorType: err.name || 'Error',
+        ErrorMessage: err.message,
+        StackTrace: err.stack,
+        IsNonRetriable: nonRetriable,
+    };
     // durable-functions serializes failure details into the message when an exception-properties provider is set.
     try {
         const parsed = JSON.parse(err.message) as Record<string, unknown>;

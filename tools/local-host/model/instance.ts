@@ -1,6 +1,7 @@
 import { EventType, type HistoryEvent } from './history';
 
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
+export type RuntimeStatus =
+    'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
 export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
 
 /** One orchestration instance: its status, its committed history and the messages not yet replayed. */
@@ -16,7 +17,10 @@ export interface InstanceRecord {
     createdTime: string;
     lastUpdatedTime: string;
     parent?: { instanceId: string; taskId: number; executionId?: string };
-    /** The version it was started with (its ExecutionStarted event's `Version`), kept beside the status; undefined: none. */
+    /**
+     * The version it was started with (its ExecutionStarted event's `Version`), kept beside the status; undefined:
+     * none.
+     */
     version?: string;
     history: HistoryEvent[];
     /** Messages (completions, events, control) waiting for the next episode. */
@@ -24,9 +28,14 @@ export interface InstanceRecord {
 }
 
 /** The fields an engine step may change besides history and messages. */
-export type StatusFields = Partial<Pick<InstanceRecord, 'runtimeStatus' | 'output' | 'customStatus' | 'lastUpdatedTime' | 'input'>>;
+export type StatusFields = Partial<
+    Pick<InstanceRecord, 'runtimeStatus' | 'output' | 'customStatus' | 'lastUpdatedTime' | 'input'>
+>;
 
-/** The version in an instance's ExecutionStarted event (in its history, or still queued while Pending); undefined when it has none. */
+/**
+ * The version in an instance's ExecutionStarted event (in its history, or still queued while Pending); undefined when
+ * it has none.
+ */
 export function startedVersion(record: Pick<InstanceRecord, 'history' | 'inbox'>): string | undefined {
     const started = (events: HistoryEvent[]) => events.find((e) => e.EventType === EventType.ExecutionStarted);
     const version = (started(record.history) ?? started(record.inbox))?.Version;

@@ -17,7 +17,12 @@ const IMPORTED = 'imported-file-store';
  * folders are then renamed `*.imported` (kept, not deleted: remove them once satisfied). A crash
  * before the rename imports nothing twice: the transaction records that the import happened.
  */
-export function importLegacyData(dataDir: string, db: DatabaseSync, ops: StoreOps, warn: (message: string) => void): void {
+export function importLegacyData(
+    dataDir: string,
+    db: DatabaseSync,
+    ops: StoreOps,
+    warn: (message: string) => void,
+): void {
     const instancesDir = path.join(dataDir, 'instances');
     const entitiesDir = path.join(dataDir, 'entities');
     if (!existsSync(instancesDir) && !existsSync(entitiesDir)) return;
@@ -34,9 +39,14 @@ export function importLegacyData(dataDir: string, db: DatabaseSync, ops: StoreOp
             db.exec('COMMIT');
         } catch (err) {
             db.exec('ROLLBACK');
-            throw new Error(`Could not import the data directory ${dataDir} into the database: ${(err as Error).message}. Nothing was changed; free disk space or fix permissions and start again.`, { cause: err });
+            throw new Error(
+                `Could not import the data directory ${dataDir} into the database: ${(err as Error).message}. Nothing was changed; free disk space or fix permissions and start again.`,
+                { cause: err },
+            );
         }
-        warn(`imported ${instances.length} instance(s) and ${entities.length} entity record(s) from the file store into ${path.join(dataDir, 'durable.db')}`);
+        warn(
+            `imported ${instances.length} instance(s) and ${entities.length} entity record(s) from the file store into ${path.join(dataDir, 'durable.db')}`,
+        );
     }
     for (const dir of [instancesDir, entitiesDir]) {
         if (existsSync(dir)) renameSync(dir, `${dir}.imported`);
@@ -50,7 +60,10 @@ function readInstances(dir: string, warn: (message: string) => void): InstanceRe
         if (name.endsWith('.json')) records.push(JSON.parse(readFileSync(file, 'utf8')) as InstanceRecord);
         if (!name.endsWith('.log')) continue;
         const frames = readFrames(readFileSync(file));
-        if (frames.tornBytes > 0) warn(`${name}: left out a torn final record (${frames.tornBytes} bytes of a write that never completed; everything acknowledged is kept)`);
+        if (frames.tornBytes > 0)
+            warn(
+                `${name}: left out a torn final record (${frames.tornBytes} bytes of a write that never completed; everything acknowledged is kept)`,
+            );
         const record = replayLog(frames.records);
         if (record) records.push(record);
         else warn(`skipped ${name}: it holds no complete snapshot of an instance`);
@@ -61,5 +74,8 @@ function readInstances(dir: string, warn: (message: string) => void): InstanceRe
 function readEntities(dir: string): [string, EntityRecord][] {
     return readdirSync(dir)
         .filter((name) => name.endsWith('.json'))
-        .map((name) => [decodeURIComponent(name.slice(0, -'.json'.length)), JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as EntityRecord]);
+        .map((name) => [
+            decodeURIComponent(name.slice(0, -'.json'.length)),
+            JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as EntityRecord,
+        ]);
 }

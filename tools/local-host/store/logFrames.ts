@@ -3,8 +3,8 @@ import { crc32 } from 'node:zlib';
 /**
  * The framing of the file store's instance logs (before the database; read once, to import them):
  * one record per line, `<crc32 hex> <json>\n`. A record is whole only when its line ends with a
- * newline and its checksum matches, so a write cut short by `kill -9` or a power loss (a partial line, or a tail of zeros the file system allocated but never filled) is seen
- * as torn and dropped instead of being read as data.
+ * newline and its checksum matches, so a write cut short by `kill -9` or a power loss (a partial line, or a tail of
+ * zeros the file system allocated but never filled) is seen as torn and dropped instead of being read as data.
  */
 export interface Frames {
     /** The JSON texts of the whole records, in order. */

@@ -18,7 +18,10 @@ const hasProc = (): boolean => process.platform === 'linux';
 /** `ps` where there is no /proc (macOS, BSD): state and start time, or undefined when no such process. */
 function psFields(pid: number): { stat: string; started: string } | undefined {
     try {
-        const line = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        const line = execFileSync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
         const [stat, ...started] = line.split(/\s+/);
         return line ? { stat, started: started.join(' ') } : undefined;
     } catch {

@@ -1,6 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-/** Work that ended its worker, waiting to be delivered again (redelivery.ts): Azure keeps this count on the queue message. */
+/**
+ * Work that ended its worker, waiting to be delivered again (redelivery.ts): Azure keeps this count on the queue
+ * message.
+ */
 const REDELIVERIES = `
 CREATE TABLE IF NOT EXISTS redeliveries (
     key TEXT PRIMARY KEY,
@@ -77,9 +80,12 @@ export const CHECKPOINT_MS = 1000;
  * automatic one stays, at 10,000 pages (40 MiB), as a bound on the WAL under sustained writes.
  */
 export function prepareDatabase(db: DatabaseSync): void {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;');
+    db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;',
+    );
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;');
-    const schema = () => (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value;
+    const schema = () =>
+        (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value;
     let version = schema();
     if (version === undefined) {
         db.exec('BEGIN IMMEDIATE');
@@ -88,7 +94,11 @@ export function prepareDatabase(db: DatabaseSync): void {
         db.exec('COMMIT');
         return;
     }
-    for (let migration = MIGRATIONS[version]; version !== SCHEMA_VERSION && migration !== undefined; migration = MIGRATIONS[version ?? '']) {
+    for (
+        let migration = MIGRATIONS[version];
+        version !== SCHEMA_VERSION && migration !== undefined;
+        migration = MIGRATIONS[version ?? '']
+    ) {
         const next = String(Number(version) + 1);
         db.exec('BEGIN IMMEDIATE');
         try {
@@ -97,11 +107,16 @@ export function prepareDatabase(db: DatabaseSync): void {
             db.exec('COMMIT');
         } catch (err) {
             db.exec('ROLLBACK');
-            throw new Error(`Could not upgrade the data directory's database from schema version ${version} to ${next}: ${(err as Error).message}. Nothing was changed; free disk space or fix permissions and start again.`, { cause: err });
+            throw new Error(
+                `Could not upgrade the data directory's database from schema version ${version} to ${next}: ${(err as Error).message}. Nothing was changed; free disk space or fix permissions and start again.`,
+                { cause: err },
+            );
         }
         version = schema();
     }
     if (version !== SCHEMA_VERSION) {
-        throw new Error(`The data directory's database has schema version ${version}; this host reads version ${SCHEMA_VERSION}. Use the host version that wrote it, or start with a new --data directory.`);
+        throw new Error(
+            `The data directory's database has schema version ${version}; this host reads version ${SCHEMA_VERSION}. Use the host version that wrote it, or start with a new --data directory.`,
+        );
     }
 }

@@ -16,7 +16,9 @@ export function hasUnflaggedSqlite(version: string): boolean {
  */
 export function openDatabase(file: string, version = process.versions.node): DatabaseSync {
     if (!hasUnflaggedSqlite(version)) {
-        throw new Error(`The local Durable host keeps its data in SQLite through node:sqlite, which needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${version}): install a current Node 22 or later.`);
+        throw new Error(
+            `The local Durable host keeps its data in SQLite through node:sqlite, which needs Node.js 22.13 or newer (23.4 or newer on the 23 line; this is ${version}): install a current Node 22 or later.`,
+        );
     }
     filterSqliteWarning();
     // Loaded here, after the warning filter is in place.
@@ -32,7 +34,10 @@ function filterSqliteWarning(): void {
     const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
     process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
         const text = typeof warning === 'string' ? warning : warning?.message;
-        const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type ?? (warning as Error)?.name;
+        const type =
+            typeof rest[0] === 'string'
+                ? rest[0]
+                : ((rest[0] as { type?: string } | undefined)?.type ?? (warning as Error)?.name);
         if (type === 'ExperimentalWarning' && /^SQLite is an experimental feature/.test(String(text))) return;
         emitWarning(warning, ...rest);
     }) as typeof process.emitWarning;

@@ -63,15 +63,24 @@ export class SqliteStore implements Store {
     #closed = false;
     #checkpoint?: NodeJS.Timeout;
 
-    constructor(dataDir: string, warn: (message: string) => void = (m) => void process.stderr.write(`local-host: ${m}\n`)) {
+    constructor(
+        dataDir: string,
+        warn: (message: string) => void = (m) => void process.stderr.write(`local-host: ${m}\n`),
+    ) {
         mkdirSync(dataDir, { recursive: true });
         this.#dataDir = dataDir;
         this.file = path.join(dataDir, 'durable.db');
         this.#warn = warn;
         this.#db = openDatabase(this.file);
         prepareDatabase(this.#db);
-        this.entities = new SqliteEntities((sql) => this.#run(sql), () => this.#committed());
-        this.redeliveries = new SqliteRedeliveries((sql) => this.#run(sql), () => this.#committed());
+        this.entities = new SqliteEntities(
+            (sql) => this.#run(sql),
+            () => this.#committed(),
+        );
+        this.redeliveries = new SqliteRedeliveries(
+            (sql) => this.#run(sql),
+            () => this.#committed(),
+        );
     }
 
     async loadAll(): Promise<InstanceRecord[]> {
@@ -107,7 +116,10 @@ export class SqliteStore implements Store {
         this.#db.close();
     }
 
-    /** Something was committed: the WAL is checkpointed (and fsynced) within CHECKPOINT_MS, outside any step (schema.ts). */
+    /**
+     * Something was committed: the WAL is checkpointed (and fsynced) within CHECKPOINT_MS, outside any step
+     * (schema.ts).
+     */
     #committed(): void {
         if (this.#checkpoint || this.#closed) return;
         this.#checkpoint = setTimeout(() => {
@@ -116,7 +128,9 @@ export class SqliteStore implements Store {
             try {
                 this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
             } catch (err) {
-                this.#warn(`could not checkpoint durable.db: ${(err as Error).message} (the commits stay in the WAL file; SQLite tries again)`);
+                this.#warn(
+                    `could not checkpoint durable.db: ${(err as Error).message} (the commits stay in the WAL file; SQLite tries again)`,
+                );
             }
         }, CHECKPOINT_MS);
         this.#checkpoint.unref();
@@ -164,7 +178,10 @@ export class SqliteStore implements Store {
         }
     }
 
-    /** Writes the steps in the open transaction: all at once, or (one failed) each in a savepoint, the failing ones rejected. */
+    /**
+     * Writes the steps in the open transaction: all at once, or (one failed) each in a savepoint, the failing ones
+     * rejected.
+     */
     #writeAll(steps: Step[]): [Step, unknown][] {
         try {
             return steps.map((step) => [step, step.write(this.#ops)]);
@@ -187,7 +204,10 @@ export class SqliteStore implements Store {
     }
 
     #writeError(err: unknown): Error {
-        return new Error(`Could not write to durable.db in the data directory: ${(err as Error).message}. Nothing of this step was kept; check the disk (space, permissions) and restart the host to resume from the last commit.`, { cause: err });
+        return new Error(
+            `Could not write to durable.db in the data directory: ${(err as Error).message}. Nothing of this step was kept; check the disk (space, permissions) and restart the host to resume from the last commit.`,
+            { cause: err },
+        );
     }
 
     #run(sql: string): StatementSync {
@@ -197,17 +217,25 @@ export class SqliteStore implements Store {
     }
 
     #require(ref: ExecutionRef): void {
-        const row = this.#run('SELECT 1 FROM instances WHERE instance_id = ? AND execution_id = ?').get(ref.instanceId, ref.executionId);
+        const row = this.#run('SELECT 1 FROM instances WHERE instance_id = ? AND execution_id = ?').get(
+            ref.instanceId,
+            ref.executionId,
+        );
         if (!row) throw new InstanceGoneError(ref);
     }
 
-    /** Up to HISTORY_ROWS events per statement (a fan-out's episode appends thousands): one call into SQLite, not one per event. */
+    /**
+     * Up to HISTORY_ROWS events per statement (a fan-out's episode appends thousands): one call into SQLite, not one
+     * per event.
+     */
     #insertHistory(instanceId: string, at: number, events: HistoryEvent[]): void {
         for (let from = 0; from < events.length; from += HISTORY_ROWS) {
             const chunk = events.slice(from, from + HISTORY_ROWS);
             const values: (string | number)[] = [];
             chunk.forEach((event, i) => values.push(instanceId, at + from + i, JSON.stringify(event)));
-            this.#run(`INSERT INTO history (instance_id, seq, event) VALUES ${'(?, ?, ?), '.repeat(chunk.length - 1)}(?, ?, ?)`).run(...values);
+            this.#run(
+                `INSERT INTO history (instance_id, seq, event) VALUES ${'(?, ?, ?), '.repeat(chunk.length - 1)}(?, ?, ?)`,
+            ).run(...values);
         }
     }
 
@@ -255,15 +283,28 @@ export class SqliteStore implements Store {
             if (keys.length === 0) return this.#require(ref);
             const sets = keys.map((key) => `${COLUMNS[key]} = ?`).join(', ');
             const values = keys.map((key) => fields[key] ?? null);
-            const changed = this.#run(`UPDATE instances SET ${sets} WHERE instance_id = ? AND execution_id = ?`).run(...values, ref.instanceId, ref.executionId);
+            const changed = this.#run(`UPDATE instances SET ${sets} WHERE instance_id = ? AND execution_id = ?`).run(
+                ...values,
+                ref.instanceId,
+                ref.executionId,
+            );
             if (Number(changed.changes) === 0) throw new InstanceGoneError(ref);
         },
         enqueue: (instanceId, executionId, message, { front = false, toFailed = false } = {}) => {
-            const live = this.#run(`SELECT execution_id, runtime_status FROM instances WHERE instance_id = ?`).get(instanceId) as { execution_id: string; runtime_status: InstanceRecord['runtimeStatus'] } | undefined;
+            const live = this.#run(`SELECT execution_id, runtime_status FROM instances WHERE instance_id = ?`).get(
+                instanceId,
+            ) as { execution_id: string; runtime_status: InstanceRecord['runtimeStatus'] } | undefined;
             if (!live || (executionId !== undefined && live.execution_id !== executionId)) return false;
-            if (isTerminal({ runtimeStatus: live.runtime_status }) && !(toFailed && live.runtime_status === 'Failed')) return false;
-            const id = front ? (this.#run('SELECT coalesce(min(id), 0) - 1 AS id FROM messages').get() as { id: number }).id : null;
-            const result = this.#run('INSERT INTO messages (id, instance_id, event) VALUES (?, ?, ?)').run(id, instanceId, JSON.stringify(message));
+            if (isTerminal({ runtimeStatus: live.runtime_status }) && !(toFailed && live.runtime_status === 'Failed'))
+                return false;
+            const id = front
+                ? (this.#run('SELECT coalesce(min(id), 0) - 1 AS id FROM messages').get() as { id: number }).id
+                : null;
+            const result = this.#run('INSERT INTO messages (id, instance_id, event) VALUES (?, ?, ?)').run(
+                id,
+                instanceId,
+                JSON.stringify(message),
+            );
             this.#messageIds.set(message, result.lastInsertRowid);
             return true;
         },
@@ -276,7 +317,10 @@ export class SqliteStore implements Store {
         },
         dropMessages: (instanceId, keep) => {
             if (!keep) return void this.#run('DELETE FROM messages WHERE instance_id = ?').run(instanceId);
-            const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ?').all(instanceId) as { id: number; event: string }[];
+            const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ?').all(instanceId) as {
+                id: number;
+                event: string;
+            }[];
             const remove = this.#run('DELETE FROM messages WHERE id = ?');
             for (const row of rows) if (!keep(JSON.parse(row.event) as HistoryEvent)) remove.run(row.id);
         },
@@ -290,12 +334,17 @@ export class SqliteStore implements Store {
     };
 
     #readHistory(instanceId: string): HistoryEvent[] {
-        const rows = this.#run('SELECT event FROM history WHERE instance_id = ? ORDER BY seq').all(instanceId) as { event: string }[];
+        const rows = this.#run('SELECT event FROM history WHERE instance_id = ? ORDER BY seq').all(instanceId) as {
+            event: string;
+        }[];
         return rows.map((row) => JSON.parse(row.event) as HistoryEvent);
     }
 
     #readMessages(instanceId: string): HistoryEvent[] {
-        const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ? ORDER BY id').all(instanceId) as { id: number; event: string }[];
+        const rows = this.#run('SELECT id, event FROM messages WHERE instance_id = ? ORDER BY id').all(instanceId) as {
+            id: number;
+            event: string;
+        }[];
         return rows.map((row) => {
             const message = JSON.parse(row.event) as HistoryEvent;
             this.#messageIds.set(message, row.id);
@@ -314,7 +363,12 @@ export class SqliteStore implements Store {
             enumerable: true,
             get: read,
             set(value: HistoryEvent[]) {
-                Object.defineProperty(record, 'history', { configurable: true, enumerable: true, writable: true, value });
+                Object.defineProperty(record, 'history', {
+                    configurable: true,
+                    enumerable: true,
+                    writable: true,
+                    value,
+                });
             },
         });
     }

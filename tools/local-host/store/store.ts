@@ -27,7 +27,12 @@ export interface StoreOps {
      * one only when `toFailed` and it Failed: kept for a rewind). Returns false when there is no such
      * instance or execution: the message is dropped. `front` puts it before every queued message.
      */
-    enqueue(instanceId: string, executionId: string | undefined, message: HistoryEvent, options?: { front?: boolean; toFailed?: boolean }): boolean;
+    enqueue(
+        instanceId: string,
+        executionId: string | undefined,
+        message: HistoryEvent,
+        options?: { front?: boolean; toFailed?: boolean },
+    ): boolean;
     /** Removes messages an episode took (they are in history now, or dropped). */
     take(instanceId: string, messages: HistoryEvent[]): void;
     /** Removes every queued message of the instance except those `keep` says to keep (without `keep`: all of them). */
@@ -41,7 +46,9 @@ export interface StoreOps {
 export class InstanceGoneError extends Error {
     override name = 'InstanceGoneError';
     constructor(ref: ExecutionRef) {
-        super(`Instance '${ref.instanceId}' (execution ${ref.executionId}) is no longer in the store (purged or started again).`);
+        super(
+            `Instance '${ref.instanceId}' (execution ${ref.executionId}) is no longer in the store (purged or started again).`,
+        );
     }
 }
 

@@ -15,23 +15,32 @@ export interface OrchestratorState {
     failureDetails?: Record<string, unknown>;
 }
 
-export type OrchestratorOutcome = { ok: true; state: OrchestratorState } | { ok: false; state?: OrchestratorState; error: Error };
+export type OrchestratorOutcome =
+    { ok: true; state: OrchestratorState } | { ok: false; state?: OrchestratorState; error: Error };
 
 const OUT_OF_PROC_DATA = '\n\n$OutOfProcData$:';
 
 /**
  * Runs one orchestrator episode with the trigger the Durable extension sends (OutOfProcOrchestrationShim /
- * RemoteOrchestratorContext: `{ history, input, instanceId, isReplaying, ... }`, built by worker-process/episodeHistory.ts).
- * A failing orchestrator makes the invocation throw an OrchestrationFailureError whose message carries
- * the OrchestratorState after `$OutOfProcData$:`.
+ * RemoteOrchestratorContext: `{ history, input, instanceId, isReplaying, ... }`, built by
+ * worker-process/episodeHistory.ts). A failing orchestrator makes the invocation throw an OrchestrationFailureError
+ * whose message carries the OrchestratorState after `$OutOfProcData$:`.
  */
-export async function invokeOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
+export async function invokeOrchestrator(
+    functions: AppFunctions,
+    functionName: string,
+    episode: Omit<EpisodeRequest, 'triggerName'>,
+): Promise<OrchestratorOutcome> {
     const outcome = await runOrchestrator(functions, functionName, episode);
     if (!outcome.ok || outcome.state.isDone) functions.endEpisodes(episode.fields.instanceId);
     return outcome;
 }
 
-async function runOrchestrator(functions: AppFunctions, functionName: string, episode: Omit<EpisodeRequest, 'triggerName'>): Promise<OrchestratorOutcome> {
+async function runOrchestrator(
+    functions: AppFunctions,
+    functionName: string,
+    episode: Omit<EpisodeRequest, 'triggerName'>,
+): Promise<OrchestratorOutcome> {
     try {
         const name = triggerName(functions, functionName, 'orchestrationTrigger');
         const response = await functions.invokeEpisode(functionName, { ...episode, triggerName: name });
@@ -47,10 +56,22 @@ async function runOrchestrator(functions: AppFunctions, functionName: string, ep
     }
 }
 
-/** Runs an activity with its JSON input; resolves to the JSON text of its result. `work`: the task and its instance, for redeliveries. */
-export async function invokeActivity(functions: AppFunctions, functionName: string, inputJson: string | undefined, work?: { key: string; instanceId: string }): Promise<string> {
+/**
+ * Runs an activity with its JSON input; resolves to the JSON text of its result. `work`: the task and its instance, for
+ * redeliveries.
+ */
+export async function invokeActivity(
+    functions: AppFunctions,
+    functionName: string,
+    inputJson: string | undefined,
+    work?: { key: string; instanceId: string },
+): Promise<string> {
     const name = triggerName(functions, functionName, 'activityTrigger');
-    const response = await functions.invoke(functionName, { inputData: { [name]: { json: inputJson ?? 'null' } }, workKey: work?.key, workInstanceId: work?.instanceId });
+    const response = await functions.invoke(functionName, {
+        inputData: { [name]: { json: inputJson ?? 'null' } },
+        workKey: work?.key,
+        workInstanceId: work?.instanceId,
+    });
     reportUndeliveredOutputs(functions, functionName, response.outputData ?? []);
     const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
     return JSON.stringify(fromTypedData(output) ?? null);
@@ -61,13 +82,21 @@ export async function invokeActivity(functions: AppFunctions, functionName: stri
  * still runs so the orchestration gets its result as in Azure, and what it set there is logged rather
  * than dropped silently (the samples' SMS challenge code, for one).
  */
-function reportUndeliveredOutputs(functions: AppFunctions, functionName: string, outputData: { name: string; data: RpcTypedData | null | undefined }[]): void {
+function reportUndeliveredOutputs(
+    functions: AppFunctions,
+    functionName: string,
+    outputData: { name: string; data: RpcTypedData | null | undefined }[],
+): void {
     const bindings = functions.registrations.get(functionName)?.metadata.bindings ?? {};
     for (const { name, data } of outputData) {
         if (name === '$return' || data == null) continue;
         const value = fromTypedData(data);
         const shown = Buffer.isBuffer(value) ? `${value.length} bytes` : JSON.stringify(value);
         const preview = shown.length > 300 ? `${shown.slice(0, 300)}...` : shown;
-        functions.log('warning', 'system', `Activity '${functionName}' set its '${bindings[name]?.type ?? name}' output, which is not delivered locally (it is in Azure): ${preview}`);
+        functions.log(
+            'warning',
+            'system',
+            `Activity '${functionName}' set its '${bindings[name]?.type ?? name}' output, which is not delivered locally (it is in Azure): ${preview}`,
+        );
     }
 }

@@ -23,7 +23,8 @@ export function httpTriggerMetadata(request: RpcHttpData): Record<string, RpcTyp
         if (existing) delete metadata[existing];
         metadata[key] = value;
     };
-    for (const [key, value] of Object.entries(request.query ?? {})) if (key.toLowerCase() !== 'code') set(key, { string: value });
+    for (const [key, value] of Object.entries(request.query ?? {}))
+        if (key.toLowerCase() !== 'code') set(key, { string: value });
     for (const [key, value] of Object.entries(request.params ?? {})) set(key, { string: value });
     const has = (key: string): boolean => Object.keys(metadata).some((k) => k.toLowerCase() === key.toLowerCase());
     if (!has('Query')) metadata.Query = { json: JSON.stringify(request.query ?? {}) };
@@ -44,21 +45,38 @@ export interface HttpStreaming {
  * ToRpcHttp: EmptyRpcHttp) and the
  * response travels through the forwarded request instead: the result is then undefined.
  */
-export async function invokeHttp(functions: AppFunctions, functionName: string, request: RpcHttpData, extraInputs: Record<string, RpcTypedData>, streaming?: HttpStreaming): Promise<HttpResult | undefined> {
+export async function invokeHttp(
+    functions: AppFunctions,
+    functionName: string,
+    request: RpcHttpData,
+    extraInputs: Record<string, RpcTypedData>,
+    streaming?: HttpStreaming,
+): Promise<HttpResult | undefined> {
     const name = triggerName(functions, functionName, 'httpTrigger');
     const input = {
         inputData: { [name]: { http: streaming ? {} : request }, ...extraInputs },
         triggerMetadata: httpTriggerMetadata(request),
         invocationId: streaming?.invocationId,
     };
-    const response = await functions.invoke(functionName, input, streaming ? (capabilities) => streaming.forward(capabilities) : undefined);
+    const response = await functions.invoke(
+        functionName,
+        input,
+        streaming ? (capabilities) => streaming.forward(capabilities) : undefined,
+    );
     if (streaming) return undefined;
     const bindings = functions.registrations.get(functionName)!.metadata.bindings;
-    const httpOutput = Object.keys(bindings).find((key) => bindings[key].type === 'http' && bindings[key].direction === 'out') ?? '$return';
+    const httpOutput =
+        Object.keys(bindings).find((key) => bindings[key].type === 'http' && bindings[key].direction === 'out') ??
+        '$return';
     const data = response.outputData?.find((o) => o.name === httpOutput)?.data ?? response.returnValue;
     const http = data?.http;
     if (!http) return { status: 204, headers: {}, cookies: [], body: Buffer.alloc(0) };
-    return { status: Number(http.statusCode ?? 200), headers: http.headers ?? {}, cookies: http.cookies ?? [], body: typedBody(http.body) };
+    return {
+        status: Number(http.statusCode ?? 200),
+        headers: http.headers ?? {},
+        cookies: http.cookies ?? [],
+        body: typedBody(http.body),
+    };
 }
 
 function typedBody(body: RpcTypedData | null | undefined): Buffer {

@@ -34,7 +34,9 @@ function parseValue(text: string, spec: FieldSpec, expression: string): number {
     const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
     const value = named >= 0 ? named + (spec.namesStart ?? 0) : /^\d+$/.test(text) ? Number(text) : NaN;
     if (!(value >= spec.min && value <= spec.max)) {
-        throw new Error(`Invalid ${spec.name} "${text}" in schedule "${expression}" (allowed ${spec.min}-${spec.max}).`);
+        throw new Error(
+            `Invalid ${spec.name} "${text}" in schedule "${expression}" (allowed ${spec.min}-${spec.max}).`,
+        );
     }
     return value;
 }
@@ -44,7 +46,8 @@ function parseField(text: string, spec: FieldSpec, expression: string): Set<numb
     for (const part of text.split(',')) {
         const [range, stepText] = part.split('/');
         const step = stepText === undefined ? 1 : Number(stepText);
-        if (!Number.isInteger(step) || step < 1) throw new Error(`Invalid step "${stepText}" in schedule "${expression}".`);
+        if (!Number.isInteger(step) || step < 1)
+            throw new Error(`Invalid step "${stepText}" in schedule "${expression}".`);
         let from: number;
         let to: number;
         if (range === '*') {
@@ -65,14 +68,20 @@ class CronSchedule implements Schedule {
     readonly #fields: Set<number>[];
     readonly #dayRestricted: boolean;
     readonly #weekdayRestricted: boolean;
-    constructor(readonly description: string, parts: string[]) {
+    constructor(
+        readonly description: string,
+        parts: string[],
+    ) {
         this.#fields = parts.map((part, i) => parseField(part, FIELDS[i], description));
         this.#dayRestricted = parts[3] !== '*';
         this.#weekdayRestricted = parts[5] !== '*';
     }
     #dayMatches(d: Date): boolean {
         const [, , , days, , weekdays] = this.#fields;
-        return (!this.#dayRestricted || days.has(d.getUTCDate())) && (!this.#weekdayRestricted || weekdays.has(d.getUTCDay()));
+        return (
+            (!this.#dayRestricted || days.has(d.getUTCDate())) &&
+            (!this.#weekdayRestricted || weekdays.has(d.getUTCDay()))
+        );
     }
     next(after: Date): Date {
         const [seconds, minutes, hours, , months] = this.#fields;
@@ -100,7 +109,10 @@ class CronSchedule implements Schedule {
 }
 
 class IntervalSchedule implements Schedule {
-    constructor(readonly description: string, private readonly ms: number) {}
+    constructor(
+        readonly description: string,
+        private readonly ms: number,
+    ) {}
     next(after: Date): Date {
         return new Date(after.getTime() + this.ms);
     }
@@ -125,7 +137,9 @@ export function parseSchedule(schedule: string, env: NodeJS.ProcessEnv = process
     const parts = expression.split(/\s+/);
     if (parts.length === 5) parts.unshift('0');
     if (parts.length !== 6) {
-        throw new Error(`Schedule "${expression}" is not an NCRONTAB expression "{second} {minute} {hour} {day} {month} {day-of-week}" nor a "hh:mm:ss" interval.`);
+        throw new Error(
+            `Schedule "${expression}" is not an NCRONTAB expression "{second} {minute} {hour} {day} {month} {day-of-week}" nor a "hh:mm:ss" interval.`,
+        );
     }
     return new CronSchedule(expression, parts);
 }

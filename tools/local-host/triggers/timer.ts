@@ -45,7 +45,12 @@ export class TimerTriggers {
             if (registration.trigger.type !== 'timerTrigger' || options.skip?.has(name)) continue;
             try {
                 const schedule = parseSchedule(String(registration.trigger.schedule ?? ''), options.env);
-                this.#timers.push({ functionName: name, triggerName: registration.triggerName, schedule, runOnStartup: registration.trigger.runOnStartup === true });
+                this.#timers.push({
+                    functionName: name,
+                    triggerName: registration.triggerName,
+                    schedule,
+                    runOnStartup: registration.trigger.runOnStartup === true,
+                });
             } catch (error) {
                 this.problems.push({ functionName: name, reason: (error as Error).message });
             }
@@ -83,14 +88,24 @@ export class TimerTriggers {
         const now = this.#now();
         const payload = {
             Schedule: { AdjustForDST: true },
-            ScheduleStatus: { Last: (timer.last ?? new Date(0)).toISOString(), Next: timer.schedule.next(now).toISOString(), LastUpdated: now.toISOString() },
+            ScheduleStatus: {
+                Last: (timer.last ?? new Date(0)).toISOString(),
+                Next: timer.schedule.next(now).toISOString(),
+                LastUpdated: now.toISOString(),
+            },
             IsPastDue: now.getTime() - due.getTime() > PAST_DUE_MS,
         };
         timer.last = now;
         try {
-            await this.#functions.invoke(timer.functionName, { inputData: { [timer.triggerName]: { json: JSON.stringify(payload) } } });
+            await this.#functions.invoke(timer.functionName, {
+                inputData: { [timer.triggerName]: { json: JSON.stringify(payload) } },
+            });
         } catch (error) {
-            this.#log('error', 'system', `Timer function "${timer.functionName}" failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.#log(
+                'error',
+                'system',
+                `Timer function "${timer.functionName}" failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
         }
         this.#arm(timer);
     }

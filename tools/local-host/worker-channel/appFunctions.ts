@@ -18,7 +18,11 @@ export interface AppFunctions {
      * before the invocation is sent: the host starts forwarding an HTTP request to that worker's
      * HttpUri there (a throw cancels the invocation).
      */
-    invoke(functionName: string, input: HostInvocation, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse>;
+    invoke(
+        functionName: string,
+        input: HostInvocation,
+        beforeSend?: (capabilities: WorkerCapabilities) => void,
+    ): Promise<InvocationResponse>;
     /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
     invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
     /** The instance finished (or failed): what was kept for its episodes can go. */
@@ -29,9 +33,15 @@ export interface AppFunctions {
 
 /** An invocation as the host asks for it. */
 export interface HostInvocation extends InvocationInput {
-    /** The Durable work it runs (an activity task, an entity): a redelivery key (see redelivery.ts); not sent to the worker. */
+    /**
+     * The Durable work it runs (an activity task, an entity): a redelivery key (see redelivery.ts); not sent to the
+     * worker.
+     */
     workKey?: string;
-    /** The instance whose work it is (default: `workKey`, as for an entity): its redelivery count goes when it is purged. */
+    /**
+     * The instance whose work it is (default: `workKey`, as for an entity): its redelivery count goes when it is
+     * purged.
+     */
     workInstanceId?: string;
 }
 

@@ -19,17 +19,26 @@ export function parseFunctionTimeout(value: unknown): FunctionTimeout {
     if (text === '-1') return { text };
     const match = typeof value === 'number' ? null : TIMESPAN.exec(text);
     if (!match) {
-        throw new Error(`host.json functionTimeout '${String(value)}' is not a time span: use "hh:mm:ss" (e.g. "00:10:00"), or "-1" for no limit.`);
+        throw new Error(
+            `host.json functionTimeout '${String(value)}' is not a time span: use "hh:mm:ss" (e.g. "00:10:00"), or "-1" for no limit.`,
+        );
     }
     const [, days = '0', hours, minutes, seconds, fraction = ''] = match;
-    const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.round(Number(`0.${fraction || '0'}`) * 1000);
-    if (ms <= 0) throw new Error(`host.json functionTimeout '${text}' must be longer than zero (or "-1" for no limit).`);
+    const ms =
+        ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
+        Number(seconds) * 1000 +
+        Math.round(Number(`0.${fraction || '0'}`) * 1000);
+    if (ms <= 0)
+        throw new Error(`host.json functionTimeout '${text}' must be longer than zero (or "-1" for no limit).`);
     const pad = (n: number): string => String(n).padStart(2, '0');
     const total = Math.floor(ms / 1000);
     const dayPart = Math.floor(total / 86400);
     const clock = `${pad(Math.floor(total / 3600) % 24)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
     const rest = ms % 1000;
-    return { ms, text: `${dayPart ? `${dayPart}.` : ''}${clock}${rest ? `.${String(rest).padStart(3, '0')}0000` : ''}` };
+    return {
+        ms,
+        text: `${dayPart ? `${dayPart}.` : ''}${clock}${rest ? `.${String(rest).padStart(3, '0')}0000` : ''}`,
+    };
 }
 
 /**

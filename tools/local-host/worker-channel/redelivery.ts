@@ -88,7 +88,10 @@ export class Redeliveries {
         this.#turn = new Promise((resolve) => (release = resolve));
         try {
             await previous;
-            if (entry.woken) throw new RedeliveryWoken(`the redelivery of ${key} was cut short: the instance was terminated or purged`);
+            if (entry.woken)
+                throw new RedeliveryWoken(
+                    `the redelivery of ${key} was cut short: the instance was terminated or purged`,
+                );
             return await this.#attempt(work, functionName, attempt);
         } finally {
             release();
@@ -107,7 +110,8 @@ export class Redeliveries {
             // fails with it; an orchestrator episode is replayed after paying the whole timeout). An instance
             // terminated or purged while its attempt ran is not scheduled again: the engine meets the terminate next.
             if (err instanceof RedeliveryWoken) throw err;
-            if (err instanceof WorkerExitedError && !this.#wokenWhileRunning.has(key)) this.#abandoned(work, functionName, err);
+            if (err instanceof WorkerExitedError && !this.#wokenWhileRunning.has(key))
+                this.#abandoned(work, functionName, err);
             else this.#forget(key);
             throw err;
         } finally {
@@ -132,7 +136,16 @@ export class Redeliveries {
 
     /** Work waiting to be redelivered, for the dashboard. */
     list(): RedeliveryState[] {
-        return [...this.#entries.values()].map(({ key, functionName, deliveries, nextAttemptAt, poison, lastError }) => ({ key, functionName, deliveries, nextAttemptAt, poison, lastError }));
+        return [...this.#entries.values()].map(
+            ({ key, functionName, deliveries, nextAttemptAt, poison, lastError }) => ({
+                key,
+                functionName,
+                deliveries,
+                nextAttemptAt,
+                poison,
+                lastError,
+            }),
+        );
     }
 
     #wait(entry: Entry): Promise<void> {
@@ -144,7 +157,11 @@ export class Redeliveries {
             timer.unref();
             entry.wake = () => {
                 clearTimeout(timer);
-                reject(new RedeliveryWoken(`the redelivery of ${entry.key} was cut short: the instance was terminated or purged`));
+                reject(
+                    new RedeliveryWoken(
+                        `the redelivery of ${entry.key} was cut short: the instance was terminated or purged`,
+                    ),
+                );
             };
         });
     }
@@ -168,13 +185,35 @@ export class Redeliveries {
         const seconds = delaySeconds(deliveries);
         const at = this.now() + seconds * this.secondMs;
         const poison = poisonAfter(deliveries);
-        const entry: Entry = { key, instanceId, functionName, deliveries, at, nextAttemptAt: new Date(at).toISOString(), poison, lastError: err.message };
+        const entry: Entry = {
+            key,
+            instanceId,
+            functionName,
+            deliveries,
+            at,
+            nextAttemptAt: new Date(at).toISOString(),
+            poison,
+            lastError: err.message,
+        };
         this.#entries.set(key, entry);
-        this.#persist(() => this.store?.save({ key, instanceId, functionName, deliveries, nextAttemptAt: entry.nextAttemptAt, lastError: entry.lastError }));
+        this.#persist(() =>
+            this.store?.save({
+                key,
+                instanceId,
+                functionName,
+                deliveries,
+                nextAttemptAt: entry.nextAttemptAt,
+                lastError: entry.lastError,
+            }),
+        );
         if (poison) {
-            this.log(`warning: '${functionName}' (${key}) has been delivered ${deliveries} times and ended its worker each time: it is now considered poison, as Azure's PoisonMessageDetected says; it is retried every ${MAX_REDELIVERY_DELAY_S} s. Terminate or purge the instance to stop it. Last error: ${err.message}`);
+            this.log(
+                `warning: '${functionName}' (${key}) has been delivered ${deliveries} times and ended its worker each time: it is now considered poison, as Azure's PoisonMessageDetected says; it is retried every ${MAX_REDELIVERY_DELAY_S} s. Terminate or purge the instance to stop it. Last error: ${err.message}`,
+            );
         } else {
-            this.log(`'${functionName}' (${key}) ended its worker (delivery ${deliveries}: ${err.message}); it is delivered again in ${seconds} s, as Azure redelivers an abandoned message.`);
+            this.log(
+                `'${functionName}' (${key}) ended its worker (delivery ${deliveries}: ${err.message}); it is delivered again in ${seconds} s, as Azure redelivers an abandoned message.`,
+            );
         }
     }
 }

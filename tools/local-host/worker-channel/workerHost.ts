@@ -54,14 +54,22 @@ export class WorkerHost implements AppFunctions {
 
     constructor(options: WorkerHostOptions) {
         this.#options = options;
-        this.redeliveries = new Redeliveries((message) => options.log('warning', 'system', message), options.redeliverySecondMs, Date.now, options.redeliveryLog);
+        this.redeliveries = new Redeliveries(
+            (message) => options.log('warning', 'system', message),
+            options.redeliverySecondMs,
+            Date.now,
+            options.redeliveryLog,
+        );
     }
 
     log(level: LogLevel, category: 'user' | 'system', message: string): void {
         this.#options.log(level, category, message);
     }
 
-    /** Starts the first worker on `bundle`; rejects with the app's load error. `whileLoading` runs meanwhile in the host. */
+    /**
+     * Starts the first worker on `bundle`; rejects with the app's load error. `whileLoading` runs meanwhile in the
+     * host.
+     */
     async start(bundle: string, whileLoading?: () => void): Promise<void> {
         this.#bundle = bundle;
         this.#use(await this.#launch(bundle, whileLoading));
@@ -74,7 +82,8 @@ export class WorkerHost implements AppFunctions {
     async reload(bundle: string): Promise<{ added: string[]; removed: string[] }> {
         const before = [...this.registrations.keys()];
         // One inspector port: the old worker must let go of it first.
-        if (this.#options.inspectPort !== undefined && this.#options.inspectPort !== 0) await this.#retire(this.#worker);
+        if (this.#options.inspectPort !== undefined && this.#options.inspectPort !== 0)
+            await this.#retire(this.#worker);
         const launched = await this.#launch(bundle);
         const old = this.#worker;
         this.#bundle = bundle;
@@ -88,7 +97,11 @@ export class WorkerHost implements AppFunctions {
         return this.#worker?.capabilities ?? {};
     }
 
-    invoke(functionName: string, input: HostInvocation, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
+    invoke(
+        functionName: string,
+        input: HostInvocation,
+        beforeSend?: (capabilities: WorkerCapabilities) => void,
+    ): Promise<InvocationResponse> {
         const { workKey, workInstanceId, ...invocation } = input;
         const work = workKey === undefined ? undefined : { key: workKey, instanceId: workInstanceId ?? workKey };
         return this.redeliveries.run(work, functionName, () => {
@@ -103,7 +116,9 @@ export class WorkerHost implements AppFunctions {
     async invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
         const attempt = (): Promise<InvocationResponse> => {
             const invocationId = randomUUID();
-            return this.#run(functionName, invocationId, (worker) => worker.invokeEpisode(functionName, request, invocationId));
+            return this.#run(functionName, invocationId, (worker) =>
+                worker.invokeEpisode(functionName, request, invocationId),
+            );
         };
         const { instanceId } = request.fields;
         return this.redeliveries.run({ key: instanceId, instanceId }, functionName, async () => {
@@ -118,7 +133,10 @@ export class WorkerHost implements AppFunctions {
         });
     }
 
-    /** App settings known only once the worker runs: set in this worker and in every later one (they inherit the host's environment). */
+    /**
+     * App settings known only once the worker runs: set in this worker and in every later one (they inherit the host's
+     * environment).
+     */
     setEnvironment(values: Record<string, string>): void {
         Object.assign(process.env, values);
         this.#worker?.setEnvironment(values);
@@ -129,7 +147,11 @@ export class WorkerHost implements AppFunctions {
     }
 
     /** One invocation on the current worker (waiting for one while it restarts), under functionTimeout. */
-    async #run(functionName: string, invocationId: string, send: (worker: WorkerProcess) => Promise<InvocationResponse>): Promise<InvocationResponse> {
+    async #run(
+        functionName: string,
+        invocationId: string,
+        send: (worker: WorkerProcess) => Promise<InvocationResponse>,
+    ): Promise<InvocationResponse> {
         const worker = await this.#current();
         const { timeout, inspectPort } = this.#options;
         const running = send(worker);
@@ -138,8 +160,11 @@ export class WorkerHost implements AppFunctions {
         const timedOut = new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
                 this.#options.log('error', 'system', timeoutLogMessage(timeout, functionName, invocationId));
-                // The host cannot cancel JavaScript: as the Functions host restarts after a timeout, the worker is replaced.
-                worker.kill(`the worker was restarted after '${functionName}' exceeded functionTimeout (${timeout.text})`);
+                // The host cannot cancel JavaScript: as the Functions host restarts after a timeout, the worker is
+                // replaced.
+                worker.kill(
+                    `the worker was restarted after '${functionName}' exceeded functionTimeout (${timeout.text})`,
+                );
                 reject(new FunctionTimeoutError(timeout, functionName));
             }, timeout.ms);
         });
@@ -200,17 +225,25 @@ export class WorkerHost implements AppFunctions {
         if (worker !== this.#worker || this.#closing) return;
         // Durable work in flight is blamed and waits out its own redelivery delay (redelivery.ts): the next
         // worker starts at once, so a poison message never slows down the other instances.
-        const delay = exit.durableWorkInFlight ? 0 : RESTART_DELAYS_MS[Math.min(this.#exitsInARow, RESTART_DELAYS_MS.length - 1)];
+        const delay = exit.durableWorkInFlight
+            ? 0
+            : RESTART_DELAYS_MS[Math.min(this.#exitsInARow, RESTART_DELAYS_MS.length - 1)];
         if (!exit.durableWorkInFlight) this.#exitsInARow++;
         const stderr = exit.stderrTail ? `; last stderr:\n${exit.stderrTail.split('\n').slice(-10).join('\n')}` : '';
-        this.#options.log('error', 'system', `Worker process (pid ${worker.pid}) exited with ${describeExit(exit)}${stderr}. Restarting it${delay ? ` in ${delay} ms` : ''}.`);
+        this.#options.log(
+            'error',
+            'system',
+            `Worker process (pid ${worker.pid}) exited with ${describeExit(exit)}${stderr}. Restarting it${delay ? ` in ${delay} ms` : ''}.`,
+        );
         this.#ready = this.#restart(delay);
         this.#ready.catch(() => undefined);
     }
 
     async #restart(delay: number): Promise<WorkerProcess> {
         for (let attempt = 0; ; attempt++) {
-            await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? delay : RESTART_DELAYS_MS[RESTART_DELAYS_MS.length - 1]));
+            await new Promise((resolve) =>
+                setTimeout(resolve, attempt === 0 ? delay : RESTART_DELAYS_MS[RESTART_DELAYS_MS.length - 1]),
+            );
             if (this.#closing) throw new Error('The host is stopping.');
             try {
                 const launched = await this.#launch(this.#bundle);
@@ -218,7 +251,11 @@ export class WorkerHost implements AppFunctions {
                 this.#options.log('information', 'system', `Worker process restarted (pid ${launched.worker.pid}).`);
                 return launched.worker;
             } catch (err) {
-                this.#options.log('error', 'system', `The restarted worker could not load the app: ${(err as Error).message}`);
+                this.#options.log(
+                    'error',
+                    'system',
+                    `The restarted worker could not load the app: ${(err as Error).message}`,
+                );
             }
         }
     }

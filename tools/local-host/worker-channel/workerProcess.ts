@@ -1,7 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker-process/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker-process/episodeHistory';
-import { deserializeError, fromWire, Outbox, toWire, unbatch, writeEach, type Batch, type FunctionInfo, type HostMessage, type InvocationInput, type WorkerMessage, type WorkerStart } from '../worker-process/protocol';
+import {
+    deserializeError,
+    fromWire,
+    Outbox,
+    toWire,
+    unbatch,
+    writeEach,
+    type Batch,
+    type FunctionInfo,
+    type HostMessage,
+    type InvocationInput,
+    type WorkerMessage,
+    type WorkerStart,
+} from '../worker-process/protocol';
 
 /** The worker ended while an invocation was in flight (it exited, crashed, or was stopped by the host). */
 export class WorkerExitedError extends Error {
@@ -58,8 +71,10 @@ export class WorkerProcess {
         this.#child.on('message', (received: WorkerMessage | Batch<WorkerMessage>) => {
             for (const message of unbatch(received)) {
                 if (message.type === 'log') log(message.level, message.category, message.message);
-                else if (message.type === 'response') this.#settle(message.invocationId)?.resolve(fromWire(message.response));
-                else if (message.type === 'failure') this.#settle(message.invocationId)?.reject(deserializeError(message.error));
+                else if (message.type === 'response')
+                    this.#settle(message.invocationId)?.resolve(fromWire(message.response));
+                else if (message.type === 'failure')
+                    this.#settle(message.invocationId)?.reject(deserializeError(message.error));
                 else this.#onLoad?.(message);
             }
         });
@@ -67,7 +82,8 @@ export class WorkerProcess {
             this.#child.once('exit', (code, signal) => {
                 const durableWorkInFlight = [...this.#pending.values()].some((p) => p.durable);
                 this.#exit = { code, signal, stderrTail: this.#stderr.trim(), durableWorkInFlight };
-                const reason = this.#stopping ?? `the worker process (pid ${this.pid}) exited (${describeExit(this.#exit)})`;
+                const reason =
+                    this.#stopping ?? `the worker process (pid ${this.pid}) exited (${describeExit(this.#exit)})`;
                 for (const [id, pending] of this.#pending) {
                     this.#pending.delete(id);
                     pending.reject(new WorkerExitedError(reason));
@@ -96,22 +112,39 @@ export class WorkerProcess {
                 if (message.type === 'loaded') {
                     this.capabilities = message.capabilities;
                     resolve(message);
-                }
-                else if (message.type === 'loadFailed') reject(deserializeError(message.error));
+                } else if (message.type === 'loadFailed') reject(deserializeError(message.error));
             };
-            void this.exited.then((exit) => reject(new Error(`The worker process exited before the app loaded (${describeExit(exit)})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`)));
+            void this.exited.then((exit) =>
+                reject(
+                    new Error(
+                        `The worker process exited before the app loaded (${describeExit(exit)})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`,
+                    ),
+                ),
+            );
         });
     }
 
     /** `durable`: the invocation runs Durable work (an activity, an entity batch). */
-    invoke(functionName: string, input: InvocationInput & { invocationId: string }, durable = false): Promise<InvocationResponse> {
+    invoke(
+        functionName: string,
+        input: InvocationInput & { invocationId: string },
+        durable = false,
+    ): Promise<InvocationResponse> {
         const { invocationId, inputData, triggerMetadata } = input;
-        return this.#request(invocationId, toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }), durable);
+        return this.#request(
+            invocationId,
+            toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }),
+            durable,
+        );
     }
 
     invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
         const episode = this.#histories.input(request);
-        return this.#request(invocationId, { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() }, true);
+        return this.#request(
+            invocationId,
+            { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() },
+            true,
+        );
     }
 
     /** The instance finished: the worker drops its history with the next episode message. */
@@ -127,7 +160,10 @@ export class WorkerProcess {
         });
     }
 
-    /** Ends the process at once (a timed-out invocation cannot be stopped any other way); in-flight invocations fail with `reason`. */
+    /**
+     * Ends the process at once (a timed-out invocation cannot be stopped any other way); in-flight invocations fail
+     * with `reason`.
+     */
     kill(reason: string): void {
         this.#stopping ??= reason;
         if (!this.#exit) this.#child.kill('SIGKILL');
@@ -151,9 +187,16 @@ export class WorkerProcess {
 
     #write(message: HostMessage | Batch<HostMessage>): void {
         if (this.#exit || !this.#child.connected) return;
-        writeEach((m) => this.#child.send(m, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`)), message, (unsent, err) => {
-            if ('invocationId' in unsent) this.#settle(unsent.invocationId)?.reject(new Error(`The invocation could not be sent to the worker: ${err.message}`));
-        });
+        writeEach(
+            (m) => this.#child.send(m, (err) => err && this.kill(`the channel to the worker failed: ${err.message}`)),
+            message,
+            (unsent, err) => {
+                if ('invocationId' in unsent)
+                    this.#settle(unsent.invocationId)?.reject(
+                        new Error(`The invocation could not be sent to the worker: ${err.message}`),
+                    );
+            },
+        );
     }
 
     #settle(invocationId: string): Pending | undefined {

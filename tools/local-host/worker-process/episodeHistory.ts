@@ -16,7 +16,10 @@ export interface OrchestrationFields {
 export interface EpisodeRequest {
     triggerName: string;
     executionId: string;
-    /** The instance's committed history (the engine's own array: appended to, or replaced on rewind and continue-as-new). */
+    /**
+     * The instance's committed history (the engine's own array: appended to, or replaced on rewind and
+     * continue-as-new).
+     */
     history: HistoryEvent[];
     newEvents: HistoryEvent[];
     fields: OrchestrationFields;
@@ -48,7 +51,10 @@ export class HistorySender {
     input(request: EpisodeRequest): EpisodeInput {
         const { triggerName, executionId, history, newEvents, fields } = request;
         const sent = this.#sent.get(fields.instanceId);
-        const from = sent && sent.executionId === executionId && sent.history === history && sent.count <= history.length ? sent.count : 0;
+        const from =
+            sent && sent.executionId === executionId && sent.history === history && sent.count <= history.length
+                ? sent.count
+                : 0;
         this.#sent.set(fields.instanceId, { executionId, history, count: history.length });
         return { triggerName, executionId, from, past: history.slice(from), newEvents, fields };
     }
@@ -76,7 +82,9 @@ export class HistoryCache {
         const { instanceId } = episode.fields;
         const entry = episode.from === 0 ? undefined : this.#entries.get(instanceId);
         if (episode.from > 0 && (entry?.executionId !== episode.executionId || entry.count !== episode.from)) {
-            throw new HistoryCacheMiss(`The worker does not hold the first ${episode.from} history events of ${instanceId}.`);
+            throw new HistoryCacheMiss(
+                `The worker does not hold the first ${episode.from} history events of ${instanceId}.`,
+            );
         }
         const json = joinJson(entry?.json ?? '', episode.past.map((e) => eventJson(e, true)).join(','));
         const count = episode.from + episode.past.length;

@@ -4,7 +4,14 @@ import type { InvocationInput } from './protocol';
 import { FunctionRegistry, type FunctionCallback, type LogLevel } from '../../../infra/package/functionRegistry';
 
 export { Disposable, FunctionRegistry } from '../../../infra/package/functionRegistry';
-export type { FunctionCallback, FunctionMetadata, HookName, LogLevel, Registration, RpcBindingInfo } from '../../../infra/package/functionRegistry';
+export type {
+    FunctionCallback,
+    FunctionMetadata,
+    HookName,
+    LogLevel,
+    Registration,
+    RpcBindingInfo,
+} from '../../../infra/package/functionRegistry';
 
 /**
  * The `@azure/functions-core` module as the Node worker provides it to an app: the app's
@@ -111,7 +118,11 @@ export class FunctionsCore extends FunctionRegistry<ProgrammingModel> {
     }
 
     /** Invokes a registered function in this process (see invoke.ts); `beforeSend` as in AppFunctions. */
-    invoke(functionName: string, input: InvocationInput, beforeSend?: (capabilities: WorkerCapabilities) => void): Promise<InvocationResponse> {
+    invoke(
+        functionName: string,
+        input: InvocationInput,
+        beforeSend?: (capabilities: WorkerCapabilities) => void,
+    ): Promise<InvocationResponse> {
         try {
             beforeSend?.(this.capabilities);
         } catch (err) {
@@ -120,7 +131,10 @@ export class FunctionsCore extends FunctionRegistry<ProgrammingModel> {
         return invokeFunction(this, functionName, input);
     }
 
-    /** An orchestrator episode in this process: the same history bookkeeping as across the worker's channel, without the channel. */
+    /**
+     * An orchestrator episode in this process: the same history bookkeeping as across the worker's channel, without the
+     * channel.
+     */
     invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse> {
         const input = this.#episodeSender.input(request);
         this.#episodeCache.forget(this.#episodeSender.takeForgotten());

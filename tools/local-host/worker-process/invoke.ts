@@ -20,7 +20,9 @@ export async function invokeFunction(
     }
     const model = core.programmingModel;
     if (!model) {
-        throw new Error('The app registered functions without a programming model (is @azure/functions v4 installed?).');
+        throw new Error(
+            'The app registered functions without a programming model (is @azure/functions v4 installed?).',
+        );
     }
     const invocationId = input.invocationId ?? randomUUID();
     const coreContext: Record<string, unknown> = {
@@ -38,7 +40,13 @@ export async function invokeFunction(
     const invocationModel = model.getInvocationModel(coreContext);
     coreContext.state = 'preInvocationHooks';
     const { context, inputs } = await invocationModel.getArguments();
-    const preContext = { invocationContext: context, inputs, functionCallback: registration.callback, hookData: {}, appHookData: {} };
+    const preContext = {
+        invocationContext: context,
+        inputs,
+        functionCallback: registration.callback,
+        hookData: {},
+        appHookData: {},
+    };
     await core.runHooks('preInvocation', preContext);
     coreContext.state = 'invocation';
     let result: unknown;
@@ -49,7 +57,14 @@ export async function invokeFunction(
         error = err;
     }
     coreContext.state = 'postInvocationHooks';
-    const postContext = { invocationContext: context, inputs: preContext.inputs, result, error, hookData: preContext.hookData, appHookData: {} };
+    const postContext = {
+        invocationContext: context,
+        inputs: preContext.inputs,
+        result,
+        error,
+        hookData: preContext.hookData,
+        appHookData: {},
+    };
     await core.runHooks('postInvocation', postContext);
     coreContext.state = undefined;
     if (postContext.error) {

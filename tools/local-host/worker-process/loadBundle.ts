@@ -29,7 +29,9 @@ export async function loadBundle(bundle: string, appDir: string, log: LogSink): 
     provideFunctionsCore(core);
     require(bundle);
     if (!core.programmingModel) {
-        throw new Error(`The app in ${appDir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`);
+        throw new Error(
+            `The app in ${appDir} registered no programming model: does it use @azure/functions v4 (app.http, df.app.orchestration, ...)?`,
+        );
     }
     await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appDir });
     await core.loadCapabilities();

@@ -1,5 +1,12 @@
 import type { EpisodeInput } from './episodeHistory';
-import type { FunctionMetadata, InvocationResponse, LogLevel, RpcBindingInfo, RpcTypedData, WorkerCapabilities } from './functionsCore';
+import type {
+    FunctionMetadata,
+    InvocationResponse,
+    LogLevel,
+    RpcBindingInfo,
+    RpcTypedData,
+    WorkerCapabilities,
+} from './functionsCore';
 
 /**
  * The messages between the host and its worker process. Azure's host and Node worker speak gRPC
@@ -106,7 +113,7 @@ export interface WorkerStart {
 
 export function serializeError(err: unknown): SerializedError {
     if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-    return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
+    return { name: 'Error', message: typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err)) };
 }
 
 export function deserializeError(error: SerializedError): Error {
@@ -122,7 +129,11 @@ export function deserializeError(error: SerializedError): Error {
  */
 export function toWire<T>(value: T): T {
     if (!contains(value, (v) => v instanceof Uint8Array)) return value;
-    return walk(value, (v) => (v instanceof Uint8Array ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : undefined)) as T;
+    return walk(value, (v) =>
+        v instanceof Uint8Array
+            ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }
+            : undefined,
+    ) as T;
 }
 
 export function fromWire<T>(value: T): T {
@@ -195,7 +206,8 @@ function walkIteratively(value: unknown, replace: (value: object) => unknown): u
 
 /** A JSON key "__proto__" stays a plain property, as JSON.parse made it (an assignment would set the prototype). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+        Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     else target[key] = value;
 }
 
@@ -204,7 +216,11 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
  * value nested deeper than V8's stack allows (app data can be): such a message goes to `unsendable`
  * (the sender answers its invocation with an error instead) and the rest of its batch still goes.
  */
-export function writeEach<T>(write: (message: T | Batch<T>) => void, message: T | Batch<T>, unsendable: (message: T, err: Error) => void): void {
+export function writeEach<T>(
+    write: (message: T | Batch<T>) => void,
+    message: T | Batch<T>,
+    unsendable: (message: T, err: Error) => void,
+): void {
     try {
         write(message);
         return;

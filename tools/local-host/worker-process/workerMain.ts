@@ -3,19 +3,42 @@ import { Worker } from 'node:worker_threads';
 import { HistoryCache } from './episodeHistory';
 import type { FunctionsCore, LogLevel } from './functionsCore';
 import { loadBundle } from './loadBundle';
-import { fromWire, Outbox, serializeError, toWire, unbatch, writeEach, type Batch, type HostMessage, type WorkerMessage, type WorkerStart } from './protocol';
+import {
+    fromWire,
+    Outbox,
+    serializeError,
+    toWire,
+    unbatch,
+    writeEach,
+    type Batch,
+    type HostMessage,
+    type WorkerMessage,
+    type WorkerStart,
+} from './protocol';
 
 /**
  * The worker process: loads the app, provides `@azure/functions-core` and invokes functions for the
  * host, as the Node worker does for the Functions host (azure-functions-nodejs-worker). Only app
  * code runs here; the host owns HTTP, the engine, timers and the store.
  */
-const outbox = new Outbox<WorkerMessage>((message) => writeEach((m) => void process.send?.(m), message, (unsent, err) => {
-    // A result too deeply nested for the channel fails its invocation instead of the worker.
-    if (unsent.type === 'response') process.send?.({ type: 'failure', invocationId: unsent.invocationId, error: serializeError(new Error(`The result could not be sent to the host: ${err.message}`)) });
-}));
+const outbox = new Outbox<WorkerMessage>((message) =>
+    writeEach(
+        (m) => void process.send?.(m),
+        message,
+        (unsent, err) => {
+            // A result too deeply nested for the channel fails its invocation instead of the worker.
+            if (unsent.type === 'response')
+                process.send?.({
+                    type: 'failure',
+                    invocationId: unsent.invocationId,
+                    error: serializeError(new Error(`The result could not be sent to the host: ${err.message}`)),
+                });
+        },
+    ),
+);
 const send = (message: WorkerMessage): void => outbox.send(message);
-const log = (level: LogLevel, category: 'user' | 'system', message: string): void => outbox.send({ type: 'log', level, category, message }, true);
+const log = (level: LogLevel, category: 'user' | 'system', message: string): void =>
+    outbox.send({ type: 'log', level, category, message }, true);
 const running = new Map<string, string>();
 const histories = new HistoryCache();
 let lastInvoked: string | undefined;
@@ -37,7 +60,8 @@ process.on('uncaughtException', (err: Error) => {
 // Ctrl-C reaches the whole process group: the host decides when the worker stops (after appTerminate hooks).
 process.on('SIGINT', () => undefined);
 process.on('disconnect', () => process.exit(0));
-// Log lines wait for the next message or the end of the turn (Outbox `lazy`): app code that calls process.exit still gets them out.
+// Log lines wait for the next message or the end of the turn (Outbox `lazy`): app code that calls process.exit still
+// gets them out.
 process.on('exit', () => outbox.flush());
 watchParent();
 
@@ -55,14 +79,22 @@ async function main(): Promise<void> {
         process.disconnect?.();
         return;
     }
-    const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({ metadata, triggerName, trigger }));
-    process.on('message', (message: HostMessage | Batch<HostMessage>) => unbatch(message).forEach((m) => void handle(core, fromWire(m))));
+    const functions = [...core.registrations.values()].map(({ metadata, triggerName, trigger }) => ({
+        metadata,
+        triggerName,
+        trigger,
+    }));
+    process.on('message', (message: HostMessage | Batch<HostMessage>) =>
+        unbatch(message).forEach((m) => void handle(core, fromWire(m))),
+    );
     send({ type: 'loaded', functions, capabilities: core.capabilities, debuggerUrl });
 }
 
 async function handle(core: FunctionsCore, message: HostMessage): Promise<void> {
     if (message.type === 'terminate') {
-        await core.runHooks('appTerminate', { hookData: {}, appHookData: {} }).catch((err: Error) => log('error', 'system', `appTerminate hook failed: ${err?.stack ?? err}`));
+        await core
+            .runHooks('appTerminate', { hookData: {}, appHookData: {} })
+            .catch((err: Error) => log('error', 'system', `appTerminate hook failed: ${err?.stack ?? err}`));
         outbox.flush();
         process.exit(0);
     }
@@ -72,7 +104,10 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
     lastInvoked = functionName;
     try {
         if (message.type === 'episode') histories.forget(message.forget);
-        const { inputData, triggerMetadata } = message.type === 'episode' ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined } : message;
+        const { inputData, triggerMetadata } =
+            message.type === 'episode'
+                ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined }
+                : message;
         const response = await core.invoke(functionName, { invocationId, inputData, triggerMetadata });
         send({ type: 'response', invocationId, response: toWire(response) });
     } catch (err) {

@@ -21,11 +21,27 @@ export const historyTableName = (hub: string): string => `${hub}History`;
 export const instancesTableName = (hub: string): string => `${hub}Instances`;
 export const largeMessageContainer = (hub: string): string => `${hub.toLowerCase()}-largemessages`;
 export const SENTINEL_ROW_KEY = 'sentinel';
-export const LARGE_PROPERTIES = ['Name', 'Input', 'Result', 'Output', 'Reason', 'Details', 'Correlation', 'FailureDetails', 'Tags'] as const;
+export const LARGE_PROPERTIES = [
+    'Name',
+    'Input',
+    'Result',
+    'Output',
+    'Reason',
+    'Details',
+    'Correlation',
+    'FailureDetails',
+    'Tags',
+] as const;
 export const blobColumn = (property: string): string => `${property}BlobName`;
 
 /** Members whose types are classes: TableEntityConverter stores them as JSON text; the worker gets them as objects. */
-const JSON_MEMBERS = new Set(['OrchestrationInstance', 'ParentInstance', 'FailureDetails', 'Tags', 'ParentTraceContext']);
+const JSON_MEMBERS = new Set([
+    'OrchestrationInstance',
+    'ParentInstance',
+    'FailureDetails',
+    'Tags',
+    'ParentTraceContext',
+]);
 /** Table service and tracking columns that are not members of the event. */
 const NOT_MEMBERS = new Set(['PartitionKey', 'RowKey', 'Timestamp', 'etag', 'odata.etag', 'ExecutionId']);
 
@@ -55,7 +71,8 @@ export function escapePartitionKey(key: string): string {
         else if (c === '\\') out += '^1';
         else if (c === '#') out += '^2';
         else if (c === '?') out += '^3';
-        else if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) out += `^${String.fromCharCode('À'.charCodeAt(0) + code)}`;
+        else if (code <= 0x1f || (code >= 0x7f && code <= 0x9f))
+            out += `^${String.fromCharCode('À'.charCodeAt(0) + code)}`;
         else out += c;
     }
     return out;
@@ -67,14 +84,18 @@ const iso = (value: unknown): unknown => (value instanceof Date ? value.toISOStr
 export function historyEventFromEntity(entity: Record<string, unknown>): HistoryEvent {
     const typeName = entity.EventType;
     const type = typeof typeName === 'number' ? typeName : EventType[typeName as keyof typeof EventType];
-    if (type === undefined) throw new Error(`History row ${String(entity.PartitionKey)}/${String(entity.RowKey)} has an unknown EventType ${JSON.stringify(typeName)}.`);
+    if (type === undefined)
+        throw new Error(
+            `History row ${String(entity.PartitionKey)}/${String(entity.RowKey)} has an unknown EventType ${JSON.stringify(typeName)}.`,
+        );
     // Columns of any event type: the union is narrowed by whoever reads it.
     const event = { EventType: type, EventId: -1, IsPlayed: false, Timestamp: '' } as HistoryEvent;
     for (const [column, raw] of Object.entries(entity)) {
         if (NOT_MEMBERS.has(column) || column === 'EventType' || column.endsWith('@odata.type')) continue;
         const value = iso(raw);
         if (column === '_Timestamp') event.Timestamp = String(value);
-        else if (JSON_MEMBERS.has(column) && typeof value === 'string' && value !== '') event[column] = JSON.parse(value) as unknown;
+        else if (JSON_MEMBERS.has(column) && typeof value === 'string' && value !== '')
+            event[column] = JSON.parse(value) as unknown;
         else event[column] = value;
     }
     return event;

@@ -43,19 +43,35 @@ function storageError(err: unknown, what: string, hub: TaskHubLocation): Error {
             `Azure Storage refused to ${what} (403 ${e.code ?? ''}): the signed-in identity needs Storage Table Data Reader and Storage Blob Data Reader on the app's storage account (infra/roles.ts).`,
         );
     }
-    if (e.statusCode === 404) return new Error(`Task hub '${hub.taskHub}' not found (${what}: 404 ${e.code ?? ''}): check the hub name (host.json extensions.durableTask.hubName).`);
+    if (e.statusCode === 404)
+        return new Error(
+            `Task hub '${hub.taskHub}' not found (${what}: 404 ${e.code ?? ''}): check the hub name (host.json extensions.durableTask.hubName).`,
+        );
     return new Error(`Could not ${what} at ${hub.tableEndpoint}: ${e.message ?? String(err)}`);
 }
 
 /** Every unfinished instance of the task hub with its current execution's history, read with Entra ID. */
 export async function readTaskHub(hub: TaskHubLocation): Promise<RecordedInstance[]> {
-    const instances = new TableClient(hub.tableEndpoint, instancesTableName(hub.taskHub), hub.credential, hub.clientOptions);
-    const history = new TableClient(hub.tableEndpoint, historyTableName(hub.taskHub), hub.credential, hub.clientOptions);
-    const blobs = new BlobServiceClient(hub.blobEndpoint, hub.credential, hub.clientOptions).getContainerClient(largeMessageContainer(hub.taskHub));
+    const instances = new TableClient(
+        hub.tableEndpoint,
+        instancesTableName(hub.taskHub),
+        hub.credential,
+        hub.clientOptions,
+    );
+    const history = new TableClient(
+        hub.tableEndpoint,
+        historyTableName(hub.taskHub),
+        hub.credential,
+        hub.clientOptions,
+    );
+    const blobs = new BlobServiceClient(hub.blobEndpoint, hub.credential, hub.clientOptions).getContainerClient(
+        largeMessageContainer(hub.taskHub),
+    );
     const filter = `RowKey eq '' and (${UNFINISHED.map((s) => `RuntimeStatus eq '${s}'`).join(' or ')})`;
     const rows: Row[] = [];
     try {
-        for await (const row of instances.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rows.push(row);
+        for await (const row of instances.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+            rows.push(row);
     } catch (err) {
         throw storageError(err, `read the ${instancesTableName(hub.taskHub)} table`, hub);
     }
@@ -70,15 +86,24 @@ export async function readTaskHub(hub: TaskHubLocation): Promise<RecordedInstanc
         const key = row.partitionKey ?? '';
         let events: Row[] = [];
         try {
-            for await (const e of history.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${key}` } })) events.push(e);
+            for await (const e of history.listEntities<Record<string, unknown>>({
+                queryOptions: { filter: odata`PartitionKey eq ${key}` },
+            }))
+                events.push(e);
         } catch (err) {
             throw storageError(err, `read the history of ${unescapePartitionKey(key)}`, hub);
         }
         const executionId = events.find((e) => e.rowKey === SENTINEL_ROW_KEY)?.ExecutionId ?? row.ExecutionId;
-        events = events.filter((e) => e.rowKey !== SENTINEL_ROW_KEY && e.ExecutionId === executionId).sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+        events = events
+            .filter((e) => e.rowKey !== SENTINEL_ROW_KEY && e.ExecutionId === executionId)
+            .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
         const parsed: HistoryEvent[] = [];
         for (const entity of events) {
-            const columns: Record<string, unknown> = { ...entity, PartitionKey: entity.partitionKey, RowKey: entity.rowKey };
+            const columns: Record<string, unknown> = {
+                ...entity,
+                PartitionKey: entity.partitionKey,
+                RowKey: entity.rowKey,
+            };
             delete columns.partitionKey;
             delete columns.rowKey;
             delete columns.timestamp;
@@ -99,12 +124,21 @@ export async function readTaskHub(hub: TaskHubLocation): Promise<RecordedInstanc
         };
     };
     const result: RecordedInstance[] = [];
-    for (let i = 0; i < rows.length; i += PARALLEL_READS) result.push(...(await Promise.all(rows.slice(i, i + PARALLEL_READS).map(readOne))));
+    for (let i = 0; i < rows.length; i += PARALLEL_READS)
+        result.push(...(await Promise.all(rows.slice(i, i + PARALLEL_READS).map(readOne))));
     return result.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
 }
 
 /** A Pending instance has no history yet: its version and input are on its Instances row. */
 function pendingStart(row: Row): HistoryEvent {
     const at = row.CreatedTime instanceof Date ? row.CreatedTime.toISOString() : String(row.CreatedTime ?? '');
-    return { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: at, Name: String(row.Name), Version: row.Version, Input: row.Input } as HistoryEvent;
+    return {
+        EventType: EventType.ExecutionStarted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: at,
+        Name: String(row.Name),
+        Version: row.Version,
+        Input: row.Input,
+    } as HistoryEvent;
 }

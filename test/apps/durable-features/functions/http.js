@@ -10,7 +10,10 @@ app.http('start', {
     handler: async (request, context) => {
         const client = df.getClient(context);
         const text = await request.text();
-        const id = await client.startNew(request.params.name, { input: text ? JSON.parse(text) : undefined, instanceId: request.params.instanceId });
+        const id = await client.startNew(request.params.name, {
+            input: text ? JSON.parse(text) : undefined,
+            instanceId: request.params.instanceId,
+        });
         return client.createCheckStatusResponse(request, id);
     },
 });
@@ -19,7 +22,9 @@ app.http('echo', {
     route: 'items/{id:int}',
     methods: ['GET', 'PUT'],
     authLevel: 'function',
-    handler: async (request) => ({ jsonBody: { id: request.params.id, method: request.method, q: request.query.get('q') } }),
+    handler: async (request) => ({
+        jsonBody: { id: request.params.id, method: request.method, q: request.query.get('q') },
+    }),
 });
 
 // Sets its own Content-Length, as a function relaying another response's headers does.

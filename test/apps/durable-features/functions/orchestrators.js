@@ -23,7 +23,11 @@ df.app.orchestration('approval', function* (context) {
 });
 
 df.app.orchestration('parent', function* (context) {
-    const child = yield context.df.callSubOrchestrator('fanOut', context.df.getInput(), `${context.df.instanceId}-child`);
+    const child = yield context.df.callSubOrchestrator(
+        'fanOut',
+        context.df.getInput(),
+        `${context.df.instanceId}-child`,
+    );
     const second = yield context.df.callSubOrchestrator('fanOut', 1);
     return { child, second };
 });

@@ -1,5 +1,5 @@
-import { app, HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
+import { app, HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 
 async function httpStart(request: HttpRequest, context: InvocationContext): Promise<HttpResponse> {
     const client = df.getClient(context);
@@ -9,8 +9,8 @@ async function httpStart(request: HttpRequest, context: InvocationContext): Prom
     return client.createCheckStatusResponse(request, instanceId);
 }
 
-app.http("httpStart", {
-    route: "orchestrators/{orchestratorName}",
+app.http('httpStart', {
+    route: 'orchestrators/{orchestratorName}',
     extraInputs: [df.input.durableClient()],
     handler: httpStart,
 });

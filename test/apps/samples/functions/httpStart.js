@@ -9,7 +9,9 @@ app.http('httpStart', {
     handler: async (request, context) => {
         const client = df.getClient(context, clientInput);
         const body = await request.text();
-        const instanceId = await client.startNew(request.params.orchestratorName, { input: body ? JSON.parse(body) : undefined });
+        const instanceId = await client.startNew(request.params.orchestratorName, {
+            input: body ? JSON.parse(body) : undefined,
+        });
         context.log(`Started orchestration with ID = '${instanceId}'.`);
         return client.createCheckStatusResponse(request, instanceId);
     },

@@ -14,7 +14,9 @@ app.http('httpSyncStart', {
     handler: async (request, context) => {
         const client = df.getClient(context);
         const text = await request.text();
-        const instanceId = await client.startNew(request.params.orchestratorName, { input: text ? JSON.parse(text) : undefined });
+        const instanceId = await client.startNew(request.params.orchestratorName, {
+            input: text ? JSON.parse(text) : undefined,
+        });
         return client.waitForCompletionOrCreateCheckStatusResponse(request, instanceId, {
             timeoutInMilliseconds: seconds(request, 'timeout') || 30000,
             retryIntervalInMilliseconds: seconds(request, 'retryInterval') || 1000,

@@ -41,10 +41,20 @@ df.app.orchestration('throwsErrorInLine', function* () {
 /** Retries sub-orchestrations: one succeeds on its third attempt, one never does. */
 df.app.orchestration('callSubOrchestratorWithRetry', function* (context) {
     const retry = new df.RetryOptions(100, 3);
-    const greeting = yield context.df.callSubOrchestratorWithRetry('flakyChild', retry, `child-of-${context.df.instanceId}`, `${context.df.instanceId}:flaky`);
+    const greeting = yield context.df.callSubOrchestratorWithRetry(
+        'flakyChild',
+        retry,
+        `child-of-${context.df.instanceId}`,
+        `${context.df.instanceId}:flaky`,
+    );
     let failure;
     try {
-        yield context.df.callSubOrchestratorWithRetry('throwsErrorInLine', new df.RetryOptions(100, 2), 'Matter', `${context.df.instanceId}:0`);
+        yield context.df.callSubOrchestratorWithRetry(
+            'throwsErrorInLine',
+            new df.RetryOptions(100, 2),
+            'Matter',
+            `${context.df.instanceId}:0`,
+        );
     } catch (error) {
         failure = error.message;
     }

@@ -9,7 +9,12 @@ df.app.orchestration('versionedOrchestrator', function* (context) {
     const activityResult = yield context.df.callActivity(context.df.version === '1.0' ? 'ActivityA' : 'ActivityB');
     const explicit = yield context.df.callSubOrchestrator('versionedSuborchestrator', undefined, undefined, '0.9');
     const inherited = yield context.df.callSubOrchestrator('versionedSuborchestrator');
-    return [`Orchestration version: ${context.df.version}`, `Suborchestration version (explicit): ${explicit}`, `Suborchestration version (default): ${inherited}`, `Activity result: ${activityResult}`];
+    return [
+        `Orchestration version: ${context.df.version}`,
+        `Suborchestration version (explicit): ${explicit}`,
+        `Suborchestration version (default): ${inherited}`,
+        `Activity result: ${activityResult}`,
+    ];
 });
 
 df.app.orchestration('versionedSuborchestrator', function* (context) {

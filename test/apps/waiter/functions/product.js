@@ -25,7 +25,10 @@ app.http('http_start', {
     handler: async (request, context) => {
         const client = df.getClient(context);
         const body = await request.text();
-        const instanceId = await client.startNew(request.params.functionName, body ? { input: JSON.parse(body) } : undefined);
+        const instanceId = await client.startNew(
+            request.params.functionName,
+            body ? { input: JSON.parse(body) } : undefined,
+        );
         return client.createCheckStatusResponse(request, instanceId);
     },
 });

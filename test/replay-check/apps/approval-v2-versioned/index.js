@@ -16,7 +16,9 @@ df.app.activity('validate', { handler: (title) => String(title).trim() });
 df.app.activity('draft', { handler: (title) => `draft of ${title}` });
 df.app.activity('publish', { handler: ({ draft, approval }) => `${draft}, approved by ${approval}` });
 
-/** Versions as sub-orchestrations see them: the default one, then one given explicitly (test/kit/versioning.test.ts). */
+/**
+ * Versions as sub-orchestrations see them: the default one, then one given explicitly (test/kit/versioning.test.ts).
+ */
 df.app.orchestration('versions', function* (context) {
     const byDefault = yield context.df.callSubOrchestrator('myVersion');
     const given = yield context.df.callSubOrchestrator('myVersion', undefined, undefined, '1.5');

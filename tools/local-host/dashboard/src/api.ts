@@ -3,7 +3,14 @@
  * The page lives at `<base>/dashboard/`, so the API base is its parent folder.
  */
 import { listNewest } from './newestFirst';
-import { CONFIG_FILE, CONTINUATION_HEADER, type DashboardConfig, type InstanceStatus, type Redelivery, type RuntimeStatus } from './types';
+import {
+    CONFIG_FILE,
+    CONTINUATION_HEADER,
+    type DashboardConfig,
+    type InstanceStatus,
+    type Redelivery,
+    type RuntimeStatus,
+} from './types';
 
 export * from './types';
 export interface ListQuery {
@@ -23,7 +30,10 @@ export interface Page {
 }
 
 export class ApiError extends Error {
-    constructor(readonly status: number, message: string) {
+    constructor(
+        readonly status: number,
+        message: string,
+    ) {
         super(message);
     }
 }
@@ -31,7 +41,10 @@ export class ApiError extends Error {
 export const apiBase = (): URL => new URL('../', window.location.href);
 
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
-    const response = await fetch(new URL(path, apiBase()), { ...init, headers: { accept: 'application/json', ...init.headers } });
+    const response = await fetch(new URL(path, apiBase()), {
+        ...init,
+        headers: { accept: 'application/json', ...init.headers },
+    });
     if (!response.ok) {
         const text = await response.text();
         let message = text || response.statusText;
@@ -52,7 +65,9 @@ const enc = encodeURIComponent;
 export async function loadConfig(): Promise<DashboardConfig> {
     const fallback: DashboardConfig = { label: '', actions: true, listing: 'standard', refreshMs: 2000 };
     try {
-        const response = await fetch(new URL(CONFIG_FILE, window.location.href), { headers: { accept: 'application/json' } });
+        const response = await fetch(new URL(CONFIG_FILE, window.location.href), {
+            headers: { accept: 'application/json' },
+        });
         return response.ok ? { ...fallback, ...((await response.json()) as Partial<DashboardConfig>) } : fallback;
     } catch {
         return fallback;
@@ -73,7 +88,10 @@ function filterParams(query: ListQuery, top: number): URLSearchParams {
     return params;
 }
 
-/** Newest first, by name prefix: with the local host's listing extensions, or by the page itself on the standard API (Azure). */
+/**
+ * Newest first, by name prefix: with the local host's listing extensions, or by the page itself on the standard API
+ * (Azure).
+ */
 export async function listInstances(query: ListQuery, listing: DashboardConfig['listing']): Promise<Page> {
     if (listing === 'extensions') {
         const params = filterParams(query, query.top);
@@ -92,7 +110,9 @@ export async function listInstances(query: ListQuery, listing: DashboardConfig['
     );
 }
 
-/** Work the local host redelivers after it ended its worker, by instance id (none where the server has no such list). */
+/**
+ * Work the local host redelivers after it ended its worker, by instance id (none where the server has no such list).
+ */
 export async function redeliveries(config: DashboardConfig): Promise<Map<string, Redelivery[]>> {
     const byInstance = new Map<string, Redelivery[]>();
     if (!config.redeliveries) return byInstance;
@@ -105,7 +125,12 @@ export async function redeliveries(config: DashboardConfig): Promise<Map<string,
 
 /** The line the dashboard shows for an instance whose work keeps ending its worker. */
 export function redeliveryText(entries: Redelivery[]): string {
-    return entries.map((e) => `${e.poison ? 'Poison' : 'Redelivering'}: '${e.functionName}' ended its worker ${e.deliveries} time(s); next attempt ${new Date(e.nextAttemptAt).toLocaleTimeString()}. Last error: ${e.lastError}`).join('\n');
+    return entries
+        .map(
+            (e) =>
+                `${e.poison ? 'Poison' : 'Redelivering'}: '${e.functionName}' ended its worker ${e.deliveries} time(s); next attempt ${new Date(e.nextAttemptAt).toLocaleTimeString()}. Last error: ${e.lastError}`,
+        )
+        .join('\n');
 }
 
 export async function getInstance(id: string): Promise<InstanceStatus | undefined> {
@@ -118,10 +143,14 @@ export async function getInstance(id: string): Promise<InstanceStatus | undefine
     }
 }
 
-export const terminate = (id: string, reason: string) => request(`instances/${enc(id)}/terminate?reason=${enc(reason)}`, { method: 'POST' });
-export const suspend = (id: string, reason: string) => request(`instances/${enc(id)}/suspend?reason=${enc(reason)}`, { method: 'POST' });
-export const resume = (id: string, reason: string) => request(`instances/${enc(id)}/resume?reason=${enc(reason)}`, { method: 'POST' });
-export const rewind = (id: string, reason: string) => request(`instances/${enc(id)}/rewind?reason=${enc(reason)}`, { method: 'POST' });
+export const terminate = (id: string, reason: string) =>
+    request(`instances/${enc(id)}/terminate?reason=${enc(reason)}`, { method: 'POST' });
+export const suspend = (id: string, reason: string) =>
+    request(`instances/${enc(id)}/suspend?reason=${enc(reason)}`, { method: 'POST' });
+export const resume = (id: string, reason: string) =>
+    request(`instances/${enc(id)}/resume?reason=${enc(reason)}`, { method: 'POST' });
+export const rewind = (id: string, reason: string) =>
+    request(`instances/${enc(id)}/rewind?reason=${enc(reason)}`, { method: 'POST' });
 export const purge = (id: string) => request(`instances/${enc(id)}`, { method: 'DELETE' });
 
 export const raiseEvent = (id: string, eventName: string, json: string) =>

@@ -50,7 +50,9 @@ export interface Fact {
  * The instance page's summary. The version is shown only when the status answer has one (the extension
  * omits `version` for an instance started without one, and older extensions never send it).
  */
-export function instanceFacts(status: Pick<InstanceStatus, 'instanceId' | 'version' | 'createdTime' | 'lastUpdatedTime'>): Fact[] {
+export function instanceFacts(
+    status: Pick<InstanceStatus, 'instanceId' | 'version' | 'createdTime' | 'lastUpdatedTime'>,
+): Fact[] {
     return [
         { label: 'Instance id', value: status.instanceId, mono: true },
         ...(status.version ? [{ label: 'Version', value: status.version, mono: true }] : []),

@@ -9,11 +9,22 @@ const ACTIVE = new Set(['Pending', 'Running', 'Suspended']);
 const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
 
 const jsonBlock = (title: string, value: unknown, cls = ''): Child =>
-    h('section', { class: `panel ${cls}` }, h('h3', {}, title),
-        value === undefined || value === null || value === '' ? h('p', { class: 'muted' }, 'none') : h('pre', {}, formatJson(value)));
+    h(
+        'section',
+        { class: `panel ${cls}` },
+        h('h3', {}, title),
+        value === undefined || value === null || value === ''
+            ? h('p', { class: 'muted' }, 'none')
+            : h('pre', {}, formatJson(value)),
+    );
 
 /** One instance: its data, the actions the API offers and its history as a timeline. */
-export function instanceView(root: HTMLElement, instanceId: string, navigate: (hash: string) => void, config: api.DashboardConfig): View {
+export function instanceView(
+    root: HTMLElement,
+    instanceId: string,
+    navigate: (hash: string) => void,
+    config: api.DashboardConfig,
+): View {
     let lastJson = '';
     let current: api.InstanceStatus | undefined;
     let redelivered: api.Redelivery[] | undefined;
@@ -22,8 +33,17 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     const timeline = h('div');
     const message = h('p', { class: 'message', role: 'status' });
     const reason = h('input', { type: 'text', placeholder: 'Reason (optional)', 'aria-label': 'Reason' });
-    const eventName = h('input', { type: 'text', placeholder: 'Event name', 'aria-label': 'Event name', required: true });
-    const eventData = h('textarea', { rows: 2, placeholder: 'Event data (JSON), e.g. {"approved": true}', 'aria-label': 'Event data' });
+    const eventName = h('input', {
+        type: 'text',
+        placeholder: 'Event name',
+        'aria-label': 'Event name',
+        required: true,
+    });
+    const eventData = h('textarea', {
+        rows: 2,
+        placeholder: 'Event data (JSON), e.g. {"approved": true}',
+        'aria-label': 'Event data',
+    });
 
     async function act(label: string, action: () => Promise<unknown>): Promise<void> {
         message.className = 'message';
@@ -58,11 +78,41 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
     }
 
     const buttons = {
-        terminate: h('button', { type: 'button', class: 'danger', onclick: () => act('Terminate', () => api.terminate(instanceId, reason.value)) }, 'Terminate'),
-        suspend: h('button', { type: 'button', onclick: () => act('Suspend', () => api.suspend(instanceId, reason.value)) }, 'Suspend'),
-        resume: h('button', { type: 'button', onclick: () => act('Resume', () => api.resume(instanceId, reason.value)) }, 'Resume'),
-        restart: h('button', { type: 'button', onclick: () => act('Restart', async () => navigate(`#/instances/${encodeURIComponent(await api.restart(instanceId))}`)) }, 'Restart'),
-        rewind: h('button', { type: 'button', onclick: () => act('Rewind', () => api.rewind(instanceId, reason.value)) }, 'Rewind'),
+        terminate: h(
+            'button',
+            {
+                type: 'button',
+                class: 'danger',
+                onclick: () => act('Terminate', () => api.terminate(instanceId, reason.value)),
+            },
+            'Terminate',
+        ),
+        suspend: h(
+            'button',
+            { type: 'button', onclick: () => act('Suspend', () => api.suspend(instanceId, reason.value)) },
+            'Suspend',
+        ),
+        resume: h(
+            'button',
+            { type: 'button', onclick: () => act('Resume', () => api.resume(instanceId, reason.value)) },
+            'Resume',
+        ),
+        restart: h(
+            'button',
+            {
+                type: 'button',
+                onclick: () =>
+                    act('Restart', async () =>
+                        navigate(`#/instances/${encodeURIComponent(await api.restart(instanceId))}`),
+                    ),
+            },
+            'Restart',
+        ),
+        rewind: h(
+            'button',
+            { type: 'button', onclick: () => act('Rewind', () => api.rewind(instanceId, reason.value)) },
+            'Rewind',
+        ),
         purge: h('button', { type: 'button', class: 'danger', onclick: () => confirmPurge() }, 'Purge'),
         raise: h('button', { type: 'button', onclick: raise }, 'Raise event'),
     };
@@ -109,7 +159,9 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
 
     function renderTimeline(): void {
         // Keep the history entries the user expanded open across live updates.
-        const openKeys = new Set([...timeline.querySelectorAll<HTMLElement>('details[open]')].map((d) => d.dataset.key ?? ''));
+        const openKeys = new Set(
+            [...timeline.querySelectorAll<HTMLElement>('details[open]')].map((d) => d.dataset.key ?? ''),
+        );
         replaceChildren(timeline, timelineView(current?.historyEvents ?? [], Date.now(), openKeys));
     }
 
@@ -117,35 +169,64 @@ export function instanceView(root: HTMLElement, instanceId: string, navigate: (h
         updateButtons(current?.runtimeStatus);
         if (!current) {
             replaceChildren(summary, h('h2', {}, 'Instance not found'), h('p', { class: 'muted mono' }, instanceId));
-            replaceChildren(content, h('p', {}, 'It was never started, or it was purged. ', h('a', { href: '#/' }, 'Back to the list')));
+            replaceChildren(
+                content,
+                h('p', {}, 'It was never started, or it was purged. ', h('a', { href: '#/' }, 'Back to the list')),
+            );
             return;
         }
         const failed = current.runtimeStatus === 'Failed';
         const failure = current.historyEvents?.find((e) => e.FailureDetails !== undefined)?.FailureDetails;
-        replaceChildren(summary,
+        replaceChildren(
+            summary,
             h('h2', {}, current.name, ' ', statusBadge(current.runtimeStatus), ' ', poisonBadge(redelivered)),
             redelivered ? h('p', { class: 'message error', role: 'alert' }, api.redeliveryText(redelivered)) : null,
-            h('dl', {}, ...instanceFacts(current).flatMap((fact) => [h('dt', {}, fact.label), h('dd', { class: fact.mono ? 'mono' : undefined }, fact.value)])),
+            h(
+                'dl',
+                {},
+                ...instanceFacts(current).flatMap((fact) => [
+                    h('dt', {}, fact.label),
+                    h('dd', { class: fact.mono ? 'mono' : undefined }, fact.value),
+                ]),
+            ),
         );
-        replaceChildren(content,
+        replaceChildren(
+            content,
             failed ? jsonBlock('Failure details', failure ?? current.output, 'failure') : null,
-            h('div', { class: 'grid' },
+            h(
+                'div',
+                { class: 'grid' },
                 jsonBlock('Input', current.input),
                 failed ? null : jsonBlock('Output', current.output),
-                jsonBlock('Custom status', current.customStatus)),
+                jsonBlock('Custom status', current.customStatus),
+            ),
             timeline,
         );
         renderTimeline();
     }
 
-    replaceChildren(root,
+    replaceChildren(
+        root,
         h('p', {}, h('a', { href: '#/' }, '← All orchestrations')),
         summary,
         config.actions
-            ? h('section', { class: 'actions panel', 'aria-label': 'Actions' },
-                h('div', { class: 'row' }, reason, buttons.terminate, buttons.suspend, buttons.resume, buttons.restart, buttons.rewind, buttons.purge),
-                h('div', { class: 'row' }, eventName, eventData, buttons.raise),
-                message)
+            ? h(
+                  'section',
+                  { class: 'actions panel', 'aria-label': 'Actions' },
+                  h(
+                      'div',
+                      { class: 'row' },
+                      reason,
+                      buttons.terminate,
+                      buttons.suspend,
+                      buttons.resume,
+                      buttons.restart,
+                      buttons.rewind,
+                      buttons.purge,
+                  ),
+                  h('div', { class: 'row' }, eventName, eventData, buttons.raise),
+                  message,
+              )
             : h('p', { class: 'message read-only' }, config.actionsHint ?? 'Read-only: actions are off.'),
         content,
     );

@@ -56,7 +56,8 @@ export function encodeCursor(instance: InstanceStatus): string {
 
 function decodeCursor(token: string): Key {
     const key = JSON.parse(token) as unknown;
-    if (!Array.isArray(key) || typeof key[0] !== 'number' || typeof key[1] !== 'string') throw new Error('The page token is not one this page issued.');
+    if (!Array.isArray(key) || typeof key[0] !== 'number' || typeof key[1] !== 'string')
+        throw new Error('The page token is not one this page issued.');
     return [key[0], key[1]];
 }
 

@@ -20,10 +20,15 @@ function bar(leftPercent: number, widthPercent: number): HTMLElement {
 }
 
 /** The history as a timeline: one row per event (or scheduled → completed pair) with a duration bar. */
-export function timelineView(history: HistoryEvent[], now: number, openKeys: ReadonlySet<string> = new Set()): HTMLElement {
+export function timelineView(
+    history: HistoryEvent[],
+    now: number,
+    openKeys: ReadonlySet<string> = new Set(),
+): HTMLElement {
     const rows = buildTimeline(history);
     const list = h('ol', { class: 'timeline' });
-    if (!rows.length) return h('section', { class: 'panel' }, h('h3', {}, 'History'), h('p', { class: 'muted' }, 'No history yet.'));
+    if (!rows.length)
+        return h('section', { class: 'panel' }, h('h3', {}, 'History'), h('p', { class: 'muted' }, 'No history yet.'));
     const span = timelineSpan(rows, now);
     const total = span.end - span.start;
     rows.forEach((row, index) => {
@@ -34,19 +39,51 @@ export function timelineView(history: HistoryEvent[], now: number, openKeys: Rea
         const key = `${index}:${row.eventType}`;
         const full = formatJson(row.detail);
         const short = preview(row.detail);
-        const detail = row.detail === undefined ? null : full === short ? h('code', {}, short)
-            : h('details', { 'data-key': key, open: openKeys.has(key) }, h('summary', {}, short), h('pre', {}, full));
-        list.appendChild(h('li', { class: `tl-row k-${row.kind} st-${row.state}`, 'data-event-type': row.eventType, 'data-name': row.name },
-            h('span', { class: 'tl-time', title: new Date(row.start).toISOString() }, formatTime(new Date(row.start).toISOString())),
-            h('span', { class: 'tl-offset muted' }, `+${formatDuration(row.start - span.start)}`),
-            h('span', { class: 'tl-kind' }, KIND_LABEL[row.kind]),
-            h('span', { class: 'tl-name' },
-                h('strong', {}, row.fireAt ? `until ${formatTime(row.fireAt)}` : row.name || row.eventType),
-                row.name ? h('span', { class: 'muted' }, ` ${row.eventType}`) : null),
-            h('span', { class: 'tl-track' }, bar(left, Math.min(width, 100 - left))),
-            h('span', { class: 'tl-duration' }, hasDuration ? (row.state === 'running' ? `${formatDuration(end - row.start)}…` : formatDuration(end - row.start)) : ''),
-            h('span', { class: 'tl-detail' }, detail),
-        ));
+        const detail =
+            row.detail === undefined
+                ? null
+                : full === short
+                  ? h('code', {}, short)
+                  : h(
+                        'details',
+                        { 'data-key': key, open: openKeys.has(key) },
+                        h('summary', {}, short),
+                        h('pre', {}, full),
+                    );
+        list.appendChild(
+            h(
+                'li',
+                {
+                    class: `tl-row k-${row.kind} st-${row.state}`,
+                    'data-event-type': row.eventType,
+                    'data-name': row.name,
+                },
+                h(
+                    'span',
+                    { class: 'tl-time', title: new Date(row.start).toISOString() },
+                    formatTime(new Date(row.start).toISOString()),
+                ),
+                h('span', { class: 'tl-offset muted' }, `+${formatDuration(row.start - span.start)}`),
+                h('span', { class: 'tl-kind' }, KIND_LABEL[row.kind]),
+                h(
+                    'span',
+                    { class: 'tl-name' },
+                    h('strong', {}, row.fireAt ? `until ${formatTime(row.fireAt)}` : row.name || row.eventType),
+                    row.name ? h('span', { class: 'muted' }, ` ${row.eventType}`) : null,
+                ),
+                h('span', { class: 'tl-track' }, bar(left, Math.min(width, 100 - left))),
+                h(
+                    'span',
+                    { class: 'tl-duration' },
+                    hasDuration
+                        ? row.state === 'running'
+                            ? `${formatDuration(end - row.start)}…`
+                            : formatDuration(end - row.start)
+                        : '',
+                ),
+                h('span', { class: 'tl-detail' }, detail),
+            ),
+        );
     });
     return h('section', { class: 'panel' }, h('h3', {}, `History (${formatDuration(total)})`), list);
 }

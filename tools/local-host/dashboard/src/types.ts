@@ -1,5 +1,13 @@
 /** What the Durable HTTP API answers (no DOM here: the host's tests import it too). */
-export const RUNTIME_STATUSES = ['Pending', 'Running', 'Completed', 'Failed', 'Terminated', 'Suspended', 'ContinuedAsNew'] as const;
+export const RUNTIME_STATUSES = [
+    'Pending',
+    'Running',
+    'Completed',
+    'Failed',
+    'Terminated',
+    'Suspended',
+    'ContinuedAsNew',
+] as const;
 export type RuntimeStatus = (typeof RUNTIME_STATUSES)[number];
 
 export interface HistoryEvent {
@@ -51,13 +59,19 @@ export interface DashboardConfig {
     listing: 'extensions' | 'standard';
     /** How often the open view refreshes. */
     refreshMs: number;
-    /** The local host's list of work waiting to be redelivered after it ended its worker (poison messages), relative to the API. */
+    /**
+     * The local host's list of work waiting to be redelivered after it ended its worker (poison messages), relative to
+     * the API.
+     */
     redeliveries?: string;
 }
 
 /** One entry of that list (worker-channel/redelivery.ts). */
 export interface Redelivery {
-    /** The work: an instance id (its orchestrator episode), `<instance id> task <n>` (an activity), `@name@key` (an entity). */
+    /**
+     * The work: an instance id (its orchestrator episode), `<instance id> task <n>` (an activity), `@name@key` (an
+     * entity).
+     */
     key: string;
     /** The function it runs. */
     functionName: string;

@@ -39,7 +39,9 @@ export function findEntityFunction(functions: AppFunctions, entityName: string):
 }
 
 export function entityFunctionNames(functions: AppFunctions): string[] {
-    return [...functions.registrations.values()].filter((r) => r.trigger.type === 'entityTrigger').map((r) => r.metadata.name);
+    return [...functions.registrations.values()]
+        .filter((r) => r.trigger.type === 'entityTrigger')
+        .map((r) => r.metadata.name);
 }
 
 function failAll(snapshot: EntitySnapshot, requests: EntityRequest[], message: string): BatchOutcome {
@@ -63,7 +65,11 @@ export async function executeEntityBatch(
     const functionName = findEntityFunction(functions, entity.name);
     if (!functionName) {
         const known = entityFunctionNames(functions);
-        return failAll(snapshot, requests, `The entity "${entity.name}" does not exist: no function with an entityTrigger has that name (entities: ${known.join(', ') || 'none'}).`);
+        return failAll(
+            snapshot,
+            requests,
+            `The entity "${entity.name}" does not exist: no function with an entityTrigger has that name (entities: ${known.join(', ') || 'none'}).`,
+        );
     }
     const registration = functions.registrations.get(functionName)!;
     const trigger = {
@@ -74,16 +80,27 @@ export async function executeEntityBatch(
     };
     let result: OutOfProcResult;
     try {
-        const response = await functions.invoke(functionName, { inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } }, workKey: `@${entity.name}@${entity.key}` });
+        const response = await functions.invoke(functionName, {
+            inputData: { [registration.triggerName]: { string: JSON.stringify(trigger) } },
+            workKey: `@${entity.name}@${entity.key}`,
+        });
         result = (fromTypedData(response.returnValue) ?? {}) as OutOfProcResult;
     } catch (error) {
         // The batch is processed again once a worker is back (nothing was committed).
         if (isInterruption(error)) throw error;
-        return failAll(snapshot, requests, `Entity function "${functionName}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        return failAll(
+            snapshot,
+            requests,
+            `Entity function "${functionName}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
     }
     const results = Array.isArray(result.results) ? result.results : [];
     if (results.length < requests.length) {
-        return failAll(snapshot, requests, `Entity function "${functionName}" returned ${results.length} results for ${requests.length} operations.`);
+        return failAll(
+            snapshot,
+            requests,
+            `Entity function "${functionName}" returned ${results.length} results for ${requests.length} operations.`,
+        );
     }
     const exists = result.entityExists === true;
     return {

@@ -68,14 +68,23 @@ export class EntityScheduler {
     }
 
     /** Entities that exist, optionally of one name, sorted by id (the order the listing pages in). */
-    list(filter: { name?: string; lastOperationFrom?: Date; lastOperationTo?: Date; fetchState?: boolean } = {}): EntityListing[] {
+    list(
+        filter: { name?: string; lastOperationFrom?: Date; lastOperationTo?: Date; fetchState?: boolean } = {},
+    ): EntityListing[] {
         const name = filter.name?.toLowerCase();
         return this.#options.store
             .list()
             .filter(({ record }) => record.exists)
             .filter(({ record }) => !name || record.entity.name.toLowerCase() === name)
-            .filter(({ record }) => !filter.lastOperationFrom || Date.parse(record.lastOperationTime) >= filter.lastOperationFrom.getTime())
-            .filter(({ record }) => !filter.lastOperationTo || Date.parse(record.lastOperationTime) <= filter.lastOperationTo.getTime())
+            .filter(
+                ({ record }) =>
+                    !filter.lastOperationFrom ||
+                    Date.parse(record.lastOperationTime) >= filter.lastOperationFrom.getTime(),
+            )
+            .filter(
+                ({ record }) =>
+                    !filter.lastOperationTo || Date.parse(record.lastOperationTime) <= filter.lastOperationTo.getTime(),
+            )
             .sort((a, b) => (a.schedulerId < b.schedulerId ? -1 : a.schedulerId > b.schedulerId ? 1 : 0))
             .map(({ record }) => ({
                 entityId: record.entity,
@@ -117,13 +126,27 @@ export class EntityScheduler {
 
     #emptyRecord(entity: EntityId): EntityRecord {
         const now = this.#options.now().toISOString();
-        return { entity: { name: entity.name.toLowerCase(), key: entity.key }, exists: false, lastOperationTime: now, createdTime: now, pending: [], outbox: [], recentIds: [] };
+        return {
+            entity: { name: entity.name.toLowerCase(), key: entity.key },
+            exists: false,
+            lastOperationTime: now,
+            createdTime: now,
+            pending: [],
+            outbox: [],
+            recentIds: [],
+        };
     }
 
     #kick(id: string): void {
         if (this.#running.has(id)) return;
         const run = this.#drain(id)
-            .catch((error: unknown) => this.#options.log('error', 'system', `Entity ${id}: ${error instanceof Error ? error.stack : String(error)}`))
+            .catch((error: unknown) =>
+                this.#options.log(
+                    'error',
+                    'system',
+                    `Entity ${id}: ${error instanceof Error ? error.stack : String(error)}`,
+                ),
+            )
             .finally(() => {
                 this.#running.delete(id);
                 const record = this.#options.store.read(id);
@@ -146,7 +169,12 @@ export class EntityScheduler {
                 return;
             }
             const batch = record.pending.slice(0, maxBatchSize);
-            const outcome = await executeEntityBatch(functions, parseSchedulerId(id), { exists: record.exists, state: record.state }, batch);
+            const outcome = await executeEntityBatch(
+                functions,
+                parseSchedulerId(id),
+                { exists: record.exists, state: record.state },
+                batch,
+            );
             const after = store.read(id) ?? record;
             after.pending = after.pending.slice(batch.length);
             after.exists = outcome.exists;
@@ -158,15 +186,30 @@ export class EntityScheduler {
         }
     }
 
-    #outbox(id: string, batch: EntityRequest[], responses: EntityResponse[], signals: { target: EntityId; name: string; input?: string }[]): OutboxMessage[] {
+    #outbox(
+        id: string,
+        batch: EntityRequest[],
+        responses: EntityResponse[],
+        signals: { target: EntityId; name: string; input?: string }[],
+    ): OutboxMessage[] {
         const out: OutboxMessage[] = [];
         batch.forEach((request, i) => {
             if (!request.signal && request.parent) {
-                out.push({ kind: 'response', parent: request.parent, parentExecution: request.parentExecution, requestId: request.id, response: responses[i] });
+                out.push({
+                    kind: 'response',
+                    parent: request.parent,
+                    parentExecution: request.parentExecution,
+                    requestId: request.id,
+                    response: responses[i],
+                });
             }
         });
         for (const signal of signals) {
-            out.push({ kind: 'signal', target: signal.target, request: newRequest(signal.name, signal.input, { signal: true, parent: id, now: this.#options.now() }) });
+            out.push({
+                kind: 'signal',
+                target: signal.target,
+                request: newRequest(signal.name, signal.input, { signal: true, parent: id, now: this.#options.now() }),
+            });
         }
         return out;
     }
@@ -175,12 +218,21 @@ export class EntityScheduler {
         for (const message of outbox) {
             try {
                 if (message.kind === 'response') {
-                    await this.#options.deliverResponse({ parent: message.parent, parentExecution: message.parentExecution, requestId: message.requestId, response: message.response });
+                    await this.#options.deliverResponse({
+                        parent: message.parent,
+                        parentExecution: message.parentExecution,
+                        requestId: message.requestId,
+                        response: message.response,
+                    });
                 } else {
                     this.enqueue(message.target, message.request);
                 }
             } catch (error) {
-                this.#options.log('warning', 'system', `Entity ${id}: dropped a ${message.kind} message: ${error instanceof Error ? error.message : String(error)}`);
+                this.#options.log(
+                    'warning',
+                    'system',
+                    `Entity ${id}: dropped a ${message.kind} message: ${error instanceof Error ? error.message : String(error)}`,
+                );
             }
         }
         const record = this.#options.store.read(id);

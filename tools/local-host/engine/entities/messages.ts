@@ -23,8 +23,17 @@ export interface EntityResponse {
     exceptionType?: string;
 }
 
-export function newRequest(op: string, input: string | undefined, from: { parent?: string; parentExecution?: string; signal: boolean; now?: Date }): EntityRequest {
-    const request: EntityRequest = { id: randomUUID(), op, signal: from.signal, timestamp: (from.now ?? new Date()).toISOString() };
+export function newRequest(
+    op: string,
+    input: string | undefined,
+    from: { parent?: string; parentExecution?: string; signal: boolean; now?: Date },
+): EntityRequest {
+    const request: EntityRequest = {
+        id: randomUUID(),
+        op,
+        signal: from.signal,
+        timestamp: (from.now ?? new Date()).toISOString(),
+    };
     if (input !== undefined) request.input = input;
     if (from.parent !== undefined) request.parent = from.parent;
     if (from.parentExecution !== undefined) request.parentExecution = from.parentExecution;

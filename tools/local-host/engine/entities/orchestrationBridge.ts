@@ -28,17 +28,25 @@ function entityNode(action: OrchestratorAction, signal: boolean, entityExists: (
             // What the extension's out-of-proc shim throws for an unknown entity: the orchestration fails.
             throw new Error(`The function '${entity.name}' doesn't exist, is disabled, or is not an entity function.`);
         }
-        const id = shim.schedule((sequence, now) => {
-            const request: Omit<EntityRequest, 'parentExecution'> = {
-                id: requestIdFor(shim.instanceId, now, sequence),
-                op: operation,
-                signal,
-                parent: shim.instanceId,
-                timestamp: now.toISOString(),
-                ...(action.input === undefined ? {} : { input: JSON.stringify(action.input) }),
-            };
-            return historyEvent(EventType.EventSent, now, { InstanceId: target, Name: signal ? 'op' : operation, Input: JSON.stringify(request) }, sequence);
-        }, () => undefined);
+        const id = shim.schedule(
+            (sequence, now) => {
+                const request: Omit<EntityRequest, 'parentExecution'> = {
+                    id: requestIdFor(shim.instanceId, now, sequence),
+                    op: operation,
+                    signal,
+                    parent: shim.instanceId,
+                    timestamp: now.toISOString(),
+                    ...(action.input === undefined ? {} : { input: JSON.stringify(action.input) }),
+                };
+                return historyEvent(
+                    EventType.EventSent,
+                    now,
+                    { InstanceId: target, Name: signal ? 'op' : operation, Input: JSON.stringify(request) },
+                    sequence,
+                );
+            },
+            () => undefined,
+        );
         if (signal) return done(true);
         shim.waitForEvent(requestIdFor(shim.instanceId, shim.now, id), () => done(true));
     };
@@ -50,14 +58,22 @@ export function registerEntityActions(registry: ActionNodeRegistry, entityExists
     registry.register(ActionType.SignalEntity, (action) => entityNode(action, true, entityExists));
 }
 
-function requestFrom(record: InstanceRecord, sent: HistoryEvent): { target: ReturnType<typeof parseSchedulerId>; request: EntityRequest } | undefined {
+function requestFrom(
+    record: InstanceRecord,
+    sent: HistoryEvent,
+): { target: ReturnType<typeof parseSchedulerId>; request: EntityRequest } | undefined {
     if (!isEntityInstanceId(String(sent.InstanceId ?? ''))) return undefined;
     const request = JSON.parse(String(sent.Input)) as EntityRequest;
-    return { target: parseSchedulerId(String(sent.InstanceId)), request: { ...request, parentExecution: record.executionId } };
+    return {
+        target: parseSchedulerId(String(sent.InstanceId)),
+        request: { ...request, parentExecution: record.executionId },
+    };
 }
 
 function answered(record: InstanceRecord, requestId: string): boolean {
-    return [...record.history, ...record.inbox].some((e) => e.EventType === EventType.EventRaised && e.Name === requestId);
+    return [...record.history, ...record.inbox].some(
+        (e) => e.EventType === EventType.EventRaised && e.Name === requestId,
+    );
 }
 
 /**
@@ -77,7 +93,11 @@ export function responseDelivery(engine: Engine): (delivery: ResponseDelivery) =
         const record = engine.get(parent);
         if (!record) throw new Error(`the calling orchestration '${parent}' no longer exists`);
         if (answered(record, requestId)) return Promise.resolve();
-        return engine.deliver(parent, parentExecution ?? record.executionId, historyEvent(EventType.EventRaised, engine.now(), { Name: requestId, Input: JSON.stringify(response) }));
+        return engine.deliver(
+            parent,
+            parentExecution ?? record.executionId,
+            historyEvent(EventType.EventRaised, engine.now(), { Name: requestId, Input: JSON.stringify(response) }),
+        );
     };
 }
 
@@ -100,10 +120,19 @@ export function resendUnansweredRequests(engine: Engine, entities: EntitySchedul
     return resent;
 }
 
-/** Wires entities into an engine: actions, work hand-over and responses. Call `recoverEntities` after `engine.recover()`. */
+/**
+ * Wires entities into an engine: actions, work hand-over and responses. Call `recoverEntities` after
+ * `engine.recover()`.
+ */
 export function attachEntities(engine: Engine, log?: LogSink): EntityScheduler {
     registerEntityActions(engine.actionNodes, (name) => findEntityFunction(engine.functions, name) !== undefined);
-    const entities = new EntityScheduler({ functions: engine.functions, store: engine.store.entities, deliverResponse: responseDelivery(engine), log, now: engine.now });
+    const entities = new EntityScheduler({
+        functions: engine.functions,
+        store: engine.store.entities,
+        deliverResponse: responseDelivery(engine),
+        log,
+        now: engine.now,
+    });
     connectEntities(engine, entities);
     return entities;
 }

@@ -12,7 +12,9 @@ const cities: OrchestrationHandler = function* (context) {
 };
 df.app.orchestration('Cities', cities);
 
-/** POST /api/StartOrchestration?orchestrationName=<name> with the input as the body: the name is read as a route value. */
+/**
+ * POST /api/StartOrchestration?orchestrationName=<name> with the input as the body: the name is read as a route value.
+ */
 const start: HttpHandler = async (request, context) => {
     const client = df.getClient(context);
     const body = await request.text();
@@ -20,13 +22,24 @@ const start: HttpHandler = async (request, context) => {
     context.log(`Started '${request.params.orchestrationName}' as ${instanceId}`);
     return client.createCheckStatusResponse(request, instanceId);
 };
-app.http('StartOrchestration', { route: 'StartOrchestration', extraInputs: [df.input.durableClient()], handler: start });
+app.http('StartOrchestration', {
+    route: 'StartOrchestration',
+    extraInputs: [df.input.durableClient()],
+    handler: start,
+});
 
 /** GET /api/echo/{id}?id=..&q=..: what the function sees of route and query values. */
 app.http('EchoParams', {
     route: 'echo/{id}',
     methods: ['GET'],
-    handler: async (request) => ({ jsonBody: { params: request.params, q: request.query.get('q'), url: request.url, invocationHeader: request.headers.get('x-ms-invocation-id') } }),
+    handler: async (request) => ({
+        jsonBody: {
+            params: request.params,
+            q: request.query.get('q'),
+            url: request.url,
+            invocationHeader: request.headers.get('x-ms-invocation-id'),
+        },
+    }),
 });
 
 /** Throws after reading part of its body: the host answers 500 and drops the forwarded request. */

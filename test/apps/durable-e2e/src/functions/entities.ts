@@ -24,7 +24,9 @@ app.http('SignalCounter', {
     methods: ['POST'],
     extraInputs: [df.input.durableClient()],
     handler: async (request, context) => {
-        await df.getClient(context).signalEntity(new df.EntityId('Counter', request.params.key), 'add', Number(request.params.amount));
+        await df
+            .getClient(context)
+            .signalEntity(new df.EntityId('Counter', request.params.key), 'add', Number(request.params.amount));
         return { status: 202 };
     },
 });

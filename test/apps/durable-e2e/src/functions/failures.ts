@@ -64,7 +64,11 @@ app.http('PurgeOrchestrationHistory', {
             ? await client.purgeInstanceHistory(instanceId)
             : await client.purgeInstanceHistoryBy({
                   createdTimeFrom: new Date(0),
-                  runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Failed, df.OrchestrationRuntimeStatus.Terminated],
+                  runtimeStatus: [
+                      df.OrchestrationRuntimeStatus.Completed,
+                      df.OrchestrationRuntimeStatus.Failed,
+                      df.OrchestrationRuntimeStatus.Terminated,
+                  ],
               });
         return { body: `Purged ${result.instancesDeleted} records`, headers: { 'Content-Type': 'text/plain' } };
     },

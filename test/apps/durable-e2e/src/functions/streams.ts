@@ -21,7 +21,11 @@ app.http('Upload', {
     },
 });
 
-app.http('Progress', { route: 'progress', methods: ['GET'], handler: async (request) => ({ jsonBody: { bytes: received.get(request.params.run) ?? 0 } }) });
+app.http('Progress', {
+    route: 'progress',
+    methods: ['GET'],
+    handler: async (request) => ({ jsonBody: { bytes: received.get(request.params.run) ?? 0 } }),
+});
 
 /**
  * GET /api/download?run=<id>&mb=<n>: sends 1 MB, waits until POST /api/release?run=<id>, then the
@@ -39,7 +43,10 @@ app.http('Download', {
             await released;
             for (let sent = MB; sent < total; sent += MB) yield Buffer.alloc(Math.min(MB, total - sent), 2);
         }
-        return { body: Readable.toWeb(Readable.from(body())) as ReadableStream, headers: { 'Content-Type': 'application/octet-stream' } };
+        return {
+            body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+            headers: { 'Content-Type': 'application/octet-stream' },
+        };
     },
 });
 

@@ -6,6 +6,12 @@ export interface Reservation {
 }
 
 // Stand-ins for calls to a warehouse and a carrier; tests replace them with stubs.
-df.app.activity('reserveItem', { handler: async (sku: string): Promise<Reservation> => ({ sku, reservationId: `res-${sku}` }) });
-df.app.activity('releaseItem', { handler: async (reservation: Reservation): Promise<string> => reservation.reservationId });
-df.app.activity('shipOrder', { handler: async ({ orderId }: { orderId: string }): Promise<string> => `track-${orderId}` });
+df.app.activity('reserveItem', {
+    handler: async (sku: string): Promise<Reservation> => ({ sku, reservationId: `res-${sku}` }),
+});
+df.app.activity('releaseItem', {
+    handler: async (reservation: Reservation): Promise<string> => reservation.reservationId,
+});
+df.app.activity('shipOrder', {
+    handler: async ({ orderId }: { orderId: string }): Promise<string> => `track-${orderId}`,
+});

@@ -20,7 +20,9 @@ export const APPROVAL_WINDOW_DAYS = 7;
  */
 export const processOrder: OrchestrationHandler = function* (context: OrchestrationContext) {
     const order = context.df.getInput<Order>();
-    const reservations: Reservation[] = yield context.df.Task.all(order.skus.map((sku) => context.df.callActivity('reserveItem', sku)));
+    const reservations: Reservation[] = yield context.df.Task.all(
+        order.skus.map((sku) => context.df.callActivity('reserveItem', sku)),
+    );
     context.df.setCustomStatus({ step: 'awaiting approval', reserved: reservations.length });
 
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + APPROVAL_WINDOW_DAYS * 86_400_000);
