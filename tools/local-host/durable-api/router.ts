@@ -1,25 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { ENGINE_STATUS, sendClientException } from './clientException';
 import { HttpError, readBody, sendError, sendJson } from '../http/respond';
 import { TERMINAL_STATUSES } from '../store/store';
 import { rewind } from '../engine/rewind';
-import { durableClientBindingData, INSTANCE_ID_PLACEHOLDER, WEBHOOK_PATH } from './clientBinding';
+import { WEBHOOK_PATH } from './clientBinding';
 import { otherTaskHub } from './entityRoutes';
 import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
+import { startedOrWait, type RequestContext } from './startAnswer';
 import { statusJson } from './statusJson';
 import type { EntityInstances } from './entityInstances';
 import { ArgumentError, instanceIdProblem, refuseDeepJson } from './validation';
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const ENGINE_STATUS = {
-    'not-found': 404,
-    gone: 410,
-    conflict: 409,
-    'bad-request': 400,
-    'invalid-operation': 500,
-    'invalid-argument': 400,
-} as const;
 
 export interface DurableApiOptions {
     engine: Engine;
@@ -35,12 +29,6 @@ export interface DurableApiOptions {
 }
 
 type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
-interface RequestContext {
-    req: IncomingMessage;
-    res: ServerResponse;
-    url: URL;
-    body: () => Promise<string | undefined>;
-}
 
 /**
  * The Durable extension's HTTP API under /runtime/webhooks/durabletask (what the client library and check-status URLs
@@ -48,56 +36,8 @@ interface RequestContext {
  */
 export function durableApi(options: DurableApiOptions) {
     const { engine } = options;
-    const managementPayload = (ctx: RequestContext, instanceId: string): Record<string, string> => {
-        const urls = durableClientBindingData(ctx.url.origin, options.taskHubName, {
-            systemKey: options.systemKey,
-        }).managementUrls;
-        // As HttpApiHandler.GetClientResponseLinks: `Id = instanceId` as given, encoded only inside the URLs.
-        const payload = Object.fromEntries(
-            Object.entries(urls).map(([key, value]) => [
-                key,
-                value.split(INSTANCE_ID_PLACEHOLDER).join(encodeURIComponent(instanceId)),
-            ]),
-        );
-        return { ...payload, id: instanceId };
-    };
-    const accepted = (ctx: RequestContext, instanceId: string): void => {
-        const payload = managementPayload(ctx, instanceId);
-        sendJson(ctx.res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
-    };
-    /**
-     * `?timeout=&pollingInterval=` (seconds) on start/restart: wait for the end like HttpApiHandler, else check-status.
-     */
-    const acceptedOrWait = async (ctx: RequestContext, instanceId: string): Promise<void> => {
-        const seconds = (name: string): number | undefined => {
-            const value = Number(ctx.url.searchParams.get(name) ?? NaN);
-            return Number.isFinite(value) && value >= 0 ? value : undefined;
-        };
-        const timeout = seconds('timeout');
-        const interval = seconds('pollingInterval');
-        if (timeout === undefined || interval === undefined) return accepted(ctx, instanceId);
-        if (interval > timeout)
-            throw new HttpError(400, `Total timeout ${timeout} should be bigger than retry timeout ${interval}.`);
-        const deadline = Date.now() + timeout * 1000;
-        // A caller that hangs up ends the wait: no poll, timer or listener outlives its request.
-        let hungUp = ctx.res.destroyed;
-        const onClose = (): void => void (hungUp = true);
-        ctx.res.once('close', onClose);
-        try {
-            for (;;) {
-                if (hungUp) return;
-                const record = engine.get(instanceId);
-                if (record?.runtimeStatus === 'Completed')
-                    return sendJson(ctx.res, 200, record.output === undefined ? null : JSON.parse(record.output));
-                if (record && TERMINAL_STATUSES.includes(record.runtimeStatus))
-                    return sendJson(ctx.res, 200, statusJson(record, { showInput: true }));
-                if (Date.now() >= deadline) return accepted(ctx, instanceId);
-                await pause(ctx.res, Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
-            }
-        } finally {
-            ctx.res.off('close', onClose);
-        }
-    };
+    const acceptedOrWait = (ctx: RequestContext, instanceId: string): Promise<void> =>
+        startedOrWait(ctx, options, instanceId);
     const reason = (ctx: RequestContext): string | undefined => ctx.url.searchParams.get('reason') ?? undefined;
     const flag = (ctx: RequestContext, name: string, fallback: boolean): boolean => {
         const value = ctx.url.searchParams.get(name);
@@ -356,40 +296,8 @@ export function durableApi(options: DurableApiOptions) {
     };
 }
 
-/**
- * What the extension answers when the client call it makes throws (azure-functions-durable-extension
- * src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs HandleRequestAsync →
- * HttpRequestMessageExtensions.CreateErrorResponse): an ArgumentException (e.g. starting a function that is not an
- * orchestrator) is a 400 "One or more of the arguments submitted is incorrect", anything else a 500. durable-functions
- * turns either into "The operation failed with an unexpected status code: <status>. Details: {...}".
- */
-function sendClientException(res: ServerResponse, err: EngineError): void {
-    const argument = err.code === 'invalid-argument';
-    sendJson(res, ENGINE_STATUS[err.code], {
-        Message: argument
-            ? 'One or more of the arguments submitted is incorrect'
-            : 'Something went wrong while processing your request',
-        ExceptionMessage: err.message,
-        ExceptionType: argument ? 'System.ArgumentException' : 'System.InvalidOperationException',
-        StackTrace: null,
-    });
-}
-
 function sendAccepted(ctx: RequestContext, _: void): void {
     sendJson(ctx.res, 202, undefined);
-}
-
-/** Waits `ms`, or less when the response closes first (the caller hung up); leaves no timer or listener behind. */
-function pause(res: ServerResponse, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-        const done = (): void => {
-            clearTimeout(timer);
-            res.off('close', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        res.once('close', done);
-    });
 }
 
 /** A request body that must be JSON when present; returns its JSON text. */
