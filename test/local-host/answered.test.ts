@@ -1,4 +1,4 @@
-import { AnsweredIndex, WaitingIndex } from '../../tools/local-host/engine/answered';
+import { CompletionIndex } from '../../tools/local-host/engine/answered';
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
 
 /** The engine drops a completion its instance already has: the index must see every completion the history holds. */
@@ -7,7 +7,7 @@ const completed = (id: number): HistoryEvent =>
     historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: id, Result: '1' });
 
 it('knows the completions of a history as it grows, and of a new history that replaces it', () => {
-    const index = new AnsweredIndex();
+    const index = new CompletionIndex();
     const history: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, at), completed(0)];
     expect(index.has(history, completed(0))).toBe(true);
     expect(index.has(history, completed(1))).toBe(false);
@@ -22,7 +22,7 @@ it('knows the completions of a history as it grows, and of a new history that re
 });
 
 it('knows the completions waiting in an inbox however it changes: appended, taken from the front or the middle, put back, emptied', () => {
-    const index = new WaitingIndex();
+    const index = new CompletionIndex();
     const [c0, c1, c2, c3] = [completed(0), completed(1), completed(2), completed(3)];
     const inbox: HistoryEvent[] = [c0, c1];
     expect(index.has(inbox, completed(1))).toBe(true);

@@ -1,62 +1,39 @@
 import { completedTaskId, type HistoryEvent } from '../model/history';
 
 /**
- * The completions (task, sub-orchestration, timer) already in an instance's history, indexed as the
- * history grows: a delivery's duplicate check looks a completion up instead of scanning the whole
- * history, which made a fan-out of n activities cost n² comparisons. A history only grows, or is
- * replaced by a new array (continue-as-new, rewind, a finished instance's read back from disk), so an
- * index per array, extended to its current length, is always complete.
+ * The completions (task, sub-orchestration, timer) in an instance's history or waiting in its inbox, indexed per
+ * array: a delivery's duplicate check looks a completion up instead of scanning, which made a fan-out of n activities
+ * cost n² comparisons. Both arrays grow at their end. A history is otherwise replaced by a new array (continue-as-new,
+ * rewind, a finished instance read back from disk); messages are taken from an inbox (its front, or one while
+ * suspended), put back at its front, or it is emptied. The index is extended while what it saw is still in place (the
+ * same first event, its last one at the same position) and rebuilt otherwise; a hit is confirmed by a scan (a
+ * duplicate is rare), so a stale key never drops a message.
  */
-export class AnsweredIndex {
-    #indexes = new WeakMap<HistoryEvent[], { scanned: number; keys: Set<string> }>();
-
-    has(history: HistoryEvent[], event: HistoryEvent): boolean {
-        const key = completionKey(event);
-        if (key === undefined) return false;
-        let index = this.#indexes.get(history);
-        if (!index || index.scanned > history.length)
-            this.#indexes.set(history, (index = { scanned: 0, keys: new Set() }));
-        for (; index.scanned < history.length; index.scanned++) {
-            const past = completionKey(history[index.scanned]);
-            if (past !== undefined) index.keys.add(past);
-        }
-        return index.keys.has(key);
-    }
-}
-
-/**
- * The completions waiting in an instance's inbox, for the same check (a fan-out's inbox holds hundreds
- * of results while an episode runs: scanning it for each delivery cost n × inbox comparisons). An
- * inbox grows at its end (a delivery); otherwise messages are taken from it (its front, or one while
- * suspended), put back at its front, or it is emptied or replaced. The index is extended while what it
- * saw is still in place (the same first message, its last one at the same position) and rebuilt
- * otherwise; a hit is confirmed by a scan (a duplicate is rare), so a stale key never drops a message.
- */
-export class WaitingIndex {
+export class CompletionIndex {
     #indexes = new WeakMap<
         HistoryEvent[],
         { first?: HistoryEvent; last?: HistoryEvent; scanned: number; keys: Set<string> }
     >();
 
-    has(inbox: HistoryEvent[], event: HistoryEvent): boolean {
+    has(events: HistoryEvent[], event: HistoryEvent): boolean {
         const key = completionKey(event);
         if (key === undefined) return false;
-        let index = this.#indexes.get(inbox);
+        let index = this.#indexes.get(events);
         if (
             !index ||
-            inbox[0] !== index.first ||
-            inbox[index.scanned - 1] !== index.last ||
-            inbox.length < index.scanned
+            events[0] !== index.first ||
+            events[index.scanned - 1] !== index.last ||
+            events.length < index.scanned
         ) {
-            this.#indexes.set(inbox, (index = { scanned: 0, keys: new Set() }));
+            this.#indexes.set(events, (index = { scanned: 0, keys: new Set() }));
         }
-        for (; index.scanned < inbox.length; index.scanned++) {
-            const waiting = completionKey(inbox[index.scanned]);
-            if (waiting !== undefined) index.keys.add(waiting);
+        for (; index.scanned < events.length; index.scanned++) {
+            const past = completionKey(events[index.scanned]);
+            if (past !== undefined) index.keys.add(past);
         }
-        index.first = inbox[0];
-        index.last = inbox[inbox.length - 1];
-        return index.keys.has(key) && inbox.some((e) => completionKey(e) === key);
+        index.first = events[0];
+        index.last = events[events.length - 1];
+        return index.keys.has(key) && events.some((e) => completionKey(e) === key);
     }
 }
 

@@ -9,7 +9,7 @@ import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
 import { ActivityRunner } from './activityRunner';
-import { AnsweredIndex, WaitingIndex } from './answered';
+import { CompletionIndex } from './answered';
 import { DurableTimers, type TimerClock } from './durableTimers';
 import { outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
 
@@ -61,8 +61,7 @@ export class Engine implements WorkHost {
     /** Ids being started (committed, not yet in memory): a second start in between is a conflict. */
     #starting = new Set<string>();
     #episodes = new EpisodeLoop(this);
-    #answered = new AnsweredIndex();
-    #waiting = new WaitingIndex();
+    #completions = new CompletionIndex();
 
     constructor(
         readonly functions: AppFunctions,
@@ -238,7 +237,8 @@ export class Engine implements WorkHost {
         const record = this.#records.get(instanceId);
         const failed = record?.runtimeStatus === 'Failed';
         if (!record || record.executionId !== executionId || (isTerminal(record) && !failed)) return undefined;
-        if (this.#answered.has(record.history, event) || this.#waiting.has(record.inbox, event)) return undefined;
+        if (this.#completions.has(record.history, event) || this.#completions.has(record.inbox, event))
+            return undefined;
         return {
             // toFailed even when it runs now: a finish committing first in the same transaction must not drop it.
             write: (ops) => ops.enqueue(instanceId, executionId, event, { toFailed: true }),
