@@ -1,20 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { HANG_MS, httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from '../support/localHost';
 
 /** The dashboard in real headless Chromium (Debian's), against the real local host. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
 const SCREENSHOT = path.join(REPO_ROOT, '.test-results', 'dashboard-instance.png');
 
 let host: LocalHost;
@@ -25,14 +15,9 @@ let navigations = 0;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-        throw new Error(
-            `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH to a Chrome/Chromium binary.`,
-        );
-    }
     [host, browser] = await Promise.all([
         startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter') }),
-        chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+        launchChromium(),
     ]);
     dashboardUrl = /Dashboard: (\S+)/.exec(host.output())?.[1] ?? '';
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { run } from '../../tools/dashboard/cli';
 import type { RunningProxy } from '../../tools/dashboard/proxy';
 import { KEY_PLACEHOLDER } from '../../tools/dashboard/scrub';
@@ -16,17 +17,6 @@ import { httpJson, pollStatus, REPO_ROOT, startLocalHost, type LocalHost } from 
  * and requires the Durable extension's system key as Azure does (--require-system-key), a fake ARM answers
  * listkeys, a fake Pulumi CLI prints the stack outputs, and real headless Chromium drives the proxied page.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
 // A key with the characters that change under URL and JSON encoding.
 const KEY = `dk/9+Q=${randomBytes(30).toString('base64')}`;
 const API = '/runtime/webhooks/durabletask';
@@ -79,15 +69,11 @@ function requestWithHost(url: string, hostHeader: string): Promise<number> {
 const withKey = (url: string) => `${url}${url.includes('?') ? '&' : '?'}code=${encodeURIComponent(KEY)}`;
 
 beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-        throw new Error(
-            `No Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-        );
     const data = mkdtempSync(path.join(tmpdir(), 'durable-remote-'));
     writeFileSync(path.join(data, 'secrets.json'), JSON.stringify({ systemKeys: { durabletask_extension: KEY } }));
     [host, browser] = await Promise.all([
         startLocalHost({ app: path.join(REPO_ROOT, 'test/apps/waiter'), data, args: ['--require-system-key'] }),
-        chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+        launchChromium(),
     ]);
     arm = await new FakeArm({
         site: { defaultHostName: `127.0.0.1:${host.port}`, systemKeys: { durabletask_extension: KEY } },
