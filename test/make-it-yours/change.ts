@@ -61,7 +61,10 @@ export const processOrder: OrchestrationHandler = function* (context: Orchestrat
     for (const order of orders) {
         reservations.push(yield context.df.callActivity('reserveStock', order));
     }
-    return { orders: reservations.length, backordered: reservations.filter((r) => r.backordered > 0).map((r) => r.sku) };
+    return {
+        orders: reservations.length,
+        backordered: reservations.filter((r) => r.backordered > 0).map((r) => r.sku),
+    };
 };
 
 df.app.activity('reserveStock', { handler: reserveStock });
@@ -80,14 +83,26 @@ app.http('stockLevel', {
 `;
 
 /** Step 5: the post-deploy smoke check. */
-export const SMOKE = {
-    orchestrator: 'processOrder',
-    input: [
-        { sku: 'bike', quantity: 2 },
-        { sku: 'helmet', quantity: 12 },
-    ],
-    expectedOutput: { orders: 2, backordered: ['helmet'] },
-};
+/** As `npm run format` writes it (the copy's `npm test` checks the format too). */
+const SMOKE_JSON = `{
+  "orchestrator": "processOrder",
+  "input": [
+    {
+      "sku": "bike",
+      "quantity": 2
+    },
+    {
+      "sku": "helmet",
+      "quantity": 12
+    }
+  ],
+  "expectedOutput": {
+    "orders": 2,
+    "backordered": ["helmet"]
+  }
+}
+`;
+export const SMOKE = JSON.parse(SMOKE_JSON) as { orchestrator: string; input: unknown; expectedOutput: unknown };
 
 /** Step 6: the team's tests, with the test kit; hello's own tests go. */
 const PROCESS_ORDER_TEST = `import { loadTestApp, type TestApp } from '../../tools/testing';
@@ -100,9 +115,17 @@ afterAll(() => app.close());
 
 describe('processOrder', () => {
     it('reserves each order with the real activity and lists the backordered ones', async () => {
-        const run = await app.runOrchestration('processOrder', { input: [{ sku: 'bike', quantity: 2 }, { sku: 'helmet', quantity: 12 }] });
+        const run = await app.runOrchestration('processOrder', {
+            input: [
+                { sku: 'bike', quantity: 2 },
+                { sku: 'helmet', quantity: 12 },
+            ],
+        });
         expect(run.output).toEqual({ orders: 2, backordered: ['helmet'] });
-        expect(run.activityCalls.map((call) => call.input)).toEqual([{ sku: 'bike', quantity: 2 }, { sku: 'helmet', quantity: 12 }]);
+        expect(run.activityCalls.map((call) => call.input)).toEqual([
+            { sku: 'bike', quantity: 2 },
+            { sku: 'helmet', quantity: 12 },
+        ]);
     });
 });
 
@@ -140,7 +163,7 @@ export function applyChange(root: string): string[] {
     // 4. an HTTP function of their own
     write('app/src/functions/stockLevel.ts', STOCK_LEVEL);
     // 5. the smoke check
-    write('app/smoke.json', JSON.stringify(SMOKE, null, 2) + '\n');
+    write('app/smoke.json', SMOKE_JSON);
     // 6. tests: hello's go, the team's come; the starter's test follows the rename
     for (const file of ['test/app/orchestrator.test.ts', 'test/app/activity.test.ts', 'test/app/hello.e2e.test.ts'])
         remove(file);
