@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
 const FEATURES_APP = path.join(__dirname, '../apps/durable-features');
+/** hello's shape (hello_orchestrator, hello), a fixture's own: the store's tests hold whatever app/ is. */
+const HELLO_APP = path.join(__dirname, '../apps/waiter');
 const HELLO = ['Hello Seattle', 'Hello Tokyo', 'Hello London'];
 const webhooks = (host: LocalHost): string => `${host.url}/runtime/webhooks/durabletask`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +36,7 @@ describe('the SQLite store under the host', () => {
     it('converts a data directory written by the file store on first start: the waiting instance resumes and completes, the finished one stays', async () => {
         const data = mkdtempSync(path.join(tmpdir(), 'durable-legacy-'));
         cpSync(path.join(__dirname, 'fixtures/file-log-data'), data, { recursive: true });
-        const host = await startLocalHost({ data });
+        const host = await startLocalHost({ app: HELLO_APP, data });
         try {
             expect(host.output()).toMatch(/store: imported 3 instance\(s\) and 1 entity record\(s\)/);
             expect(host.output()).toMatch(/Resumed 2 unfinished instance/);
@@ -55,7 +57,7 @@ describe('the SQLite store under the host', () => {
     });
 
     it('keeps ids that differ only in case apart, across a restart', async () => {
-        const first = await startLocalHost();
+        const first = await startLocalHost({ app: HELLO_APP });
         for (const id of ['Order-A', 'order-a']) {
             expect((await httpJson('POST', `${webhooks(first)}/orchestrators/hello_orchestrator/${id}`)).status).toBe(
                 202,
@@ -63,7 +65,7 @@ describe('the SQLite store under the host', () => {
             await pollStatus(`${webhooks(first)}/instances/${id}`);
         }
         await first.stop();
-        const second = await startLocalHost({ data: first.data });
+        const second = await startLocalHost({ app: HELLO_APP, data: first.data });
         try {
             const listed = await httpJson('GET', `${webhooks(second)}/instances`);
             expect(listed.body.map((s: { instanceId: string }) => s.instanceId).sort()).toEqual(['Order-A', 'order-a']);
@@ -104,7 +106,7 @@ describe('the SQLite store under the host', () => {
     });
 
     it('loses nothing acknowledged and shows nothing before it is durable when the host or the worker is killed (kill -9) at random moments under load', async () => {
-        let host = await startLocalHost();
+        let host = await startLocalHost({ app: HELLO_APP });
         const acknowledged = new Set<string>();
         /** The outputs of instances seen Completed: a restart must show the same. */
         const seenCompleted = new Map<string, unknown>();
@@ -142,7 +144,7 @@ describe('the SQLite store under the host', () => {
             }
             await host.kill9();
             kills.push('host');
-            host = await startLocalHost({ data: host.data });
+            host = await startLocalHost({ app: HELLO_APP, data: host.data });
             // A snapshot: the load goes on meanwhile (against the new host) and adds to the set.
             const restarted = host;
             await forEachId([...acknowledged], async (id) => {
