@@ -51,13 +51,21 @@ function copyRepository(): string {
     return dir;
 }
 
-beforeAll(() => {
-    copy = copyRepository();
-    touched = applyChange(copy);
-});
-afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+/**
+ * The walk-through starts from the template's hello. Once a team has made app/ its own (this very change, in its
+ * repository), there is no hello left to replace: the suite is skipped there, not failed.
+ */
+const fromTemplate = fs.existsSync(path.join(REPO_ROOT, 'app/src/functions/hello_orchestrator.ts'))
+    ? describe
+    : describe.skip;
 
-describe('make it yours: hello replaced by your own workflow in a copy of the repository', () => {
+fromTemplate('make it yours: hello replaced by your own workflow in a copy of the repository', () => {
+    beforeAll(() => {
+        copy = copyRepository();
+        touched = applyChange(copy);
+    });
+    afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+
     it('takes edits in app/ and test/app/ only (steps 1-6)', () => {
         expect(touched.filter((file) => !/^(app|test\/app)\//.test(file))).toEqual([]);
         expect(touched.length).toBeGreaterThan(8);
