@@ -55,3 +55,68 @@ app.http('hostname', {
     authLevel: 'anonymous',
     handler: () => ({ body: String(process.env.WEBSITE_HOSTNAME) }),
 });
+
+// One line per run in the marker file: how many times an activity ran.
+df.app.activity('countRun', {
+    handler: (marker) => {
+        fs.appendFileSync(marker, 'ran\n');
+        return fs.readFileSync(marker, 'utf8').split('\n').filter(Boolean).length;
+    },
+});
+
+// Hangs the first time it resumes after its activity (a following episode, run right after the activity in the
+// worker): only functionTimeout ends it, and it is the orchestrator's timeout, not the activity's.
+df.app.orchestration('hangsAfterStep', function* (context) {
+    const marker = context.df.getInput();
+    const runs = yield context.df.callActivity('countRun', marker);
+    if (!fs.existsSync(`${marker}.hung`)) {
+        fs.writeFileSync(`${marker}.hung`, '');
+        for (;;) {
+            // never yields
+        }
+    }
+    return runs;
+});
+
+// Ends its worker the first time it resumes after its activity.
+df.app.orchestration('exitsAfterStep', function* (context) {
+    const marker = context.df.getInput();
+    const runs = yield context.df.callActivity('countRun', marker);
+    if (!fs.existsSync(`${marker}.exited`)) {
+        fs.writeFileSync(`${marker}.exited`, '');
+        process.exit(4);
+    }
+    return runs;
+});
+
+// A timer set from currentUtcDateTime after a step, replayed by the episodes that follow: its fire time must replay
+// the same (the episode's OrchestratorStarted time is the one the orchestrator saw).
+df.app.orchestration('stepThenTimer', function* (context) {
+    const first = yield context.df.callActivity('double', 1);
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 50));
+    const second = yield context.df.callActivity('double', first);
+    return [first, second, context.df.currentUtcDateTime.toISOString()];
+});
+
+// n steps in a row, then waits for 'go' only when asked to (raised while the last step runs).
+df.app.orchestration('steps', function* (context) {
+    const { n, marker, wait } = context.df.getInput();
+    const results = [];
+    for (let i = 0; i < n; i++)
+        results.push(
+            yield context.df.callActivity(
+                wait && i === n - 1 ? 'waitsForFile' : 'double',
+                wait && i === n - 1 ? marker : i,
+            ),
+        );
+    if (wait) results.push(yield context.df.waitForExternalEvent('go'));
+    return results;
+});
+
+// Returns once the file exists (the test creates it after raising an event).
+df.app.activity('waitsForFile', {
+    handler: async (file) => {
+        while (!fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 10));
+        return 'file';
+    },
+});

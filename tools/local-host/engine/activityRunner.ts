@@ -4,6 +4,7 @@ import { activityFailureFields } from './activityFailure';
 import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
 import type { WorkHost } from './scheduledWork';
+import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
 
 /**
  * Runs scheduled activities concurrently, at most once at a time per task. An activity interrupted
@@ -18,23 +19,29 @@ export class ActivityRunner {
         return this.#inFlight.size;
     }
 
-    run(host: WorkHost, record: InstanceRecord, scheduled: HistoryEvent): void {
+    run(host: WorkHost, record: InstanceRecord, scheduled: HistoryEvent, following?: FollowingEpisodeRequest): void {
         const key = `${record.instanceId}\n${record.executionId}\n${scheduled.EventId}`;
         if (this.#inFlight.has(key)) return;
         this.#inFlight.add(key);
         const { instanceId, executionId } = record;
         const name = String(scheduled.Name);
+        // Only the first run carries the episode that may follow it: a rerun means the instance moved on.
+        let then = following;
         const attempt = (): Promise<HistoryEvent> =>
-            invokeActivity(host.functions, name, scheduled.Input as string | undefined, {
-                key: `${instanceId} task ${scheduled.EventId}`,
-                instanceId,
-            }).then(
+            invokeActivity(
+                host.functions,
+                name,
+                scheduled.Input as string | undefined,
+                { key: `${instanceId} task ${scheduled.EventId}`, instanceId },
+                then,
+            ).then(
                 (result) =>
                     historyEvent(EventType.TaskCompleted, host.now(), {
                         TaskScheduledId: scheduled.EventId,
                         Result: result,
                     }),
                 (err: unknown) => {
+                    then = undefined;
                     if (err instanceof WorkerExitedError) {
                         // The message was never completed: delivered again, as the extension's queue does
                         // (at-least-once).
@@ -53,7 +60,7 @@ export class ActivityRunner {
             );
         const settle = (event: HistoryEvent): void => {
             // Rewound while it ran: its outcome belongs to the run before the rewind; it runs again.
-            if (this.#rerun.delete(key)) return void attempt().then(settle);
+            if (this.#rerun.delete(key)) return void ((then = undefined), attempt().then(settle));
             this.#inFlight.delete(key);
             void host.deliver(instanceId, executionId, event);
         };

@@ -6,7 +6,9 @@ import { EpisodeLoop } from './episodeLoop';
 import { EngineError, notAnOrchestratorMessage } from './errors';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
-import type { EpisodeResult } from './episode';
+import { committedEpisode, type EpisodeResult } from './episode';
+import { followingEpisode } from '../triggers/durable';
+import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
 import type { VersioningSettings } from './versioning';
 import { ActivityRunner } from './activityRunner';
 import { CompletionIndex } from './answered';
@@ -53,7 +55,7 @@ export class Engine implements WorkHost {
     readonly actionNodes = new ActionNodeRegistry();
     /** What to do with each new scheduling event; extend for new kinds of work. */
     readonly workHandlers = new Map<number, WorkHandler>([
-        [EventType.TaskScheduled, (host, record, event) => this.activities.run(host, record, event)],
+        [EventType.TaskScheduled, (host, record, event, then) => this.activities.run(host, record, event, then)],
         [EventType.TimerCreated, (host, record, event) => this.timers.arm(host, record, event)],
         [EventType.SubOrchestrationInstanceCreated, (host, record, event) => host.startSubOrchestration(record, event)],
     ]);
@@ -62,6 +64,8 @@ export class Engine implements WorkHost {
     #starting = new Set<string>();
     #episodes = new EpisodeLoop(this);
     #completions = new CompletionIndex();
+    /** A clock of its own (the test kit's): the worker, which stamps following episodes, does not share it. */
+    readonly #ownClock: boolean;
 
     constructor(
         readonly functions: AppFunctions,
@@ -69,6 +73,7 @@ export class Engine implements WorkHost {
         options: EngineOptions = {},
     ) {
         this.now = options.now ?? (() => new Date());
+        this.#ownClock = options.now !== undefined;
         this.log = options.log ?? (() => undefined);
         this.defaultVersion = options.defaultVersion;
         this.versioning = options.versioning;
@@ -261,7 +266,24 @@ export class Engine implements WorkHost {
      * restart.
      */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
-        for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event);
+        const then = scheduled.length === 1 ? this.#followingEpisode(record, scheduled[0]) : undefined;
+        for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event, then);
+    }
+
+    /**
+     * The episode that follows an activity which is the instance's only outstanding work (a sequence's step), for the
+     * worker to run right after it (AppFunctions.runsFollowingEpisodes). The engine uses its answer only if that is
+     * still the episode it runs (workerProcess.ts takeFollowing); otherwise it runs its own. Only on the real clock:
+     * the worker stamps the episode's OrchestratorStarted.
+     */
+    #followingEpisode(record: InstanceRecord, scheduled: HistoryEvent): FollowingEpisodeRequest | undefined {
+        if (!this.functions.runsFollowingEpisodes || this.#ownClock || scheduled.EventType !== EventType.TaskScheduled)
+            return undefined;
+        if (this.#records.get(record.instanceId) !== record) return undefined;
+        if (record.runtimeStatus !== 'Running' || record.inbox.length > 0) return undefined;
+        const open = outstandingWork(record);
+        if (open.length !== 1 || open[0].EventId !== scheduled.EventId) return undefined;
+        return followingEpisode(this.functions, record.name, committedEpisode(record), scheduled.EventId);
     }
 
     startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void {

@@ -4,6 +4,7 @@ import { EventType, failureFields, historyEvent, type HistoryEvent } from '../mo
 import type { ActionNodeRegistry } from './actionNodes';
 import { ReplayShim, type ShimResult } from './replayShim';
 import type { InstanceRecord } from '../store/store';
+import type { EpisodeRequest } from '../worker-process/episodeHistory';
 
 export const SCHEMA_VERSION_V3 = 2;
 export const TIMER_SETTINGS = {
@@ -29,20 +30,7 @@ export async function runEpisode(
     newEvents: HistoryEvent[],
     actionNodes?: ActionNodeRegistry,
 ): Promise<EpisodeResult> {
-    const outcome = await invokeOrchestrator(functions, record.name, {
-        executionId: record.executionId,
-        history: record.history,
-        newEvents,
-        fields: {
-            input: record.input === undefined ? undefined : JSON.parse(record.input),
-            instanceId: record.instanceId,
-            parentInstanceId: record.parent?.instanceId ?? null,
-            upperSchemaVersion: SCHEMA_VERSION_V3,
-            longRunningTimerIntervalDuration: TIMER_SETTINGS.longRunningTimerIntervalDuration,
-            maximumShortTimerDuration: TIMER_SETTINGS.maximumShortTimerDuration,
-            defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-        },
-    });
+    const outcome = await invokeOrchestrator(functions, record.name, { ...committedEpisode(record), newEvents });
     const history = [...record.history, ...newEvents];
     if (!outcome.ok) return { kind: 'failed', error: outcome.error, state: outcome.state };
     const { state } = outcome;
@@ -61,6 +49,23 @@ export async function runEpisode(
         return { kind: 'continueAsNew', shim, state, input: shim.continueAsNew.input };
     if (state.isDone) return { kind: 'completed', shim, state };
     return { kind: 'continue', shim, state };
+}
+
+/** An episode of the instance's current execution over its committed history (the new events to add). */
+export function committedEpisode(record: InstanceRecord): Omit<EpisodeRequest, 'triggerName' | 'newEvents'> {
+    return {
+        executionId: record.executionId,
+        history: record.history,
+        fields: {
+            input: record.input === undefined ? undefined : JSON.parse(record.input),
+            instanceId: record.instanceId,
+            parentInstanceId: record.parent?.instanceId ?? null,
+            upperSchemaVersion: SCHEMA_VERSION_V3,
+            longRunningTimerIntervalDuration: TIMER_SETTINGS.longRunningTimerIntervalDuration,
+            maximumShortTimerDuration: TIMER_SETTINGS.maximumShortTimerDuration,
+            defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+        },
+    };
 }
 
 /** The JSON text the status API shows as `output` for a failed orchestration. */

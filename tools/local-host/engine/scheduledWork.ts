@@ -1,6 +1,7 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
 import { EventType, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
+import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
 
 /** What scheduled work needs from the engine. */
 export interface WorkHost {
@@ -12,7 +13,13 @@ export interface WorkHost {
     log(message: string): void;
 }
 
-export type WorkHandler = (host: WorkHost, record: InstanceRecord, scheduled: HistoryEvent) => void;
+/** `then`: the episode the worker may run right after this activity (see AppFunctions.runsFollowingEpisodes). */
+export type WorkHandler = (
+    host: WorkHost,
+    record: InstanceRecord,
+    scheduled: HistoryEvent,
+    then?: FollowingEpisodeRequest,
+) => void;
 
 /** Scheduling events still waiting for their completion (in history or inbox). */
 export function outstandingWork(record: InstanceRecord): HistoryEvent[] {

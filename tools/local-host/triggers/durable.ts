@@ -1,7 +1,8 @@
 import type { RpcTypedData } from '../worker-process/functionsCore';
-import { fromTypedData } from '../worker-process/invoke';
+import { activityResultJson, fromTypedData } from '../worker-process/invoke';
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { AppFunctions } from '../worker-channel/appFunctions';
+import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
 import { triggerName } from './triggerName';
 
 /** The state an orchestrator episode returns (durable-functions OrchestratorState). */
@@ -57,6 +58,24 @@ async function runOrchestrator(
 }
 
 /**
+ * The episode to run after an activity (AppFunctions.runsFollowingEpisodes): the orchestrator's committed history,
+ * without new events. Undefined when the orchestrator is no longer registered (the engine's own episode reports it).
+ */
+export function followingEpisode(
+    functions: AppFunctions,
+    functionName: string,
+    episode: Omit<EpisodeRequest, 'triggerName' | 'newEvents'>,
+    taskScheduledId: number,
+): FollowingEpisodeRequest | undefined {
+    try {
+        const name = triggerName(functions, functionName, 'orchestrationTrigger');
+        return { functionName, taskScheduledId, request: { ...episode, triggerName: name, newEvents: [] } };
+    } catch {
+        return undefined;
+    }
+}
+
+/**
  * Runs an activity with its JSON input; resolves to the JSON text of its result. `work`: the task and its instance, for
  * redeliveries.
  */
@@ -65,16 +84,17 @@ export async function invokeActivity(
     functionName: string,
     inputJson: string | undefined,
     work?: { key: string; instanceId: string },
+    then?: FollowingEpisodeRequest,
 ): Promise<string> {
     const name = triggerName(functions, functionName, 'activityTrigger');
     const response = await functions.invoke(functionName, {
         inputData: { [name]: { json: inputJson ?? 'null' } },
         workKey: work?.key,
         workInstanceId: work?.instanceId,
+        then,
     });
     reportUndeliveredOutputs(functions, functionName, response.outputData ?? []);
-    const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
-    return JSON.stringify(fromTypedData(output) ?? null);
+    return activityResultJson(response);
 }
 
 /**

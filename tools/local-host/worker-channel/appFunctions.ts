@@ -2,7 +2,7 @@ import type { InvocationResponse, LogLevel, WorkerCapabilities } from '../worker
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { FunctionInfo, InvocationInput } from '../worker-process/protocol';
 import { FunctionTimeoutError } from './functionTimeout';
-import { WorkerExitedError } from './workerProcess';
+import { WorkerExitedError, type FollowingEpisodeRequest } from './workerProcess';
 
 /**
  * The app's functions as the host sees them: their registrations and a way to invoke them. The host
@@ -25,6 +25,12 @@ export interface AppFunctions {
     ): Promise<InvocationResponse>;
     /** Runs an orchestrator episode: the trigger is the committed history plus the new events. */
     invokeEpisode(functionName: string, request: EpisodeRequest): Promise<InvocationResponse>;
+    /**
+     * Whether an activity's invocation can carry the episode that follows it (`HostInvocation.then`): the worker
+     * process runs it right after the activity, saving a round trip per step of a sequence. In process there is no
+     * trip to save.
+     */
+    readonly runsFollowingEpisodes?: boolean;
     /** The instance finished (or failed): what was kept for its episodes can go. */
     endEpisodes(instanceId: string): void;
     /** The host's log, where the app's `context.log` lines and the worker's own arrive. */
@@ -43,6 +49,8 @@ export interface HostInvocation extends InvocationInput {
      * purged.
      */
     workInstanceId?: string;
+    /** The episode to run after this activity (see `runsFollowingEpisodes`); ignored in process. */
+    then?: FollowingEpisodeRequest;
 }
 
 /**

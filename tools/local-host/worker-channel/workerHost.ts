@@ -5,6 +5,7 @@ import type { FunctionInfo, WorkerStart } from '../worker-process/protocol';
 import type { AppFunctions, HostInvocation } from './appFunctions';
 import { Redeliveries, type RedeliveryLog } from './redelivery';
 import { FunctionTimeoutError, timeoutLogMessage, type FunctionTimeout } from './functionTimeout';
+import { EPISODE_NOT_RUN } from '../worker-process/protocol';
 import { describeExit, WorkerProcess, type WorkerExit } from './workerProcess';
 
 export interface WorkerHostOptions {
@@ -42,6 +43,7 @@ export const RESTART_DELAYS_MS = [0, 250, 1000, 2000, 5000, 10_000];
 export class WorkerHost implements AppFunctions {
     /** One Map for the host's lifetime: HTTP routes and the engine keep reading it across reloads. */
     readonly registrations = new Map<string, FunctionInfo>();
+    readonly runsFollowingEpisodes = true;
     debuggerUrl: string | undefined;
     #options: WorkerHostOptions;
     #bundle = '';
@@ -102,13 +104,13 @@ export class WorkerHost implements AppFunctions {
         input: HostInvocation,
         beforeSend?: (capabilities: WorkerCapabilities) => void,
     ): Promise<InvocationResponse> {
-        const { workKey, workInstanceId, ...invocation } = input;
+        const { workKey, workInstanceId, then, ...invocation } = input;
         const work = workKey === undefined ? undefined : { key: workKey, instanceId: workInstanceId ?? workKey };
         return this.redeliveries.run(work, functionName, () => {
             const invocationId = invocation.invocationId ?? randomUUID();
             return this.#run(functionName, invocationId, (worker) => {
                 beforeSend?.(worker.capabilities);
-                return worker.invoke(functionName, { ...invocation, invocationId }, workKey !== undefined);
+                return worker.invoke(functionName, { ...invocation, invocationId }, workKey !== undefined, then);
             });
         });
     }
@@ -122,6 +124,16 @@ export class WorkerHost implements AppFunctions {
         };
         const { instanceId } = request.fields;
         return this.redeliveries.run({ key: instanceId, instanceId }, functionName, async () => {
+            const following = this.#worker?.takeFollowing(functionName, request);
+            if (following) {
+                try {
+                    return await this.#run(functionName, following.invocationId, () => following.response);
+                } catch (err) {
+                    // Not run after all (its activity failed), or run on a history the worker lacked: ask for it.
+                    const name = (err as Error).name;
+                    if (name !== EPISODE_NOT_RUN && name !== 'HistoryCacheMiss') throw err;
+                }
+            }
             try {
                 return await attempt();
             } catch (err) {

@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EventType } from '../model/history';
 import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker-process/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker-process/episodeHistory';
 import {
@@ -9,6 +11,7 @@ import {
     unbatch,
     writeEach,
     type Batch,
+    type FollowingEpisode,
     type FunctionInfo,
     type HostMessage,
     type InvocationInput,
@@ -31,12 +34,35 @@ export interface WorkerExit {
 }
 
 interface Pending {
-    resolve: (response: InvocationResponse) => void;
-    reject: (err: Error) => void;
+    /** `started`: a following episode's OrchestratorStarted time (protocol.ts FollowingEpisode). */
+    resolve: (response: InvocationResponse, started?: string) => void;
+    reject: (err: Error, started?: string) => void;
     durable: boolean;
 }
 
+/** How a following episode ended in the worker. */
+type FollowingOutcome = { response: InvocationResponse; started?: string } | { error: Error; started?: string };
+
 const STDERR_TAIL_CHARS = 2000;
+
+/** What the host asks the worker to run after an activity (protocol.ts FollowingEpisode). */
+export interface FollowingEpisodeRequest {
+    functionName: string;
+    /** The episode as the engine would ask for it, without its new events (the worker adds them). */
+    request: EpisodeRequest;
+    taskScheduledId: number;
+}
+
+/** A following episode sent with an activity, waiting for the engine to ask for it. */
+interface Following {
+    invocationId: string;
+    functionName: string;
+    executionId: string;
+    history: EpisodeRequest['history'];
+    count: number;
+    taskScheduledId: number;
+    outcome: Promise<FollowingOutcome>;
+}
 
 /**
  * One worker process and the host's end of its channel: starts it on a build of the app, sends
@@ -51,6 +77,8 @@ export class WorkerProcess {
     #exit?: WorkerExit;
     #stopping?: string;
     #histories = new HistorySender();
+    /** By instance: the episode sent to follow its running activity. */
+    #following = new Map<string, Following>();
     // Invocations go in batches of 64: the worker starts on the first while the host sends the rest. Its
     // results come back a whole turn at a time, so a fan-out's completions meet in few episodes.
     #outbox = new Outbox<HostMessage>((message) => this.#write(message), 64);
@@ -72,9 +100,9 @@ export class WorkerProcess {
             for (const message of unbatch(received)) {
                 if (message.type === 'log') log(message.level, message.category, message.message);
                 else if (message.type === 'response')
-                    this.#settle(message.invocationId)?.resolve(fromWire(message.response));
+                    this.#settle(message.invocationId)?.resolve(fromWire(message.response), message.started);
                 else if (message.type === 'failure')
-                    this.#settle(message.invocationId)?.reject(deserializeError(message.error));
+                    this.#settle(message.invocationId)?.reject(deserializeError(message.error), message.started);
                 else this.#onLoad?.(message);
             }
         });
@@ -124,18 +152,77 @@ export class WorkerProcess {
         });
     }
 
-    /** `durable`: the invocation runs Durable work (an activity, an entity batch). */
+    /**
+     * `durable`: the invocation runs Durable work (an activity, an entity batch). `then`: the episode to run after this
+     * activity (see takeFollowing).
+     */
     invoke(
         functionName: string,
         input: InvocationInput & { invocationId: string },
         durable = false,
+        then?: FollowingEpisodeRequest,
     ): Promise<InvocationResponse> {
         const { invocationId, inputData, triggerMetadata } = input;
-        return this.#request(
-            invocationId,
-            toWire({ type: 'invoke', invocationId, functionName, inputData, triggerMetadata }),
-            durable,
+        const message = toWire({ type: 'invoke' as const, invocationId, functionName, inputData, triggerMetadata });
+        const running = this.#request(invocationId, then ? { ...message, then: this.#follow(then) } : message, durable);
+        return running;
+    }
+
+    /**
+     * The episode that ran after an activity, when `request` is that episode: same execution and committed history,
+     * and its new events are OrchestratorStarted and that activity's TaskCompleted, nothing else. Its
+     * OrchestratorStarted then takes the time the worker gave it (the orchestrator saw that currentUtcDateTime). Taken
+     * once; undefined when none was sent or the instance moved on (the engine runs its own episode).
+     */
+    takeFollowing(
+        functionName: string,
+        request: EpisodeRequest,
+    ): { invocationId: string; response: Promise<InvocationResponse> } | undefined {
+        const following = this.#following.get(request.fields.instanceId);
+        if (!following) return undefined;
+        this.#following.delete(request.fields.instanceId);
+        const [started, completed, ...more] = request.newEvents;
+        const same =
+            following.functionName === functionName &&
+            following.executionId === request.executionId &&
+            following.history === request.history &&
+            following.count === request.history.length &&
+            more.length === 0 &&
+            started?.EventType === EventType.OrchestratorStarted &&
+            completed?.EventType === EventType.TaskCompleted &&
+            completed.TaskScheduledId === following.taskScheduledId;
+        if (!same) return undefined;
+        const response = following.outcome.then((outcome) => {
+            if (outcome.started) started.Timestamp = outcome.started;
+            if ('error' in outcome) throw outcome.error;
+            return outcome.response;
+        });
+        return { invocationId: following.invocationId, response };
+    }
+
+    #follow(then: FollowingEpisodeRequest): FollowingEpisode {
+        const { functionName, request, taskScheduledId } = then;
+        const invocationId = randomUUID();
+        const episode = this.#histories.input(request);
+        const outcome = new Promise<FollowingOutcome>((resolve) =>
+            this.#pending.set(invocationId, {
+                resolve: (response, started) => resolve({ response, started }),
+                reject: (error, started) => resolve({ error, started }),
+                durable: true,
+            }),
         );
+        const { instanceId } = request.fields;
+        const { executionId, history } = request;
+        this.#following.set(instanceId, {
+            invocationId,
+            functionName,
+            executionId,
+            history,
+            count: history.length,
+            taskScheduledId,
+            outcome,
+        });
+        return { invocationId, functionName, episode, forget: this.#histories.takeForgotten(), taskScheduledId };
     }
 
     invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
@@ -149,6 +236,7 @@ export class WorkerProcess {
 
     /** The instance finished: the worker drops its history with the next episode message. */
     endEpisodes(instanceId: string): void {
+        this.#following.delete(instanceId);
         this.#histories.forget(instanceId);
     }
 

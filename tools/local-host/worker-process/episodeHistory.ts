@@ -79,6 +79,14 @@ export class HistoryCache {
     #entries = new Map<string, { executionId: string; count: number; json: string }>();
 
     inputData(episode: EpisodeInput): Record<string, RpcTypedData> {
+        const { json, count } = this.remember(episode);
+        const history = joinJson(json, episode.newEvents.map((e) => eventJson(e, false)).join(','));
+        const rest = JSON.stringify({ ...episode.fields, isReplaying: count > 0 });
+        return { [episode.triggerName]: { json: `{"history":[${history}],${rest.slice(1)}` } };
+    }
+
+    /** Takes in the episode's committed events (also when the episode itself does not run). */
+    remember(episode: EpisodeInput): { json: string; count: number } {
         const { instanceId } = episode.fields;
         const entry = episode.from === 0 ? undefined : this.#entries.get(instanceId);
         if (episode.from > 0 && (entry?.executionId !== episode.executionId || entry.count !== episode.from)) {
@@ -89,9 +97,7 @@ export class HistoryCache {
         const json = joinJson(entry?.json ?? '', episode.past.map((e) => eventJson(e, true)).join(','));
         const count = episode.from + episode.past.length;
         this.#entries.set(instanceId, { executionId: episode.executionId, count, json });
-        const history = joinJson(json, episode.newEvents.map((e) => eventJson(e, false)).join(','));
-        const rest = JSON.stringify({ ...episode.fields, isReplaying: count > 0 });
-        return { [episode.triggerName]: { json: `{"history":[${history}],${rest.slice(1)}` } };
+        return { json, count };
     }
 
     forget(instanceIds: string[]): void {

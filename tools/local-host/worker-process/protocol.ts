@@ -35,8 +35,26 @@ export interface SerializedError {
     stack?: string;
 }
 
+/**
+ * An orchestrator episode the worker runs right after an activity, with that activity's result, when the host expects
+ * it to be the instance's next episode (engine: a sequence's step). Its answer waits in the host until the engine asks
+ * for that episode; the engine runs its own otherwise. It saves a wake-up each way per step.
+ */
+export interface FollowingEpisode {
+    invocationId: string;
+    functionName: string;
+    /** The episode's committed history; the worker adds its new events (OrchestratorStarted, the TaskCompleted). */
+    episode: EpisodeInput;
+    forget: string[];
+    /** The TaskScheduled event's id, which the activity's TaskCompleted answers. */
+    taskScheduledId: number;
+}
+
 export type HostMessage =
-    | ({ type: 'invoke'; invocationId: string; functionName: string } & Omit<InvocationInput, 'invocationId'>)
+    | ({ type: 'invoke'; invocationId: string; functionName: string; then?: FollowingEpisode } & Omit<
+          InvocationInput,
+          'invocationId'
+      >)
     /**
      * An orchestrator invocation: the worker builds the trigger from the history it holds for the
      * instance plus what is new (see episodeHistory.ts), so a running orchestration's history crosses once.
@@ -51,9 +69,13 @@ export type HostMessage =
 export type WorkerMessage =
     | { type: 'loaded'; functions: FunctionInfo[]; capabilities: WorkerCapabilities; debuggerUrl?: string }
     | { type: 'loadFailed'; error: SerializedError }
-    | { type: 'response'; invocationId: string; response: InvocationResponse }
-    | { type: 'failure'; invocationId: string; error: SerializedError }
+    /** `started`: a following episode's OrchestratorStarted time (the orchestrator's currentUtcDateTime). */
+    | { type: 'response'; invocationId: string; response: InvocationResponse; started?: string }
+    | { type: 'failure'; invocationId: string; error: SerializedError; started?: string }
     | { type: 'log'; level: LogLevel; category: 'user' | 'system'; message: string };
+
+/** The error name of a following episode the worker did not run (its activity failed): the host runs its own. */
+export const EPISODE_NOT_RUN = 'FollowingEpisodeNotRun';
 
 /** Several messages as one write: what one side sends in the same turn of its event loop. */
 export interface Batch<T> {

@@ -1,9 +1,12 @@
 import * as inspector from 'node:inspector';
 import { Worker } from 'node:worker_threads';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import { HistoryCache } from './episodeHistory';
-import type { FunctionsCore, LogLevel } from './functionsCore';
+import type { FunctionsCore, InvocationResponse, LogLevel } from './functionsCore';
+import { activityResultJson } from './invoke';
 import { loadBundle } from './loadBundle';
 import {
+    EPISODE_NOT_RUN,
     fromWire,
     Outbox,
     serializeError,
@@ -11,6 +14,7 @@ import {
     unbatch,
     writeEach,
     type Batch,
+    type FollowingEpisode,
     type HostMessage,
     type WorkerMessage,
     type WorkerStart,
@@ -100,6 +104,9 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
     }
     if (message.type === 'environment') return void Object.assign(process.env, message.values);
     const { invocationId, functionName } = message;
+    // A following episode's history is taken in now, in the order the host sent it, before any later episode's.
+    const then = message.type === 'invoke' && message.then ? followingEpisode(message.then) : undefined;
+    let activity: InvocationResponse | undefined;
     running.set(invocationId, functionName);
     lastInvoked = functionName;
     try {
@@ -108,10 +115,69 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
             message.type === 'episode'
                 ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined }
                 : message;
-        const response = await core.invoke(functionName, { invocationId, inputData, triggerMetadata });
-        send({ type: 'response', invocationId, response: toWire(response) });
+        activity = await core.invoke(functionName, { invocationId, inputData, triggerMetadata });
+        send({ type: 'response', invocationId, response: toWire(activity) });
     } catch (err) {
+        activity = undefined;
         send({ type: 'failure', invocationId, error: serializeError(err) });
+    } finally {
+        running.delete(invocationId);
+    }
+    if (then) await runFollowing(core, then, activity);
+}
+
+/**
+ * Takes in the following episode's committed history (the episode then runs on exactly that history), or the reason
+ * it cannot (the worker lacks the start of that history).
+ */
+function followingEpisode(then: FollowingEpisode): { then: FollowingEpisode; error?: unknown } {
+    try {
+        histories.forget(then.forget);
+        const { count } = histories.remember(then.episode);
+        return { then: { ...then, episode: { ...then.episode, from: count, past: [] } } };
+    } catch (error) {
+        return { then, error };
+    }
+}
+
+/**
+ * The episode the host asked to follow an activity (protocol.ts FollowingEpisode), with the TaskCompleted the host
+ * builds from the same response; when the activity failed the host runs the episode itself.
+ */
+async function runFollowing(
+    core: FunctionsCore,
+    following: { then: FollowingEpisode; error?: unknown },
+    activity: InvocationResponse | undefined,
+): Promise<void> {
+    const { then } = following;
+    const { invocationId, functionName } = then;
+    let result: string | undefined;
+    try {
+        if (following.error) throw following.error;
+        result = activity && activityResultJson(activity);
+    } catch (err) {
+        return send({ type: 'failure', invocationId, error: serializeError(err) });
+    }
+    if (result === undefined) {
+        const error = { name: EPISODE_NOT_RUN, message: 'The activity failed: the host runs the episode itself.' };
+        return send({ type: 'failure', invocationId, error });
+    }
+    // The activity's answer leaves first: the host commits it while this runs, and an orchestrator that hangs here is
+    // timed out (and blamed) as itself, not as the activity.
+    outbox.flush();
+    const started = new Date();
+    const newEvents: HistoryEvent[] = [
+        historyEvent(EventType.OrchestratorStarted, started),
+        historyEvent(EventType.TaskCompleted, started, { TaskScheduledId: then.taskScheduledId, Result: result }),
+    ];
+    running.set(invocationId, functionName);
+    lastInvoked = functionName;
+    try {
+        const inputData = histories.inputData({ ...then.episode, newEvents });
+        const response = await core.invoke(functionName, { invocationId, inputData });
+        send({ type: 'response', invocationId, response: toWire(response), started: started.toISOString() });
+    } catch (err) {
+        send({ type: 'failure', invocationId, error: serializeError(err), started: started.toISOString() });
     } finally {
         running.delete(invocationId);
     }
