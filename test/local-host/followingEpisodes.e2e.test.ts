@@ -147,7 +147,58 @@ describe('following episodes on the host', () => {
 
         const status = await pollStatus(url);
         expect([status.runtimeStatus, status.output]).toEqual(['Completed', [0, 'file', 'event']]);
-        expect(existsSync(file)).toBe(true);
+    });
+});
+
+describe('following episodes and client operations', () => {
+    let host: LocalHost;
+    const api = () => `${host.url}/runtime/webhooks/durabletask`;
+
+    beforeAll(async () => {
+        host = await startLocalHost({ app: FAULTS_APP });
+    });
+    afterAll(async () => host?.stop());
+
+    it('a step that completes while its instance is suspended is replayed after the resume', async () => {
+        const file = path.join(scratch, 'release-suspended');
+        const started = await httpJson(
+            'POST',
+            `${api()}/orchestrators/steps/susp-1`,
+            JSON.stringify({ n: 1, marker: file }),
+        );
+        const url = started.body.statusQueryGetUri as string;
+        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Running');
+        expect((await httpJson('POST', `${api()}/instances/susp-1/suspend`)).status).toBe(202);
+        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Suspended');
+        writeFileSync(file, '');
+        // The step has returned: its result waits in the inbox while the instance is suspended, as in Azure.
+        await waitFor(async () => !existsSync(file));
+        expect((await httpJson('GET', url)).body.runtimeStatus).toBe('Suspended');
+        expect((await httpJson('POST', `${api()}/instances/susp-1/resume`)).status).toBe(202);
+
+        const status = await pollStatus(url);
+        expect([status.runtimeStatus, status.output]).toEqual(['Completed', ['file']]);
+    });
+
+    it('an instance terminated while its step runs stays terminated when the step ends', async () => {
+        const file = path.join(scratch, 'release-terminated');
+        const started = await httpJson(
+            'POST',
+            `${api()}/orchestrators/steps/term-1`,
+            JSON.stringify({ n: 1, marker: file }),
+        );
+        const url = started.body.statusQueryGetUri as string;
+        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Running');
+        expect((await httpJson('POST', `${api()}/instances/term-1/terminate?reason=stop`)).status).toBe(202);
+        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Terminated');
+        writeFileSync(file, '');
+        // The step's result and the episode run after it arrive for an execution that is over: both are dropped.
+        const next = await pollStatus(
+            (await httpJson('POST', `${api()}/orchestrators/steps/after-term`, JSON.stringify({ n: 2 }))).body
+                .statusQueryGetUri as string,
+        );
+        expect([next.runtimeStatus, next.output]).toEqual(['Completed', [0, 2]]);
+        expect((await httpJson('GET', url)).body).toMatchObject({ runtimeStatus: 'Terminated', output: 'stop' });
     });
 });
 

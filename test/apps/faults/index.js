@@ -98,25 +98,23 @@ df.app.orchestration('stepThenTimer', function* (context) {
     return [first, second, context.df.currentUtcDateTime.toISOString()];
 });
 
-// n steps in a row, then waits for 'go' only when asked to (raised while the last step runs).
+// n steps in a row; with a marker the last step waits for that file; with `wait` it then waits for the event 'go'.
 df.app.orchestration('steps', function* (context) {
     const { n, marker, wait } = context.df.getInput();
     const results = [];
-    for (let i = 0; i < n; i++)
-        results.push(
-            yield context.df.callActivity(
-                wait && i === n - 1 ? 'waitsForFile' : 'double',
-                wait && i === n - 1 ? marker : i,
-            ),
-        );
+    for (let i = 0; i < n; i++) {
+        const last = marker && i === n - 1;
+        results.push(yield context.df.callActivity(last ? 'waitsForFile' : 'double', last ? marker : i));
+    }
     if (wait) results.push(yield context.df.waitForExternalEvent('go'));
     return results;
 });
 
-// Returns once the file exists (the test creates it after raising an event).
+// Returns once the file exists (the test creates it when the step may end), and removes it.
 df.app.activity('waitsForFile', {
     handler: async (file) => {
         while (!fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 10));
+        fs.rmSync(file);
         return 'file';
     },
 });

@@ -202,6 +202,7 @@ export class Engine implements WorkHost {
                     if (this.#records.get(record.instanceId) !== record) return;
                     this.#records.delete(record.instanceId);
                     this.timers.cancel(record.instanceId, '*');
+                    this.functions.endEpisodes(record.instanceId);
                 });
             },
         );

@@ -279,7 +279,11 @@ export class EpisodeLoop {
                     if (ended) this.host.timers.cancel(record.instanceId, record.executionId);
                     if (outcome.scheduled) this.host.dispatch(record, outcome.scheduled);
                     outcome.parent?.apply(toldParent);
-                    if (ended) this.host.store.releaseHistory(record);
+                    if (ended) {
+                        // What the worker keeps for its episodes goes too (a terminated instance never returns one).
+                        this.host.functions.endEpisodes(record.instanceId);
+                        this.host.store.releaseHistory(record);
+                    }
                 },
             ),
         );

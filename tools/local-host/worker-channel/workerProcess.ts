@@ -164,8 +164,8 @@ export class WorkerProcess {
     ): Promise<InvocationResponse> {
         const { invocationId, inputData, triggerMetadata } = input;
         const message = toWire({ type: 'invoke' as const, invocationId, functionName, inputData, triggerMetadata });
-        const running = this.#request(invocationId, then ? { ...message, then: this.#follow(then) } : message, durable);
-        return running;
+        const following = then && !this.#exit ? { then: this.#follow(then) } : {};
+        return this.#request(invocationId, { ...message, ...following }, durable);
     }
 
     /**
