@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
@@ -6,6 +6,7 @@ import type { InstanceRecord } from '../../tools/local-host/model/instance';
 import { hasUnflaggedSqlite, openDatabase } from '../../tools/local-host/store/sqlite';
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { InstanceGoneError } from '../../tools/local-host/store/store';
+import { HANG_MS } from '../support/localHost';
 
 const FIXTURE = path.join(__dirname, 'fixtures/file-log-data');
 let dir: string;
@@ -141,6 +142,28 @@ describe('SqliteStore', () => {
         );
         for (let i = 0; i < 100 && !seenByOthers; i++) await new Promise((resolve) => setTimeout(resolve, 5));
         expect(seenByOthers).toEqual(['durable-first']);
+    });
+
+    it('copies what the WAL holds into durable.db within about a second of a commit, on a thread of its own', async () => {
+        const store = open();
+        const size = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
+        const before = size(store.file);
+        const record = { ...newRecord('big'), inbox: [] };
+        const payload = 'x'.repeat(1000);
+        await store.step((ops) => {
+            ops.createInstance(record);
+            const events = Array.from({ length: 2000 }, (_, i) =>
+                event(EventType.TaskCompleted, { Result: payload }, i),
+            );
+            ops.appendHistory({ instanceId: 'big', executionId: 'e1' }, 0, events);
+        });
+        // Committed to the WAL only: the database file has not grown yet.
+        expect(size(store.file)).toBeLessThan(before + 1_000_000);
+        expect(size(`${store.file}-wal`)).toBeGreaterThan(2_000_000);
+        const deadline = Date.now() + HANG_MS;
+        while (size(store.file) < before + 2_000_000 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(size(store.file)).toBeGreaterThan(before + 2_000_000);
     });
 
     it('makes a purge final: writes for the purged execution are refused, and a new start of the id is a new instance', async () => {

@@ -16,6 +16,8 @@ export interface ScalingFigures {
 }
 
 export const SCALING_SIZES = { sequence: [100, 400, 1600], fanOut: [1000, 4000, 16000] };
+/** Untimed runs of the smallest n of a kind, on both sides, before the timed ones. */
+export const WARM_UP_RUNS = 3;
 /** Runs per case, host and floor alternating (the median counts). */
 export const REPEATS = 3;
 /**
@@ -31,8 +33,8 @@ const expectedSum = (n: number): number => (n * (n - 1)) / 2;
 
 /**
  * Each case on the host (HTTP start, Durable HTTP API status polls, worker process, store) and on
- * the floor, alternating so machine noise hits both alike, after an untimed warm-up run of a tenth
- * of the smallest n on both; medians of REPEATS runs.
+ * the floor, alternating so machine noise hits both alike, after WARM_UP_RUNS untimed runs of the
+ * smallest n on both; medians of REPEATS runs.
  */
 export async function measureScaling(
     repoRoot: string,
@@ -55,10 +57,12 @@ export async function measureScaling(
     };
     try {
         for (const kind of ['sequence', 'fanOut'] as const) {
-            // Untimed, on both: the first run of a kind pays for JIT compilation on either side.
-            const warmUp = Math.ceil(sizes[kind][0] / 10);
-            await onHost(kind, warmUp);
-            await floor.run(kind, warmUp);
+            // Untimed, on both: the first runs of a kind pay for JIT compilation on either side (the host's two
+            // processes take longer to reach their steady pace than the floor's one).
+            for (let i = 0; i < WARM_UP_RUNS; i++) {
+                await onHost(kind, sizes[kind][0]);
+                await floor.run(kind, sizes[kind][0]);
+            }
             for (const n of sizes[kind]) {
                 step(`scaling: ${kind} of ${n} activities, host then floor, up to ${REPEATS} times`);
                 const hostSeconds: number[] = [];

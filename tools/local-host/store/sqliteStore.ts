@@ -6,7 +6,8 @@ import type { HistoryEvent } from '../model/history';
 import { isTerminal, startedVersion, type InstanceRecord, type StatusFields } from '../model/instance';
 import type { RedeliveryLog } from '../worker-channel/redelivery';
 import { importLegacyData } from './legacyImport';
-import { CHECKPOINT_MS, prepareDatabase } from './schema';
+import { Checkpointer } from './checkpointer';
+import { prepareDatabase } from './schema';
 import { openDatabase } from './sqlite';
 import { SqliteEntities, SqliteRedeliveries } from './sqliteTables';
 import { InstanceGoneError, type ExecutionRef, type Store, type StoreOps } from './store';
@@ -61,7 +62,7 @@ export class SqliteStore implements Store {
     #queue: Step[] = [];
     #scheduled = false;
     #closed = false;
-    #checkpoint?: NodeJS.Timeout;
+    readonly #checkpointer: Checkpointer;
 
     constructor(
         dataDir: string,
@@ -73,6 +74,7 @@ export class SqliteStore implements Store {
         this.#warn = warn;
         this.#db = openDatabase(this.file);
         prepareDatabase(this.#db);
+        this.#checkpointer = new Checkpointer(this.file, warn);
         this.entities = new SqliteEntities(
             (sql) => this.#run(sql),
             () => this.#committed(),
@@ -111,29 +113,14 @@ export class SqliteStore implements Store {
         if (this.#closed) return;
         this.#flush();
         this.#closed = true;
-        clearTimeout(this.#checkpoint);
+        await this.#checkpointer.close();
         // Closing the last connection checkpoints the WAL into the database.
         this.#db.close();
     }
 
-    /**
-     * Something was committed: the WAL is checkpointed (and fsynced) within CHECKPOINT_MS, outside any step
-     * (schema.ts).
-     */
+    /** Something was committed: the WAL is checkpointed within CHECKPOINT_MS, on another thread (checkpointer.ts). */
     #committed(): void {
-        if (this.#checkpoint || this.#closed) return;
-        this.#checkpoint = setTimeout(() => {
-            this.#checkpoint = undefined;
-            if (this.#closed) return;
-            try {
-                this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-            } catch (err) {
-                this.#warn(
-                    `could not checkpoint durable.db: ${(err as Error).message} (the commits stay in the WAL file; SQLite tries again)`,
-                );
-            }
-        }, CHECKPOINT_MS);
-        this.#checkpoint.unref();
+        if (!this.#closed) this.#checkpointer.committed();
     }
 
     /**
