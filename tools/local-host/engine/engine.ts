@@ -6,14 +6,12 @@ import { EpisodeLoop } from './episodeLoop';
 import { EngineError, notAnOrchestratorMessage } from './errors';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
-import { committedEpisode, type EpisodeResult } from './episode';
-import { followingEpisode } from '../triggers/durable';
-import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
+import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
 import { ActivityRunner } from './activityRunner';
 import { CompletionIndex } from './answered';
 import { DurableTimers, type TimerClock } from './durableTimers';
-import { outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
+import { followingEpisodeOf, outstandingWork, type WorkHandler, type WorkHost } from './scheduledWork';
 
 export interface EngineOptions {
     now?: () => Date;
@@ -267,24 +265,10 @@ export class Engine implements WorkHost {
      * restart.
      */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
-        const then = scheduled.length === 1 ? this.#followingEpisode(record, scheduled[0]) : undefined;
+        // The worker stamps a following episode's OrchestratorStarted: never on the engine's own clock (the kit's).
+        const follows = scheduled.length === 1 && !this.#ownClock && this.#records.get(record.instanceId) === record;
+        const then = follows ? followingEpisodeOf(this.functions, record, scheduled[0]) : undefined;
         for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event, then);
-    }
-
-    /**
-     * The episode that follows an activity which is the instance's only outstanding work (a sequence's step), for the
-     * worker to run right after it (AppFunctions.runsFollowingEpisodes). The engine uses its answer only if that is
-     * still the episode it runs (workerProcess.ts takeFollowing); otherwise it runs its own. Only on the real clock:
-     * the worker stamps the episode's OrchestratorStarted.
-     */
-    #followingEpisode(record: InstanceRecord, scheduled: HistoryEvent): FollowingEpisodeRequest | undefined {
-        if (!this.functions.runsFollowingEpisodes || this.#ownClock || scheduled.EventType !== EventType.TaskScheduled)
-            return undefined;
-        if (this.#records.get(record.instanceId) !== record) return undefined;
-        if (record.runtimeStatus !== 'Running' || record.inbox.length > 0) return undefined;
-        const open = outstandingWork(record);
-        if (open.length !== 1 || open[0].EventId !== scheduled.EventId) return undefined;
-        return followingEpisode(this.functions, record.name, committedEpisode(record), scheduled.EventId);
     }
 
     startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void {

@@ -2,6 +2,8 @@ import type { AppFunctions } from '../worker-channel/appFunctions';
 import { EventType, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
 import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
+import { followingEpisode } from '../triggers/durable';
+import { committedEpisode } from './episode';
 
 /** What scheduled work needs from the engine. */
 export interface WorkHost {
@@ -29,6 +31,23 @@ export function outstandingWork(record: InstanceRecord): HistoryEvent[] {
         else if (typeof event.TaskScheduledId === 'number') answered.add(event.TaskScheduledId);
     }
     return record.history.filter((e) => WORK_EVENT_TYPES.has(e.EventType) && !answered.has(e.EventId));
+}
+
+/**
+ * The episode that follows an activity which is the instance's only outstanding work (a sequence's step), for the
+ * worker to run right after it (AppFunctions.runsFollowingEpisodes). The engine uses its answer only if that is still
+ * the episode it runs (workerProcess.ts takeFollowing); otherwise it runs its own.
+ */
+export function followingEpisodeOf(
+    functions: AppFunctions,
+    record: InstanceRecord,
+    scheduled: HistoryEvent,
+): FollowingEpisodeRequest | undefined {
+    if (!functions.runsFollowingEpisodes || scheduled.EventType !== EventType.TaskScheduled) return undefined;
+    if (record.runtimeStatus !== 'Running' || record.inbox.length > 0) return undefined;
+    const open = outstandingWork(record);
+    if (open.length !== 1 || open[0].EventId !== scheduled.EventId) return undefined;
+    return followingEpisode(functions, record.name, committedEpisode(record), scheduled.EventId);
 }
 
 const WORK_EVENT_TYPES = new Set<number>([
