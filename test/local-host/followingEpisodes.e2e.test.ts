@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { loadApp, type LoadedApp } from '../../tools/local-host/app-loading/loadApp';
 import { Engine } from '../../tools/local-host/engine/engine';
 import { isTerminal, MemoryStore } from '../../tools/local-host/store/store';
+import { EventType } from '../../tools/local-host/model/history';
 import type { HostMessage } from '../../tools/local-host/worker-process/protocol';
 import { HANG_MS, httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
@@ -25,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('what crosses the channel for a sequence', () => {
+describe('what crosses the worker channel', () => {
     let app: LoadedApp;
     let sent: HostMessage[];
     const fork = childProcess.fork;
@@ -85,6 +86,19 @@ describe('what crosses the channel for a sequence', () => {
         expect((await ended(engine, instanceId)).runtimeStatus).toBe('Completed');
         expect(sent.filter((m) => m.type === 'invoke' && m.then)).toHaveLength(0);
         expect(sent.filter((m) => m.type === 'episode')).toHaveLength(3);
+    });
+
+    it('asks again for an episode that results already sent by the worker overtook: two episodes commit, not three', async () => {
+        sent = [];
+        const engine = new Engine(app.functions, new MemoryStore());
+        const { instanceId } = await engine.start('fanOut', JSON.stringify(500));
+        const record = await ended(engine, instanceId);
+
+        expect([record.runtimeStatus, JSON.parse(record.output!)]).toEqual(['Completed', 249500]);
+        const episodes = record.history.filter((e) => e.EventType === EventType.OrchestratorStarted);
+        expect(episodes).toHaveLength(2);
+        // The first request after the first results was answered as stale and asked for again.
+        expect(sent.filter((m) => m.type === 'episode' && m.seen !== undefined).length).toBeGreaterThanOrEqual(2);
     });
 });
 

@@ -118,3 +118,11 @@ df.app.activity('waitsForFile', {
         return 'file';
     },
 });
+
+// n steps at once.
+df.app.orchestration('fanOut', function* (context) {
+    const n = context.df.getInput();
+    const tasks = Array.from({ length: n }, (_, i) => context.df.callActivity('double', i));
+    const results = yield context.df.Task.all(tasks);
+    return results.reduce((a, b) => a + b, 0);
+});

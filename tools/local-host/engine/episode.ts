@@ -29,8 +29,10 @@ export async function runEpisode(
     record: InstanceRecord,
     newEvents: HistoryEvent[],
     actionNodes?: ActionNodeRegistry,
+    skipIfStale = false,
 ): Promise<EpisodeResult> {
-    const outcome = await invokeOrchestrator(functions, record.name, { ...committedEpisode(record), newEvents });
+    const episode = { ...committedEpisode(record), newEvents, skipIfStale };
+    const outcome = await invokeOrchestrator(functions, record.name, episode);
     const history = [...record.history, ...newEvents];
     if (!outcome.ok) return { kind: 'failed', error: outcome.error, state: outcome.state };
     const { state } = outcome;

@@ -9,6 +9,7 @@ import type { ActionNodeRegistry } from './actionNodes';
 import type { DurableTimers } from './durableTimers';
 import type { WorkHost } from './scheduledWork';
 import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
+import { EPISODE_STALE } from '../worker-process/protocol';
 
 /** What the episode loop needs from the engine. */
 export interface EpisodeHost extends WorkHost {
@@ -49,6 +50,8 @@ export class EpisodeLoop {
      * Instances whose messages the version check rejected: tried again when a new message arrives, not in a busy loop.
      */
     readonly rejected = new Set<string>();
+    /** Instances whose last episode request was answered EPISODE_STALE: the next one runs whatever it finds. */
+    #staleOnce = new Set<string>();
     #idle: (() => void)[] = [];
 
     constructor(private readonly host: EpisodeHost) {}
@@ -131,9 +134,18 @@ export class EpisodeLoop {
                 fields: { runtimeStatus },
             });
         }
-        const result = await runEpisode(this.host.functions, record, newEvents, this.host.actionNodes);
+        const skipIfStale = !this.#staleOnce.delete(record.instanceId);
+        const result = await runEpisode(this.host.functions, record, newEvents, this.host.actionNodes, skipIfStale);
         // Purged (or purged and started again) while the orchestrator ran: nothing of this episode is kept.
         if (this.host.get(record.instanceId) !== record) return false;
+        if (result.kind === 'failed' && result.error.name === EPISODE_STALE) {
+            // Results the worker sent after this was asked for are on their way: ask again once their deliveries are
+            // in (they were received first, and a step queued meanwhile commits with them).
+            record.inbox.unshift(...taken);
+            this.#staleOnce.add(record.instanceId);
+            await this.host.store.step(() => undefined);
+            return true;
+        }
         this.host.onEpisode?.(record, result);
         for (const difference of result.kind === 'failed' ? [] : result.shim.replayDifferences) {
             this.host.log(

@@ -1,5 +1,6 @@
 import type { RpcTypedData } from '../worker-process/functionsCore';
 import { activityResultJson, fromTypedData } from '../worker-process/invoke';
+import { EPISODE_STALE } from '../worker-process/protocol';
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { AppFunctions } from '../worker-channel/appFunctions';
 import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
@@ -33,7 +34,9 @@ export async function invokeOrchestrator(
     episode: Omit<EpisodeRequest, 'triggerName'>,
 ): Promise<OrchestratorOutcome> {
     const outcome = await runOrchestrator(functions, functionName, episode);
-    if (!outcome.ok || outcome.state.isDone) functions.endEpisodes(episode.fields.instanceId);
+    const stale = !outcome.ok && outcome.error.name === EPISODE_STALE;
+    if ((!outcome.ok && !stale) || (outcome.ok && outcome.state.isDone))
+        functions.endEpisodes(episode.fields.instanceId);
     return outcome;
 }
 

@@ -110,7 +110,13 @@ export class WorkerHost implements AppFunctions {
             const invocationId = invocation.invocationId ?? randomUUID();
             return this.#run(functionName, invocationId, (worker) => {
                 beforeSend?.(worker.capabilities);
-                return worker.invoke(functionName, { ...invocation, invocationId }, workKey !== undefined, then);
+                const instance = workKey === undefined ? undefined : workInstanceId;
+                return worker.invoke(
+                    functionName,
+                    { ...invocation, invocationId, instance },
+                    workKey !== undefined,
+                    then,
+                );
             });
         });
     }

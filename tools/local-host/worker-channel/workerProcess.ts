@@ -38,6 +38,8 @@ interface Pending {
     resolve: (response: InvocationResponse, started?: string) => void;
     reject: (err: Error, started?: string) => void;
     durable: boolean;
+    /** The orchestration whose activity it is: its result counts for EPISODE_STALE (protocol.ts). */
+    instance?: string;
 }
 
 /** How a following episode ended in the worker. */
@@ -77,6 +79,8 @@ export class WorkerProcess {
     #exit?: WorkerExit;
     #stopping?: string;
     #histories = new HistorySender();
+    /** By instance: the activity results received from the worker (an episode request says how many). */
+    #received = new Map<string, number>();
     /** By instance: the episode sent to follow its running activity. */
     #following = new Map<string, Following>();
     // Invocations go in batches of 64: the worker starts on the first while the host sends the rest. Its
@@ -158,14 +162,14 @@ export class WorkerProcess {
      */
     invoke(
         functionName: string,
-        input: InvocationInput & { invocationId: string },
+        input: InvocationInput & { invocationId: string; instance?: string },
         durable = false,
         then?: FollowingEpisodeRequest,
     ): Promise<InvocationResponse> {
-        const { invocationId, inputData, triggerMetadata } = input;
+        const { invocationId, inputData, triggerMetadata, instance } = input;
         const message = toWire({ type: 'invoke' as const, invocationId, functionName, inputData, triggerMetadata });
         const following = then && !this.#exit ? { then: this.#follow(then) } : {};
-        return this.#request(invocationId, { ...message, ...following }, durable);
+        return this.#request(invocationId, { ...message, ...following, instance }, durable, instance);
     }
 
     /**
@@ -227,9 +231,11 @@ export class WorkerProcess {
 
     invokeEpisode(functionName: string, request: EpisodeRequest, invocationId: string): Promise<InvocationResponse> {
         const episode = this.#histories.input(request);
+        const forget = this.#histories.takeForgotten();
+        const seen = request.skipIfStale ? (this.#received.get(request.fields.instanceId) ?? 0) : undefined;
         return this.#request(
             invocationId,
-            { type: 'episode', invocationId, functionName, episode, forget: this.#histories.takeForgotten() },
+            { type: 'episode', invocationId, functionName, episode, forget, seen },
             true,
         );
     }
@@ -237,13 +243,19 @@ export class WorkerProcess {
     /** The instance finished: the worker drops its history with the next episode message. */
     endEpisodes(instanceId: string): void {
         this.#following.delete(instanceId);
+        this.#received.delete(instanceId);
         this.#histories.forget(instanceId);
     }
 
-    #request(invocationId: string, message: HostMessage, durable: boolean): Promise<InvocationResponse> {
+    #request(
+        invocationId: string,
+        message: HostMessage,
+        durable: boolean,
+        instance?: string,
+    ): Promise<InvocationResponse> {
         if (this.#exit) return Promise.reject(new WorkerExitedError(`the worker process (pid ${this.pid}) has exited`));
         return new Promise((resolve, reject) => {
-            this.#pending.set(invocationId, { resolve, reject, durable });
+            this.#pending.set(invocationId, { resolve, reject, durable, instance });
             this.#send(message);
         });
     }
@@ -290,6 +302,8 @@ export class WorkerProcess {
     #settle(invocationId: string): Pending | undefined {
         const pending = this.#pending.get(invocationId);
         this.#pending.delete(invocationId);
+        if (pending?.instance !== undefined)
+            this.#received.set(pending.instance, (this.#received.get(pending.instance) ?? 0) + 1);
         return pending;
     }
 }

@@ -23,6 +23,8 @@ export interface EpisodeRequest {
     history: HistoryEvent[];
     newEvents: HistoryEvent[];
     fields: OrchestrationFields;
+    /** The worker may answer EPISODE_STALE instead of running it (protocol.ts). */
+    skipIfStale?: boolean;
 }
 
 /** What crosses to the side that invokes: committed events from `from` on (it has the earlier ones). */

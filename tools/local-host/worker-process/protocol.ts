@@ -51,16 +51,31 @@ export interface FollowingEpisode {
 }
 
 export type HostMessage =
-    | ({ type: 'invoke'; invocationId: string; functionName: string; then?: FollowingEpisode } & Omit<
-          InvocationInput,
-          'invocationId'
-      >)
+    /** `instance`: the orchestration whose activity it is (the worker counts the results it sends for it). */
+    | ({
+          type: 'invoke';
+          invocationId: string;
+          functionName: string;
+          then?: FollowingEpisode;
+          instance?: string;
+      } & Omit<InvocationInput, 'invocationId'>)
     /**
      * An orchestrator invocation: the worker builds the trigger from the history it holds for the
      * instance plus what is new (see episodeHistory.ts), so a running orchestration's history crosses once.
      * `forget`: instances that finished.
      */
-    | { type: 'episode'; invocationId: string; functionName: string; episode: EpisodeInput; forget: string[] }
+    | {
+          type: 'episode';
+          invocationId: string;
+          functionName: string;
+          episode: EpisodeInput;
+          forget: string[];
+          /**
+           * How many activity results of the instance the host had received when it sent this; when the worker has
+           * sent more, the episode is stale and it answers EPISODE_STALE instead of running it.
+           */
+          seen?: number;
+      }
     /** Run the app's appTerminate hooks, then exit. */
     | { type: 'terminate' }
     /** App settings the host learns once the worker runs (WEBSITE_HOSTNAME, when the port is bound). */
@@ -76,6 +91,13 @@ export type WorkerMessage =
 
 /** The error name of a following episode the worker did not run (its activity failed): the host runs its own. */
 export const EPISODE_NOT_RUN = 'FollowingEpisodeNotRun';
+
+/**
+ * The error name of an episode the worker did not run because results it already sent for the instance were not in
+ * it: the host asks again once they are in (a fan-out's results overtake its episodes). Only a first request may be
+ * answered so; the one after it runs.
+ */
+export const EPISODE_STALE = 'StaleEpisode';
 
 /** Several messages as one write: what one side sends in the same turn of its event loop. */
 export interface Batch<T> {

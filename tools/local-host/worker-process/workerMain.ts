@@ -7,6 +7,7 @@ import { activityResultJson } from './invoke';
 import { loadBundle } from './loadBundle';
 import {
     EPISODE_NOT_RUN,
+    EPISODE_STALE,
     fromWire,
     Outbox,
     serializeError,
@@ -45,6 +46,8 @@ const log = (level: LogLevel, category: 'user' | 'system', message: string): voi
     outbox.send({ type: 'log', level, category, message }, true);
 const running = new Map<string, string>();
 const histories = new HistoryCache();
+/** By instance: the activity results sent to the host (an episode request says how many it had received). */
+const resultsSent = new Map<string, number>();
 let lastInvoked: string | undefined;
 
 /** Which function the app code that failed belongs to, as far as the worker can tell. */
@@ -104,13 +107,22 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
     }
     if (message.type === 'environment') return void Object.assign(process.env, message.values);
     const { invocationId, functionName } = message;
+    if (message.type === 'episode' && isStale(message)) {
+        // Its history is still taken in (the next request sends only what follows); a miss shows on that request.
+        try {
+            histories.remember(message.episode);
+        } catch {
+            histories.forget([message.episode.fields.instanceId]);
+        }
+        const error = { name: EPISODE_STALE, message: 'Results for the instance were sent after this was asked for.' };
+        return send({ type: 'failure', invocationId, error });
+    }
     // A following episode's history is taken in now, in the order the host sent it, before any later episode's.
     const then = message.type === 'invoke' && message.then ? followingEpisode(message.then) : undefined;
     let activity: InvocationResponse | undefined;
     running.set(invocationId, functionName);
     lastInvoked = functionName;
     try {
-        if (message.type === 'episode') histories.forget(message.forget);
         const { inputData, triggerMetadata } =
             message.type === 'episode'
                 ? { inputData: histories.inputData(message.episode), triggerMetadata: undefined }
@@ -122,8 +134,21 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
         send({ type: 'failure', invocationId, error: serializeError(err) });
     } finally {
         running.delete(invocationId);
+        if (message.type === 'invoke' && message.instance !== undefined)
+            resultsSent.set(message.instance, (resultsSent.get(message.instance) ?? 0) + 1);
     }
     if (then) await runFollowing(core, then, activity);
+}
+
+/**
+ * Whether an episode the host may have asked for too early misses results this worker already sent (a fan-out's
+ * later results overtake the episode that its first ones started). Forgets the instances the host is done with.
+ */
+function isStale(message: Extract<HostMessage, { type: 'episode' }>): boolean {
+    histories.forget(message.forget);
+    for (const id of message.forget) resultsSent.delete(id);
+    const sent = resultsSent.get(message.episode.fields.instanceId) ?? 0;
+    return message.seen !== undefined && sent > message.seen;
 }
 
 /**
