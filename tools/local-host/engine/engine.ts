@@ -3,6 +3,7 @@ import { isTerminal, type InstanceRecord } from '../model/instance';
 import type { Store, StoreOps } from '../store/store';
 import { ActionNodeRegistry } from './actionNodes';
 import { EpisodeLoop } from './episodeLoop';
+import { parentDelivery } from './parentDelivery';
 import { EngineError, notAnOrchestratorMessage } from './errors';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
@@ -276,7 +277,7 @@ export class Engine implements WorkHost {
         const link = { instanceId: parent.instanceId, taskId: created.EventId, executionId: parent.executionId };
         const child = this.#records.get(childId);
         if (child && isSameLink(child.parent, link)) {
-            const delivery = isTerminal(child) ? this.#episodes.parentDelivery(child) : undefined;
+            const delivery = isTerminal(child) ? parentDelivery(this, child) : undefined;
             if (delivery)
                 void this.store
                     .step(delivery.write, delivery.apply)

@@ -3,11 +3,12 @@ import { InstanceGoneError, type Store } from '../store/store';
 import { isInterruption } from '../worker-channel/appFunctions';
 import type { Delivery } from './engine';
 import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } from './episode';
-import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
 import type { ActionNodeRegistry } from './actionNodes';
 import type { DurableTimers } from './durableTimers';
 import type { WorkHost } from './scheduledWork';
+import { parentDelivery } from './parentDelivery';
 import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 import { EPISODE_STALE } from '../worker-process/protocol';
 
@@ -68,28 +69,6 @@ export class EpisodeLoop {
     whenIdle(): Promise<void> {
         if (this.#running.size === 0) return Promise.resolve();
         return new Promise((resolve) => this.#idle.push(resolve));
-    }
-
-    /** The message that tells a finished sub-orchestration's parent how it ended (undefined: no parent to tell). */
-    parentDelivery(
-        child: Pick<InstanceRecord, 'parent' | 'runtimeStatus' | 'output' | 'name' | 'instanceId'>,
-    ): Delivery | undefined {
-        const link = child.parent;
-        const parent = link && this.host.get(link.instanceId);
-        if (!link || !parent) return undefined;
-        const at = this.host.now();
-        const taskScheduledId = { TaskScheduledId: link.taskId };
-        const event =
-            child.runtimeStatus === 'Completed'
-                ? historyEvent(EventType.SubOrchestrationInstanceCompleted, at, {
-                      ...taskScheduledId,
-                      Result: child.output,
-                  })
-                : historyEvent(EventType.SubOrchestrationInstanceFailed, at, {
-                      ...taskScheduledId,
-                      ...failureFields(subOrchestrationFailure(child)),
-                  });
-        return this.host.delivery(parent.instanceId, link.executionId ?? parent.executionId, event);
     }
 
     async #drain(instanceId: string): Promise<void> {
@@ -332,7 +311,7 @@ export class EpisodeLoop {
             executionCompleted(at, status, output, error),
             historyEvent(EventType.OrchestratorCompleted, at),
         ];
-        const parent = this.parentDelivery({ ...record, runtimeStatus: status, output });
+        const parent = parentDelivery(this.host, { ...record, runtimeStatus: status, output });
         return this.#commit(record, {
             taken,
             events: completed,
@@ -340,13 +319,4 @@ export class EpisodeLoop {
             parent,
         });
     }
-}
-
-function subOrchestrationFailure(
-    child: Pick<InstanceRecord, 'output' | 'name' | 'instanceId' | 'runtimeStatus'>,
-): Error {
-    const output = child.output ? JSON.parse(child.output) : '';
-    return new Error(
-        `Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus.toLowerCase()}: ${output}`,
-    );
 }
