@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventType, historyEvent, type HistoryEvent } from '../../tools/local-host/model/history';
@@ -7,6 +8,10 @@ import { hasUnflaggedSqlite, openDatabase } from '../../tools/local-host/store/s
 import { SqliteStore } from '../../tools/local-host/store/sqliteStore';
 import { InstanceGoneError } from '../../tools/local-host/store/store';
 import { HANG_MS } from '../support/localHost';
+
+const { compileTs } = require('../../tools/cli/compileTs') as {
+    compileTs: (entry: string, outName: string, options: { outDir: string }) => string;
+};
 
 const FIXTURE = path.join(__dirname, 'fixtures/file-log-data');
 let dir: string;
@@ -164,6 +169,26 @@ describe('SqliteStore', () => {
         while (size(store.file) < before + 2_000_000 && Date.now() < deadline)
             await new Promise((resolve) => setTimeout(resolve, 20));
         expect(size(store.file)).toBeGreaterThan(before + 2_000_000);
+    });
+
+    it('never keeps a process alive: one that commits and never closes its store still ends with its script', () => {
+        const entry = path.join(dir, 'commitsAndLeaves.ts');
+        const store = path.join(__dirname, '../../tools/local-host/store/sqliteStore');
+        writeFileSync(
+            entry,
+            `import { SqliteStore } from ${JSON.stringify(store)};
+const store = new SqliteStore(process.argv[2], () => undefined);
+// Past the first checkpoint (its thread is running), say what still holds the process.
+void store.step((ops) => ops.purge('nobody')).then(() =>
+    setTimeout(() => console.log(JSON.stringify(process.getActiveResourcesInfo())), 1500),
+);`,
+        );
+        const script = compileTs(entry, 'commitsAndLeaves.js', { outDir: dir });
+        const out = execFileSync(process.execPath, [script, path.join(dir, 'data')], { timeout: HANG_MS });
+        // The timer that printed this and the output pipes; never the checkpoint thread (a Worker, its MessagePort).
+        expect(JSON.parse(out.toString())).toContain('Timeout');
+        expect(JSON.parse(out.toString())).not.toContain('MessagePort');
+        expect(JSON.parse(out.toString())).not.toContain('Worker');
     });
 
     it('makes a purge final: writes for the purged execution are refused, and a new start of the id is a new instance', async () => {
