@@ -104,12 +104,8 @@ describe('what crosses the worker channel', () => {
 
 describe('following episodes on the host', () => {
     let host: LocalHost;
-    const api = () => `${host.url}/runtime/webhooks/durabletask`;
-    const start = async (name: string, input: unknown, id: string): Promise<string> => {
-        const started = await httpJson('POST', `${api()}/orchestrators/${name}/${id}`, JSON.stringify(input));
-        expect(started.status).toBe(202);
-        return started.body.statusQueryGetUri as string;
-    };
+    const api = () => durableApi(host);
+    const start = (name: string, input: unknown, id: string) => startOn(host, name, input, id);
 
     beforeAll(async () => {
         host = await startLocalHost({ app: FAULTS_APP, env: { DURABLE_LOCAL_REDELIVERY_SECOND_MS: '50' } });
@@ -148,7 +144,7 @@ describe('following episodes on the host', () => {
     it('an event raised while the step runs is not lost: the episode run ahead of it is set aside', async () => {
         const file = path.join(scratch, 'release');
         const url = await start('steps', { n: 2, marker: file, wait: true }, 'raised-1');
-        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Running');
+        await reaches(url, 'Running');
         const raised = await httpJson('POST', `${api()}/instances/raised-1/raiseEvent/go`, JSON.stringify('event'));
         expect(raised.status).toBe(202);
         await waitFor(async () => {
@@ -166,7 +162,13 @@ describe('following episodes on the host', () => {
 
 describe('following episodes and client operations', () => {
     let host: LocalHost;
-    const api = () => `${host.url}/runtime/webhooks/durabletask`;
+    const api = () => durableApi(host);
+    /** Starts `steps` with one step that waits for `file`; resolves with its status URL once that step runs. */
+    const startWaiting = async (id: string, file: string): Promise<string> => {
+        const url = await startOn(host, 'steps', { n: 1, marker: file }, id);
+        await reaches(url, 'Running');
+        return url;
+    };
 
     beforeAll(async () => {
         host = await startLocalHost({ app: FAULTS_APP });
@@ -175,15 +177,9 @@ describe('following episodes and client operations', () => {
 
     it('a step that completes while its instance is suspended is replayed after the resume', async () => {
         const file = path.join(scratch, 'release-suspended');
-        const started = await httpJson(
-            'POST',
-            `${api()}/orchestrators/steps/susp-1`,
-            JSON.stringify({ n: 1, marker: file }),
-        );
-        const url = started.body.statusQueryGetUri as string;
-        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Running');
+        const url = await startWaiting('susp-1', file);
         expect((await httpJson('POST', `${api()}/instances/susp-1/suspend`)).status).toBe(202);
-        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Suspended');
+        await reaches(url, 'Suspended');
         writeFileSync(file, '');
         // The step has returned: its result waits in the inbox while the instance is suspended, as in Azure.
         await waitFor(async () => !existsSync(file));
@@ -196,15 +192,9 @@ describe('following episodes and client operations', () => {
 
     it('an instance terminated while its step runs stays terminated when the step ends', async () => {
         const file = path.join(scratch, 'release-terminated');
-        const started = await httpJson(
-            'POST',
-            `${api()}/orchestrators/steps/term-1`,
-            JSON.stringify({ n: 1, marker: file }),
-        );
-        const url = started.body.statusQueryGetUri as string;
-        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Running');
+        const url = await startWaiting('term-1', file);
         expect((await httpJson('POST', `${api()}/instances/term-1/terminate?reason=stop`)).status).toBe(202);
-        await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === 'Terminated');
+        await reaches(url, 'Terminated');
         writeFileSync(file, '');
         // The step's result and the episode run after it arrive for an execution that is over: both are dropped.
         const next = await pollStatus(
@@ -215,6 +205,19 @@ describe('following episodes and client operations', () => {
         expect((await httpJson('GET', url)).body).toMatchObject({ runtimeStatus: 'Terminated', output: 'stop' });
     });
 });
+
+const durableApi = (host: LocalHost): string => `${host.url}/runtime/webhooks/durabletask`;
+
+/** Starts an orchestration under the given id through the Durable HTTP API; its status URL. */
+async function startOn(host: LocalHost, name: string, input: unknown, id: string): Promise<string> {
+    const started = await httpJson('POST', `${durableApi(host)}/orchestrators/${name}/${id}`, JSON.stringify(input));
+    expect(started.status).toBe(202);
+    return started.body.statusQueryGetUri as string;
+}
+
+async function reaches(url: string, runtimeStatus: string): Promise<void> {
+    await waitFor(async () => (await httpJson('GET', url)).body.runtimeStatus === runtimeStatus);
+}
 
 async function ended(engine: Engine, instanceId: string) {
     await waitFor(async () => {

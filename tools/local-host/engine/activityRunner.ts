@@ -25,9 +25,8 @@ export class ActivityRunner {
         this.#inFlight.add(key);
         const { instanceId, executionId } = record;
         const name = String(scheduled.Name);
-        // Only the first run carries the episode that may follow it: a rerun means the instance moved on.
-        let then = following;
-        const attempt = (): Promise<HistoryEvent> =>
+        // Only the first run carries the episode that may follow it (`then`): a rerun means the instance moved on.
+        const attempt = (then?: FollowingEpisodeRequest): Promise<HistoryEvent> =>
             invokeActivity(
                 host.functions,
                 name,
@@ -41,7 +40,6 @@ export class ActivityRunner {
                         Result: result,
                     }),
                 (err: unknown) => {
-                    then = undefined;
                     if (err instanceof WorkerExitedError) {
                         // The message was never completed: delivered again, as the extension's queue does
                         // (at-least-once).
@@ -60,11 +58,11 @@ export class ActivityRunner {
             );
         const settle = (event: HistoryEvent): void => {
             // Rewound while it ran: its outcome belongs to the run before the rewind; it runs again.
-            if (this.#rerun.delete(key)) return void ((then = undefined), attempt().then(settle));
+            if (this.#rerun.delete(key)) return void attempt().then(settle);
             this.#inFlight.delete(key);
             void host.deliver(instanceId, executionId, event);
         };
-        void attempt().then(settle);
+        void attempt(following).then(settle);
     }
 
     /** A rewind: the activities of that execution still running report their next run, not this one. */

@@ -267,7 +267,7 @@ export class Engine implements WorkHost {
      */
     dispatch(record: InstanceRecord, scheduled: HistoryEvent[]): void {
         // The worker stamps a following episode's OrchestratorStarted: never on the engine's own clock (the kit's).
-        const follows = scheduled.length === 1 && !this.#ownClock && this.#records.get(record.instanceId) === record;
+        const follows = scheduled.length === 1 && !this.#ownClock;
         const then = follows ? followingEpisodeOf(this.functions, record, scheduled[0]) : undefined;
         for (const event of scheduled) this.workHandlers.get(event.EventType)?.(this, record, event, then);
     }

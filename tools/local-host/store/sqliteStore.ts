@@ -53,11 +53,11 @@ export class SqliteStore implements Store {
         this.#checkpointer = new Checkpointer(this.file, warn);
         this.entities = new SqliteEntities(
             (sql) => this.#instances.run(sql),
-            () => this.#committed(),
+            () => this.#checkpointer.committed(),
         );
         this.redeliveries = new SqliteRedeliveries(
             (sql) => this.#instances.run(sql),
-            () => this.#committed(),
+            () => this.#checkpointer.committed(),
         );
     }
 
@@ -92,11 +92,6 @@ export class SqliteStore implements Store {
         this.#db.close();
     }
 
-    /** Something was committed: the WAL is checkpointed within CHECKPOINT_MS, on another thread (checkpointer.ts). */
-    #committed(): void {
-        if (!this.#closed) this.#checkpointer.committed();
-    }
-
     /**
      * Everything queued so far, in one transaction; then each written step's `apply`, in order. The steps
      * run without a savepoint each (two statements per step, a fan-out's thousands of deliveries a turn);
@@ -128,7 +123,7 @@ export class SqliteStore implements Store {
             written.forEach(([step]) => step.reject(this.#writeError(err)));
             return;
         }
-        this.#committed();
+        this.#checkpointer.committed();
         for (const [step, value] of written) {
             try {
                 step.apply?.(value);

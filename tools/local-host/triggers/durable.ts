@@ -34,8 +34,8 @@ export async function invokeOrchestrator(
     episode: Omit<EpisodeRequest, 'triggerName'>,
 ): Promise<OrchestratorOutcome> {
     const outcome = await runOrchestrator(functions, functionName, episode);
-    const stale = !outcome.ok && outcome.error.name === EPISODE_STALE;
-    if ((!outcome.ok && !stale) || (outcome.ok && outcome.state.isDone))
+    // A stale answer is no end: the engine asks again, and the worker still holds the history.
+    if (outcome.ok ? outcome.state.isDone : outcome.error.name !== EPISODE_STALE)
         functions.endEpisodes(episode.fields.instanceId);
     return outcome;
 }

@@ -73,13 +73,13 @@ export async function invokeFunction(
     return invocationModel.getResponse(context, postContext.result);
 }
 
-/** Decodes RpcTypedData the way the host reads a function's return value. */
 /** An activity's result as the JSON text its TaskCompleted carries (its `$return` output, else its return value). */
 export function activityResultJson(response: InvocationResponse): string {
     const output = response.outputData?.find((o) => o.name === '$return')?.data ?? response.returnValue;
     return JSON.stringify(fromTypedData(output) ?? null);
 }
 
+/** Decodes RpcTypedData the way the host reads a function's return value. */
 export function fromTypedData(data: RpcTypedData | null | undefined): unknown {
     if (!data) return undefined;
     if (data.json != null) return JSON.parse(data.json);

@@ -107,6 +107,7 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
     }
     if (message.type === 'environment') return void Object.assign(process.env, message.values);
     const { invocationId, functionName } = message;
+    if (message.type === 'episode') forgetInstances(message.forget);
     if (message.type === 'episode' && isStale(message)) {
         // Its history is still taken in (the next request sends only what follows); a miss shows on that request.
         try {
@@ -140,13 +141,17 @@ async function handle(core: FunctionsCore, message: HostMessage): Promise<void> 
     if (then) await runFollowing(core, then, activity);
 }
 
+/** Drops what the worker keeps for instances the host is done with: their history and their result count. */
+function forgetInstances(instanceIds: string[]): void {
+    histories.forget(instanceIds);
+    for (const id of instanceIds) resultsSent.delete(id);
+}
+
 /**
  * Whether an episode the host may have asked for too early misses results this worker already sent (a fan-out's
- * later results overtake the episode that its first ones started). Forgets the instances the host is done with.
+ * later results overtake the episode that its first ones started).
  */
 function isStale(message: Extract<HostMessage, { type: 'episode' }>): boolean {
-    histories.forget(message.forget);
-    for (const id of message.forget) resultsSent.delete(id);
     const sent = resultsSent.get(message.episode.fields.instanceId) ?? 0;
     return message.seen !== undefined && sent > message.seen;
 }
@@ -157,7 +162,7 @@ function isStale(message: Extract<HostMessage, { type: 'episode' }>): boolean {
  */
 function followingEpisode(then: FollowingEpisode): { then: FollowingEpisode; error?: unknown } {
     try {
-        histories.forget(then.forget);
+        forgetInstances(then.forget);
         const { count } = histories.remember(then.episode);
         return { then: { ...then, episode: { ...then.episode, from: count, past: [] } } };
     } catch (error) {
