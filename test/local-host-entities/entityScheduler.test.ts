@@ -131,25 +131,35 @@ describe('EntityScheduler', () => {
 
     describe('on disk', () => {
         let dir: string;
+        const opened: SqliteStore[] = [];
+        /** A store on `dir`, closed before the directory goes (its checkpoint would find no database). */
+        const open = (): SqliteStore => {
+            const store = new SqliteStore(dir);
+            opened.push(store);
+            return store;
+        };
         beforeEach(() => {
             dir = mkdtempSync(join(tmpdir(), 'entities-'));
         });
-        afterEach(() => rmSync(dir, { recursive: true, force: true }));
+        afterEach(async () => {
+            await Promise.all(opened.splice(0).map((store) => store.close()));
+            rmSync(dir, { recursive: true, force: true });
+        });
 
         it('keeps state across restarts and finishes requests accepted before a crash', async () => {
-            const first = scheduler(new SqliteStore(dir).entities);
+            const first = scheduler(open().entities);
             first.entities.signal(counter('p'), 'add', '5');
             await first.entities.idle();
 
             // A crash right after accepting a call: the request and an unsent response are on disk.
-            const store = new SqliteStore(dir).entities;
+            const store = open().entities;
             const record = store.read(schedulerId(counter('p')))!;
             const pendingCall = call('get');
             record.pending.push(pendingCall);
             record.outbox.push({ kind: 'response', parent: 'orch-0', requestId: 'earlier', response: { result: '0' } });
             store.write(schedulerId(counter('p')), record);
 
-            const second = scheduler(new SqliteStore(dir).entities);
+            const second = scheduler(open().entities);
             second.entities.recover();
             await second.entities.idle();
             expect(second.delivered.map((d) => [d.requestId, d.response.result])).toEqual([

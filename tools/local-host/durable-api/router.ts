@@ -1,19 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine';
-import { EngineError } from '../engine/errors';
-import { ENGINE_STATUS, sendClientException } from './clientException';
-import { HttpError, readBody, sendError, sendJson } from '../http/respond';
+import { HttpError, sendJson } from '../http/respond';
 import { TERMINAL_STATUSES } from '../store/store';
 import { rewind } from '../engine/rewind';
-import { WEBHOOK_PATH } from './clientBinding';
-import { otherTaskHub } from './entityRoutes';
 import { CONTINUATION_HEADER, matches, matchesName, page, parseFilter, parseListOptions, parseTop } from './query';
 import { startedOrWait, type RequestContext } from './startAnswer';
 import { statusJson } from './statusJson';
+import { serveRoutes, type Route } from './routeTable';
 import type { EntityInstances } from './entityInstances';
 import { ArgumentError, instanceIdProblem, refuseDeepJson } from './validation';
-
-const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 export interface DurableApiOptions {
     engine: Engine;
@@ -27,8 +21,6 @@ export interface DurableApiOptions {
     /** Local only (the dashboard's): work waiting to be redelivered after it ended its worker. */
     redeliveries?: () => unknown[];
 }
-
-type Handler = (ctx: RequestContext, params: string[]) => Promise<void>;
 
 /**
  * The Durable extension's HTTP API under /runtime/webhooks/durabletask (what the client library and check-status URLs
@@ -44,7 +36,7 @@ export function durableApi(options: DurableApiOptions) {
         return value === null || value === '' ? fallback : value.toLowerCase() === 'true';
     };
 
-    const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
+    const routes: Route[] = [
         {
             method: 'POST',
             pattern: /^\/orchestrators\/([^/]+)(?:\/([^/]+))?\/?$/,
@@ -241,59 +233,7 @@ export function durableApi(options: DurableApiOptions) {
         },
     ];
 
-    return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-        if (!url.pathname.toLowerCase().startsWith(WEBHOOK_PATH)) return false;
-        const path = url.pathname.slice(WEBHOOK_PATH.length);
-        const method = (req.method ?? 'GET').toUpperCase();
-        const candidates = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match);
-        if (candidates.length === 0) {
-            sendError(
-                res,
-                404,
-                `No Durable HTTP API at ${url.pathname}. See ${WEBHOOK_PATH}/instances and ${WEBHOOK_PATH}/orchestrators/{name}.`,
-            );
-            return true;
-        }
-        const foreignHub = otherTaskHub(url, options.taskHubName);
-        if (foreignHub) {
-            sendError(
-                res,
-                404,
-                `Task hub '${foreignHub}' is not served by this host (it serves '${options.taskHubName}'), so it has no such instance.`,
-            );
-            return true;
-        }
-        const hit = candidates.find((c) => c.route.method === method);
-        if (!hit) {
-            const allowed = [...new Set(candidates.map((c) => c.route.method))];
-            res.setHeader('Allow', allowed.join(', '));
-            sendError(res, 405, `Method ${method} is not allowed on ${url.pathname}. Allowed: ${allowed.join(', ')}.`, {
-                allowed,
-            });
-            return true;
-        }
-        const ctx: RequestContext = {
-            req,
-            res,
-            url,
-            body: async () => {
-                const bytes = await readBody(req, MAX_PAYLOAD_BYTES);
-                return bytes.length === 0 ? undefined : bytes.toString('utf8');
-            },
-        };
-        try {
-            await hit.route.handler(
-                ctx,
-                hit.match!.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))),
-            );
-        } catch (err) {
-            if (err instanceof EngineError && (err.code === 'invalid-operation' || err.code === 'invalid-argument'))
-                sendClientException(res, err);
-            else if (err instanceof EngineError) throw new HttpError(ENGINE_STATUS[err.code], err.message);
-            else throw err;
-        }
-        return true;
-    };
+    return serveRoutes(routes, options.taskHubName);
 }
 
 function sendAccepted(ctx: RequestContext, _: void): void {

@@ -4,7 +4,7 @@ import { activityFailureFields } from './activityFailure';
 import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
 import type { WorkHost } from './scheduledWork';
-import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
+import type { FollowingEpisodeRequest } from '../worker-channel/followingEpisodes';
 
 /**
  * Runs scheduled activities concurrently, at most once at a time per task. An activity interrupted

@@ -3,9 +3,9 @@ import { isTerminal, type InstanceRecord } from '../model/instance';
 import type { Store, StoreOps } from '../store/store';
 import { ActionNodeRegistry } from './actionNodes';
 import { EpisodeLoop } from './episodeLoop';
-import { parentDelivery } from './parentDelivery';
-import { EngineError, notAnOrchestratorMessage } from './errors';
-import { EventType, failureFields, historyEvent, type HistoryEvent } from '../model/history';
+import { startSubOrchestration } from './subOrchestrations';
+import { EngineError, invalidState, notAnOrchestratorMessage } from './errors';
+import { EventType, historyEvent, type HistoryEvent } from '../model/history';
 import { executionStarted, newId } from './inbox';
 import type { EpisodeResult } from './episode';
 import type { VersioningSettings } from './versioning';
@@ -222,8 +222,10 @@ export class Engine implements WorkHost {
         await this.store.close();
     }
 
-    /** Adds a completion or event to an instance's inbox; ignored when that execution is over or already has it. */
-    /** Resolves once the message is committed (or dropped); a failed write is logged, not thrown. */
+    /**
+     * Adds a completion or event to an instance's inbox; ignored when that execution is over or already has it.
+     * Resolves once the message is committed (or dropped); a failed write is logged, not thrown.
+     */
     deliver(instanceId: string, executionId: string, event: HistoryEvent): Promise<void> {
         const delivery = this.delivery(instanceId, executionId, event);
         if (!delivery) return Promise.resolve();
@@ -273,25 +275,7 @@ export class Engine implements WorkHost {
     }
 
     startSubOrchestration(parent: InstanceRecord, created: HistoryEvent): void {
-        const childId = String(created.InstanceId);
-        const link = { instanceId: parent.instanceId, taskId: created.EventId, executionId: parent.executionId };
-        const child = this.#records.get(childId);
-        if (child && isSameLink(child.parent, link)) {
-            const delivery = isTerminal(child) ? parentDelivery(this, child) : undefined;
-            if (delivery)
-                void this.store
-                    .step(delivery.write, delivery.apply)
-                    .catch((err: Error) => this.log(`Could not notify ${parent.instanceId}: ${err.message}`));
-            return;
-        }
-        const version = (created.Version as string | undefined) ?? this.defaultVersion;
-        this.start(String(created.Name), created.Input as string | undefined, childId, link, version).catch(
-            (err: Error) => {
-                const failure = { TaskScheduledId: created.EventId, ...failureFields(err) };
-                const failed = historyEvent(EventType.SubOrchestrationInstanceFailed, this.now(), failure);
-                this.deliver(parent.instanceId, parent.executionId, failed);
-            },
-        );
+        startSubOrchestration(this, parent, created);
     }
 
     #requireRunning(instanceId: string, what: string): InstanceRecord {
@@ -317,17 +301,4 @@ export class Engine implements WorkHost {
             },
         );
     }
-}
-
-type ParentLink = NonNullable<InstanceRecord['parent']>;
-
-function isSameLink(a: ParentLink | undefined, b: ParentLink): boolean {
-    return a?.instanceId === b.instanceId && a.taskId === b.taskId && a.executionId === b.executionId;
-}
-
-function invalidState(action: 'suspend' | 'resume', record: InstanceRecord): EngineError {
-    return new EngineError(
-        'invalid-operation',
-        `Cannot ${action} the orchestration instance ${record.instanceId} because instance is in the ${record.runtimeStatus} state.`,
-    );
 }

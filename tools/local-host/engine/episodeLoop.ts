@@ -1,14 +1,15 @@
-import type { InstanceRecord, StatusFields } from '../model/instance';
+import type { InstanceRecord } from '../model/instance';
 import { InstanceGoneError, type Store } from '../store/store';
 import { isInterruption } from '../worker-channel/appFunctions';
 import type { Delivery } from './engine';
 import { executionCompleted, failureOutput, runEpisode, type EpisodeResult } from './episode';
 import { EventType, historyEvent, type HistoryEvent } from '../model/history';
-import { CONTROL_EVENTS, executionStarted, hasWork, newId, takeMessages } from './inbox';
+import { CONTROL_EVENTS, hasWork, takeMessages } from './inbox';
 import type { ActionNodeRegistry } from './actionNodes';
 import type { DurableTimers } from './durableTimers';
 import type { WorkHost } from './scheduledWork';
 import { parentDelivery } from './parentDelivery';
+import { commitStep, continueAsNewStep, type Outcome } from './episodeCommit';
 import { checkVersion, describeAction, VERSION_MISMATCH, type VersioningSettings } from './versioning';
 import { EPISODE_STALE } from '../worker-process/protocol';
 
@@ -26,17 +27,6 @@ export interface EpisodeHost extends WorkHost {
 }
 
 type FinalStatus = 'Completed' | 'Failed' | 'Terminated';
-
-/** What one episode commits: history appended, messages taken, fields set, and what follows the commit. */
-interface Outcome {
-    taken: HistoryEvent[];
-    events: HistoryEvent[];
-    fields: StatusFields;
-    /** Work to start once committed (never before: nothing runs for an episode that is not durable). */
-    scheduled?: HistoryEvent[];
-    /** The parent's message when the instance ends: written in the same transaction. */
-    parent?: Delivery;
-}
 
 /**
  * Runs episodes: one at a time per instance, until its inbox holds nothing it may process. Each
@@ -199,85 +189,18 @@ export class EpisodeLoop {
         return this.#finish(record, messages, newEvents, 'Failed', failureOutput(record, error), error);
     }
 
-    /**
-     * A new execution of the same instance: fresh history, same version; waiting events and control messages carry
-     * over.
-     */
-    async #continueAsNew(
+    #continueAsNew(
         record: InstanceRecord,
         taken: HistoryEvent[],
         newEvents: HistoryEvent[],
         input: string | undefined,
         at: Date,
     ): Promise<boolean> {
-        const carried = (e: HistoryEvent): boolean =>
-            e.EventType === EventType.EventRaised || CONTROL_EVENTS.has(e.EventType);
-        const version = [...record.history, ...newEvents].find((e) => e.EventType === EventType.ExecutionStarted)
-            ?.Version as string | undefined;
-        const previous = record.executionId;
-        const executionId = newId();
-        const started = executionStarted(at, record.name, record.instanceId, input, record.parent, version);
-        const lastUpdatedTime = this.host.now().toISOString();
-        const next = { ...record, executionId, input, history: [], lastUpdatedTime };
-        return this.#write(record, taken, () =>
-            this.host.store.step(
-                (ops) => {
-                    ops.take(record.instanceId, taken);
-                    ops.replaceExecution(next, previous);
-                    ops.dropMessages(record.instanceId, carried);
-                    ops.enqueue(record.instanceId, executionId, started, { front: true });
-                },
-                () => {
-                    if (this.host.get(record.instanceId) !== record) return;
-                    this.host.timers.cancel(record.instanceId, previous);
-                    Object.assign(record, {
-                        executionId,
-                        input,
-                        history: [],
-                        lastUpdatedTime,
-                        inbox: [started, ...record.inbox.filter(carried)],
-                    });
-                },
-            ),
-        );
+        return this.#write(record, taken, () => continueAsNewStep(this.host, record, newEvents, taken, input, at));
     }
 
     #commit(record: InstanceRecord, outcome: Outcome): Promise<boolean> {
-        const ref = { instanceId: record.instanceId, executionId: record.executionId };
-        const at = record.history.length;
-        const fields: StatusFields = { ...outcome.fields, lastUpdatedTime: this.host.now().toISOString() };
-        const ended =
-            outcome.fields.runtimeStatus === 'Completed' ||
-            outcome.fields.runtimeStatus === 'Failed' ||
-            outcome.fields.runtimeStatus === 'Terminated';
-        // Messages still waiting are dropped when it ends, except on failure: a rewind replays them (an entity's
-        // answer).
-        const dropWaiting = ended && outcome.fields.runtimeStatus !== 'Failed';
-        return this.#write(record, outcome.taken, () =>
-            this.host.store.step(
-                (ops) => {
-                    ops.appendHistory(ref, at, outcome.events);
-                    ops.setStatus(ref, fields);
-                    if (dropWaiting) ops.dropMessages(record.instanceId);
-                    else ops.take(record.instanceId, outcome.taken);
-                    return outcome.parent?.write(ops) ?? false;
-                },
-                (toldParent) => {
-                    if (this.host.get(record.instanceId) !== record || record.executionId !== ref.executionId) return;
-                    record.history.push(...outcome.events);
-                    Object.assign(record, fields);
-                    if (dropWaiting) record.inbox.length = 0;
-                    if (ended) this.host.timers.cancel(record.instanceId, record.executionId);
-                    if (outcome.scheduled) this.host.dispatch(record, outcome.scheduled);
-                    outcome.parent?.apply(toldParent);
-                    if (ended) {
-                        // What the worker keeps for its episodes goes too (a terminated instance never returns one).
-                        this.host.functions.endEpisodes(record.instanceId);
-                        this.host.store.releaseHistory(record);
-                    }
-                },
-            ),
-        );
+        return this.#write(record, outcome.taken, () => commitStep(this.host, record, outcome));
     }
 
     /** Runs a step; on failure the instance stops (its taken messages go back: they are still on disk). */

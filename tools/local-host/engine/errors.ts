@@ -1,3 +1,5 @@
+import type { InstanceRecord } from '../model/instance';
+
 export type EngineErrorCode =
     'not-found' | 'gone' | 'conflict' | 'bad-request' | 'invalid-operation' | 'invalid-argument';
 
@@ -26,4 +28,15 @@ export function notAnOrchestratorMessage(name: string, known: string[]): string 
             ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
             : 'No orchestrator functions are currently registered!';
     return `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ${info}`;
+}
+
+/** The extension's InvalidOperationException for a suspend or resume in the wrong state (DurableClient.cs). */
+export function invalidState(
+    action: 'suspend' | 'resume',
+    record: Pick<InstanceRecord, 'instanceId' | 'runtimeStatus'>,
+): EngineError {
+    return new EngineError(
+        'invalid-operation',
+        `Cannot ${action} the orchestration instance ${record.instanceId} because instance is in the ${record.runtimeStatus} state.`,
+    );
 }

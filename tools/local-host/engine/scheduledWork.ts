@@ -1,7 +1,7 @@
 import type { AppFunctions } from '../worker-channel/appFunctions';
 import { EventType, type HistoryEvent } from '../model/history';
 import type { InstanceRecord } from '../store/store';
-import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
+import type { FollowingEpisodeRequest } from '../worker-channel/followingEpisodes';
 import { followingEpisode } from '../triggers/durable';
 import { committedEpisode } from './episode';
 

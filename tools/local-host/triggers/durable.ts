@@ -3,7 +3,7 @@ import { activityResultJson, fromTypedData } from '../worker-process/invoke';
 import { EPISODE_STALE } from '../worker-process/protocol';
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { AppFunctions } from '../worker-channel/appFunctions';
-import type { FollowingEpisodeRequest } from '../worker-channel/workerProcess';
+import type { FollowingEpisodeRequest } from '../worker-channel/followingEpisodes';
 import { triggerName } from './triggerName';
 
 /** The state an orchestrator episode returns (durable-functions OrchestratorState). */

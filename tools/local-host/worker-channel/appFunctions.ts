@@ -2,7 +2,8 @@ import type { InvocationResponse, LogLevel, WorkerCapabilities } from '../worker
 import type { EpisodeRequest } from '../worker-process/episodeHistory';
 import type { FunctionInfo, InvocationInput } from '../worker-process/protocol';
 import { FunctionTimeoutError } from './functionTimeout';
-import { WorkerExitedError, type FollowingEpisodeRequest } from './workerProcess';
+import { WorkerExitedError } from './workerProcess';
+import type { FollowingEpisodeRequest } from './followingEpisodes';
 
 /**
  * The app's functions as the host sees them: their registrations and a way to invoke them. The host

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EventType } from '../model/history';
 import type { InvocationResponse, LogSink, WorkerCapabilities } from '../worker-process/functionsCore';
 import { HistorySender, type EpisodeRequest } from '../worker-process/episodeHistory';
+import { FollowingEpisodes, type FollowingEpisodeRequest, type FollowingOutcome } from './followingEpisodes';
 import {
     deserializeError,
     fromWire,
@@ -42,29 +42,7 @@ interface Pending {
     instance?: string;
 }
 
-/** How a following episode ended in the worker. */
-type FollowingOutcome = { response: InvocationResponse; started?: string } | { error: Error; started?: string };
-
 const STDERR_TAIL_CHARS = 2000;
-
-/** What the host asks the worker to run after an activity (protocol.ts FollowingEpisode). */
-export interface FollowingEpisodeRequest {
-    functionName: string;
-    /** The episode as the engine would ask for it, without its new events (the worker adds them). */
-    request: EpisodeRequest;
-    taskScheduledId: number;
-}
-
-/** A following episode sent with an activity, waiting for the engine to ask for it. */
-interface Following {
-    invocationId: string;
-    functionName: string;
-    executionId: string;
-    history: EpisodeRequest['history'];
-    count: number;
-    taskScheduledId: number;
-    outcome: Promise<FollowingOutcome>;
-}
 
 /**
  * One worker process and the host's end of its channel: starts it on a build of the app, sends
@@ -82,7 +60,7 @@ export class WorkerProcess {
     /** By instance: the activity results received from the worker (an episode request says how many). */
     #received = new Map<string, number>();
     /** By instance: the episode sent to follow its running activity. */
-    #following = new Map<string, Following>();
+    #following = new FollowingEpisodes();
     // Invocations go in batches of 64: the worker starts on the first while the host sends the rest. Its
     // results come back a whole turn at a time, so a fan-out's completions meet in few episodes.
     #outbox = new Outbox<HostMessage>((message) => this.#write(message), 64);
@@ -172,36 +150,12 @@ export class WorkerProcess {
         return this.#request(invocationId, { ...message, ...following, instance }, durable, instance);
     }
 
-    /**
-     * The episode that ran after an activity, when `request` is that episode: same execution and committed history,
-     * and its new events are OrchestratorStarted and that activity's TaskCompleted, nothing else. Its
-     * OrchestratorStarted then takes the time the worker gave it (the orchestrator saw that currentUtcDateTime). Taken
-     * once; undefined when none was sent or the instance moved on (the engine runs its own episode).
-     */
+    /** The following episode sent with an activity, if `request` is exactly that episode (FollowingEpisodes.take). */
     takeFollowing(
         functionName: string,
         request: EpisodeRequest,
     ): { invocationId: string; response: Promise<InvocationResponse> } | undefined {
-        const following = this.#following.get(request.fields.instanceId);
-        if (!following) return undefined;
-        this.#following.delete(request.fields.instanceId);
-        const [started, completed, ...more] = request.newEvents;
-        const same =
-            following.functionName === functionName &&
-            following.executionId === request.executionId &&
-            following.history === request.history &&
-            following.count === request.history.length &&
-            more.length === 0 &&
-            started?.EventType === EventType.OrchestratorStarted &&
-            completed?.EventType === EventType.TaskCompleted &&
-            completed.TaskScheduledId === following.taskScheduledId;
-        if (!same) return undefined;
-        const response = following.outcome.then((outcome) => {
-            if (outcome.started) started.Timestamp = outcome.started;
-            if ('error' in outcome) throw outcome.error;
-            return outcome.response;
-        });
-        return { invocationId: following.invocationId, response };
+        return this.#following.take(functionName, request);
     }
 
     #follow(then: FollowingEpisodeRequest): FollowingEpisode {
@@ -215,17 +169,7 @@ export class WorkerProcess {
                 durable: true,
             }),
         );
-        const { instanceId } = request.fields;
-        const { executionId, history } = request;
-        this.#following.set(instanceId, {
-            invocationId,
-            functionName,
-            executionId,
-            history,
-            count: history.length,
-            taskScheduledId,
-            outcome,
-        });
+        this.#following.add(then, invocationId, outcome);
         return { invocationId, functionName, episode, forget: this.#histories.takeForgotten(), taskScheduledId };
     }
 
