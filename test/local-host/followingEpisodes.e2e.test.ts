@@ -6,6 +6,7 @@ import { loadApp, type LoadedApp } from '../../tools/local-host/app-loading/load
 import { Engine } from '../../tools/local-host/engine/engine';
 import { isTerminal, MemoryStore } from '../../tools/local-host/store/store';
 import { EventType } from '../../tools/local-host/model/history';
+import { invokeActivity } from '../../tools/local-host/triggers/durable';
 import type { HostMessage } from '../../tools/local-host/worker-process/protocol';
 import { HANG_MS, httpJson, pollStatus, startLocalHost, type LocalHost } from '../support/localHost';
 
@@ -66,6 +67,16 @@ describe('what crosses the worker channel', () => {
         expect(invokes).toHaveLength(5);
         expect(invokes.every((m) => m.type === 'invoke' && m.then?.functionName === 'steps')).toBe(true);
         expect(sent.filter((m) => m.type === 'episode')).toHaveLength(1);
+    });
+
+    it("writes invocations in the caller's turn: a fan-out's first batch leaves while the engine dispatches the rest", async () => {
+        sent = [];
+        const results = Array.from({ length: 64 }, (_, i) =>
+            invokeActivity(app.functions, 'double', JSON.stringify(i), { key: `fan task ${i}`, instanceId: 'fan' }),
+        );
+        // Nothing awaited yet: the 64th invocation filled a batch, which went to the worker at once.
+        expect(sent.filter((m) => m.type === 'invoke')).toHaveLength(64);
+        expect(await Promise.all(results)).toEqual(Array.from({ length: 64 }, (_, i) => JSON.stringify(i * 2)));
     });
 
     it('sends no following episode when an activity is not the only work (a fan-out, a timer beside it)', async () => {

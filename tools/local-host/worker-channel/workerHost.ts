@@ -49,6 +49,8 @@ export class WorkerHost implements AppFunctions {
     #bundle = '';
     #worker?: WorkerProcess;
     #ready?: Promise<WorkerProcess>;
+    /** The worker while it serves (not once it has exited): invocations go to it at once, without waiting a turn. */
+    #serving?: WorkerProcess;
     #exitsInARow = 0;
     #closing = false;
     /** Durable work that ended its worker waits here before it is delivered again (poison messages). */
@@ -170,7 +172,9 @@ export class WorkerHost implements AppFunctions {
         invocationId: string,
         send: (worker: WorkerProcess) => Promise<InvocationResponse>,
     ): Promise<InvocationResponse> {
-        const worker = await this.#current();
+        // Sent in the caller's turn when a worker serves: a fan-out's first invocations leave while the engine still
+        // dispatches the rest (an await here would hold them all until the whole dispatch is done).
+        const worker = this.#serving ?? (await this.#current());
         const { timeout, inspectPort } = this.#options;
         const running = send(worker);
         if (timeout.ms === undefined || inspectPort !== undefined) return running.then((r) => this.#succeeded(r));
@@ -222,6 +226,7 @@ export class WorkerHost implements AppFunctions {
 
     #use({ worker, functions }: Launched): void {
         this.#worker = worker;
+        this.#serving = worker;
         this.#ready = Promise.resolve(worker);
         this.registrations.clear();
         for (const info of functions) this.registrations.set(info.metadata.name, info);
@@ -240,6 +245,7 @@ export class WorkerHost implements AppFunctions {
     }
 
     #onExit(worker: WorkerProcess, exit: WorkerExit): void {
+        if (this.#serving === worker) this.#serving = undefined;
         if (worker !== this.#worker || this.#closing) return;
         // Durable work in flight is blamed and waits out its own redelivery delay (redelivery.ts): the next
         // worker starts at once, so a poison message never slows down the other instances.
