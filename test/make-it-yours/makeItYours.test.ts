@@ -51,6 +51,14 @@ function copyRepository(): string {
     return dir;
 }
 
+function removeEmptyFolders(dir: string): boolean {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== 'node_modules');
+    const left = entries.filter((e) => !e.isDirectory() || !removeEmptyFolders(path.join(dir, e.name)));
+    if (left.length > 0 || fs.readdirSync(dir).length > 0) return false;
+    fs.rmdirSync(dir);
+    return true;
+}
+
 /**
  * The walk-through starts from the template's hello. Once a team has made app/ its own (this very change, in its
  * repository), there is no hello left to replace: the suite is skipped there, not failed.
@@ -63,6 +71,8 @@ fromTemplate('make it yours: hello replaced by your own workflow in a copy of th
     beforeAll(() => {
         copy = copyRepository();
         touched = applyChange(copy);
+        // What the team commits and clones next: git keeps no empty folder.
+        removeEmptyFolders(copy);
     });
     afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
