@@ -51,12 +51,11 @@ function copyRepository(): string {
     return dir;
 }
 
-function removeEmptyFolders(dir: string): boolean {
-    const entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== 'node_modules');
-    const left = entries.filter((e) => !e.isDirectory() || !removeEmptyFolders(path.join(dir, e.name)));
-    if (left.length > 0 || fs.readdirSync(dir).length > 0) return false;
-    fs.rmdirSync(dir);
-    return true;
+/** Removes the folders under `dir` that hold no file, as a clone has none (node_modules is a link: left alone). */
+function removeEmptyFolders(dir: string): void {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory()) removeEmptyFolders(path.join(dir, entry.name));
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
 }
 
 /**

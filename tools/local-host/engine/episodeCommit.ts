@@ -1,4 +1,4 @@
-import type { InstanceRecord, StatusFields } from '../model/instance';
+import { isTerminal, type InstanceRecord, type StatusFields } from '../model/instance';
 import { EventType, type HistoryEvent } from '../model/history';
 import type { Delivery } from './engine';
 import type { EpisodeHost } from './episodeLoop';
@@ -8,7 +8,7 @@ import { CONTROL_EVENTS, executionStarted, newId } from './inbox';
 export interface Outcome {
     taken: HistoryEvent[];
     events: HistoryEvent[];
-    fields: StatusFields;
+    fields: StatusFields & Pick<InstanceRecord, 'runtimeStatus'>;
     /** Work to start once committed (never before: nothing runs for an episode that is not durable). */
     scheduled?: HistoryEvent[];
     /** The parent's message when the instance ends: written in the same transaction. */
@@ -23,10 +23,7 @@ export function commitStep(host: EpisodeHost, record: InstanceRecord, outcome: O
     const ref = { instanceId: record.instanceId, executionId: record.executionId };
     const at = record.history.length;
     const fields: StatusFields = { ...outcome.fields, lastUpdatedTime: host.now().toISOString() };
-    const ended =
-        outcome.fields.runtimeStatus === 'Completed' ||
-        outcome.fields.runtimeStatus === 'Failed' ||
-        outcome.fields.runtimeStatus === 'Terminated';
+    const ended = isTerminal(outcome.fields);
     // Messages still waiting are dropped when it ends, except on failure: a rewind replays them (an entity's
     // answer).
     const dropWaiting = ended && outcome.fields.runtimeStatus !== 'Failed';
@@ -61,8 +58,8 @@ export function commitStep(host: EpisodeHost, record: InstanceRecord, outcome: O
 export function continueAsNewStep(
     host: EpisodeHost,
     record: InstanceRecord,
-    newEvents: HistoryEvent[],
     taken: HistoryEvent[],
+    newEvents: HistoryEvent[],
     input: string | undefined,
     at: Date,
 ): Promise<unknown> {

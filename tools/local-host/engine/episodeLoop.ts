@@ -196,7 +196,7 @@ export class EpisodeLoop {
         input: string | undefined,
         at: Date,
     ): Promise<boolean> {
-        return this.#write(record, taken, () => continueAsNewStep(this.host, record, newEvents, taken, input, at));
+        return this.#write(record, taken, () => continueAsNewStep(this.host, record, taken, newEvents, input, at));
     }
 
     #commit(record: InstanceRecord, outcome: Outcome): Promise<boolean> {

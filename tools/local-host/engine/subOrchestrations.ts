@@ -4,9 +4,10 @@ import type { Engine } from './engine';
 import { parentDelivery } from './parentDelivery';
 
 type ParentLink = NonNullable<InstanceRecord['parent']>;
-type SubOrchestrationHost = Pick<Engine, 'get' | 'now' | 'delivery' | 'deliver' | 'store' | 'log' | 'start'> & {
-    readonly defaultVersion: string | undefined;
-};
+type SubOrchestrationHost = Pick<
+    Engine,
+    'get' | 'now' | 'delivery' | 'deliver' | 'store' | 'log' | 'start' | 'defaultVersion'
+>;
 
 /**
  * Starts the child a SubOrchestrationInstanceCreated asks for. A child already linked to that task (the parent's
